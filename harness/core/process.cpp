@@ -1,0 +1,148 @@
+#include "core/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace vmtest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Subprocess : public Process {
+ public:
+  Subprocess(pid_t pid, int out_fd) : pid_(pid), out_fd_(out_fd) {}
+  ~Subprocess() override {
+    if (!status_) {
+      kill();
+      wait(std::chrono::milliseconds{0});
+    }
+    if (out_fd_ >= 0) ::close(out_fd_);
+  }
+
+  std::optional<ExitStatus> poll() override {
+    drain(false);
+    if (status_) return status_;
+    int st = 0;
+    pid_t r = ::waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) finish(st);
+    return status_;
+  }
+
+  ExitStatus wait(std::chrono::milliseconds timeout) override {
+    auto deadline = Clock::now() + timeout;
+    while (!poll()) {
+      if (timeout.count() > 0 && Clock::now() >= deadline) {
+        timed_out_ = true;
+        kill();
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        finish(st);
+        break;
+      }
+      // Waiting on the pipe doubles as a sleep; without a pipe, sleep briefly.
+      if (out_fd_ >= 0) {
+        pollfd p{out_fd_, POLLIN, 0};
+        ::poll(&p, 1, 20);
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+      }
+    }
+    return *status_;
+  }
+
+  void kill() override {
+    if (!status_) ::kill(pid_, SIGKILL);
+  }
+
+ private:
+  void drain(bool until_eof) {
+    if (out_fd_ < 0) return;
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(out_fd_, buf, sizeof buf);
+      if (n > 0) {
+        output_.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN && until_eof) {
+        pollfd p{out_fd_, POLLIN, 0};
+        // Children of the child may hold the pipe open; do not wait for them forever.
+        if (::poll(&p, 1, 200) > 0) continue;
+      }
+      break;
+    }
+  }
+  void finish(int st) {
+    drain(true);
+    ExitStatus s;
+    if (WIFEXITED(st)) s.exit_code = WEXITSTATUS(st);
+    if (WIFSIGNALED(st)) s.term_signal = WTERMSIG(st);
+    s.timed_out = timed_out_;
+    s.output = std::move(output_);
+    status_ = std::move(s);
+  }
+
+  pid_t pid_;
+  int out_fd_;
+  bool timed_out_ = false;
+  std::string output_;
+  std::optional<ExitStatus> status_;
+};
+
+}  // namespace
+
+std::string ExitStatus::describe() const {
+  if (timed_out) return "timed out";
+  if (term_signal != 0) return "killed by signal " + std::to_string(term_signal);
+  return "exit code " + std::to_string(exit_code);
+}
+
+Result<ExitStatus> CommandRunner::run(const Command& cmd, std::chrono::milliseconds timeout) {
+  auto p = start(cmd);
+  if (!p) return p.error();
+  return (*p)->wait(timeout);
+}
+
+Result<std::unique_ptr<Process>> SubprocessRunner::start(const Command& cmd) {
+  if (cmd.argv.empty()) return Error{"empty command", ""};
+  int pipefd[2] = {-1, -1};
+  int out_fd = -1;
+  if (cmd.stdout_path.empty()) {
+    if (::pipe2(pipefd, O_CLOEXEC) != 0) return errno_error("pipe failed", cmd.argv[0]);
+  } else {
+    out_fd = ::open(cmd.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out_fd < 0) return errno_error("cannot open output file", cmd.stdout_path.string());
+  }
+  std::vector<char*> argv;
+  for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  pid_t pid = ::fork();
+  if (pid < 0) return errno_error("fork failed", cmd.argv[0]);
+  if (pid == 0) {
+    int target = cmd.stdout_path.empty() ? pipefd[1] : out_fd;
+    ::dup2(target, STDOUT_FILENO);
+    if (cmd.merge_stderr) ::dup2(target, STDERR_FILENO);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    if (!cmd.cwd.empty() && ::chdir(cmd.cwd.c_str()) != 0) _exit(126);
+    ::execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  if (out_fd >= 0) ::close(out_fd);
+  int read_fd = -1;
+  if (pipefd[1] >= 0) {
+    ::close(pipefd[1]);
+    read_fd = pipefd[0];
+    ::fcntl(read_fd, F_SETFL, O_NONBLOCK);
+  }
+  return std::unique_ptr<Process>(new Subprocess(pid, read_fd));
+}
+
+}  // namespace vmtest

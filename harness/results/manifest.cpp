@@ -1,0 +1,38 @@
+#include "results/manifest.h"
+
+namespace vmtest {
+using nlohmann::json;
+
+void to_json(json& j, const TestCase& c) {
+  j = json{{"program", c.program}, {"name", c.name},     {"data_in_hex", c.data_in_hex},
+           {"ctx_in_hex", c.ctx_in_hex}, {"repeat", c.repeat}};
+  if (c.expect_retval) j["expect_retval"] = *c.expect_retval;
+  if (c.expect_data_out_hex) j["expect_data_out_hex"] = *c.expect_data_out_hex;
+}
+void from_json(const json& j, TestCase& c) {
+  c.program = j.at("program").get<std::string>();
+  c.name = j.value("name", std::string("case"));
+  c.data_in_hex = j.value("data_in_hex", std::string());
+  c.ctx_in_hex = j.value("ctx_in_hex", std::string());
+  c.repeat = j.value("repeat", 1u);
+  if (j.contains("expect_retval")) c.expect_retval = j["expect_retval"].get<uint32_t>();
+  if (j.contains("expect_data_out_hex"))
+    c.expect_data_out_hex = j["expect_data_out_hex"].get<std::string>();
+}
+void to_json(json& j, const ManifestObject& o) {
+  j = json{{"name", o.name}, {"path", o.path}, {"cases", o.cases}};
+}
+void from_json(const json& j, ManifestObject& o) {
+  o.name = j.at("name").get<std::string>();
+  o.path = j.at("path").get<std::string>();
+  o.cases = j.value("cases", std::vector<TestCase>{});
+}
+void to_json(json& j, const Manifest& m) {
+  j = json{{"log_tail_lines", m.log_tail_lines}, {"objects", m.objects}};
+}
+void from_json(const json& j, Manifest& m) {
+  m.log_tail_lines = j.value("log_tail_lines", 20);
+  m.objects = j.value("objects", std::vector<ManifestObject>{});
+}
+
+}  // namespace vmtest

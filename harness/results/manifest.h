@@ -1,0 +1,43 @@
+#pragma once
+// What the controller tells the agent to do: which objects to load and which
+// BPF_PROG_TEST_RUN inputs to feed each program. Written as /vmtest/manifest.json into the
+// initramfs (or passed by path in --kernel host mode). Packets are already bytes here: the
+// host parses testrun/ so the static guest needs no YAML parser.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace vmtest {
+
+struct TestCase {
+  std::string program;  // program (function) name in the object
+  std::string name;     // case name, shown in results
+  std::string data_in_hex;
+  std::string ctx_in_hex;
+  uint32_t repeat = 1;
+  std::optional<uint32_t> expect_retval;
+  std::optional<std::string> expect_data_out_hex;
+};
+
+struct ManifestObject {
+  std::string name;  // file name, e.g. "loop.bpf.o"
+  std::string path;  // where the agent finds it
+  std::vector<TestCase> cases;
+};
+
+struct Manifest {
+  int log_tail_lines = 20;
+  std::vector<ManifestObject> objects;
+};
+
+void to_json(nlohmann::json& j, const TestCase& c);
+void from_json(const nlohmann::json& j, TestCase& c);
+void to_json(nlohmann::json& j, const ManifestObject& o);
+void from_json(const nlohmann::json& j, ManifestObject& o);
+void to_json(nlohmann::json& j, const Manifest& m);
+void from_json(const nlohmann::json& j, Manifest& m);
+
+}  // namespace vmtest

@@ -1,0 +1,176 @@
+#include "results/results.h"
+
+namespace vmtest {
+using nlohmann::json;
+
+namespace {
+// Optional fields are omitted when unknown rather than written as null, so a kernel that
+// cannot report a figure reads differently from one that reported zero.
+template <typename T> void put(json& j, const char* key, const std::optional<T>& v) {
+  if (v) j[key] = *v;
+}
+template <typename T> void get(const json& j, const char* key, std::optional<T>& v) {
+  auto it = j.find(key);
+  if (it != j.end() && !it->is_null()) v = it->get<T>();
+}
+template <typename T> void get(const json& j, const char* key, T& v) {
+  auto it = j.find(key);
+  if (it != j.end() && !it->is_null()) v = it->get<T>();
+}
+}  // namespace
+
+void to_json(json& j, const TestRunResult& r) {
+  j = json{{"status", r.status}};
+  if (!r.case_name.empty()) j["case"] = r.case_name;
+  if (r.err) j["errno"] = r.err;
+  put(j, "retval", r.retval);
+  put(j, "duration_ns", r.duration_ns);
+  if (r.status == "ok") j["data_out_hex"] = r.data_out_hex;
+  put(j, "expected_retval", r.expected_retval);
+  put(j, "expected_data_out_hex", r.expected_data_out_hex);
+  if (r.expectation_failed) j["expectation_failed"] = true;
+}
+void from_json(const json& j, TestRunResult& r) {
+  get(j, "status", r.status);
+  get(j, "case", r.case_name);
+  get(j, "errno", r.err);
+  get(j, "retval", r.retval);
+  get(j, "duration_ns", r.duration_ns);
+  get(j, "data_out_hex", r.data_out_hex);
+  get(j, "expected_retval", r.expected_retval);
+  get(j, "expected_data_out_hex", r.expected_data_out_hex);
+  get(j, "expectation_failed", r.expectation_failed);
+}
+
+void to_json(json& j, const ProgramResult& r) {
+  j = json{{"name", r.name},         {"section", r.section},   {"prog_type", r.prog_type},
+           {"verdict", r.verdict},   {"errno", r.err},         {"log_tail", r.log_tail},
+           {"log_bytes", r.log_bytes}, {"log_level", r.log_level}, {"test_run", r.test_run}};
+  if (!r.error.empty()) j["error"] = r.error;
+  put(j, "insns_processed", r.insns_processed);
+  put(j, "insn_limit", r.insn_limit);
+  put(j, "max_states_per_insn", r.max_states_per_insn);
+  put(j, "total_states", r.total_states);
+  put(j, "peak_states", r.peak_states);
+  put(j, "mark_read", r.mark_read);
+  put(j, "verification_time_us", r.verification_time_us);
+  if (!r.stack_depth.empty()) j["stack_depth"] = r.stack_depth;
+  put(j, "xlated_size", r.xlated_size);
+  put(j, "jited_size", r.jited_size);
+  put(j, "verified_insns", r.verified_insns);
+  if (r.log_head_lost) j["log_head_lost"] = true;
+}
+void from_json(const json& j, ProgramResult& r) {
+  get(j, "name", r.name);
+  get(j, "section", r.section);
+  get(j, "prog_type", r.prog_type);
+  get(j, "verdict", r.verdict);
+  get(j, "errno", r.err);
+  get(j, "error", r.error);
+  get(j, "insns_processed", r.insns_processed);
+  get(j, "insn_limit", r.insn_limit);
+  get(j, "max_states_per_insn", r.max_states_per_insn);
+  get(j, "total_states", r.total_states);
+  get(j, "peak_states", r.peak_states);
+  get(j, "mark_read", r.mark_read);
+  get(j, "verification_time_us", r.verification_time_us);
+  get(j, "stack_depth", r.stack_depth);
+  get(j, "xlated_size", r.xlated_size);
+  get(j, "jited_size", r.jited_size);
+  get(j, "verified_insns", r.verified_insns);
+  get(j, "log_tail", r.log_tail);
+  get(j, "log_bytes", r.log_bytes);
+  get(j, "log_head_lost", r.log_head_lost);
+  get(j, "log_level", r.log_level);
+  get(j, "test_run", r.test_run);
+}
+
+void to_json(json& j, const ObjectResult& r) {
+  j = json{{"name", r.name}, {"sha256", r.sha256}, {"programs", r.programs}};
+  if (!r.error.empty()) j["error"] = r.error;
+}
+void from_json(const json& j, ObjectResult& r) {
+  get(j, "name", r.name);
+  get(j, "sha256", r.sha256);
+  get(j, "error", r.error);
+  get(j, "programs", r.programs);
+}
+
+void to_json(json& j, const AgentFeatures& r) {
+  j = json{{"log_stats", r.log_stats}, {"log_rotating", r.log_rotating}, {"btf", r.btf}};
+}
+void from_json(const json& j, AgentFeatures& r) {
+  get(j, "log_stats", r.log_stats);
+  get(j, "log_rotating", r.log_rotating);
+  get(j, "btf", r.btf);
+}
+
+void to_json(json& j, const AgentReport& r) {
+  j = json{{"kernel_release", r.kernel_release}, {"libbpf_version", r.libbpf_version},
+           {"features", r.features},             {"objects", r.objects},
+           {"agent_seconds", r.agent_seconds}};
+}
+void from_json(const json& j, AgentReport& r) {
+  get(j, "kernel_release", r.kernel_release);
+  get(j, "libbpf_version", r.libbpf_version);
+  get(j, "features", r.features);
+  get(j, "objects", r.objects);
+  get(j, "agent_seconds", r.agent_seconds);
+}
+
+void to_json(json& j, const KernelResult& r) {
+  j = json{{"name", r.name},
+           {"status", r.status},
+           {"image", r.image},
+           {"image_sha256", r.image_sha256},
+           {"accel", r.accel},
+           {"boot_seconds", r.boot_seconds},
+           {"wall_seconds", r.wall_seconds},
+           {"kernel_release", r.kernel_release},
+           {"libbpf_version", r.libbpf_version},
+           {"features", r.features},
+           {"objects", r.objects}};
+  if (!r.error.empty()) j["error"] = r.error;
+  if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
+}
+void from_json(const json& j, KernelResult& r) {
+  get(j, "name", r.name);
+  get(j, "status", r.status);
+  get(j, "error", r.error);
+  get(j, "image", r.image);
+  get(j, "image_sha256", r.image_sha256);
+  get(j, "accel", r.accel);
+  get(j, "boot_seconds", r.boot_seconds);
+  get(j, "wall_seconds", r.wall_seconds);
+  get(j, "console_tail", r.console_tail);
+  get(j, "kernel_release", r.kernel_release);
+  get(j, "libbpf_version", r.libbpf_version);
+  get(j, "features", r.features);
+  get(j, "objects", r.objects);
+}
+
+void to_json(json& j, const Toolchain& r) {
+  j = json{{"clang", r.clang}, {"libbpf", r.libbpf}, {"vmtest", r.vmtest}};
+}
+void from_json(const json& j, Toolchain& r) {
+  get(j, "clang", r.clang);
+  get(j, "libbpf", r.libbpf);
+  get(j, "vmtest", r.vmtest);
+}
+
+void to_json(json& j, const RunResults& r) {
+  j = json{{"schema_version", r.schema_version}, {"toolchain", r.toolchain}, {"kernels", r.kernels}};
+}
+void from_json(const json& j, RunResults& r) {
+  get(j, "schema_version", r.schema_version);
+  get(j, "toolchain", r.toolchain);
+  get(j, "kernels", r.kernels);
+}
+
+const KernelResult* RunResults::find(const std::string& kernel) const {
+  for (const auto& k : kernels)
+    if (k.name == kernel) return &k;
+  return nullptr;
+}
+
+}  // namespace vmtest

@@ -1,0 +1,60 @@
+#include "core/fs.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+class FsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = *make_temp_dir(fs::temp_directory_path(), "fs-"); }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(FsTest, AtomicWriteReplacesWholeFileAndLeavesNoTemp) {
+  auto p = dir_ / "sub" / "a.json";
+  ASSERT_TRUE(write_file_atomic(p, "old").ok());
+  ASSERT_TRUE(write_file_atomic(p, "new contents").ok());
+  EXPECT_EQ(*read_file(p), "new contents");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(p.parent_path())) ++entries;
+  EXPECT_EQ(entries, 1);
+  EXPECT_EQ(fs::status(p).permissions() & fs::perms::others_read, fs::perms::others_read);
+}
+
+TEST_F(FsTest, WriteIntoUnwritablePlaceFailsAndKeepsOldFile) {
+  auto p = dir_ / "keep";
+  ASSERT_TRUE(write_file_atomic(p, "precious").ok());
+  // /proc refuses new files: the error must name the path and the old file stays intact.
+  auto r = write_file_atomic("/proc/vmtest-cannot-exist/x", "data");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().str().find("/proc/vmtest-cannot-exist"), std::string::npos);
+  EXPECT_EQ(*read_file(p), "precious");
+}
+
+TEST_F(FsTest, FullDiskIsReportedAsAnError) {
+  // /dev/full fails every write with ENOSPC; writing "through" it must surface ENOSPC.
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full missing";
+  auto r = write_file_atomic("/dev/full/x", "data");
+  ASSERT_FALSE(r.ok());
+}
+
+TEST_F(FsTest, CacheDirHonoursOverride) {
+  setenv("VMTEST_CACHE", "/tmp/vmtest-cache-override", 1);
+  EXPECT_EQ(default_cache_dir(), fs::path("/tmp/vmtest-cache-override"));
+  unsetenv("VMTEST_CACHE");
+  setenv("HOME", "/home/someone", 1);
+  unsetenv("XDG_CACHE_HOME");
+  EXPECT_EQ(default_cache_dir(), fs::path("/home/someone/.cache/vmtest"));
+}
+
+TEST_F(FsTest, ReadMissingFileNamesIt) {
+  auto r = read_file(dir_ / "missing");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().str().find("missing"), std::string::npos);
+  EXPECT_EQ(r.error().sys_errno, ENOENT);
+}
+
+}  // namespace vmtest
