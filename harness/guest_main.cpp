@@ -1,1 +1,141 @@
-int main() { return 0; }
+// vmtest-guest: the agent. As PID 1 of the initramfs it mounts what libbpf needs, runs the
+// manifest, writes the framed report to /dev/ttyS1 and powers the VM off. With --manifest it
+// runs the same code on the host kernel (vmtest run --kernel host).
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/reboot.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "agent/agent.h"
+#include "results/guest_protocol.h"
+
+namespace {
+
+constexpr const char* kManifestPath = "/vmtest/manifest.json";
+constexpr const char* kResultsPort = "/dev/ttyS1";
+
+void mount_if_possible(const char* src, const char* target, const char* type) {
+  mkdir(target, 0755);
+  // Failures are fine: older kernels lack tracefs, and nothing here depends on it.
+  mount(src, target, type, 0, nullptr);
+}
+
+bool write_all(int fd, const std::string& data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+vmtest::AgentReport run_from(const std::string& manifest_path, bool echo) {
+  vmtest::AgentReport report;
+  std::ifstream in(manifest_path);
+  if (!in) {
+    report.fatal = "cannot open manifest " + manifest_path + ": " + std::strerror(errno);
+    return report;
+  }
+  vmtest::Manifest m;
+  try {
+    m = nlohmann::json::parse(in).get<vmtest::Manifest>();
+  } catch (const std::exception& e) {
+    report.fatal = std::string("bad manifest: ") + e.what();
+    return report;
+  }
+  vmtest::AgentOptions opts;
+  opts.echo_libbpf = echo;
+  opts.progress = [](const std::string& line) { std::fprintf(stderr, "vmtest: %s\n", line.c_str()); };
+  return vmtest::run_agent(m, opts);
+}
+
+[[noreturn]] void power_off() {
+  sync();
+  reboot(RB_POWER_OFF);
+  // If power-off is unavailable, a reboot still ends qemu because it runs with -no-reboot.
+  reboot(RB_AUTOBOOT);
+  for (;;) pause();
+}
+
+int init_main() {
+  mount_if_possible("proc", "/proc", "proc");
+  mount_if_possible("sysfs", "/sys", "sysfs");
+  mount_if_possible("devtmpfs", "/dev", "devtmpfs");
+  mount_if_possible("bpf", "/sys/fs/bpf", "bpf");
+  mount_if_possible("debugfs", "/sys/kernel/debug", "debugfs");
+  mount_if_possible("tracefs", "/sys/kernel/tracing", "tracefs");
+
+  vmtest::AgentReport report = run_from(kManifestPath, false);
+  std::string framed = vmtest::frame_report(nlohmann::json(report).dump());
+
+  int fd = open(kResultsPort, O_WRONLY | O_NOCTTY);
+  if (fd < 0) {
+    std::fprintf(stderr, "vmtest: cannot open %s: %s\n", kResultsPort, std::strerror(errno));
+  } else {
+    // Raw mode: the tty layer must not turn \n into \r\n inside the JSON.
+    termios t{};
+    if (tcgetattr(fd, &t) == 0) {
+      cfmakeraw(&t);
+      tcsetattr(fd, TCSANOW, &t);
+    }
+    if (!write_all(fd, framed)) std::fprintf(stderr, "vmtest: writing results failed\n");
+    tcdrain(fd);
+    close(fd);
+  }
+  std::fprintf(stderr, "vmtest: done in %.2fs, powering off\n", report.agent_seconds);
+  power_off();
+}
+
+int host_main(int argc, char** argv) {
+  std::string manifest, output;
+  bool echo = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--manifest" && i + 1 < argc) manifest = argv[++i];
+    else if (a == "--output" && i + 1 < argc) output = argv[++i];
+    else if (a == "--verbose") echo = true;
+    else {
+      std::fprintf(stderr,
+                   "usage: vmtest-guest --manifest FILE [--output FILE] [--verbose]\n"
+                   "Runs as /init inside a vmtest VM; with --manifest it runs on this kernel.\n");
+      return 2;
+    }
+  }
+  if (manifest.empty()) {
+    std::fprintf(stderr, "vmtest-guest: --manifest is required outside a VM\n");
+    return 2;
+  }
+  vmtest::AgentReport report = run_from(manifest, echo);
+  std::string text = nlohmann::json(report).dump();
+  if (output.empty()) {
+    std::cout << text << "\n";
+  } else {
+    std::ofstream out(output, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) {
+      std::fprintf(stderr, "vmtest-guest: cannot write %s\n", output.c_str());
+      return 2;
+    }
+  }
+  return report.fatal.empty() ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (getpid() == 1) return init_main();
+  return host_main(argc, argv);
+}

@@ -1,8 +1,21 @@
 #pragma once
+// The agent: loads and runs every program of every object in the manifest on the running
+// kernel. The same code runs as /init inside a VM and directly on the host (--kernel host).
+#include <functional>
+#include <string>
+
 #include "results/manifest.h"
 #include "results/results.h"
 
 namespace vmtest {
-// Loads and runs every program of every object in the manifest on the running kernel.
-AgentReport run_agent(const Manifest& manifest);
+
+struct AgentOptions {
+  bool echo_libbpf = false;
+  // Progress lines ("[3/27] loop.bpf.o:xdp_bpf_loop accepted"); inside a VM they go to the
+  // console so a hang shows where it happened.
+  std::function<void(const std::string&)> progress;
+};
+
+AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});
+
 }  // namespace vmtest

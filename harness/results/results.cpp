@@ -58,7 +58,8 @@ void to_json(json& j, const ProgramResult& r) {
   put(j, "xlated_size", r.xlated_size);
   put(j, "jited_size", r.jited_size);
   put(j, "verified_insns", r.verified_insns);
-  if (r.log_head_lost) j["log_head_lost"] = true;
+  if (!r.log_truncated.empty()) j["log_truncated"] = r.log_truncated;
+  if (!r.more_test_runs.empty()) j["more_test_runs"] = r.more_test_runs;
 }
 void from_json(const json& j, ProgramResult& r) {
   get(j, "name", r.name);
@@ -80,7 +81,8 @@ void from_json(const json& j, ProgramResult& r) {
   get(j, "verified_insns", r.verified_insns);
   get(j, "log_tail", r.log_tail);
   get(j, "log_bytes", r.log_bytes);
-  get(j, "log_head_lost", r.log_head_lost);
+  get(j, "log_truncated", r.log_truncated);
+  get(j, "more_test_runs", r.more_test_runs);
   get(j, "log_level", r.log_level);
   get(j, "test_run", r.test_run);
 }
@@ -109,6 +111,7 @@ void to_json(json& j, const AgentReport& r) {
   j = json{{"kernel_release", r.kernel_release}, {"libbpf_version", r.libbpf_version},
            {"features", r.features},             {"objects", r.objects},
            {"agent_seconds", r.agent_seconds}};
+  if (!r.fatal.empty()) j["fatal"] = r.fatal;
 }
 void from_json(const json& j, AgentReport& r) {
   get(j, "kernel_release", r.kernel_release);
@@ -116,6 +119,7 @@ void from_json(const json& j, AgentReport& r) {
   get(j, "features", r.features);
   get(j, "objects", r.objects);
   get(j, "agent_seconds", r.agent_seconds);
+  get(j, "fatal", r.fatal);
 }
 
 void to_json(json& j, const KernelResult& r) {

@@ -47,9 +47,13 @@ struct ProgramResult {
   std::optional<uint32_t> verified_insns;  // bpf_prog_info.verified_insns (5.16+)
   std::vector<std::string> log_tail;
   uint64_t log_bytes = 0;        // size of the whole verifier log we saw
-  bool log_head_lost = false;    // the log overflowed even the largest buffer; tail is intact
+  // "" when the whole log was seen. "head": the log overflowed and only its tail was kept (the
+  // tail is what we diff, so that is fine). "tail": even the largest buffer overflowed on a
+  // kernel that keeps the head; log_tail then ends where the buffer ended and says so.
+  std::string log_truncated;
   int log_level = 0;             // level the recorded log was produced at
-  TestRunResult test_run;
+  TestRunResult test_run;                    // the first (often only) case
+  std::vector<TestRunResult> more_test_runs;  // further testrun/ cases for this program
 };
 
 struct ObjectResult {
@@ -72,6 +76,7 @@ struct AgentReport {
   AgentFeatures features;
   std::vector<ObjectResult> objects;
   double agent_seconds = 0;
+  std::string fatal;  // set when the agent could not run at all (no manifest, ...)
 };
 
 struct KernelResult {

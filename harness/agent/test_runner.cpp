@@ -1,0 +1,88 @@
+#include "agent/test_runner.h"
+
+#include <bpf/bpf.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "results/hex.h"
+
+namespace vmtest {
+namespace {
+
+constexpr int kENOTSUPP = 524;  // kernel-internal errno that leaks out of test_run
+
+bool takes_packet(const std::string& type) {
+  return type == "xdp" || type == "sched_cls" || type == "sched_act" ||
+         type == "socket_filter" || type == "cgroup_skb" || type == "flow_dissector" ||
+         type == "lwt_in" || type == "lwt_out" || type == "lwt_xmit" || type == "lwt_seg6local" ||
+         type == "sk_skb";
+}
+
+// 14 Ethernet + 20 IPv4 + 20 TCP + 10 payload; IPv4 checksum precomputed.
+const char* kDefaultPacket =
+    "020000000002020000000001"  // dst, src MAC
+    "0800"                      // IPv4
+    "4500003c00014000400626b9"  // ver/ihl, tos, len 60, id 1, DF, ttl 64, tcp, csum
+    "0a0000010a000002"          // 10.0.0.1 -> 10.0.0.2
+    "04d2005000000001000000005002ffff00000000"  // 1234 -> 80, SYN
+    "00010203040506070809";
+
+}  // namespace
+
+TestCase default_test_case(const std::string& program, const std::string& prog_type) {
+  TestCase tc;
+  tc.program = program;
+  tc.name = "default";
+  if (takes_packet(prog_type)) tc.data_in_hex = kDefaultPacket;
+  return tc;
+}
+
+TestRunResult run_test_case(int prog_fd, const TestCase& tc) {
+  TestRunResult r;
+  r.case_name = tc.name;
+  r.expected_retval = tc.expect_retval;
+  r.expected_data_out_hex = tc.expect_data_out_hex;
+  auto data_in = from_hex(tc.data_in_hex);
+  auto ctx_in = from_hex(tc.ctx_in_hex);
+  if (!data_in || !ctx_in) {
+    r.status = "error";
+    r.err = EINVAL;
+    return r;
+  }
+  // Room for programs that grow the packet (bpf_xdp_adjust_tail, skb_change_tail).
+  std::vector<uint8_t> data_out(data_in->size() + 4096);
+  LIBBPF_OPTS(bpf_test_run_opts, opts);
+  if (!data_in->empty()) {
+    opts.data_in = data_in->data();
+    opts.data_size_in = static_cast<__u32>(data_in->size());
+    opts.data_out = data_out.data();
+    opts.data_size_out = static_cast<__u32>(data_out.size());
+  }
+  if (!ctx_in->empty()) {
+    opts.ctx_in = ctx_in->data();
+    opts.ctx_size_in = static_cast<__u32>(ctx_in->size());
+  }
+  opts.repeat = static_cast<int>(tc.repeat);
+
+  int rc = bpf_prog_test_run_opts(prog_fd, &opts);
+  if (rc != 0) {
+    int e = errno;
+    r.status = (e == kENOTSUPP || e == EOPNOTSUPP) ? "not_runnable" : "error";
+    r.err = e;
+    if (tc.expect_retval) r.expectation_failed = true;
+    return r;
+  }
+  r.status = "ok";
+  r.retval = opts.retval;
+  r.duration_ns = opts.duration;
+  if (!data_in->empty()) r.data_out_hex = to_hex(data_out.data(), opts.data_size_out);
+  if (tc.expect_retval && *tc.expect_retval != opts.retval) r.expectation_failed = true;
+  if (tc.expect_data_out_hex) {
+    auto want = from_hex(*tc.expect_data_out_hex);
+    if (!want || to_hex(*want) != r.data_out_hex) r.expectation_failed = true;
+  }
+  return r;
+}
+
+}  // namespace vmtest

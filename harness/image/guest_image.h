@@ -1,0 +1,28 @@
+#pragma once
+// The guest image: an initramfs whose /init is vmtest-guest, plus the BPF objects and the
+// manifest that tells the agent what to run. One image serves every kernel of a run.
+#include <filesystem>
+#include <vector>
+
+#include "core/result.h"
+#include "results/manifest.h"
+
+namespace vmtest {
+
+struct GuestObject {
+  std::string name;  // file name in the image, unique
+  std::filesystem::path source;
+  std::vector<TestCase> cases;
+};
+
+struct GuestImageSpec {
+  std::filesystem::path agent;  // static vmtest-guest binary
+  std::vector<GuestObject> objects;
+  int log_tail_lines = 20;
+};
+
+// The manifest as the agent sees it inside the image (objects under /objects/).
+Manifest guest_manifest(const GuestImageSpec& spec);
+Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem::path& out);
+
+}  // namespace vmtest
