@@ -1,0 +1,242 @@
+#include "baseline/baseline_file.h"
+
+#include <set>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "core/fs.h"
+#include "core/sha256.h"
+#include "verifier/normalise.h"
+
+namespace vmtest {
+using nlohmann::json;
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The baseline keeps a hash of data_out, not the packet: it is all we compare and keeps the
+// file small. Hash the bytes; text that is not hex (should not happen) is hashed as is so a
+// change still shows.
+std::string data_out_sha256(const std::string& hex) {
+  if (hex.size() % 2 != 0) return sha256_hex(hex);
+  std::string bytes;
+  bytes.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return sha256_hex(hex);
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return sha256_hex(bytes);
+}
+
+template <typename T> json opt(const std::optional<T>& v) { return v ? json(*v) : json(nullptr); }
+
+// Reading is strict: every field must be present with the right type (null allowed where the
+// value is optional) and unknown fields are rejected, so a hand-edited typo cannot make a
+// gate pass. Errors carry a JSON path; parse_baseline adds the file name.
+struct ReadError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const json& field(const json& j, const char* key, const std::string& where) {
+  auto it = j.find(key);
+  if (it == j.end()) throw ReadError("missing field '" + where + "." + key + "'");
+  return *it;
+}
+
+void only_keys(const json& j, std::initializer_list<const char*> keys, const std::string& where) {
+  std::set<std::string> allowed(keys.begin(), keys.end());
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!allowed.count(it.key())) throw ReadError("unknown field '" + where + "." + it.key() + "'");
+}
+
+const json& object_at(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (!v.is_object()) throw ReadError("'" + where + "." + key + "' must be an object");
+  return v;
+}
+
+std::string string_at(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (!v.is_string()) throw ReadError("'" + where + "." + key + "' must be a string");
+  return v.get<std::string>();
+}
+
+template <typename T> T int_at(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (!v.is_number_integer()) throw ReadError("'" + where + "." + key + "' must be an integer");
+  return v.get<T>();
+}
+
+template <typename T>
+std::optional<T> opt_int_at(const json& j, const char* key, const std::string& where) {
+  const json& v = field(j, key, where);
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_number_integer())
+    throw ReadError("'" + where + "." + key + "' must be an integer or null");
+  return v.get<T>();
+}
+
+json to_json(const BaselineProgram& p) {
+  return json{{"verdict", p.verdict},
+              {"errno", p.err},
+              {"insns_processed", opt(p.insns_processed)},
+              {"total_states", opt(p.total_states)},
+              {"peak_states", opt(p.peak_states)},
+              {"log_tail", p.log_tail},
+              {"test_run", json{{"status", p.test_run.status},
+                                {"retval", opt(p.test_run.retval)},
+                                {"data_out_sha256", p.test_run.data_out_sha256}}}};
+}
+
+BaselineProgram program_from(const json& j, const std::string& where) {
+  if (!j.is_object()) throw ReadError("'" + where + "' must be an object");
+  only_keys(j, {"verdict", "errno", "insns_processed", "total_states", "peak_states", "log_tail",
+                "test_run"},
+            where);
+  BaselineProgram p;
+  p.verdict = string_at(j, "verdict", where);
+  if (p.verdict != "accepted" && p.verdict != "rejected")
+    throw ReadError("'" + where + ".verdict' must be \"accepted\" or \"rejected\", not \"" +
+                    p.verdict + "\"");
+  p.err = int_at<int>(j, "errno", where);
+  p.insns_processed = opt_int_at<int64_t>(j, "insns_processed", where);
+  p.total_states = opt_int_at<int64_t>(j, "total_states", where);
+  p.peak_states = opt_int_at<int64_t>(j, "peak_states", where);
+  const json& tail = field(j, "log_tail", where);
+  if (!tail.is_array()) throw ReadError("'" + where + ".log_tail' must be an array");
+  for (const auto& l : tail) {
+    if (!l.is_string()) throw ReadError("'" + where + ".log_tail' must hold strings");
+    p.log_tail.push_back(l.get<std::string>());
+  }
+  const std::string tw = where + ".test_run";
+  const json& tr = object_at(j, "test_run", where);
+  only_keys(tr, {"status", "retval", "data_out_sha256"}, tw);
+  p.test_run.status = string_at(tr, "status", tw);
+  p.test_run.retval = opt_int_at<uint32_t>(tr, "retval", tw);
+  p.test_run.data_out_sha256 = string_at(tr, "data_out_sha256", tw);
+  return p;
+}
+
+Baseline baseline_from_json(const json& j) {
+  if (!j.is_object()) throw ReadError("top level must be an object");
+  // The version is checked first: a future format may differ in every other field.
+  const json& ver = field(j, "format_version", "");
+  if (!ver.is_number_integer()) throw ReadError("'format_version' must be an integer");
+  if (ver.get<int>() != kBaselineFormatVersion)
+    throw ReadError("unsupported format_version " + ver.dump() + " (this vmtest reads " +
+                    std::to_string(kBaselineFormatVersion) + "); re-record the baseline");
+  only_keys(j, {"format_version", "kernel", "compiler", "objects"}, "");
+
+  Baseline b;
+  const json& k = object_at(j, "kernel", "");
+  only_keys(k, {"name", "release", "image", "image_sha256"}, "kernel");
+  b.kernel.name = string_at(k, "name", "kernel");
+  b.kernel.release = string_at(k, "release", "kernel");
+  b.kernel.image = string_at(k, "image", "kernel");
+  b.kernel.image_sha256 = string_at(k, "image_sha256", "kernel");
+
+  const json& c = object_at(j, "compiler", "");
+  only_keys(c, {"clang", "libbpf"}, "compiler");
+  b.compiler.clang = string_at(c, "clang", "compiler");
+  b.compiler.libbpf = string_at(c, "libbpf", "compiler");
+
+  const json& objs = object_at(j, "objects", "");
+  for (auto it = objs.begin(); it != objs.end(); ++it) {
+    const std::string where = "objects." + it.key();
+    if (!it->is_object()) throw ReadError("'" + where + "' must be an object");
+    only_keys(*it, {"sha256", "error", "programs"}, where);
+    BaselineObject o;
+    o.sha256 = string_at(*it, "sha256", where);
+    o.error = string_at(*it, "error", where);
+    const json& progs = object_at(*it, "programs", where);
+    for (auto p = progs.begin(); p != progs.end(); ++p)
+      o.programs[p.key()] = program_from(*p, where + ".programs." + p.key());
+    b.objects[it.key()] = std::move(o);
+  }
+  return b;
+}
+
+}  // namespace
+
+BaselineProgram baseline_program(const ProgramResult& p) {
+  BaselineProgram b;
+  b.verdict = p.verdict;
+  b.err = p.err;
+  b.insns_processed = p.insns_processed;
+  b.total_states = p.total_states;
+  b.peak_states = p.peak_states;
+  b.log_tail = normalise_log_lines(p.log_tail);
+  b.test_run.status = p.test_run.status;
+  b.test_run.retval = p.test_run.retval;
+  if (p.test_run.status == "ok") b.test_run.data_out_sha256 = data_out_sha256(p.test_run.data_out_hex);
+  return b;
+}
+
+Baseline baseline_from_kernel_result(const KernelResult& k, const Toolchain& tc) {
+  Baseline b;
+  b.kernel = {k.name, k.kernel_release, k.image, k.image_sha256};
+  b.compiler = {tc.clang, tc.libbpf};
+  for (const auto& o : k.objects) {
+    BaselineObject& bo = b.objects[o.name];
+    bo.sha256 = o.sha256;
+    bo.error = o.error;
+    for (const auto& p : o.programs) bo.programs[p.name] = baseline_program(p);
+  }
+  return b;
+}
+
+std::string serialise_baseline(const Baseline& b) {
+  // nlohmann::json objects are std::map-backed: keys come out sorted.
+  json objs = json::object();
+  for (const auto& [oname, o] : b.objects) {
+    json progs = json::object();
+    for (const auto& [pname, p] : o.programs) progs[pname] = to_json(p);
+    objs[oname] = json{{"sha256", o.sha256}, {"error", o.error}, {"programs", progs}};
+  }
+  json j{{"format_version", b.format_version},
+         {"kernel", json{{"name", b.kernel.name},
+                         {"release", b.kernel.release},
+                         {"image", b.kernel.image},
+                         {"image_sha256", b.kernel.image_sha256}}},
+         {"compiler", json{{"clang", b.compiler.clang}, {"libbpf", b.compiler.libbpf}}},
+         {"objects", objs}};
+  return j.dump(2) + "\n";
+}
+
+Result<Baseline> parse_baseline(std::string_view text, std::string_view origin) {
+  const std::string ctx(origin);
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded())
+    return Error{"baseline is not valid JSON (truncated or corrupt?)", ctx};
+  try {
+    return baseline_from_json(j);
+  } catch (const ReadError& e) {
+    return Error{std::string("bad baseline: ") + e.what(), ctx};
+  } catch (const json::exception& e) {
+    return Error{std::string("bad baseline: ") + e.what(), ctx};
+  }
+}
+
+Result<Baseline> load_baseline(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  return parse_baseline(*text, path.string());
+}
+
+Result<void> save_baseline(const std::filesystem::path& path, const Baseline& b) {
+  return write_file_atomic(path, serialise_baseline(b));
+}
+
+std::filesystem::path baseline_path(const std::filesystem::path& dir, std::string_view kernel) {
+  return dir / (std::string(kernel) + ".json");
+}
+
+}  // namespace vmtest

@@ -1,0 +1,85 @@
+#pragma once
+// bpf/baselines/<kernel>.json: what one kernel build said about every program, kept in git.
+// The file is deterministic so that re-recording an unchanged run gives a byte-identical file
+// and review diffs show only real changes: keys are sorted, objects and programs are sorted by
+// name, there are no timestamps or timings, and log tails are normalised. A baseline that
+// cannot be read (bad JSON, a missing field, an unknown format_version) is an error that
+// names the file; it never passes as "no baseline".
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "results/results.h"
+
+namespace vmtest {
+
+inline constexpr int kBaselineFormatVersion = 1;
+
+struct BaselineTestRun {
+  std::string status;                // TestRunResult::status
+  std::optional<uint32_t> retval;
+  std::string data_out_sha256;       // empty unless status is "ok"
+  bool operator==(const BaselineTestRun&) const = default;
+};
+
+struct BaselineProgram {
+  std::string verdict;  // "accepted" / "rejected"
+  int err = 0;
+  std::optional<int64_t> insns_processed;
+  std::optional<int64_t> total_states;
+  std::optional<int64_t> peak_states;
+  std::vector<std::string> log_tail;  // normalised
+  BaselineTestRun test_run;
+  bool operator==(const BaselineProgram&) const = default;
+};
+
+struct BaselineObject {
+  std::string sha256;
+  std::string error;  // the object could not be opened
+  std::map<std::string, BaselineProgram> programs;  // by program name
+  bool operator==(const BaselineObject&) const = default;
+};
+
+struct BaselineKernel {
+  std::string name;     // matrix row
+  std::string release;  // uname -r
+  std::string image;
+  std::string image_sha256;
+  bool operator==(const BaselineKernel&) const = default;
+};
+
+struct BaselineCompiler {
+  std::string clang;
+  std::string libbpf;
+  bool operator==(const BaselineCompiler&) const = default;
+};
+
+struct Baseline {
+  int format_version = kBaselineFormatVersion;
+  BaselineKernel kernel;
+  BaselineCompiler compiler;
+  std::map<std::string, BaselineObject> objects;  // by object file name
+  bool operator==(const Baseline&) const = default;
+};
+
+// The baseline view of one program's current result (normalised tail, hashed data_out).
+BaselineProgram baseline_program(const ProgramResult& p);
+Baseline baseline_from_kernel_result(const KernelResult& kernel, const Toolchain& toolchain);
+
+// Pretty JSON, sorted keys, trailing newline.
+std::string serialise_baseline(const Baseline& baseline);
+// `origin` (usually the path) names the file in every error.
+Result<Baseline> parse_baseline(std::string_view text, std::string_view origin);
+
+Result<Baseline> load_baseline(const std::filesystem::path& path);
+// Atomic: temp file + rename.
+Result<void> save_baseline(const std::filesystem::path& path, const Baseline& baseline);
+// bpf/baselines/<kernel>.json under `dir`.
+std::filesystem::path baseline_path(const std::filesystem::path& dir, std::string_view kernel);
+
+}  // namespace vmtest

@@ -1,0 +1,132 @@
+#include "baseline/diff_table.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace vmtest {
+
+namespace {
+
+const char* color_of(Severity s) {
+  switch (s) {
+    case Severity::FAIL: return "\x1b[31m";
+    case Severity::WARN: return "\x1b[33m";
+    case Severity::INFO: return "\x1b[36m";
+    case Severity::OK: return "\x1b[32m";
+  }
+  return "";
+}
+constexpr const char* kReset = "\x1b[0m";
+
+std::string paint(Severity s, const std::string& text, bool color) {
+  return color ? color_of(s) + text + kReset : text;
+}
+
+std::string pad(const std::string& s, size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string stat_cell(const std::optional<BaselineProgram>& a,
+                      const std::optional<BaselineProgram>& b,
+                      std::optional<int64_t> BaselineProgram::*field) {
+  auto fmt = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; };
+  std::optional<int64_t> va = a ? (*a).*field : std::nullopt;
+  std::optional<int64_t> vb = b ? (*b).*field : std::nullopt;
+  if (!a) return fmt(vb);
+  if (!b) return fmt(va);
+  if (va == vb) return fmt(vb);
+  std::string s = fmt(va) + " -> " + fmt(vb);
+  if (va && vb && *va != 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%+.1f%%)", 100.0 * static_cast<double>(*vb - *va) / static_cast<double>(*va));
+    s += buf;
+  }
+  return s;
+}
+
+std::string verdict_cell(const ProgramDiff& p) {
+  if (!p.base && !p.current) return "-";
+  if (!p.base) return "(new) " + p.current->verdict;
+  if (!p.current) return p.base->verdict + " (removed)";
+  if (p.base->verdict == p.current->verdict) return p.current->verdict;
+  return p.base->verdict + " -> " + p.current->verdict;
+}
+
+std::string changes_cell(const ProgramDiff& p) {
+  std::string s;
+  for (const auto& f : p.findings) s += (s.empty() ? "" : ",") + std::string(change_name(f.change));
+  return s.empty() ? change_name(Change::Unchanged) : s;
+}
+
+}  // namespace
+
+std::string render_diff_table(const DiffReport& r, bool color) {
+  std::array<int, 4> counts{};
+  size_t unchanged = 0;
+  std::vector<const ProgramDiff*> shown;
+  for (const auto& p : r.programs) {
+    if (p.findings.empty()) {
+      ++unchanged;
+      continue;
+    }
+    ++counts[static_cast<int>(p.severity())];
+    shown.push_back(&p);
+  }
+
+  // Worst first; within a severity the report's object/program order is kept.
+  std::stable_sort(shown.begin(), shown.end(), [](const ProgramDiff* a, const ProgramDiff* b) {
+    return static_cast<int>(a->severity()) > static_cast<int>(b->severity());
+  });
+
+  std::string out = "kernel " + r.kernel + ": " + paint(r.severity(), severity_name(r.severity()), color);
+  out += " (" + std::to_string(counts[3]) + " fail, " + std::to_string(counts[2]) + " warn, " +
+         std::to_string(counts[1]) + " info, " + std::to_string(counts[0]) + " ok, " +
+         std::to_string(unchanged) + " unchanged)\n";
+  for (const auto& f : r.kernel_findings)
+    out += "  " + paint(f.severity, severity_name(f.severity), color) + "  " + f.message + "\n";
+  if (shown.empty()) return out;
+
+  const std::vector<std::string> header = {"SEV", "OBJECT", "PROGRAM", "VERDICT", "INSNS", "STATES", "CHANGES"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto* p : shown)
+    rows.push_back({severity_name(p->severity()), p->object, p->program, verdict_cell(*p),
+                    stat_cell(p->base, p->current, &BaselineProgram::insns_processed),
+                    stat_cell(p->base, p->current, &BaselineProgram::total_states),
+                    changes_cell(*p)});
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells, std::optional<Severity> sev) {
+    std::string l = "  ";
+    for (size_t c = 0; c < cells.size(); ++c) {
+      // Pad first, then colour, so escape codes never break the alignment.
+      std::string cell = c + 1 == cells.size() ? cells[c] : pad(cells[c], width[c]);
+      if (c == 0 && sev) cell = paint(*sev, cell, color);
+      l += cell + (c + 1 == cells.size() ? "" : "  ");
+    }
+    return l + "\n";
+  };
+  out += line(header, std::nullopt);
+  for (size_t i = 0; i < rows.size(); ++i) out += line(rows[i], shown[i]->severity());
+
+  out += "\n";
+  for (const auto* p : shown) {
+    out += "  " + p->object + "/" + p->program + ":\n";
+    for (const auto& f : p->findings)
+      out += "    " + paint(f.severity, severity_name(f.severity), color) + " " + f.message + "\n";
+    if (!p->policy_reason.empty()) out += "    policy: " + p->policy_reason + "\n";
+    for (const auto& d : p->log_diff) out += "    | " + d + "\n";
+  }
+  return out;
+}
+
+std::string render_diff_tables(const std::vector<DiffReport>& reports, bool color) {
+  std::string out;
+  for (const auto& r : reports) out += (out.empty() ? "" : "\n") + render_diff_table(r, color);
+  return out;
+}
+
+}  // namespace vmtest

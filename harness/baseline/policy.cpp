@@ -1,0 +1,190 @@
+#include "baseline/policy.h"
+
+#include <fnmatch.h>
+
+#include <set>
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/fs.h"
+
+namespace vmtest {
+
+namespace {
+
+struct PolicyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string at_line(const YAML::Node& n) {
+  return n.Mark().is_null() ? "" : "line " + std::to_string(n.Mark().line + 1) + ": ";
+}
+
+void only_keys(const YAML::Node& map, std::initializer_list<const char*> keys,
+               const std::string& where) {
+  std::set<std::string> allowed(keys.begin(), keys.end());
+  for (const auto& kv : map) {
+    auto key = kv.first.as<std::string>();
+    if (!allowed.count(key))
+      throw PolicyError(at_line(kv.first) + "unknown key '" + key + "' in " + where);
+  }
+}
+
+template <typename T> T scalar(const YAML::Node& n, const std::string& what) {
+  if (!n.IsScalar()) throw PolicyError(at_line(n) + what + " must be a scalar");
+  try {
+    return n.as<T>();
+  } catch (const YAML::Exception&) {
+    throw PolicyError(at_line(n) + what + " has the wrong type: '" + n.Scalar() + "'");
+  }
+}
+
+ThresholdOverrides parse_thresholds(const YAML::Node& n, const std::string& where) {
+  if (!n.IsMap()) throw PolicyError(at_line(n) + where + " must be a mapping");
+  only_keys(n, {"insns_pct", "insns_abs", "states_pct", "states_abs", "fail_on_stats"}, where);
+  ThresholdOverrides t;
+  if (n["insns_pct"]) t.insns_pct = scalar<double>(n["insns_pct"], "insns_pct");
+  if (n["insns_abs"]) t.insns_abs = scalar<int64_t>(n["insns_abs"], "insns_abs");
+  if (n["states_pct"]) t.states_pct = scalar<double>(n["states_pct"], "states_pct");
+  if (n["states_abs"]) t.states_abs = scalar<int64_t>(n["states_abs"], "states_abs");
+  if (n["fail_on_stats"]) t.fail_on_stats = scalar<bool>(n["fail_on_stats"], "fail_on_stats");
+  for (auto v : {t.insns_pct, t.states_pct})
+    if (v && *v < 0) throw PolicyError(at_line(n) + where + ": percentages must be >= 0");
+  for (auto v : {t.insns_abs, t.states_abs})
+    if (v && *v < 0) throw PolicyError(at_line(n) + where + ": absolute thresholds must be >= 0");
+  return t;
+}
+
+void parse_ignore(const YAML::Node& n, PolicyRule& r) {
+  auto set_one = [&](const YAML::Node& item) {
+    auto what = scalar<std::string>(item, "ignore");
+    if (what == "all" || what == "true") r.ignore_all = true;
+    else if (what == "stats") r.ignore_stats = true;
+    else if (what == "log_tail") r.ignore_log_tail = true;
+    else if (what == "test_run") r.ignore_test_run = true;
+    else if (what == "false") {
+    } else
+      throw PolicyError(at_line(item) + "ignore: unknown aspect '" + what +
+                        "' (all, stats, log_tail, test_run)");
+  };
+  if (n.IsSequence()) {
+    for (const auto& item : n) set_one(item);
+  } else {
+    set_one(n);
+  }
+}
+
+PolicyRule parse_rule(const YAML::Node& n, size_t index) {
+  const std::string where = "rule #" + std::to_string(index + 1);
+  if (!n.IsMap()) throw PolicyError(at_line(n) + where + " must be a mapping");
+  only_keys(n, {"match", "kernels", "expected_to_fail", "ignore", "thresholds", "reason"}, where);
+  PolicyRule r;
+  r.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+  if (!n["reason"] || scalar<std::string>(n["reason"], "reason").empty())
+    throw PolicyError(at_line(n) + where + " has no reason; every exception must say why");
+  r.reason = n["reason"].as<std::string>();
+  if (!n["match"]) throw PolicyError(at_line(n) + where + " has no 'match: object/program'");
+  auto match = scalar<std::string>(n["match"], "match");
+  auto slash = match.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == match.size())
+    throw PolicyError(at_line(n["match"]) + where + ": match '" + match +
+                      "' must be object/program (use * for either)");
+  r.object_glob = match.substr(0, slash);
+  r.program_glob = match.substr(slash + 1);
+  if (auto k = n["kernels"]) {
+    if (k.IsSequence()) {
+      for (const auto& item : k) r.kernel_globs.push_back(scalar<std::string>(item, "kernels"));
+    } else {
+      r.kernel_globs.push_back(scalar<std::string>(k, "kernels"));
+    }
+  }
+  if (n["expected_to_fail"]) r.expected_to_fail = scalar<bool>(n["expected_to_fail"], "expected_to_fail");
+  if (n["ignore"]) parse_ignore(n["ignore"], r);
+  if (n["thresholds"]) r.thresholds = parse_thresholds(n["thresholds"], where + " thresholds");
+  if (!r.expected_to_fail && !r.ignore_all && !r.ignore_stats && !r.ignore_log_tail &&
+      !r.ignore_test_run && !r.thresholds)
+    throw PolicyError(at_line(n) + where +
+                      " does nothing (needs expected_to_fail, ignore or thresholds)");
+  return r;
+}
+
+}  // namespace
+
+void ThresholdOverrides::apply_to(Thresholds& t) const {
+  if (insns_pct) t.insns_pct = *insns_pct;
+  if (insns_abs) t.insns_abs = *insns_abs;
+  if (states_pct) t.states_pct = *states_pct;
+  if (states_abs) t.states_abs = *states_abs;
+  if (fail_on_stats) t.fail_on_stats = *fail_on_stats;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  return fnmatch(std::string(pattern).c_str(), std::string(text).c_str(), 0) == 0;
+}
+
+bool PolicyRule::matches(std::string_view kernel, std::string_view object,
+                         std::string_view program) const {
+  if (!glob_match(object_glob, object) || !glob_match(program_glob, program)) return false;
+  if (kernel_globs.empty()) return true;
+  for (const auto& k : kernel_globs)
+    if (glob_match(k, kernel)) return true;
+  return false;
+}
+
+PolicyDecision Policy::decide(std::string_view kernel, std::string_view object,
+                              std::string_view program, const Thresholds& defaults) const {
+  PolicyDecision d;
+  d.thresholds = defaults;
+  thresholds.apply_to(d.thresholds);
+  for (const auto& r : rules) {
+    if (!r.matches(kernel, object, program)) continue;
+    if (r.expected_to_fail) {
+      d.expected_to_fail = *r.expected_to_fail;
+      d.expected_to_fail_reason = *r.expected_to_fail ? r.reason : "";
+    }
+    if (r.ignore_all || r.ignore_stats || r.ignore_log_tail || r.ignore_test_run) {
+      d.ignore_all |= r.ignore_all;
+      d.ignore_stats |= r.ignore_stats;
+      d.ignore_log_tail |= r.ignore_log_tail;
+      d.ignore_test_run |= r.ignore_test_run;
+      d.ignore_reason = r.reason;
+    }
+    if (r.thresholds) {
+      r.thresholds->apply_to(d.thresholds);
+      d.thresholds_reason = r.reason;
+    }
+  }
+  return d;
+}
+
+Result<Policy> parse_policy(std::string_view yaml, std::string_view origin) {
+  const std::string ctx(origin);
+  Policy p;
+  p.origin = ctx;
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    if (root.IsNull()) return p;  // an empty policy file is a valid "no exceptions"
+    if (!root.IsMap()) throw PolicyError("top level must be a mapping");
+    only_keys(root, {"strict", "thresholds", "rules"}, "policy");
+    if (root["strict"]) p.strict = scalar<bool>(root["strict"], "strict");
+    if (root["thresholds"]) p.thresholds = parse_thresholds(root["thresholds"], "thresholds");
+    if (auto rules = root["rules"]) {
+      if (!rules.IsSequence()) throw PolicyError(at_line(rules) + "rules must be a list");
+      for (size_t i = 0; i < rules.size(); ++i) p.rules.push_back(parse_rule(rules[i], i));
+    }
+  } catch (const PolicyError& e) {
+    return Error{std::string("bad policy: ") + e.what(), ctx};
+  } catch (const YAML::Exception& e) {
+    return Error{std::string("bad policy: ") + e.what(), ctx};
+  }
+  return p;
+}
+
+Result<Policy> load_policy(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  return parse_policy(*text, path.string());
+}
+
+}  // namespace vmtest

@@ -1,0 +1,99 @@
+#pragma once
+// bpf/policy.yaml: the deliberate exceptions to the gate. Every rule says why (a mandatory
+// `reason`), and reports show that reason next to the row it affected.
+//
+//   strict: false                 # true: new/removed programs and kernels FAIL
+//   thresholds:                   # global overrides of the built-in thresholds
+//     insns_pct: 10
+//     insns_abs: 100
+//     states_pct: 10
+//     states_abs: 10
+//     fail_on_stats: false        # true: stats moves FAIL instead of WARN
+//   rules:
+//     - match: "xdp_loop.bpf.o/count_*"   # object/program, shell globs
+//       kernels: ["5.10", "4.*"]          # optional, default all kernels
+//       expected_to_fail: true
+//       reason: "bpf_loop arrived in 5.17"
+//     - match: "*/big_*"
+//       thresholds: {insns_pct: 50, insns_abs: 5000}
+//       reason: "unrolled parser, counts swing with clang"
+//     - match: "legacy.bpf.o/*"
+//       ignore: [log_tail, stats]         # or `all`
+//       reason: "log text differs per distro backport"
+//
+// Rules apply in file order; a later matching rule overrides an earlier one field by field.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace vmtest {
+
+// A stats move counts only when it exceeds BOTH the percentage and the absolute threshold:
+// +3 insns on a 10-insn program is 30% but noise, +2000 on a 900k program is 0.2% and noise.
+struct Thresholds {
+  double insns_pct = 10.0;
+  int64_t insns_abs = 100;
+  double states_pct = 10.0;
+  int64_t states_abs = 10;
+  bool fail_on_stats = false;
+};
+
+struct ThresholdOverrides {
+  std::optional<double> insns_pct;
+  std::optional<int64_t> insns_abs;
+  std::optional<double> states_pct;
+  std::optional<int64_t> states_abs;
+  std::optional<bool> fail_on_stats;
+  void apply_to(Thresholds& t) const;
+};
+
+struct PolicyRule {
+  std::string object_glob;
+  std::string program_glob;
+  std::vector<std::string> kernel_globs;  // empty: every kernel
+  std::optional<bool> expected_to_fail;
+  bool ignore_all = false;
+  bool ignore_stats = false;
+  bool ignore_log_tail = false;
+  bool ignore_test_run = false;
+  std::optional<ThresholdOverrides> thresholds;
+  std::string reason;
+  int line = 0;  // 1-based line in the policy file, for messages
+
+  bool matches(std::string_view kernel, std::string_view object, std::string_view program) const;
+};
+
+// What the policy says about one program on one kernel.
+struct PolicyDecision {
+  bool expected_to_fail = false;
+  std::string expected_to_fail_reason;
+  bool ignore_all = false;
+  bool ignore_stats = false;
+  bool ignore_log_tail = false;
+  bool ignore_test_run = false;
+  std::string ignore_reason;
+  Thresholds thresholds;
+  std::string thresholds_reason;  // set when a rule changed the thresholds
+};
+
+struct Policy {
+  std::string origin;  // file it came from, for messages
+  bool strict = false;
+  ThresholdOverrides thresholds;
+  std::vector<PolicyRule> rules;
+
+  PolicyDecision decide(std::string_view kernel, std::string_view object,
+                        std::string_view program, const Thresholds& defaults) const;
+};
+
+bool glob_match(std::string_view pattern, std::string_view text);
+
+Result<Policy> parse_policy(std::string_view yaml, std::string_view origin);
+Result<Policy> load_policy(const std::filesystem::path& path);
+
+}  // namespace vmtest

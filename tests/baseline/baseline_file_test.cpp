@@ -1,0 +1,154 @@
+#include "baseline/baseline_file.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "baseline/sample_results.h"
+#include "core/fs.h"
+#include "core/sha256.h"
+#include "support/fixture.h"
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+namespace {
+KernelResult sample() {
+  auto k = kernel();
+  auto p = accepted("xdp_count", 19);
+  p.log_tail.insert(p.log_tail.begin(), "4: (18) r1 = 0xffff8c2a41f6e400");
+  k.objects.push_back(object("loop.bpf.o", "sha-loop", {p, rejected("xdp_loop", "unknown func bpf_loop#181")}));
+  k.objects.push_back(object("alpha.bpf.o", "sha-alpha", {accepted("tc_main", 700)}));
+  return k;
+}
+Toolchain tools() { return {"Debian clang version 14.0.6", "1.1.2", "0.1.0"}; }
+}  // namespace
+
+TEST(BaselineFile, FromKernelResultNormalisesAndHashes) {
+  auto b = baseline_from_kernel_result(sample(), tools());
+  EXPECT_EQ(b.format_version, 1);
+  EXPECT_EQ(b.kernel.name, "6.1");
+  EXPECT_EQ(b.kernel.release, "6.1.0-37-cloud-amd64");
+  EXPECT_EQ(b.compiler.clang, "Debian clang version 14.0.6");
+  ASSERT_EQ(b.objects.size(), 2u);
+  const auto& p = b.objects.at("loop.bpf.o").programs.at("xdp_count");
+  EXPECT_EQ(p.verdict, "accepted");
+  EXPECT_EQ(p.insns_processed, 19);
+  EXPECT_EQ(p.log_tail[0], "4: (18) r1 = 0xKADDR");
+  EXPECT_EQ(p.log_tail[1], "verification time N usec");
+  EXPECT_EQ(p.test_run.retval, 2u);
+  EXPECT_EQ(p.test_run.data_out_sha256, sha256_hex(std::string("\x00\x11\x22\x33", 4)));
+  const auto& r = b.objects.at("loop.bpf.o").programs.at("xdp_loop");
+  EXPECT_EQ(r.err, 22);
+  EXPECT_EQ(r.test_run.data_out_sha256, "");
+}
+
+TEST(BaselineFile, SerialisationIsDeterministicAndOrderIndependent) {
+  auto k1 = sample();
+  auto k2 = sample();
+  std::reverse(k2.objects.begin(), k2.objects.end());
+  for (auto& o : k2.objects) std::reverse(o.programs.begin(), o.programs.end());
+  k2.boot_seconds = 9.9;  // timings never reach the file
+  k2.objects[0].programs[0].verification_time_us = 99999;
+  const auto s1 = serialise_baseline(baseline_from_kernel_result(k1, tools()));
+  EXPECT_EQ(s1, serialise_baseline(baseline_from_kernel_result(k1, tools())));
+  EXPECT_EQ(s1, serialise_baseline(baseline_from_kernel_result(k2, tools())));
+  EXPECT_EQ(s1.back(), '\n');
+  // The only timing text left is the normalised placeholder.
+  size_t usec = 0, placeholder = 0;
+  for (auto pos = s1.find(" usec"); pos != std::string::npos; pos = s1.find(" usec", pos + 1)) ++usec;
+  for (auto pos = s1.find("time N usec"); pos != std::string::npos; pos = s1.find("time N usec", pos + 1))
+    ++placeholder;
+  EXPECT_EQ(usec, placeholder) << "a timing leaked into the baseline";
+  EXPECT_GT(placeholder, 0u);
+  EXPECT_EQ(s1.find("verification_time"), std::string::npos);
+  EXPECT_EQ(s1.find("boot"), std::string::npos);
+  EXPECT_EQ(s1.find("duration"), std::string::npos);
+  // Sorted: alpha.bpf.o before loop.bpf.o; keys sorted within a program.
+  EXPECT_LT(s1.find("alpha.bpf.o"), s1.find("loop.bpf.o"));
+  EXPECT_LT(s1.find("\"errno\""), s1.find("\"verdict\""));
+}
+
+TEST(BaselineFile, RoundTrip) {
+  auto b = baseline_from_kernel_result(sample(), tools());
+  auto parsed = parse_baseline(serialise_baseline(b), "mem");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  EXPECT_EQ(*parsed, b);
+}
+
+TEST(BaselineFile, ReadsCommittedFixture) {
+  auto b = parse_baseline(fixture("baseline/6.1.json"), "6.1.json");
+  ASSERT_TRUE(b.ok()) << b.error().str();
+  EXPECT_EQ(b->kernel.image_sha256, "aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44");
+  const auto& p = b->objects.at("loop.bpf.o").programs.at("xdp_loop");
+  EXPECT_EQ(p.verdict, "accepted");
+  EXPECT_EQ(p.insns_processed, 19);
+  EXPECT_FALSE(b->objects.at("loop.bpf.o").programs.at("xdp_old").total_states.has_value());
+  // The fixture is in canonical form: re-serialising reproduces it byte for byte.
+  EXPECT_EQ(serialise_baseline(*b), fixture("baseline/6.1.json"));
+}
+
+TEST(BaselineFile, CorruptJsonNamesTheFile) {
+  auto text = fixture("baseline/6.1.json");
+  auto b = parse_baseline(text.substr(0, text.size() / 2), "bpf/baselines/6.1.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().str().find("bpf/baselines/6.1.json"), std::string::npos);
+  EXPECT_NE(b.error().str().find("not valid JSON"), std::string::npos);
+  EXPECT_FALSE(parse_baseline("", "empty.json").ok());
+  EXPECT_FALSE(parse_baseline("[]", "array.json").ok());
+}
+
+TEST(BaselineFile, UnknownFormatVersionIsAnError) {
+  auto b = parse_baseline(fixture("baseline/future_version.json"), "bpf/baselines/6.12.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().str().find("bpf/baselines/6.12.json"), std::string::npos);
+  EXPECT_NE(b.error().str().find("format_version 2"), std::string::npos);
+}
+
+TEST(BaselineFile, MissingAndUnknownFieldsAreErrors) {
+  auto text = fixture("baseline/6.1.json");
+  auto drop = [&](const std::string& needle) {
+    auto s = text;
+    auto pos = s.find(needle);
+    EXPECT_NE(pos, std::string::npos) << needle;
+    s.erase(pos, needle.size());
+    return s;
+  };
+  auto b = parse_baseline(drop("\"peak_states\": 3,"), "x.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().str().find("peak_states"), std::string::npos) << b.error().str();
+  EXPECT_NE(b.error().str().find("x.json"), std::string::npos);
+
+  auto typo = text;
+  typo.replace(typo.find("\"verdict\""), 9, "\"verdikt\"");
+  b = parse_baseline(typo, "x.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().str().find("verdikt"), std::string::npos) << b.error().str();
+
+  auto bad = text;
+  bad.replace(bad.find("\"accepted\""), 10, "\"maybe\"");
+  EXPECT_FALSE(parse_baseline(bad, "x.json").ok());
+
+  auto no_version = drop("\"format_version\": 1,");
+  b = parse_baseline(no_version, "x.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().str().find("format_version"), std::string::npos);
+}
+
+TEST(BaselineFile, SaveIsAtomicAndLoadable) {
+  auto dir = make_temp_dir(std::filesystem::temp_directory_path(), "baseline-");
+  ASSERT_TRUE(dir.ok());
+  auto b = baseline_from_kernel_result(sample(), tools());
+  auto path = baseline_path(*dir / "bpf" / "baselines", "6.1");
+  EXPECT_EQ(path.filename(), "6.1.json");
+  ASSERT_TRUE(save_baseline(path, b).ok());
+  auto loaded = load_baseline(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().str();
+  EXPECT_EQ(*loaded, b);
+  auto missing = load_baseline(*dir / "nope.json");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().str().find("nope.json"), std::string::npos);
+  std::filesystem::remove_all(*dir);
+}
+
+}  // namespace vmtest

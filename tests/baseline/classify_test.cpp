@@ -1,0 +1,359 @@
+#include "baseline/classify.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "baseline/sample_results.h"
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+namespace {
+
+const Toolchain kTools{"clang 14", "1.1.2", "0.1.0"};
+
+struct Fixture {
+  KernelResult before = kernel();
+  KernelResult after = kernel();
+  Policy policy;
+  Thresholds thresholds;
+
+  DiffReport run() const {
+    return diff_kernel(baseline_from_kernel_result(before, kTools), after, policy, thresholds);
+  }
+};
+
+// One object, one program on each side.
+Fixture single(ProgramResult a, ProgramResult b) {
+  Fixture f;
+  f.before.objects.push_back(object("loop.bpf.o", "sha-1", {std::move(a)}));
+  f.after.objects.push_back(object("loop.bpf.o", "sha-1", {std::move(b)}));
+  return f;
+}
+
+const ProgramDiff& row(const DiffReport& r, const std::string& prog) {
+  auto it = std::find_if(r.programs.begin(), r.programs.end(),
+                         [&](const ProgramDiff& p) { return p.program == prog; });
+  if (it == r.programs.end()) throw std::runtime_error("no row " + prog);
+  return *it;
+}
+
+Policy policy_with(PolicyRule rule) {
+  Policy p;
+  p.rules.push_back(std::move(rule));
+  return p;
+}
+
+PolicyRule rule(std::string obj, std::string prog, std::string reason) {
+  PolicyRule r;
+  r.object_glob = std::move(obj);
+  r.program_glob = std::move(prog);
+  r.reason = std::move(reason);
+  return r;
+}
+
+}  // namespace
+
+TEST(Classify, UnchangedHasNoFindings) {
+  auto r = single(accepted("p", 19), accepted("p", 19)).run();
+  ASSERT_EQ(r.programs.size(), 1u);
+  EXPECT_TRUE(r.programs[0].findings.empty());
+  EXPECT_EQ(r.severity(), Severity::OK);
+  EXPECT_EQ(exit_code(r), 0);
+}
+
+TEST(Classify, TimingAndAddressNoiseIsNotAChange) {
+  auto a = accepted("p", 19);
+  auto b = accepted("p", 19);
+  a.log_tail.insert(a.log_tail.begin(), "4: (18) r1 = 0xffff8c2a41f6e400");
+  b.log_tail.insert(b.log_tail.begin(), "4: (18) r1 = 0xffff9d0012345000");
+  b.log_tail[1] = "verification time 977 usec";
+  b.verification_time_us = 977;
+  b.test_run.duration_ns = 999999;
+  auto r = single(a, b).run();
+  EXPECT_TRUE(r.programs[0].findings.empty()) << r.programs[0].findings[0].message;
+}
+
+TEST(Classify, AcceptedToRejectedIsARegression) {
+  auto r = single(accepted("p", 19), rejected("p", "unknown func bpf_loop#181")).run();
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::Regression));
+  EXPECT_EQ(p.severity(), Severity::FAIL);
+  EXPECT_NE(p.findings[0].message.find("bpf_loop"), std::string::npos) << p.findings[0].message;
+  EXPECT_NE(p.findings[0].message.find("errno 22"), std::string::npos);
+  // Stats and test_run are not compared across a verdict change.
+  EXPECT_FALSE(p.has(Change::StatsMoved));
+  EXPECT_FALSE(p.has(Change::TestRunChanged));
+  EXPECT_EQ(exit_code(r), 1);
+}
+
+TEST(Classify, RejectedToAcceptedStillFails) {
+  auto r = single(rejected("p", "invalid func unknown#181"), accepted("p", 31)).run();
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::Improved));
+  EXPECT_EQ(p.severity(), Severity::FAIL);
+  EXPECT_EQ(exit_code(r), 1);
+}
+
+TEST(Classify, ExpectedFailIsOkAndShowsReason) {
+  auto f = single(rejected("p", "invalid func unknown#181"), rejected("p", "invalid func unknown#181"));
+  auto ru = rule("loop.bpf.o", "p", "bpf_loop arrived in 5.17");
+  ru.expected_to_fail = true;
+  f.policy = policy_with(ru);
+  auto r = f.run();
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::ExpectedFail));
+  EXPECT_EQ(p.severity(), Severity::OK);
+  EXPECT_EQ(p.policy_reason, "bpf_loop arrived in 5.17");
+  EXPECT_EQ(exit_code(r), 0);
+
+  // Expected to fail overrides an acceptance regression against the baseline too.
+  f.before = kernel();
+  f.before.objects.push_back(object("loop.bpf.o", "sha-1", {accepted("p", 19)}));
+  auto r2 = f.run();
+  EXPECT_TRUE(row(r2, "p").has(Change::ExpectedFail));
+  EXPECT_FALSE(row(r2, "p").has(Change::Regression));
+  EXPECT_EQ(row(r2, "p").severity(), Severity::INFO);  // only the log tail note remains
+  EXPECT_EQ(exit_code(r2), 0);
+}
+
+TEST(Classify, ExpectedFailThatLoadsIsReported) {
+  auto f = single(accepted("p", 19), accepted("p", 19));
+  auto ru = rule("*", "p", "old kernels lack bpf_loop");
+  ru.expected_to_fail = true;
+  f.policy = policy_with(ru);
+  const auto r = f.run();
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::UnexpectedPass));
+  EXPECT_EQ(p.severity(), Severity::FAIL);
+  EXPECT_NE(p.findings[0].message.find("old kernels lack bpf_loop"), std::string::npos);
+}
+
+TEST(Classify, ErrnoChangeWhileStillRejectedWarns) {
+  auto r = single(rejected("p", "R1 invalid mem access 'scalar'", 13),
+                  rejected("p", "R1 invalid mem access 'scalar'", 22))
+               .run();
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::ErrnoChanged));
+  EXPECT_EQ(p.severity(), Severity::WARN);
+}
+
+TEST(Classify, TestRunRetvalOrDataChangeFails) {
+  auto b = accepted("p", 19);
+  b.test_run.retval = 1;
+  auto r = single(accepted("p", 19), b).run();
+  ASSERT_TRUE(row(r, "p").has(Change::TestRunChanged));
+  EXPECT_EQ(row(r, "p").severity(), Severity::FAIL);
+  EXPECT_NE(row(r, "p").findings[0].message.find("retval 2 -> 1"), std::string::npos);
+
+  auto c = accepted("p", 19);
+  c.test_run.data_out_hex = "00112234";
+  r = single(accepted("p", 19), c).run();
+  ASSERT_TRUE(row(r, "p").has(Change::TestRunChanged));
+  EXPECT_NE(row(r, "p").findings[0].message.find("data_out"), std::string::npos);
+
+  auto d = accepted("p", 19);
+  d.test_run = TestRunResult{};
+  d.test_run.status = "not_runnable";
+  r = single(accepted("p", 19), d).run();
+  EXPECT_NE(row(r, "p").findings[0].message.find("status ok -> not_runnable"), std::string::npos);
+}
+
+TEST(Classify, StatsMustExceedPercentAndAbsolute) {
+  // Defaults: 10% and 100 insns.
+  auto r = single(accepted("p", 1000), accepted("p", 1200)).run();  // +200, +20%
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::StatsMoved));
+  EXPECT_EQ(p.severity(), Severity::WARN);  // the log tail change is INFO; stats WARN
+  EXPECT_NE(p.findings[0].message.find("insns 1000 -> 1200 (+200, +20.0%)"), std::string::npos)
+      << p.findings[0].message;
+
+  // Big percentage, tiny absolute move: noise.
+  EXPECT_FALSE(row(single(accepted("p", 10), accepted("p", 30)).run(), "p").has(Change::StatsMoved));
+  // Big absolute move, tiny percentage: noise.
+  EXPECT_FALSE(row(single(accepted("p", 900000), accepted("p", 905000)).run(), "p").has(Change::StatsMoved));
+  // Shrinking counts past both thresholds are reported too.
+  EXPECT_TRUE(row(single(accepted("p", 1200), accepted("p", 1000)).run(), "p").has(Change::StatsMoved));
+  // States use their own thresholds (10%, 10 states).
+  EXPECT_TRUE(row(single(accepted("p", 500, 100), accepted("p", 500, 150)).run(), "p").has(Change::StatsMoved));
+  EXPECT_FALSE(row(single(accepted("p", 500, 10), accepted("p", 500, 15)).run(), "p").has(Change::StatsMoved));
+}
+
+TEST(Classify, StatsFailWhenPolicySaysSo) {
+  auto f = single(accepted("p", 1000), accepted("p", 1200));
+  f.thresholds.fail_on_stats = true;
+  EXPECT_EQ(row(f.run(), "p").severity(), Severity::FAIL);
+
+  // A per-program override: wider thresholds, with the reason shown.
+  f.thresholds.fail_on_stats = false;
+  PolicyRule ru = rule("loop.bpf.o", "p", "unrolled parser");
+  ru.thresholds = ThresholdOverrides{};
+  ru.thresholds->insns_pct = 50;
+  f.policy = policy_with(ru);
+  EXPECT_FALSE(row(f.run(), "p").has(Change::StatsMoved));
+  ru.thresholds->insns_pct = 5;
+  ru.thresholds->fail_on_stats = true;
+  f.policy = policy_with(ru);
+  auto r = f.run();
+  EXPECT_EQ(row(r, "p").severity(), Severity::FAIL);
+  EXPECT_EQ(row(r, "p").policy_reason, "unrolled parser");
+}
+
+TEST(Classify, LogTailChangeIsInfoWithUnifiedDiff) {
+  auto a = rejected("p", "R1 invalid mem access 'scalar'");
+  auto b = rejected("p", "R1 invalid mem access 'inv'");
+  auto r = single(a, b).run();
+  const auto& p = row(r, "p");
+  ASSERT_TRUE(p.has(Change::LogChanged));
+  EXPECT_EQ(p.severity(), Severity::INFO);
+  EXPECT_EQ(exit_code(r), 0);
+  ASSERT_FALSE(p.log_diff.empty());
+  EXPECT_EQ(p.log_diff[0].rfind("@@ -", 0), 0u) << p.log_diff[0];
+  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), "-R1 invalid mem access 'scalar'"), p.log_diff.end());
+  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), "+R1 invalid mem access 'inv'"), p.log_diff.end());
+  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), " 5: (85) call bpf_loop#181"), p.log_diff.end());
+}
+
+TEST(Classify, NewAndRemovedProgramsInfoUnlessStrict) {
+  Fixture f;
+  f.before.objects.push_back(object("o.bpf.o", "s", {accepted("gone", 10), accepted("kept", 10)}));
+  f.after.objects.push_back(object("o.bpf.o", "s", {accepted("kept", 10), accepted("fresh", 12)}));
+  auto r = f.run();
+  EXPECT_TRUE(row(r, "gone").has(Change::RemovedProgram));
+  EXPECT_EQ(row(r, "gone").severity(), Severity::INFO);
+  EXPECT_TRUE(row(r, "fresh").has(Change::NewProgram));
+  EXPECT_EQ(row(r, "fresh").severity(), Severity::INFO);
+  EXPECT_EQ(exit_code(r), 0);
+
+  f.policy.strict = true;
+  r = f.run();
+  EXPECT_EQ(row(r, "gone").severity(), Severity::FAIL);
+  EXPECT_EQ(row(r, "fresh").severity(), Severity::FAIL);
+  EXPECT_EQ(exit_code(r), 1);
+}
+
+TEST(Classify, NewRejectedProgramWarns) {
+  Fixture f;
+  f.before.objects.push_back(object("o.bpf.o", "s", {}));
+  f.after.objects.push_back(object("o.bpf.o", "s", {rejected("fresh", "unknown func bpf_loop#181")}));
+  EXPECT_EQ(row(f.run(), "fresh").severity(), Severity::WARN);
+}
+
+TEST(Classify, ObjectChangeFlaggedOnEveryRow) {
+  Fixture f;
+  f.before.objects.push_back(object("o.bpf.o", "sha-old", {accepted("a", 10), accepted("b", 10)}));
+  f.before.objects.push_back(object("other.bpf.o", "same", {accepted("c", 10)}));
+  f.after.objects.push_back(object("o.bpf.o", "sha-new", {accepted("a", 10), accepted("b", 10)}));
+  f.after.objects.push_back(object("other.bpf.o", "same", {accepted("c", 10)}));
+  auto r = f.run();
+  for (const char* name : {"a", "b"}) {
+    EXPECT_TRUE(row(r, name).object_changed) << name;
+    EXPECT_TRUE(row(r, name).has(Change::ObjectChanged)) << name;
+  }
+  EXPECT_FALSE(row(r, "c").object_changed);
+  EXPECT_TRUE(row(r, "c").findings.empty());
+  EXPECT_EQ(exit_code(r), 0);
+}
+
+TEST(Classify, ObjectThatNoLongerOpensFails) {
+  Fixture f;
+  f.before.objects.push_back(object("o.bpf.o", "s", {accepted("a", 10)}));
+  auto broken = object("o.bpf.o", "s", {});
+  broken.error = "libbpf: failed to find BTF for extern 'bpf_loop'";
+  f.after.objects.push_back(broken);
+  auto r = f.run();
+  EXPECT_TRUE(row(r, "*").has(Change::ObjectError));
+  EXPECT_EQ(exit_code(r), 1);
+}
+
+TEST(Classify, KernelBuildChangeFailsWithClearMessage) {
+  auto f = single(accepted("p", 19), accepted("p", 19));
+  f.after.image_sha256 = "ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00";
+  f.after.kernel_release = "6.1.0-38-cloud-amd64";
+  auto r = f.run();
+  ASSERT_EQ(r.kernel_findings.size(), 1u);
+  EXPECT_EQ(r.kernel_findings[0].change, Change::KernelChanged);
+  EXPECT_EQ(r.kernel_findings[0].severity, Severity::FAIL);
+  const auto& msg = r.kernel_findings[0].message;
+  EXPECT_NE(msg.find("6.1.0-37-cloud-amd64 -> 6.1.0-38-cloud-amd64"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("aa11bb22cc33 -> ff00ff00ff00"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("re-record the baseline deliberately"), std::string::npos);
+  EXPECT_EQ(exit_code(r), 1);
+}
+
+TEST(Classify, KernelWithoutVerdictsIsInfrastructure) {
+  auto f = single(accepted("p", 19), accepted("p", 19));
+  f.after.status = "boot_failed";
+  f.after.error = "no console output within 10s";
+  auto r = f.run();
+  EXPECT_TRUE(r.infrastructure_error);
+  EXPECT_TRUE(r.programs.empty());
+  EXPECT_EQ(exit_code(r), 2);
+  // A real regression elsewhere outranks an infrastructure failure.
+  auto bad = single(accepted("p", 19), rejected("p", "x")).run();
+  EXPECT_EQ(exit_code(std::vector<DiffReport>{r, bad}), 1);
+}
+
+TEST(Classify, IgnoreRulesSilenceButShowReason) {
+  auto f = single(accepted("p", 1000), rejected("p", "boom"));
+  auto ru = rule("loop.bpf.o", "*", "tracked in #42");
+  ru.ignore_all = true;
+  f.policy = policy_with(ru);
+  auto r = f.run();
+  EXPECT_TRUE(row(r, "p").has(Change::Ignored));
+  EXPECT_EQ(row(r, "p").severity(), Severity::OK);
+  EXPECT_EQ(row(r, "p").policy_reason, "tracked in #42");
+  EXPECT_EQ(exit_code(r), 0);
+
+  // Partial ignore: stats and log only; an acceptance change still fails.
+  ru.ignore_all = false;
+  ru.ignore_stats = ru.ignore_log_tail = true;
+  f.policy = policy_with(ru);
+  auto g = single(accepted("p", 1000), accepted("p", 5000));
+  g.policy = f.policy;
+  EXPECT_TRUE(g.run().programs[0].findings.empty());
+  EXPECT_EQ(exit_code(f.run()), 1);
+}
+
+TEST(Classify, ReportOrderIndependentOfInputOrder) {
+  Fixture f;
+  f.before.objects.push_back(object("b.bpf.o", "s", {accepted("z", 10), accepted("y", 10)}));
+  f.before.objects.push_back(object("a.bpf.o", "s", {accepted("x", 10)}));
+  f.after = f.before;
+  std::reverse(f.after.objects.begin(), f.after.objects.end());
+  auto r = f.run();
+  std::vector<std::string> order;
+  for (const auto& p : r.programs) order.push_back(p.object + "/" + p.program);
+  EXPECT_EQ(order, (std::vector<std::string>{"a.bpf.o/x", "b.bpf.o/y", "b.bpf.o/z"}));
+}
+
+TEST(Classify, DiffTwoRuns) {
+  RunResults a, b;
+  auto k61 = kernel("6.1");
+  k61.objects.push_back(object("o.bpf.o", "s", {accepted("p", 19)}));
+  auto k510 = kernel("5.10");
+  a.kernels = {k61, k510};
+  auto k61b = k61;
+  k61b.objects[0].programs[0] = rejected("p", "unknown func bpf_loop#181");
+  b.kernels = {k61b};
+  auto reports = diff_runs(a, b, Policy{}, Thresholds{});
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].kernel, "5.10");
+  EXPECT_EQ(reports[0].kernel_findings[0].change, Change::KernelMissing);
+  EXPECT_EQ(reports[0].severity(), Severity::INFO);
+  EXPECT_EQ(reports[1].kernel, "6.1");
+  EXPECT_TRUE(row(reports[1], "p").has(Change::Regression));
+  EXPECT_EQ(exit_code(reports), 1);
+
+  Policy strict;
+  strict.strict = true;
+  EXPECT_EQ(diff_runs(a, b, strict, Thresholds{})[0].severity(), Severity::FAIL);
+}
+
+TEST(Classify, LineDiffOfEqualInputsIsEmpty) {
+  EXPECT_TRUE(line_diff({"a", "b"}, {"a", "b"}).empty());
+  EXPECT_FALSE(line_diff({}, {"a"}).empty());
+}
+
+}  // namespace vmtest

@@ -1,0 +1,125 @@
+#include "baseline/policy.h"
+
+#include <gtest/gtest.h>
+
+#include "support/fixture.h"
+
+namespace vmtest {
+
+namespace {
+Policy load() {
+  auto p = parse_policy(testing::fixture("baseline/policy.yaml"), "bpf/policy.yaml");
+  if (!p.ok()) throw std::runtime_error(p.error().str());
+  return *p;
+}
+std::string error_of(std::string_view yaml) {
+  auto p = parse_policy(yaml, "bpf/policy.yaml");
+  return p.ok() ? "" : p.error().str();
+}
+}  // namespace
+
+TEST(Policy, ParsesFixture) {
+  auto p = load();
+  EXPECT_FALSE(p.strict);
+  ASSERT_EQ(p.rules.size(), 4u);
+  EXPECT_EQ(p.rules[0].object_glob, "loop.bpf.o");
+  EXPECT_EQ(p.rules[0].program_glob, "xdp_loop");
+  EXPECT_EQ(p.rules[0].kernel_globs, (std::vector<std::string>{"5.10", "4.*"}));
+  EXPECT_EQ(p.rules[0].line, 7);
+  EXPECT_TRUE(p.rules[2].ignore_log_tail);
+  EXPECT_TRUE(p.rules[2].ignore_stats);
+  EXPECT_FALSE(p.rules[2].ignore_test_run);
+  EXPECT_TRUE(p.rules[3].ignore_all);
+}
+
+TEST(Policy, ExpectedToFailMatchesKernelGlobs) {
+  auto p = load();
+  Thresholds defaults;
+  auto d = p.decide("5.10", "loop.bpf.o", "xdp_loop", defaults);
+  EXPECT_TRUE(d.expected_to_fail);
+  EXPECT_EQ(d.expected_to_fail_reason, "bpf_loop arrived in 5.17");
+  EXPECT_TRUE(p.decide("4.18", "loop.bpf.o", "xdp_loop", defaults).expected_to_fail);
+  EXPECT_FALSE(p.decide("6.1", "loop.bpf.o", "xdp_loop", defaults).expected_to_fail);
+  EXPECT_FALSE(p.decide("5.10", "loop.bpf.o", "xdp_other", defaults).expected_to_fail);
+}
+
+TEST(Policy, ThresholdsLayerDefaultsGlobalAndRule) {
+  auto p = load();
+  Thresholds defaults;  // 10% / 100
+  auto plain = p.decide("6.1", "x.bpf.o", "small", defaults);
+  EXPECT_DOUBLE_EQ(plain.thresholds.insns_pct, 5);   // global override
+  EXPECT_EQ(plain.thresholds.insns_abs, 50);
+  EXPECT_DOUBLE_EQ(plain.thresholds.states_pct, 10);  // untouched default
+  EXPECT_FALSE(plain.thresholds.fail_on_stats);
+  EXPECT_TRUE(plain.thresholds_reason.empty());
+  auto big = p.decide("6.1", "x.bpf.o", "big_parser", defaults);
+  EXPECT_DOUBLE_EQ(big.thresholds.insns_pct, 50);
+  EXPECT_EQ(big.thresholds.insns_abs, 5000);
+  EXPECT_TRUE(big.thresholds.fail_on_stats);
+  EXPECT_EQ(big.thresholds_reason, "unrolled parser, counts swing with clang");
+}
+
+TEST(Policy, IgnoreRules) {
+  auto p = load();
+  auto d = p.decide("6.1", "legacy.bpf.o", "anything", Thresholds{});
+  EXPECT_FALSE(d.ignore_all);
+  EXPECT_TRUE(d.ignore_stats);
+  EXPECT_EQ(d.ignore_reason, "log text differs per distro backport");
+  EXPECT_TRUE(p.decide("6.12", "flaky.bpf.o", "p", Thresholds{}).ignore_all);
+  EXPECT_FALSE(p.decide("6.12", "flakey.bpf.o", "p", Thresholds{}).ignore_all);
+}
+
+TEST(Policy, LaterRuleOverridesEarlier) {
+  auto p = parse_policy(R"(
+rules:
+  - match: "*/*"
+    expected_to_fail: true
+    reason: "everything fails on 4.18"
+  - match: "good.bpf.o/*"
+    expected_to_fail: false
+    reason: "except this one"
+)", "p.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  EXPECT_TRUE(p->decide("4.18", "bad.bpf.o", "x", Thresholds{}).expected_to_fail);
+  EXPECT_FALSE(p->decide("4.18", "good.bpf.o", "x", Thresholds{}).expected_to_fail);
+}
+
+TEST(Policy, EveryRuleNeedsAReason) {
+  auto e = error_of("rules:\n  - match: \"a.o/*\"\n    expected_to_fail: true\n");
+  EXPECT_NE(e.find("bpf/policy.yaml"), std::string::npos) << e;
+  EXPECT_NE(e.find("rule #1"), std::string::npos) << e;
+  EXPECT_NE(e.find("reason"), std::string::npos) << e;
+  EXPECT_NE(error_of("rules:\n  - match: \"a.o/*\"\n    ignore: all\n    reason: \"\"\n"), "");
+}
+
+TEST(Policy, MistakesAreErrorsNotSilence) {
+  EXPECT_NE(error_of("strcit: true\n").find("unknown key 'strcit'"), std::string::npos);
+  EXPECT_NE(error_of("rules:\n  - match: \"a.o\"\n    ignore: all\n    reason: r\n").find("object/program"),
+            std::string::npos);
+  EXPECT_NE(error_of("rules:\n  - match: \"a.o/p\"\n    ignore: [logs]\n    reason: r\n").find("logs"),
+            std::string::npos);
+  EXPECT_NE(error_of("rules:\n  - match: \"a.o/p\"\n    reason: r\n").find("does nothing"),
+            std::string::npos);
+  EXPECT_NE(error_of("thresholds: {insns_pct: lots}\n").find("insns_pct"), std::string::npos);
+  EXPECT_NE(error_of("rules: [\n"), "");  // YAML syntax error
+  EXPECT_NE(error_of("rules:\n  - match: \"a.o/p\"\n    expected_to_fail: true\n    reason: r\n    kernel: \"5.10\"\n")
+                .find("line 5"),
+            std::string::npos);
+}
+
+TEST(Policy, EmptyFileIsNoExceptions) {
+  auto p = parse_policy("", "empty.yaml");
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->rules.empty());
+  EXPECT_FALSE(p->strict);
+}
+
+TEST(Policy, Globs) {
+  EXPECT_TRUE(glob_match("xdp_*", "xdp_loop"));
+  EXPECT_TRUE(glob_match("*.bpf.o", "a.bpf.o"));
+  EXPECT_FALSE(glob_match("xdp_*", "tc_main"));
+  EXPECT_TRUE(glob_match("6.1?", "6.12"));
+  EXPECT_FALSE(glob_match("6.1", "6.12"));
+}
+
+}  // namespace vmtest
