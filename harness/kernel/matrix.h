@@ -37,7 +37,7 @@ struct PathSource {
   std::string sha256;            // optional
 };
 struct BuildSource {
-  std::string version;                   // kernel.org release, e.g. 6.6.60
+  std::string version;                   // upstream release, e.g. 6.6.60
   std::filesystem::path config_fragment; // optional, relative to the repository root
 };
 

@@ -4,6 +4,7 @@
 #include "kernel/kernel_cache.h"
 
 #include <gtest/gtest.h>
+#include <set>
 
 namespace vmtest {
 namespace fs = std::filesystem;

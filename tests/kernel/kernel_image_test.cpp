@@ -5,6 +5,7 @@
 #include "kernel/kernel_cache.h"
 #include "kernel/kernel_image.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <map>
 
