@@ -1,0 +1,60 @@
+#pragma once
+// The on-disk kernel cache: <cache>/kernels/<vmlinuz sha256>/{vmlinuz,config,image.json}.
+// Entries are named by content, so two rows (or two lock revisions) resolving to the same
+// kernel share one entry, and an entry's name is also its integrity check. Entries are only
+// ever created by renaming a finished staging directory into place, so a reader never sees
+// half an entry; staging directories start with ".tmp-" and are ignored here.
+#include "core/result.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmtest {
+
+// What image.json records about where an entry came from.
+struct CacheEntryInfo {
+  std::string row;            // matrix row that first fetched it, e.g. "6.1"
+  std::string origin;         // "linux-image-6.1.0-56-cloud-amd64 6.1.192-2"
+  std::string release;        // "6.1.0-56-cloud-amd64"
+  std::string deb_sha256;     // the package it was extracted from
+  std::string vmlinuz_sha256; // equals the entry's directory name
+  std::string config_sha256;
+};
+
+struct CachedKernel {
+  std::filesystem::path dir, vmlinuz, config;
+  CacheEntryInfo info;
+  std::uintmax_t vmlinuz_bytes = 0;
+};
+
+std::filesystem::path kernels_cache_dir(const std::filesystem::path& cache_dir);
+
+// A fresh staging directory inside <cache>/kernels (same filesystem, so the final rename is
+// atomic).
+Result<std::filesystem::path> make_staging_dir(const std::filesystem::path& cache_dir);
+
+Result<void> write_entry_info(const std::filesystem::path& entry_dir, const CacheEntryInfo& info);
+Result<CachedKernel> read_entry(const std::filesystem::path& entry_dir);
+
+// The entry for `vmlinuz_sha256` if present AND its vmlinuz still hashes to that value. A
+// damaged entry is removed (it can only cause wrong verdicts) and reported as a miss.
+std::optional<CachedKernel> lookup_cached(const std::filesystem::path& cache_dir,
+                                          const std::string& vmlinuz_sha256);
+
+// Renames a finished staging entry to <cache>/kernels/<sha256>. If another process got there
+// first, the existing entry wins and `staged` is removed.
+Result<CachedKernel> commit_entry(const std::filesystem::path& cache_dir,
+                                  const std::filesystem::path& staged,
+                                  const std::string& vmlinuz_sha256);
+
+// Every complete entry, sorted by directory name. Unreadable entries are skipped, not fatal:
+// listing is for humans and `verify_cached` reports the damage.
+Result<std::vector<CachedKernel>> list_cached(const std::filesystem::path& cache_dir);
+
+// Re-hashes vmlinuz (against the directory name) and config (against image.json).
+Result<void> verify_cached(const CachedKernel& entry);
+
+} // namespace vmtest

@@ -1,0 +1,33 @@
+#pragma once
+// kernels/matrix.lock.json: the exact Debian package version behind each debian row, with
+// the hashes that make a download trustworthy. Debian drops old point releases from its
+// mirrors, so the matrix alone ("the 6.1 cloud kernel") would silently change meaning; the
+// lock turns that into a reproducible input and a loud error when it can no longer be met.
+#include "core/result.h"
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace vmtest {
+
+struct DebPin {
+  std::string package;        // linux-image-6.1.0-56-cloud-amd64
+  std::string version;        // 6.1.192-2
+  std::string filename;       // pool/... path, as apt's index names it (for humans and audits)
+  std::string deb_sha256;     // checked before the archive is opened
+  std::string vmlinuz_sha256; // names the cache entry; checked after extraction
+};
+
+struct LockFile {
+  std::map<std::string, DebPin> pins; // by row name
+};
+
+// A missing file is an empty lock (every debian row then reports its missing pin by name);
+// a malformed one is an error, because guessing would defeat the point of a lock.
+Result<LockFile> load_lock(const std::filesystem::path& lock_json);
+Result<void> save_lock(const std::filesystem::path& lock_json, const LockFile& lock);
+
+bool is_sha256_hex(std::string_view s);
+
+} // namespace vmtest
