@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "vm/console_scan.h"
+#include "vm/file_follower.h"
+#include "vm/qemu_command.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -83,9 +86,7 @@ Result<Accel> AccelSelector::decide_auto(const fs::path& probe_kernel, const fs:
     save_verdict(true, "console output under KVM within the liveness deadline");
     return Accel::kvm;
   }
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.1f", std::chrono::duration<double>(opts_.liveness).count());
-  std::string why = std::string("no console output under KVM within ") + secs + " s";
+  const std::string why = probe_note_;
   save_verdict(false, why);
   say("KVM is present but broken here (" + why + "); falling back to TCG, verdict saved in " +
       opts_.cache_file.string());
@@ -108,25 +109,38 @@ Result<bool> AccelSelector::probe_kvm(const fs::path& kernel, const fs::path& di
   if (ec) return Error{"cannot create directory: " + ec.message(), dir.string()};
   fs::path console = dir / "kvm-probe-console.log";
   fs::remove(console, ec);
-  // No initrd: the probe only needs the boot stub's first line, then it is killed.
+  probe_note_.clear();
+  // No initrd: the probe only needs the kernel's first printk line, then it is killed.
   Command cmd;
   cmd.argv = {opts_.qemu, "-nodefaults", "-no-user-config", "-no-reboot", "-display",
                        "none", "-accel", "kvm", "-cpu", "host", "-m", "256", "-kernel",
-                       kernel.string(), "-append", "console=ttyS0 earlyprintk=serial panic=-1",
+                       kernel.string(), "-append", std::string(kBaseCmdline),
                        "-serial", "file:" + console.string()};
   auto started = runner_.start(cmd);
   if (!started) return started.error().wrap("KVM probe");
   auto& proc = *started;
   const auto t0 = clock_.now();
+  FileFollower follower(console);
+  ConsoleScanner scanner(0);
   bool alive = false;
   for (;;) {
-    if (fs::file_size(console, ec) > 0 && !ec) {
+    scanner.feed(follower.read_new());
+    if (scanner.result().kernel_alive) {
       alive = true;
       break;
     }
-    // Exiting before saying anything counts as silent too.
-    if (proc->poll()) break;
-    if (clock_.now() - t0 >= opts_.liveness) break;
+    // Exiting before the kernel says anything counts as broken too (on this host qemu
+    // aborts with -cpu host under KVM).
+    if (auto st = proc->poll()) {
+      probe_note_ = "qemu " + st->describe() + " before the kernel printed anything under KVM";
+      break;
+    }
+    if (clock_.now() - t0 >= opts_.liveness) {
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", std::chrono::duration<double>(opts_.liveness).count());
+      probe_note_ = std::string("the kernel printed nothing under KVM within ") + secs + " s";
+      break;
+    }
     clock_.sleep_for(opts_.poll_interval);
   }
   proc->kill();

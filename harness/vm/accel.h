@@ -2,8 +2,9 @@
 // Chooses between KVM and TCG. KVM is used only when /dev/kvm exists AND a KVM guest actually
 // runs: with nested virtualisation a -enable-kvm guest can stay "running" while executing
 // nothing (qemu 7.2 prints nothing at all; newer qemu pauses on an emulation failure). So the
-// check is liveness, never an error message: boot the kernel under KVM and give the first
-// console byte a short deadline. The verdict is remembered per (qemu version, host kernel) in
+// check is liveness, never an error message: boot the kernel under KVM and give its first
+// timestamped console line a short deadline (the real-mode "Probing EDD" line does not
+// count: it appears even when KVM cannot run the kernel proper). The verdict is remembered per (qemu version, host kernel) in
 // a small JSON file so later runs go straight to the right accelerator.
 #include <chrono>
 #include <filesystem>
@@ -71,6 +72,7 @@ class AccelSelector {
   std::mutex mu_;
   std::optional<Accel> auto_choice_;  // decided once per process
   std::string qemu_version_;
+  std::string probe_note_;  // why the last probe judged KVM broken
 };
 
 }  // namespace vmtest

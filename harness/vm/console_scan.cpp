@@ -45,6 +45,18 @@ constexpr int kMaxSplatLines = 120;
 
 }  // namespace
 
+bool is_kernel_line(std::string_view line) {
+  std::size_t i = 0;
+  if (line.empty() || line[i++] != '[') return false;
+  while (i < line.size() && line[i] == ' ') ++i;
+  std::size_t digits = i;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+  if (i == digits || i >= line.size() || line[i++] != '.') return false;
+  digits = i;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+  return i > digits && i < line.size() && line[i] == ']';
+}
+
 std::string_view strip_timestamp(std::string_view line) {
   // Up to two leading bracket groups: "[    1.234567]" and, with PRINTK_CALLER, "[    T1]".
   for (int i = 0; i < 2; ++i) {
@@ -64,6 +76,7 @@ void ConsoleScanner::feed(std::string_view chunk) {
     std::size_t nl = chunk.find('\n');
     if (nl == std::string_view::npos) {
       partial_.append(chunk);
+      if (!scan_.kernel_alive && is_kernel_line(partial_)) scan_.kernel_alive = true;
       return;
     }
     if (partial_.empty()) {
@@ -94,6 +107,7 @@ void ConsoleScanner::line(std::string_view raw) {
     if (tail_.size() > tail_limit_) tail_.pop_front();
     scan_.tail.assign(tail_.begin(), tail_.end());
   }
+  if (!scan_.kernel_alive && is_kernel_line(raw)) scan_.kernel_alive = true;
   std::string_view s = strip_timestamp(raw);
   if (s.empty()) return;
 

@@ -12,7 +12,11 @@
 namespace vmtest {
 
 struct ConsoleScan {
-  bool any_output = false;            // at least one byte arrived (the liveness signal)
+  bool any_output = false;            // at least one byte arrived
+  // The kernel proper printed a (timestamped) line: the liveness signal. Any output is not
+  // enough: under the broken nested KVM here the real-mode setup stub still prints
+  // "Probing EDD ... ok", then the kernel hangs without another byte.
+  bool kernel_alive = false;
   std::optional<std::string> panic;   // the "Kernel panic - not syncing: ..." line
   std::vector<std::string> oopses;    // first line of each splat, timestamp stripped
   std::vector<std::string> tail;      // last lines of the console, as printed
@@ -40,6 +44,9 @@ class ConsoleScanner {
 };
 
 ConsoleScan scan_console(std::string_view text, std::size_t tail_lines = 50);
+
+// True for a printk line: "[    1.234567] ..." (printk.time=1 is on the base cmdline).
+bool is_kernel_line(std::string_view line);
 
 // "[    1.234567] BUG: ..." -> "BUG: ..."; also drops a "[    T1]" caller id.
 std::string_view strip_timestamp(std::string_view line);

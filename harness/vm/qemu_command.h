@@ -13,13 +13,14 @@ namespace vmtest {
 //  - console=ttyS0: the first serial port is the console log; ttyS1 carries results.
 //  - panic=-1: reboot at once on panic; with -no-reboot qemu then exits, so a panic ends the
 //    VM instead of hanging it until the deadline.
-//  - earlyprintk=serial: the boot stub prints a line within ~0.1 s under TCG. The KVM
-//    liveness check needs that line; with plain `quiet` nothing appears until /init.
+//  - earlyprintk=serial printk.time=1: the kernel's first timestamped line ("Linux
+//    version") reaches the console ~0.1 s into a TCG boot. The KVM liveness check waits for
+//    such a line; with plain `quiet` nothing appears until /init.
 //  - loglevel=5: errors and warnings only. WARNING splats are printed at KERN_WARNING,
 //    which `quiet` (loglevel=4) hides; the full default log costs ~300 serial lines.
 // No acpi=off: it breaks `poweroff -f` in the guest.
 inline constexpr std::string_view kBaseCmdline =
-    "console=ttyS0 panic=-1 earlyprintk=serial loglevel=5";
+    "console=ttyS0 panic=-1 earlyprintk=serial printk.time=1 loglevel=5";
 
 std::string kernel_cmdline(const VmSpec& spec);
 

@@ -1,53 +1,16 @@
 #include "vm/vm_runner.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <vector>
 
 #include "core/fs.h"
 #include "vm/console_scan.h"
+#include "vm/file_follower.h"
 #include "vm/qemu_command.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
 namespace {
-
-// Follows a file that another process appends to (qemu's serial port file).
-class FileFollower {
- public:
-  explicit FileFollower(fs::path path) : path_(std::move(path)) {}
-  ~FileFollower() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileFollower(const FileFollower&) = delete;
-  FileFollower& operator=(const FileFollower&) = delete;
-
-  // Whatever was appended since the last call; empty if nothing (or no file yet).
-  std::string read_new() {
-    if (fd_ < 0) {
-      fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd_ < 0) return {};
-    }
-    std::string out;
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n > 0) {
-        out.append(buf, static_cast<std::size_t>(n));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      break;
-    }
-    return out;
-  }
-
- private:
-  fs::path path_;
-  int fd_ = -1;
-};
 
 std::string seconds_str(std::chrono::milliseconds d) {
   char buf[32];
@@ -140,7 +103,7 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
       stop = Stop::panic_hang;
       break;
     }
-    if (accel == Accel::kvm && !scanner.result().any_output && now - t0 >= opts_.liveness) {
+    if (accel == Accel::kvm && !scanner.result().kernel_alive && now - t0 >= opts_.liveness) {
       stop = Stop::silent;
       break;
     }
@@ -171,7 +134,7 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
     out.error = "no exit within " + seconds_str(spec.timeout) + "; killed";
   } else if (stop == Stop::silent) {
     out.status = "boot_failed";
-    out.error = "no console output under KVM within " + seconds_str(opts_.liveness);
+    out.error = "the kernel printed nothing under KVM within " + seconds_str(opts_.liveness);
     kvm_silent = true;
   } else if (status->term_signal == 0 && status->exit_code == 0) {
     out.status = "ok";

@@ -101,6 +101,18 @@ TEST(ConsoleScan, EmptyInputIsNotOutput) {
   EXPECT_TRUE(scan.tail.empty());
 }
 
+TEST(ConsoleScan, OnlyTimestampedLinesProveTheKernelRuns) {
+  EXPECT_FALSE(scan_console("Probing EDD (edd=off to disable)... ok\r\n").kernel_alive);
+  EXPECT_TRUE(scan_console(fixture("clean_6.12.log")).kernel_alive);
+  ConsoleScanner sc;
+  sc.feed("[    0.000000] Linux ver");  // no newline yet
+  EXPECT_TRUE(sc.result().kernel_alive);
+  EXPECT_TRUE(is_kernel_line("[    0.000000] x"));
+  EXPECT_TRUE(is_kernel_line("[12345.5] x"));
+  EXPECT_FALSE(is_kernel_line("[ cut here ]"));
+  EXPECT_FALSE(is_kernel_line("[    0.000000"));
+}
+
 TEST(ConsoleScan, StripTimestamp) {
   EXPECT_EQ(strip_timestamp("[    1.234567] BUG: x"), "BUG: x");
   EXPECT_EQ(strip_timestamp("[    1.234567][    T1] BUG: x"), "BUG: x");

@@ -155,11 +155,13 @@ TEST_F(VmRunnerTest, MissingKernelIsBootFailed) {
 }
 
 TEST_F(VmRunnerTest, ForcedKvmThatStaysSilentFailsWithoutRetry) {
-  runner.script = [](auto&) { return FakeVm{}; };
+  runner.script = [](auto&) {
+    return FakeVm{.console = {{50ms, "Probing EDD (edd=off to disable)... ok\r\n"}}};
+  };
   auto out = run(spec("kvm"), {.kvm_device = true, .kernel_release = "h"});
   EXPECT_EQ(out.status, "boot_failed");
   EXPECT_EQ(out.accel, "kvm");
-  EXPECT_NE(out.error.find("no console output under KVM"), std::string::npos) << out.error;
+  EXPECT_NE(out.error.find("printed nothing under KVM"), std::string::npos) << out.error;
   EXPECT_NEAR(out.seconds, 3.0, 0.1);  // liveness deadline, not the 10 s timeout
   EXPECT_EQ(runner.boots().size(), 1u);
 }
