@@ -1,0 +1,41 @@
+#include "vm/qemu_command.h"
+
+namespace vmtest {
+
+std::filesystem::path console_log_path(const VmSpec& spec) { return spec.work_dir / "console.log"; }
+std::filesystem::path results_path(const VmSpec& spec) { return spec.work_dir / "results.out"; }
+
+std::string kernel_cmdline(const VmSpec& spec) {
+  std::string cmdline(kBaseCmdline);
+  if (!spec.extra_cmdline.empty()) cmdline += " " + spec.extra_cmdline;
+  return cmdline;
+}
+
+std::vector<std::string> qemu_argv(const VmSpec& spec, Accel accel,
+                                   const std::string& qemu_binary) {
+  std::vector<std::string> argv = {
+      qemu_binary,
+      // No NIC (and its iPXE ROM), no VGA, no monitor, no default serial; no config files.
+      "-nodefaults", "-no-user-config",
+      // A guest reboot (which is what panic=-1 does) ends qemu instead of booting again.
+      "-no-reboot",
+      // -nographic would put a serial port and the monitor on stdio; we want neither.
+      "-display", "none",
+      "-accel", std::string(to_string(accel)),
+      // TCG: `max` offers every feature TCG emulates, so the guest (and its BPF JIT) sees a
+      // modern CPU rather than the 2003-era qemu64; measured no slower to boot.
+      "-cpu", accel == Accel::kvm ? "host" : "max",
+      "-m", std::to_string(spec.memory_mb),
+      "-smp", std::to_string(spec.cpus),
+      "-kernel", spec.kernel.string(),
+      "-initrd", spec.initrd.string(),
+      "-append", kernel_cmdline(spec),
+      // Two serial ports: ttyS0 is the console, ttyS1 carries only the agent's results, so
+      // kernel messages can never interleave with them.
+      "-serial", "file:" + console_log_path(spec).string(),
+      "-serial", "file:" + results_path(spec).string(),
+  };
+  return argv;
+}
+
+}  // namespace vmtest

@@ -1,0 +1,46 @@
+#include "vm/run_all.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "vm/qemu_command.h"
+
+namespace vmtest {
+
+std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, int jobs,
+                               const VmProgress& progress) {
+  std::vector<VmOutcome> outcomes(specs.size());
+  if (specs.empty()) return outcomes;
+  if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(jobs), specs.size());
+
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mu;
+  auto work = [&] {
+    for (std::size_t i = next++; i < specs.size(); i = next++) {
+      VmOutcome out;
+      try {
+        out = runner.run(specs[i]);
+      } catch (const std::exception& e) {
+        out.status = "boot_failed";
+        out.console_log = console_log_path(specs[i]);
+        out.error = specs[i].name + ": " + e.what();
+      }
+      outcomes[i] = std::move(out);
+      if (progress) {
+        std::lock_guard lock(progress_mu);
+        progress(i, specs[i], outcomes[i]);
+      }
+    }
+  };
+  std::vector<std::jthread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();  // the calling thread is a worker too
+  for (auto& t : threads) t.join();  // before `outcomes` is moved out
+  return outcomes;
+}
+
+}  // namespace vmtest
