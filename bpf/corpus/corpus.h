@@ -1,0 +1,24 @@
+/* Shared by every corpus object: the usual headers and the uapi constants that vmlinux.h
+ * cannot carry (it holds types, not #defines). Kept tiny on purpose: each .bpf.c should be
+ * readable on its own. */
+#pragma once
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88A8
+/* IPPROTO_ICMPV6 is a #define in uapi, not part of the enum vmlinux.h carries. */
+#define NEXTHDR_ICMPV6 58
+
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+
+#define CLOCK_MONOTONIC 1
+
+char LICENSE[] SEC("license") = "GPL";
