@@ -38,7 +38,7 @@ class AccelTest : public ::testing::Test {
 
   fs::path dir, kernel;
   FakeClock clock;
-  FakeRunner runner{clock};
+  FakeQemuRunner runner{clock};
   std::vector<std::string> notes;
 };
 

@@ -108,9 +108,9 @@ class FakeQemu : public Process {
   std::optional<ExitStatus> status_;
 };
 
-class FakeRunner : public CommandRunner {
+class FakeQemuRunner : public CommandRunner {
  public:
-  explicit FakeRunner(FakeClock& clock) : clock_(clock) {}
+  explicit FakeQemuRunner(FakeClock& clock) : clock_(clock) {}
 
   std::function<FakeVm(const std::vector<std::string>& argv)> script =
       [](const std::vector<std::string>&) { return FakeVm{.exit_at = 1s}; };

@@ -20,7 +20,7 @@ TEST(RunAll, BoundedParallelismInputOrderAndIsolation) {
   ASSERT_TRUE(write_file_atomic(dir / "guest.cpio", "i").ok());
 
   FakeClock clock;
-  FakeRunner runner(clock);
+  FakeQemuRunner runner(clock);
   // The work dir names the VM: vm0..vm6. vm2 panics, vm4 hangs, the rest boot.
   runner.script = [](const std::vector<std::string>& argv) {
     std::string all;
@@ -73,7 +73,7 @@ TEST(RunAll, BoundedParallelismInputOrderAndIsolation) {
 
 TEST(RunAll, EmptyInput) {
   FakeClock clock;
-  FakeRunner runner(clock);
+  FakeQemuRunner runner(clock);
   AccelSelector sel(runner, clock, HostFacts{}, AccelOptions{.cache_file = "/nonexistent/a.json"});
   VmRunner vm(runner, sel, clock);
   EXPECT_TRUE(run_all(vm, std::span<const VmSpec>{}, 4).empty());

@@ -47,7 +47,7 @@ class VmRunnerTest : public ::testing::Test {
 
   fs::path dir;
   FakeClock clock;
-  FakeRunner runner{clock};
+  FakeQemuRunner runner{clock};
   std::vector<std::string> notes;
 };
 

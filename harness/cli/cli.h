@@ -1,0 +1,5 @@
+#pragma once
+// Argument parsing and dispatch for the `vmtest` executable; main() only calls this.
+namespace vmtest {
+int cli_main(int argc, char** argv);
+}

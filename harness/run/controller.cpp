@@ -1,0 +1,238 @@
+#include "run/controller.h"
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "core/fs.h"
+#include "image/guest_image.h"
+#include "results/guest_protocol.h"
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool infrastructure_failure(const KernelResult& kr) {
+  return kr.status != "ok" && kr.status != "skipped";
+}
+
+bool expectation_failed(const KernelResult& kr) {
+  for (const auto& o : kr.objects)
+    for (const auto& p : o.programs) {
+      if (p.test_run.expectation_failed) return true;
+      for (const auto& t : p.more_test_runs)
+        if (t.expectation_failed) return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> known_kernel_names(const Matrix& matrix) {
+  std::vector<std::string> names;
+  for (const auto& r : matrix.rows) names.push_back(r.name);
+  names.push_back("host");
+  return names;
+}
+
+std::string summarise_kernel(const KernelResult& kr) {
+  if (kr.status == "skipped") return "skipped: " + kr.error;
+  if (kr.status != "ok") return kr.status + ": " + kr.error;
+  size_t accepted = 0, rejected = 0, broken = 0;
+  for (const auto& o : kr.objects) {
+    if (!o.error.empty()) ++broken;
+    for (const auto& p : o.programs) (p.verdict == "accepted" ? accepted : rejected)++;
+  }
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "ok  %zu programs: %zu accepted, %zu rejected%s  [%s, %.1fs]",
+                accepted + rejected, accepted, rejected,
+                broken ? (", " + std::to_string(broken) + " unreadable objects").c_str() : "",
+                kr.accel.c_str(), kr.boot_seconds);
+  return buf;
+}
+
+void Controller::absorb_report(const std::string& json_text,
+                               const std::vector<CorpusObject>& corpus, KernelResult& kr) {
+  AgentReport report;
+  try {
+    report = nlohmann::json::parse(json_text).get<AgentReport>();
+  } catch (const std::exception& e) {
+    kr.status = "no_results";
+    kr.error = std::string("the agent's report is not valid JSON: ") + e.what();
+    return;
+  }
+  if (!report.fatal.empty()) {
+    kr.status = "error";
+    kr.error = "agent failed: " + report.fatal;
+    return;
+  }
+  kr.kernel_release = report.kernel_release;
+  kr.libbpf_version = report.libbpf_version;
+  kr.features = report.features;
+  kr.objects = std::move(report.objects);
+  std::map<std::string, const CorpusObject*> by_name;
+  for (const auto& c : corpus) by_name[c.name] = &c;
+  for (auto& o : kr.objects)
+    if (auto it = by_name.find(o.name); it != by_name.end()) o.sha256 = it->second->sha256;
+}
+
+KernelResult Controller::run_host(const RunOptions& opts, const std::vector<CorpusObject>& corpus) {
+  KernelResult kr;
+  kr.name = "host";
+  kr.accel = "none";
+  kr.image = "running kernel";
+  auto t0 = std::chrono::steady_clock::now();
+  fs::path work = opts.out_dir / "kernels" / "host";
+  std::error_code ec;
+  fs::create_directories(work, ec);
+  Manifest m;
+  m.log_tail_lines = opts.log_tail_lines;
+  for (const auto& c : corpus) m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases});
+  if (auto w = write_file_atomic(work / "manifest.json", nlohmann::json(m).dump()); !w) {
+    kr.status = "error";
+    kr.error = w.error().str();
+    return kr;
+  }
+  progress_.kernel("host", "running agent on the host kernel");
+  Command cmd{.argv = {opts.agent.string(), "--manifest", (work / "manifest.json").string(),
+                       "--output", (work / "report.json").string()},
+              .stdout_path = work / "agent.log"};
+  auto st = stages_.run_host(cmd, std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout));
+  kr.boot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!st) {
+    kr.status = "error";
+    kr.error = st.error().str();
+    return kr;
+  }
+  if (st->timed_out) {
+    kr.status = "timeout";
+    kr.error = "the agent did not finish within " + std::to_string(opts.timeout.count()) + " s";
+    return kr;
+  }
+  auto text = read_file(work / "report.json");
+  if (!text) {
+    kr.status = "no_results";
+    kr.error = "vmtest-guest " + st->describe() + " and wrote no report (see " +
+               (work / "agent.log").string() + ")";
+    return kr;
+  }
+  absorb_report(*text, corpus, kr);
+  return kr;
+}
+
+RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObject>& corpus) {
+  auto known = known_kernel_names(matrix_);
+  std::vector<std::string> selected = opts.kernels;
+  bool explicit_selection = !selected.empty();
+  if (!explicit_selection)
+    for (const auto& r : matrix_.rows) selected.push_back(r.name);
+  for (const auto& k : selected) {
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      std::string list;
+      for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+      throw FatalError("unknown kernel '" + k + "'; choose from: " + list);
+    }
+  }
+  progress_.set_kernels(selected);
+
+  RunOutcome out;
+  out.results.kernels.resize(selected.size());
+  std::vector<size_t> vm_index;  // results slot of each VM spec
+  std::vector<VmSpec> specs;
+  std::vector<KernelImage> images;
+
+  // Stage 1: kernel images. Sequential: they share one private apt state directory.
+  for (size_t i = 0; i < selected.size(); ++i) {
+    KernelResult& kr = out.results.kernels[i];
+    kr.name = selected[i];
+    if (kr.name == "host") continue;
+    const KernelRow* row = matrix_.find(kr.name);
+    if (!row->implemented()) {
+      kr.status = explicit_selection ? "error" : "skipped";
+      kr.error = "source '" + row->source_kind + "' is not implemented yet";
+      progress_.kernel(kr.name, (explicit_selection ? "error: " : "skipped: ") + kr.error);
+      continue;
+    }
+    progress_.kernel(kr.name, "fetching kernel");
+    auto img = stages_.fetch_kernel(*row);
+    if (!img) {
+      kr.status = "error";
+      kr.error = img.error().str();
+      progress_.kernel(kr.name, "error: " + kr.error);
+      continue;
+    }
+    kr.image = img->origin;
+    kr.image_sha256 = img->sha256;
+    VmSpec spec;
+    spec.name = kr.name;
+    spec.kernel = img->vmlinuz;
+    spec.work_dir = opts.out_dir / "kernels" / kr.name;
+    spec.memory_mb = opts.memory_mb;
+    spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
+    spec.accel = opts.accel;
+    specs.push_back(spec);
+    vm_index.push_back(i);
+    progress_.kernel(kr.name, img->from_cache ? "kernel cached" : "kernel fetched");
+  }
+
+  // Stage 2: one guest image serves every kernel.
+  if (!specs.empty()) {
+    GuestImageSpec gspec;
+    gspec.agent = opts.agent;
+    gspec.log_tail_lines = opts.log_tail_lines;
+    for (const auto& c : corpus) gspec.objects.push_back({c.name, c.path, c.cases});
+    fs::path image = opts.out_dir / "guest-initramfs.cpio";
+    auto built = build_guest_image(gspec, image);
+    if (!built) {
+      for (size_t i : vm_index) {
+        out.results.kernels[i].status = "error";
+        out.results.kernels[i].error = "cannot build guest image: " + built.error().str();
+      }
+      specs.clear();
+    }
+    for (auto& s : specs) s.initrd = image;
+  }
+
+  // Stage 3: VMs in parallel, plus the host run alongside.
+  for (size_t i = 0; i < selected.size(); ++i)
+    if (selected[i] == "host") out.results.kernels[i] = run_host(opts, corpus);
+
+  if (!specs.empty()) {
+    int jobs = opts.jobs > 0 ? opts.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    auto outcomes = stages_.boot_all(specs, jobs, [&](size_t idx, const std::string& state) {
+      progress_.kernel(specs[idx].name, state);
+    });
+    for (size_t s = 0; s < outcomes.size(); ++s) {
+      const VmOutcome& vo = outcomes[s];
+      KernelResult& kr = out.results.kernels[vm_index[s]];
+      kr.accel = vo.accel;
+      kr.boot_seconds = vo.seconds;
+      kr.status = vo.status;
+      kr.error = vo.error;
+      if (vo.status == "ok") {
+        auto json_text = unframe_report(vo.results);
+        if (!json_text) {
+          kr.status = "no_results";
+          kr.error = json_text.error().str();
+        } else {
+          absorb_report(*json_text, corpus, kr);
+        }
+      }
+      if (kr.status != "ok" || !vo.oopses.empty()) kr.console_tail = vo.console_tail;
+      if (kr.status == "ok" && !vo.oopses.empty())
+        progress_.note(kr.name + ": kernel reported " + vo.oopses.front());
+    }
+  }
+
+  for (const auto& kr : out.results.kernels) {
+    progress_.kernel(kr.name, summarise_kernel(kr));
+    if (infrastructure_failure(kr)) out.exit_code = 2;
+  }
+  if (out.exit_code == 0)
+    for (const auto& kr : out.results.kernels)
+      if (expectation_failed(kr)) out.exit_code = 1;
+  return out;
+}
+
+}  // namespace vmtest

@@ -1,0 +1,74 @@
+#pragma once
+// The controller drives one run through the stages: matrix -> kernel image -> guest image ->
+// VM -> results. Each stage sits behind RunStages so the orchestration (selection, skips,
+// failure isolation, exit codes) is unit-tested without booting anything.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/process.h"
+#include "kernel/kernel_image.h"
+#include "kernel/matrix.h"
+#include "results/results.h"
+#include "run/corpus.h"
+#include "run/progress.h"
+#include "vm/vm_runner.h"
+
+namespace vmtest {
+
+struct RunOptions {
+  std::vector<std::string> kernels;  // empty: every matrix row (unavailable sources skipped)
+  std::filesystem::path corpus_dir;
+  std::filesystem::path out_dir = "vmtest-out";
+  std::filesystem::path agent;  // vmtest-guest
+  int jobs = 0;                 // 0: number of cores
+  std::chrono::seconds timeout{180};
+  int log_tail_lines = 20;
+  int memory_mb = 512;
+  std::string accel = "auto";
+};
+
+class RunStages {
+ public:
+  virtual ~RunStages() = default;
+  virtual Result<KernelImage> fetch_kernel(const KernelRow& row) = 0;
+  virtual std::vector<VmOutcome> boot_all(const std::vector<VmSpec>& specs, int jobs,
+                                          const std::function<void(size_t, const std::string&)>&
+                                              state) = 0;
+  // Runs vmtest-guest on the host kernel.
+  virtual Result<ExitStatus> run_host(const Command& cmd, std::chrono::milliseconds timeout) = 0;
+};
+
+struct RunOutcome {
+  RunResults results;
+  int exit_code = 0;  // 0 clean, 1 a test case's expectation failed, 2 infrastructure
+};
+
+// Row names a user may pass to --kernel: the matrix rows plus "host".
+std::vector<std::string> known_kernel_names(const Matrix& matrix);
+
+class Controller {
+ public:
+  Controller(const Matrix& matrix, RunStages& stages, Progress& progress)
+      : matrix_(matrix), stages_(stages), progress_(progress) {}
+
+  // Throws FatalError for usage errors (unknown kernel name); everything else is recorded
+  // in the results so one broken kernel never hides the others.
+  RunOutcome run(const RunOptions& opts, const std::vector<CorpusObject>& corpus);
+
+ private:
+  KernelResult run_host(const RunOptions& opts, const std::vector<CorpusObject>& corpus);
+  void absorb_report(const std::string& json_text, const std::vector<CorpusObject>& corpus,
+                     KernelResult& kr);
+
+  const Matrix& matrix_;
+  RunStages& stages_;
+  Progress& progress_;
+};
+
+// Summary line per kernel for the terminal ("6.1  ok  27 programs: 24 accepted, 3 rejected").
+std::string summarise_kernel(const KernelResult& kr);
+
+}  // namespace vmtest

@@ -1,0 +1,39 @@
+#include "run/real_stages.h"
+
+#include "vm/clock.h"
+#include "vm/run_all.h"
+#include "vm/vm_runner.h"
+
+namespace vmtest {
+
+RealStages::RealStages(std::filesystem::path cache_dir, Progress& progress)
+    : cache_dir_(std::move(cache_dir)), progress_(progress) {}
+
+Result<KernelImage> RealStages::fetch_kernel(const KernelRow& row) {
+  FetchContext ctx;
+  ctx.cache_dir = cache_dir_;
+  ctx.runner = &runner_;
+  ctx.log = [this, name = row.name](const std::string& line) { progress_.kernel(name, line); };
+  return vmtest::fetch_kernel(row, ctx);
+}
+
+std::vector<VmOutcome> RealStages::boot_all(
+    const std::vector<VmSpec>& specs, int jobs,
+    const std::function<void(size_t, const std::string&)>& state) {
+  SteadyClock clock;
+  AccelOptions aopts;
+  aopts.cache_file = cache_dir_ / "accel.json";
+  aopts.notify = [this](std::string_view line) { progress_.note(std::string(line)); };
+  AccelSelector accel(runner_, clock, detect_host_facts(), aopts);
+  VmRunner vm(runner_, accel, clock);
+  for (size_t i = 0; i < specs.size(); ++i) state(i, "booting");
+  return run_all(vm, specs, jobs, [&](size_t i, const VmSpec&, const VmOutcome& o) {
+    state(i, o.status + " after " + std::to_string(o.seconds).substr(0, 4) + "s (" + o.accel + ")");
+  });
+}
+
+Result<ExitStatus> RealStages::run_host(const Command& cmd, std::chrono::milliseconds timeout) {
+  return runner_.run(cmd, timeout);
+}
+
+}  // namespace vmtest

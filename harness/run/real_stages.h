@@ -1,0 +1,27 @@
+#pragma once
+// The production wiring of the controller's stages: apt/cache for kernels, qemu for VMs and
+// a subprocess for the host agent.
+#include <filesystem>
+
+#include "core/process.h"
+#include "run/controller.h"
+#include "vm/accel.h"
+
+namespace vmtest {
+
+class RealStages : public RunStages {
+ public:
+  RealStages(std::filesystem::path cache_dir, Progress& progress);
+  Result<KernelImage> fetch_kernel(const KernelRow& row) override;
+  std::vector<VmOutcome> boot_all(
+      const std::vector<VmSpec>& specs, int jobs,
+      const std::function<void(size_t, const std::string&)>& state) override;
+  Result<ExitStatus> run_host(const Command& cmd, std::chrono::milliseconds timeout) override;
+
+ private:
+  std::filesystem::path cache_dir_;
+  Progress& progress_;
+  SubprocessRunner runner_;
+};
+
+}  // namespace vmtest

@@ -1,0 +1,88 @@
+// The default matrix on real kernels: Debian 5.10, 6.1 and 6.12 booted in qemu, the bundled
+// corpus loaded by the real agent. The bpf_loop program is the cross-kernel difference the
+// product exists to catch: unknown helper on 5.10, accepted on 6.1 and 6.12.
+#include "e2e_support.h"
+
+namespace vmtest::e2e {
+namespace fs = std::filesystem;
+
+class MatrixE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-matrix-"));
+    run_ = new CliRun(run_vmtest({"run", "--out", out_->string()}, *out_));
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*out_);
+    delete out_;
+    delete run_;
+  }
+  static fs::path* out_;
+  static CliRun* run_;
+};
+fs::path* MatrixE2E::out_ = nullptr;
+CliRun* MatrixE2E::run_ = nullptr;
+
+TEST_F(MatrixE2E, DefaultRunBootsTheDebianKernelsAndSkipsUnavailableRows) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  EXPECT_NE(run_->exit_code, 2) << run_->output;
+  for (const char* k : {"5.10", "6.1", "6.12"}) {
+    const KernelResult* kr = run_->results.find(k);
+    ASSERT_NE(kr, nullptr) << k;
+    EXPECT_EQ(kr->status, "ok") << k << ": " << kr->error << "\n" << joined(kr->console_tail);
+    EXPECT_TRUE(kr->accel == "tcg" || kr->accel == "kvm") << kr->accel;
+    EXPECT_EQ(kr->kernel_release.substr(0, std::string(k).size()), k);
+    EXPECT_EQ(kr->image_sha256.size(), 64u);
+    EXPECT_FALSE(kr->objects.empty());
+  }
+  for (const char* k : {"4.18", "5.15", "6.6"}) {
+    const KernelResult* kr = run_->results.find(k);
+    ASSERT_NE(kr, nullptr) << k;
+    EXPECT_EQ(kr->status, "skipped") << k;
+    EXPECT_NE(run_->output.find(std::string(k) + ": skipped"), std::string::npos) << run_->output;
+  }
+}
+
+TEST_F(MatrixE2E, BpfLoopIsRejectedOn510AndAcceptedOn61And612) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  const KernelResult* k510 = run_->results.find("5.10");
+  ASSERT_NE(k510, nullptr);
+  const ProgramResult* p = find_program(*k510, "bpf_loop.bpf.o", "xdp_bpf_loop");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->verdict, "rejected");
+  EXPECT_EQ(p->err, EINVAL);
+  EXPECT_NE(joined(p->log_tail).find("unknown func bpf_loop"), std::string::npos)
+      << joined(p->log_tail);
+  for (const char* k : {"6.1", "6.12"}) {
+    const KernelResult* kr = run_->results.find(k);
+    ASSERT_NE(kr, nullptr);
+    const ProgramResult* q = find_program(*kr, "bpf_loop.bpf.o", "xdp_bpf_loop");
+    ASSERT_NE(q, nullptr) << k;
+    EXPECT_EQ(q->verdict, "accepted") << k << "\n" << joined(q->log_tail);
+    ASSERT_TRUE(q->insns_processed.has_value()) << k;
+    EXPECT_GT(*q->insns_processed, 0);
+    EXPECT_EQ(q->test_run.status, "ok") << k;
+  }
+}
+
+TEST_F(MatrixE2E, ResultsCarryToolchainHashesAndLogTails) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  EXPECT_NE(run_->results.toolchain.clang.find("clang"), std::string::npos);
+  EXPECT_FALSE(run_->results.toolchain.libbpf.empty());
+  const KernelResult* k = run_->results.find("6.1");
+  ASSERT_NE(k, nullptr);
+  size_t programs = 0;
+  for (const auto& o : k->objects) {
+    EXPECT_EQ(o.sha256.size(), 64u) << o.name;
+    for (const auto& p : o.programs) {
+      ++programs;
+      EXPECT_TRUE(p.verdict == "accepted" || p.verdict == "rejected") << p.name;
+      EXPECT_FALSE(p.log_tail.empty()) << o.name << ":" << p.name;
+      EXPECT_LE(p.log_tail.size(), 20u);
+    }
+  }
+  EXPECT_GE(programs, 10u);
+  EXPECT_TRUE(fs::exists(*out_ / "kernels" / "6.1" / "console.log"));
+}
+
+}  // namespace vmtest::e2e
