@@ -17,6 +17,12 @@ bool infrastructure_failure(const KernelResult& kr) {
   return kr.status != "ok" && kr.status != "skipped";
 }
 
+size_t unreadable_objects(const KernelResult& kr) {
+  size_t n = 0;
+  for (const auto& o : kr.objects) n += o.error.empty() ? 0 : 1;
+  return n;
+}
+
 bool expectation_failed(const KernelResult& kr) {
   for (const auto& o : kr.objects)
     for (const auto& p : o.programs) {
@@ -225,13 +231,15 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     }
   }
 
+  // A failed expectation is a finding about the code under test and wins over exit 2, so CI
+  // reports it as a regression; infrastructure trouble and unreadable objects come next.
+  bool failed_case = false, infra = false;
   for (const auto& kr : out.results.kernels) {
     progress_.kernel(kr.name, summarise_kernel(kr));
-    if (infrastructure_failure(kr)) out.exit_code = 2;
+    infra |= infrastructure_failure(kr) || unreadable_objects(kr) > 0;
+    failed_case |= expectation_failed(kr);
   }
-  if (out.exit_code == 0)
-    for (const auto& kr : out.results.kernels)
-      if (expectation_failed(kr)) out.exit_code = 1;
+  out.exit_code = failed_case ? 1 : infra ? 2 : 0;
   return out;
 }
 

@@ -1,0 +1,32 @@
+#pragma once
+// Each subcommand lives in its own cmd_<name>.cpp and registers itself here: it declares its
+// options on a CLI11 subcommand and returns the function that runs it.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "kernel/matrix.h"
+
+namespace vmtest {
+
+struct Subcommand {
+  CLI::App* app;
+  std::function<int()> run;  // returns the process exit code
+};
+using CommandList = std::vector<Subcommand>;
+
+// Options shared by every subcommand that touches the kernel matrix.
+struct MatrixOptions {
+  std::filesystem::path matrix = "kernels/matrix.yaml";
+  std::filesystem::path lock = "kernels/matrix.lock.json";
+  std::filesystem::path cache;  // empty: default_cache_dir()
+};
+void add_matrix_options(CLI::App* app, MatrixOptions& o);
+Matrix load_matrix_or_throw(const MatrixOptions& o);
+std::filesystem::path cache_dir_of(const MatrixOptions& o);
+
+void add_run_command(CLI::App& app, CommandList& out);
+
+}  // namespace vmtest
