@@ -26,9 +26,11 @@ function(bpf_object NAME SOURCE)
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${ARG_OUTPUT_DIR}
     COMMAND ${BPF_CLANG} -target bpf -O2 -g -D__TARGET_ARCH_x86 -Wall -Wno-unused-function
-            -Wno-compare-distinct-pointer-types ${incs} -c ${SOURCE} -o ${out}
+            -Wno-compare-distinct-pointer-types ${incs} -MD -MF ${out}.d -c ${SOURCE} -o ${out}
     DEPENDS ${SOURCE}
-    IMPLICIT_DEPENDS C ${SOURCE}
+    # A depfile, not IMPLICIT_DEPENDS: the latter only works with Makefile generators, so with
+    # Ninja an edit to a shared header (vmlinux.h, corpus.h) silently left stale objects.
+    DEPFILE ${out}.d
     COMMENT "BPF ${NAME}.bpf.o"
     VERBATIM)
   add_custom_target(bpfobj_${NAME} ALL DEPENDS ${out})
