@@ -42,6 +42,8 @@ int cli_main(int argc, char** argv) {
 
   CommandList commands;
   add_run_command(app, commands);
+  add_boot_command(app, commands);
+  add_image_command(app, commands);
 
   try {
     app.parse(argc, argv);
