@@ -44,6 +44,8 @@ int cli_main(int argc, char** argv) {
   add_run_command(app, commands);
   add_boot_command(app, commands);
   add_image_command(app, commands);
+  add_baseline_command(app, commands);
+  add_diff_command(app, commands);
 
   try {
     app.parse(argc, argv);
