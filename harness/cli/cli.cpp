@@ -46,6 +46,7 @@ int cli_main(int argc, char** argv) {
   add_image_command(app, commands);
   add_baseline_command(app, commands);
   add_diff_command(app, commands);
+  add_kernels_command(app, commands);
 
   try {
     app.parse(argc, argv);
