@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/paths.h"
 #include "core/fs.h"
+#include "report/html_report.h"
 #include "run/controller.h"
 #include "run/corpus.h"
 #include "run/real_stages.h"
@@ -66,6 +67,12 @@ int do_run(RunArgs& a) {
     return 2;
   }
   std::fprintf(stderr, "vmtest: wrote %s\n", results.c_str());
+  // The report is for humans; failing to write it must not hide the run's verdict.
+  const fs::path report = a.opts.out_dir / "report.html";
+  if (auto r = write_html_report(outcome.results, {}, report); r)
+    std::fprintf(stderr, "vmtest: wrote %s\n", report.c_str());
+  else
+    std::fprintf(stderr, "vmtest: warning: no HTML report: %s\n", r.error().str().c_str());
   return outcome.exit_code;
 }
 
