@@ -47,6 +47,7 @@ int cli_main(int argc, char** argv) {
   add_baseline_command(app, commands);
   add_diff_command(app, commands);
   add_kernels_command(app, commands);
+  add_report_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -33,5 +33,6 @@ void add_image_command(CLI::App& app, CommandList& out);
 void add_baseline_command(CLI::App& app, CommandList& out);
 void add_diff_command(CLI::App& app, CommandList& out);
 void add_kernels_command(CLI::App& app, CommandList& out);
+void add_report_command(CLI::App& app, CommandList& out);
 
 }  // namespace vmtest
