@@ -11,6 +11,7 @@
 #include "report/html_report.h"
 #include "run/corpus.h"
 #include "run/real_stages.h"
+#include "run/shard.h"
 #include "testrun/testrun_file.h"
 
 namespace vmtest {
@@ -55,6 +56,8 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   cmd->add_option("--agent", a.opts.agent, "Path to vmtest-guest (default: next to vmtest)");
+  cmd->add_option("--shard", a.shard,
+                  "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
 }
 
 void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate) {
@@ -109,6 +112,11 @@ RunOutcome execute_run(RunArgs& a) {
     cases = [testrun](const std::string& stem) { return load_testrun_dir(testrun, stem); };
   auto corpus = discover_corpus(a.opts.corpus_dir, cases);
   if (!corpus) throw FatalError(corpus.error().str());
+  if (!a.shard.empty()) {
+    auto shard = parse_shard(a.shard);
+    if (!shard) throw FatalError(shard.error().str());
+    *corpus = select_shard(*corpus, *shard);
+  }
 
   auto progress = make_progress(stderr);
   progress->note("corpus: " + std::to_string(corpus->size()) + " objects from " +

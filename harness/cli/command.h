@@ -28,6 +28,7 @@ Matrix load_matrix_or_throw(const MatrixOptions& o);
 std::filesystem::path cache_dir_of(const MatrixOptions& o);
 
 void add_run_command(CLI::App& app, CommandList& out);
+void add_merge_command(CLI::App& app, CommandList& out);
 void add_boot_command(CLI::App& app, CommandList& out);
 void add_image_command(CLI::App& app, CommandList& out);
 void add_baseline_command(CLI::App& app, CommandList& out);

@@ -15,6 +15,7 @@ struct RunArgs {
   std::filesystem::path testrun_dir = "testrun";
   bool no_testrun = false;
   int timeout_s = 180;
+  std::string shard;  // "I/N": run only this share of the corpus objects
 };
 
 struct GateArgs {
