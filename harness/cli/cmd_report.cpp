@@ -13,6 +13,7 @@
 #include "core/fs.h"
 #include "report/annotations.h"
 #include "report/html_report.h"
+#include "report/verdict_matrix.h"
 #include "report/junit.h"
 #include "report/step_summary.h"
 
@@ -28,6 +29,7 @@ struct ReportArgs {
   fs::path out;  // empty: report.html next to RESULTS
   fs::path junit;
   fs::path markdown;
+  fs::path verdict_matrix;
   bool step_summary = false;
   bool annotations = false;
   fs::path templates;
@@ -94,6 +96,8 @@ int do_report(const ReportArgs& a) {
   StepSummaryOptions md;
   md.report_name = out.filename().string();
   if (!a.markdown.empty()) write_or_throw(a.markdown, render_step_summary(run, diffs, md), "markdown summary");
+  if (!a.verdict_matrix.empty())
+    write_or_throw(a.verdict_matrix, render_verdict_matrix(run), "verdict matrix");
   if (a.step_summary) {
     // GitHub collects this file per step and other tools may have written to it: append.
     const char* target = std::getenv("GITHUB_STEP_SUMMARY");
@@ -126,6 +130,8 @@ void add_report_command(CLI::App& app, CommandList& out) {
   cmd->add_option("-o,--out", a->out, "HTML report to write (default: report.html next to RESULTS)");
   cmd->add_option("--junit", a->junit, "Also write JUnit XML to FILE");
   cmd->add_option("--markdown", a->markdown, "Also write the markdown summary to FILE");
+  cmd->add_option("--verdict-matrix", a->verdict_matrix,
+                  "Also write the program x kernel verdict matrix (markdown) to FILE");
   cmd->add_flag("--step-summary", a->step_summary, "Append the markdown summary to $GITHUB_STEP_SUMMARY");
   cmd->add_flag("--annotations", a->annotations,
                 "Print ::error annotations pointing at the bpf/corpus source of failing programs");

@@ -31,6 +31,7 @@ for f in report.html junit.xml summary.md results.json; do
   [ -s "$work/merged/$f" ] || { echo "missing $f" >&2; exit 1; }
 done
 echo "pipeline: merged, reported and gated clean"
+scripts/update-readme-matrix.sh "$work/merged/results.json" --check
 
 mkdir -p "$work/rebaselined"
 BASELINES_DIR="$work/rebaselined" scripts/ci/baseline-update.sh 6.1
