@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 
 #include <cerrno>
+#include <span>
 #include <vector>
 
 #include "results/hex.h"
@@ -48,9 +49,9 @@ TestRunResult run_test_case(int prog_fd, const TestCase& tc) {
   r.case_name = tc.name;
   r.expected_retval = tc.expect_retval;
   r.expected_data_out_hex = tc.expect_data_out_hex;
-  auto data_in = from_hex(tc.data_in_hex);
-  auto ctx_in = from_hex(tc.ctx_in_hex);
-  if (!data_in || !ctx_in) {
+  auto data_in = parse_hex(tc.data_in_hex);
+  auto ctx_in = parse_hex(tc.ctx_in_hex);
+  if (!data_in.ok() || !ctx_in.ok()) {
     r.status = "error";
     r.err = EINVAL;
     return r;
@@ -81,11 +82,11 @@ TestRunResult run_test_case(int prog_fd, const TestCase& tc) {
   r.status = "ok";
   r.retval = opts.retval;
   r.duration_ns = opts.duration;
-  if (!data_in->empty()) r.data_out_hex = to_hex(data_out.data(), opts.data_size_out);
+  if (!data_in->empty()) r.data_out_hex = to_hex(std::span<const uint8_t>(data_out.data(), opts.data_size_out));
   if (tc.expect_retval && *tc.expect_retval != opts.retval) r.expectation_failed = true;
   if (tc.expect_data_out_hex) {
-    auto want = from_hex(*tc.expect_data_out_hex);
-    if (!want || to_hex(*want) != r.data_out_hex) r.expectation_failed = true;
+    auto want = parse_hex(*tc.expect_data_out_hex);
+    if (!want.ok() || to_hex(*want) != r.data_out_hex) r.expectation_failed = true;
   }
   return r;
 }

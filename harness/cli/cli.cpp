@@ -30,6 +30,16 @@ std::filesystem::path cache_dir_of(const MatrixOptions& o) {
   return o.cache.empty() ? default_cache_dir() : o.cache;
 }
 
+RunResults load_results_or_throw(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text) throw FatalError(text.error().str());
+  try {
+    return nlohmann::json::parse(*text).get<RunResults>();
+  } catch (const std::exception& e) {
+    throw FatalError(path.string() + ": not a vmtest results file: " + e.what());
+  }
+}
+
 int cli_main(int argc, char** argv) {
   CLI::App app{"vmtest: catch eBPF verifier regressions across a matrix of real kernels.\n"
                "Boots each kernel of kernels/matrix.yaml in qemu, loads every program of every\n"

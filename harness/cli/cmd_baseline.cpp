@@ -23,16 +23,6 @@ struct BaselineArgs {
   fs::path from;  // results.json instead of running
 };
 
-RunResults load_results_or_throw(const fs::path& p) {
-  auto text = read_file(p);
-  if (!text) throw FatalError(text.error().str());
-  try {
-    return nlohmann::json::parse(*text).get<RunResults>();
-  } catch (const std::exception& e) {
-    throw FatalError(p.string() + ": not a vmtest results file: " + e.what());
-  }
-}
-
 int do_update(BaselineArgs& a) {
   RunResults results;
   if (!a.from.empty()) {

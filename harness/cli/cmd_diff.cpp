@@ -14,23 +14,13 @@ namespace vmtest {
 namespace fs = std::filesystem;
 namespace {
 
-RunResults read_results(const fs::path& p) {
-  auto text = read_file(p);
-  if (!text) throw FatalError(text.error().str());
-  try {
-    return nlohmann::json::parse(*text).get<RunResults>();
-  } catch (const std::exception& e) {
-    throw FatalError(p.string() + ": not a vmtest results file: " + e.what());
-  }
-}
-
 struct DiffArgs {
   fs::path a, b;
   GateArgs gate;
 };
 
 int do_diff(const DiffArgs& d) {
-  RunResults a = read_results(d.a), b = read_results(d.b);
+  RunResults a = load_results_or_throw(d.a), b = load_results_or_throw(d.b);
   GateOptions g = resolve_gate(d.gate);
   auto policy = load_policy_or_default(g.policy, g.strict);
   if (!policy) throw FatalError(policy.error().str());
@@ -49,7 +39,7 @@ struct CsvArgs {
 };
 
 int do_csv(const CsvArgs& c) {
-  RunResults r = read_results(c.results);
+  RunResults r = load_results_or_throw(c.results);
   const KernelResult* k = c.kernel.empty() && !r.kernels.empty() ? &r.kernels.front()
                                                                   : r.find(c.kernel);
   if (!k) throw FatalError("no kernel '" + c.kernel + "' in " + c.results.string());

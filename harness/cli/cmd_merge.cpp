@@ -15,16 +15,6 @@ namespace vmtest {
 namespace fs = std::filesystem;
 namespace {
 
-RunResults read_results_file(const fs::path& p) {
-  auto text = read_file(p);
-  if (!text) throw FatalError(text.error().str());
-  try {
-    return nlohmann::json::parse(*text).get<RunResults>();
-  } catch (const std::exception& e) {
-    throw FatalError(p.string() + ": not a vmtest results file: " + e.what());
-  }
-}
-
 struct MergeArgs {
   MatrixOptions matrix;
   std::vector<fs::path> inputs;
@@ -33,7 +23,7 @@ struct MergeArgs {
 
 int do_merge(const MergeArgs& a) {
   std::vector<RunResults> parts;
-  for (const auto& p : a.inputs) parts.push_back(read_results_file(p));
+  for (const auto& p : a.inputs) parts.push_back(load_results_or_throw(p));
   std::vector<std::string> order;
   auto matrix = load_matrix(a.matrix.matrix, a.matrix.lock);
   if (matrix)
@@ -53,7 +43,7 @@ struct GateCmdArgs {
 };
 
 int do_gate(const GateCmdArgs& a) {
-  RunResults r = read_results_file(a.results);
+  RunResults r = load_results_or_throw(a.results);
   auto gate = gate_run(r, resolve_gate(a.gate));
   if (!gate) {
     std::fprintf(stderr, "vmtest: error: %s\n", gate.error().str().c_str());

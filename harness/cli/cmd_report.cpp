@@ -36,16 +36,6 @@ struct ReportArgs {
   fs::path repo_root = ".";
 };
 
-RunResults load_results_or_throw(const fs::path& path) {
-  auto text = read_file(path);
-  if (!text) throw FatalError(text.error().str());
-  try {
-    return nlohmann::json::parse(*text).get<RunResults>();
-  } catch (const nlohmann::json::exception& e) {
-    throw FatalError(path.string() + ": not a results.json: " + e.what());
-  }
-}
-
 // Each kernel that gave verdicts is compared with <dir>/<kernel>.json when that file exists.
 // A kernel without a baseline file is shown with its plain verdicts; a baseline that exists
 // but cannot be read is an error, never "no baseline".

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel/matrix.h"
+#include "results/results.h"
 
 namespace vmtest {
 
@@ -26,6 +27,8 @@ struct MatrixOptions {
 void add_matrix_options(CLI::App* app, MatrixOptions& o);
 Matrix load_matrix_or_throw(const MatrixOptions& o);
 std::filesystem::path cache_dir_of(const MatrixOptions& o);
+// Reads a results.json; a missing or malformed file is a FatalError naming it.
+RunResults load_results_or_throw(const std::filesystem::path& path);
 
 void add_run_command(CLI::App& app, CommandList& out);
 void add_merge_command(CLI::App& app, CommandList& out);

@@ -1,41 +1,51 @@
 #include "results/hex.h"
 
 namespace vmtest {
-
-std::string to_hex(const uint8_t* data, size_t len) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (size_t i = 0; i < len; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0xf]);
-  }
-  return out;
-}
-
-static int nibble(char c) {
+namespace {
+int digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+} // namespace
 
-std::optional<std::vector<uint8_t>> from_hex(std::string_view hex) {
+Result<std::vector<uint8_t>> parse_hex(std::string_view text) {
   std::vector<uint8_t> out;
-  int hi = -1;
-  for (char c : hex) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == ':') continue;
-    int n = nibble(c);
-    if (n < 0) return std::nullopt;
-    if (hi < 0) {
-      hi = n;
+  out.reserve(text.size() / 2);
+  int high = -1; // first digit of the byte being read, or -1 between bytes
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == '-') {
+      if (high >= 0)
+        return Error{"hex byte split by a separator at offset " + std::to_string(i), ""};
+      continue;
+    }
+    int v = digit_value(c);
+    if (v < 0) {
+      return Error{"bad hex character '" + std::string(1, c) + "' at offset " + std::to_string(i),
+                   ""};
+    }
+    if (high < 0) {
+      high = v;
     } else {
-      out.push_back(static_cast<uint8_t>(hi << 4 | n));
-      hi = -1;
+      out.push_back(static_cast<uint8_t>(high << 4 | v));
+      high = -1;
     }
   }
-  if (hi >= 0) return std::nullopt;
+  if (high >= 0) return Error{"odd number of hex digits", ""};
   return out;
 }
 
-}  // namespace vmtest
+std::string to_hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    s.push_back(kDigits[b >> 4]);
+    s.push_back(kDigits[b & 0xf]);
+  }
+  return s;
+}
+
+} // namespace vmtest

@@ -1,16 +1,20 @@
 #pragma once
-// Packets and data_out travel as lowercase hex inside JSON.
+// Hex strings are how packets, contexts and expected outputs travel through the manifest
+// and the test case files: lowercase, two digits per byte, no separators.
+#include "core/result.h"
+
 #include <cstdint>
-#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace vmtest {
 
-std::string to_hex(const uint8_t* data, size_t len);
-inline std::string to_hex(const std::vector<uint8_t>& v) { return to_hex(v.data(), v.size()); }
-// nullopt on odd length or a non-hex digit; whitespace and ':' separators are allowed.
-std::optional<std::vector<uint8_t>> from_hex(std::string_view hex);
+// Accepts upper or lower case and ignores whitespace, ':' and '-' between bytes, so a
+// hand-written "02:00:00:00:00:01" or a wrapped YAML block both work. Odd digit counts and
+// other characters are errors.
+Result<std::vector<uint8_t>> parse_hex(std::string_view text);
+std::string to_hex(std::span<const uint8_t> bytes);
 
-}  // namespace vmtest
+} // namespace vmtest

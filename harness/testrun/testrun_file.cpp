@@ -1,7 +1,7 @@
 #include "testrun/testrun_file.h"
 
 #include "core/fs.h"
-#include "testrun/hex.h"
+#include "results/hex.h"
 #include "testrun/packet.h"
 #include "testrun/retval.h"
 

@@ -1,4 +1,4 @@
-#include "testrun/hex.h"
+#include "results/hex.h"
 #include "testrun/packet.h"
 
 #include <gtest/gtest.h>
