@@ -77,6 +77,10 @@ struct AgentReport {
   std::vector<ObjectResult> objects;
   double agent_seconds = 0;
   std::string fatal;  // set when the agent could not run at all (no manifest, ...)
+  // `bpftool feature probe kernel -j`, verbatim (null when not probed); why it is missing.
+  nlohmann::json capabilities;
+  std::string capabilities_error;
+  double capabilities_seconds = 0;  // what the probe cost on this kernel
 };
 
 struct KernelResult {
@@ -95,6 +99,10 @@ struct KernelResult {
   std::string libbpf_version;
   AgentFeatures features;
   std::vector<ObjectResult> objects;
+  // Copied from the AgentReport; harness/capabilities/ reads them.
+  nlohmann::json capabilities;
+  std::string capabilities_error;
+  double capabilities_seconds = 0;
 };
 
 struct Toolchain {
