@@ -31,7 +31,27 @@ struct RunArgs {
   fs::path testrun_dir = "testrun";
   bool no_testrun = false;
   int timeout_s = 180;
+  bool no_capabilities = false;
+  fs::path bpftool;  // empty: the default below
 };
+
+// Debian's bpftool; the capability probe is on by default but never worth failing a run for
+// when the host simply lacks it.
+constexpr const char* kDefaultBpftool = "/usr/sbin/bpftool";
+
+fs::path choose_bpftool(const RunArgs& a, Progress& progress) {
+  if (a.no_capabilities) return {};
+  std::error_code ec;
+  if (!a.bpftool.empty()) {
+    if (!fs::exists(a.bpftool, ec)) throw FatalError("bpftool not found at " + a.bpftool.string());
+    return a.bpftool;
+  }
+  if (fs::exists(kDefaultBpftool, ec)) return kDefaultBpftool;
+  progress.note(std::string("no bpftool at ") + kDefaultBpftool +
+                ": kernel capabilities are not probed (install bpftool, or pass "
+                "--no-capabilities)");
+  return {};
+}
 
 int do_run(RunArgs& a) {
   Matrix matrix = load_matrix_or_throw(a.matrix);
@@ -53,6 +73,7 @@ int do_run(RunArgs& a) {
   auto progress = make_progress(stderr);
   progress->note("corpus: " + std::to_string(corpus->size()) + " objects from " +
                  a.opts.corpus_dir.string());
+  a.opts.bpftool = choose_bpftool(a, *progress);
   RealStages stages(cache_dir_of(a.matrix), *progress);
   Controller controller(matrix, stages, *progress);
   RunOutcome outcome = controller.run(a.opts, *corpus);
@@ -96,6 +117,11 @@ void add_run_command(CLI::App& app, CommandList& out) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   cmd->add_option("--agent", a->opts.agent, "Path to vmtest-guest (default: next to vmtest)");
+  cmd->add_flag("--no-capabilities", a->no_capabilities,
+                "Skip `bpftool feature probe kernel` in each guest (saves its boot-time cost)");
+  cmd->add_option("--bpftool", a->bpftool,
+                  std::string("bpftool to bundle into the guests for the capability probe "
+                              "(default: ") + kDefaultBpftool + ")");
   out.push_back({cmd, [a] { return do_run(*a); }});
 }
 
