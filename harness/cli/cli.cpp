@@ -42,6 +42,7 @@ int cli_main(int argc, char** argv) {
 
   CommandList commands;
   add_run_command(app, commands);
+  add_capabilities_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -28,5 +28,6 @@ Matrix load_matrix_or_throw(const MatrixOptions& o);
 std::filesystem::path cache_dir_of(const MatrixOptions& o);
 
 void add_run_command(CLI::App& app, CommandList& out);
+void add_capabilities_command(CLI::App& app, CommandList& out);
 
 }  // namespace vmtest
