@@ -90,6 +90,30 @@ void describe(RejectionCause& c, const std::string& kernel) {
   }
 }
 
+// No helper in the log: the first called helper this kernel's probe does not list for the
+// program's type. Without a probe there is no evidence, so no cause.
+std::optional<RejectionCause> from_calls(const KernelResult& kernel, const ObjectResult& object,
+                                         const ProgramResult& program) {
+  const json& caps = kernel.capabilities;
+  const json* own = helper_list(caps, program.prog_type);
+  if (!own) return std::nullopt;
+  for (int32_t id : program.helper_ids) {
+    auto name = helper_name_for_id(id);
+    if (!name || lists(own, *name)) continue;
+    RejectionCause c;
+    c.object = object.name;
+    c.program = program.name;
+    c.prog_type = program.prog_type;
+    c.missing = *name;
+    c.evidence = "calls";
+    c.other_prog_types = prog_types_offering(caps, *name);
+    c.availability = c.other_prog_types.empty() ? Availability::Absent : Availability::NotForProgType;
+    describe(c, kernel.name);
+    return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* availability_name(Availability a) {
@@ -108,7 +132,7 @@ std::optional<RejectionCause> explain_rejection(const KernelResult& kernel,
   if (program.verdict != "rejected") return std::nullopt;
   std::string log = program_log(program);
   auto missing = missing_helper(log);
-  if (!missing) return std::nullopt;
+  if (!missing) return from_calls(kernel, object, program);
 
   RejectionCause c;
   c.object = object.name;

@@ -27,12 +27,17 @@ struct RejectionCause {
   std::string missing;       // "bpf_loop"; "helper#250" when even our table lacks the id;
                              // a kfunc name, or "btf_id N"
   bool kfunc = false;
+  // "log": the verifier named it. "calls": the log names nothing (5.10 rejects a bpf_loop
+  // program over its callback's BTF before reaching the call), but the program calls a helper
+  // the probe says this kernel lacks for its type.
+  std::string evidence = "log";
   Availability availability = Availability::Unknown;
   std::vector<std::string> other_prog_types;  // NotForProgType: where it is available
   std::string message;       // one line for humans: "bpf_loop is absent on 5.10"
 };
 
-// Nullopt when the program was accepted or its log names no missing helper or kfunc.
+// Nullopt when the program was accepted, or neither its log nor its calls point at a missing
+// helper or kfunc.
 std::optional<RejectionCause> explain_rejection(const KernelResult& kernel,
                                                 const ObjectResult& object,
                                                 const ProgramResult& program);

@@ -72,6 +72,7 @@ void to_json(json& j, const ProgramResult& r) {
   put(j, "verified_insns", r.verified_insns);
   if (!r.log_truncated.empty()) j["log_truncated"] = r.log_truncated;
   if (!r.more_test_runs.empty()) j["more_test_runs"] = r.more_test_runs;
+  if (!r.helper_ids.empty()) j["helper_ids"] = r.helper_ids;
 }
 void from_json(const json& j, ProgramResult& r) {
   get(j, "name", r.name);
@@ -97,6 +98,7 @@ void from_json(const json& j, ProgramResult& r) {
   get(j, "more_test_runs", r.more_test_runs);
   get(j, "log_level", r.log_level);
   get(j, "test_run", r.test_run);
+  get(j, "helper_ids", r.helper_ids);
 }
 
 void to_json(json& j, const ObjectResult& r) {

@@ -52,6 +52,9 @@ struct ProgramResult {
   // kernel that keeps the head; log_tail then ends where the buffer ended and says so.
   std::string log_truncated;
   int log_level = 0;             // level the recorded log was produced at
+  // Helper ids the program calls (from its instructions), so a rejection whose log names no
+  // helper can still be linked to a helper the kernel lacks (harness/capabilities/).
+  std::vector<int32_t> helper_ids;
   TestRunResult test_run;                    // the first (often only) case
   std::vector<TestRunResult> more_test_runs;  // further testrun/ cases for this program
 };

@@ -97,6 +97,26 @@ TEST(Rejection, KfuncsAndUnprobedKernelsAreUnknown) {
   EXPECT_EQ(cu->message, "bpf_loop is not available on 5.10 (verifier log; no capability probe recorded)");
 }
 
+TEST(Rejection, ALogThatNamesNoHelperFallsBackToTheHelpersTheProgramCalls) {
+  // What 5.10 really says about the bpf_loop program: it trips over the callback's BTF first.
+  auto p = rejected("xdp_bpf_loop", "xdp",
+                    {"number of funcs in func_info doesn't match number of subprogs"});
+  p.helper_ids = {1, 181};  // bpf_map_lookup_elem, bpf_loop
+  auto k = kernel("5.10", probe_fixture("5.10"), {p});
+  auto c = explain_rejection(k, k.objects[0], k.objects[0].programs[0]);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->evidence, "calls");
+  EXPECT_EQ(c->availability, Availability::Absent);
+  EXPECT_EQ(c->message, "bpf_loop is absent on 5.10");
+
+  // Every called helper is there: the rejection is about something else.
+  auto k61 = kernel("6.1", probe_fixture("6.1"), {p});
+  EXPECT_FALSE(explain_rejection(k61, k61.objects[0], k61.objects[0].programs[0]));
+  // No probe, no evidence.
+  auto bare = kernel("5.10", nullptr, {p});
+  EXPECT_FALSE(explain_rejection(bare, bare.objects[0], bare.objects[0].programs[0]));
+}
+
 TEST(Rejection, AcceptedOrUnrelatedRejectionsHaveNoCause) {
   ProgramResult ok;
   ok.verdict = "accepted";
