@@ -25,10 +25,18 @@ function(bpf_object NAME SOURCE)
   add_custom_command(
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${ARG_OUTPUT_DIR}
+    # The prefix maps keep checkout and build paths out of the DWARF, so the same source gives
+    # the same object sha256 on every machine and baselines do not flag "object changed".
     COMMAND ${BPF_CLANG} -target bpf -O2 -g -D__TARGET_ARCH_x86 -Wall -Wno-unused-function
-            -Wno-compare-distinct-pointer-types ${incs} -c ${SOURCE} -o ${out}
+            -Wno-compare-distinct-pointer-types
+            -ffile-prefix-map=${PROJECT_SOURCE_DIR}/=
+            -ffile-prefix-map=${PROJECT_BINARY_DIR}/=build/
+            -fdebug-compilation-dir=.
+            ${incs} -MD -MF ${out}.d -c ${SOURCE} -o ${out}
     DEPENDS ${SOURCE}
-    IMPLICIT_DEPENDS C ${SOURCE}
+    # A depfile, not IMPLICIT_DEPENDS: the latter only works with Makefile generators, so with
+    # Ninja an edit to a shared header (vmlinux.h, corpus.h) silently left stale objects.
+    DEPFILE ${out}.d
     COMMENT "BPF ${NAME}.bpf.o"
     VERBATIM)
   add_custom_target(bpfobj_${NAME} ALL DEPENDS ${out})

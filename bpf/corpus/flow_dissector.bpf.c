@@ -1,9 +1,9 @@
 /* A BPF flow dissector (4.20): fills struct bpf_flow_keys for IPv4 TCP/UDP, starting at
  * keys->nhoff as the kernel hands it over. Direct packet access only.
- * Expected: accepted on 5.10, 6.1 and 6.12. test_run: returns BPF_OK (0) for IPv4 with a
- * complete TCP/UDP header and for other IPv4, BPF_DROP (2) for non-IPv4 or truncated
- * headers. The flow keys come back as data_out, whose size differs between kernels, so
- * the cases check only the return value. */
+ * Expected: accepted on 5.10, 6.1 and 6.12. test_run: the program returns BPF_OK (0) for
+ * IPv4 with a complete TCP/UDP header and for other IPv4, BPF_DROP (2) for non-IPv4 or
+ * truncated headers. 6.0+ report that code as retval; 5.10 reports 1 for BPF_OK and 0 for
+ * anything else. The flow keys come back as data_out, whose size differs between kernels. */
 #include "corpus.h"
 
 SEC("flow_dissector")

@@ -1,5 +1,6 @@
 /* bpf_for_each_map_elem (5.13): callback-based iteration over an array map.
- * Expected: 5.10 rejects (helper unknown: "invalid func unknown#164"), 6.1 and 6.12 accept.
+ * Expected: 5.10 rejects ("number of funcs in func_info doesn't match number of subprogs":
+ * like every callback helper it needs BPF_PSEUDO_FUNC, 5.13), 6.1 and 6.12 accept.
  * test_run: TC; the map starts zeroed, so the sum is 0 and the program returns TC_ACT_OK. */
 #include "corpus.h"
 

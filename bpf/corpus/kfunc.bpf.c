@@ -4,6 +4,7 @@
  * Expected: 5.10 and 6.1 reject before verification (libbpf finds no such kfunc in the
  * kernel's BTF), 6.12 accepts. test_run: XDP, returns XDP_PASS when the kernel's view of
  * the receiving device agrees with the uapi ingress_ifindex, XDP_DROP otherwise. */
+#define CORPUS_CO_RE /* reads kernel-internal structs */
 #include "corpus.h"
 
 extern void* bpf_cast_to_kern_ctx(void* obj) __ksym;

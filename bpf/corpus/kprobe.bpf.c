@@ -2,6 +2,7 @@
  * any kernel, so the harness must record "not runnable" rather than an error. Reads the
  * second argument with CO-RE so the struct layout is the running kernel's.
  * Expected: accepted on 5.10, 6.1 and 6.12. test_run: not runnable. */
+#define CORPUS_CO_RE /* reads kernel-internal structs */
 #include "corpus.h"
 
 struct {

@@ -1,7 +1,7 @@
 /* bpf_timer (5.15): a timer embedded in a map value, initialised, given a callback,
  * armed and cancelled again so nothing fires after test_run.
- * Expected: 5.10 rejects (helper unknown: "invalid func unknown#169"), 6.1 and 6.12
- * accept. test_run: TC, returns TC_ACT_OK whatever the helpers return (a second run sees
+ * Expected: 5.10 rejects ("number of funcs in func_info doesn't match number of subprogs":
+ * the callback reference needs BPF_PSEUDO_FUNC, 5.13), 6.1 and 6.12 accept. test_run: TC, returns TC_ACT_OK whatever the helpers return (a second run sees
  * an already initialised timer and gets -EBUSY; that is fine). */
 #include "corpus.h"
 

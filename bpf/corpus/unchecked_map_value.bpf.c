@@ -1,7 +1,8 @@
 /* Rejected on purpose: dereferences the result of bpf_map_lookup_elem without the NULL
  * check. A hash map, because newer kernels (6.13+) know that an array lookup with a constant
- * in-range key cannot fail and would accept the same code on an array. Expected: rejected on 5.10, 6.1 and 6.12 with
- * "R0 invalid mem access 'map_value_or_null'". test_run: none (never loads). */
+ * in-range key cannot fail and would accept the same code on an array.
+ * Expected: rejected on 5.10, 6.1 and 6.12 with "R0 invalid mem access 'map_value_or_null'".
+ * test_run: none (never loads). */
 #include "corpus.h"
 
 struct {

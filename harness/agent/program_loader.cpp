@@ -256,6 +256,10 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   out.err = -a.err;
   out.error = summarise_libbpf(a.libbpf_messages);
   if (out.error.empty()) out.error = libbpf_error_text(a.err);
+  // libbpf can refuse before the kernel sees the program (a kfunc missing from the kernel's
+  // BTF, a failed CO-RE relocation). Then its words are the only log there is, and they are
+  // what a reviewer needs in the tail.
+  if (out.log_tail.empty()) out.log_tail = log_tail(out.error, opts.log_tail_lines);
   return {};
 }
 

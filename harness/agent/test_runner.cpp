@@ -34,7 +34,12 @@ TestCase default_test_case(const std::string& program, const std::string& prog_t
   TestCase tc;
   tc.program = program;
   tc.name = "default";
-  if (takes_packet(prog_type)) tc.data_in_hex = kDefaultPacket;
+  if (takes_packet(prog_type)) {
+    tc.data_in_hex = kDefaultPacket;
+  } else {
+    // raw_tp, syscall and tracing test_run reject any repeat count but 0.
+    tc.repeat = 0;
+  }
   return tc;
 }
 

@@ -1,5 +1,7 @@
 #include "kernel/deb_extract.h"
 
+#include "kernel/archive_kernel.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -32,22 +34,6 @@ la_ssize_t read_from_outer(archive*, void* outer, const void** buf) {
   if (r == ARCHIVE_EOF) return 0;
   if (r != ARCHIVE_OK) return -1;
   return static_cast<la_ssize_t>(size);
-}
-
-// "./boot/x" -> "boot/x"; nullopt for paths that could escape wherever they were unpacked.
-std::optional<std::string> safe_relative(std::string_view raw) {
-  if (raw.empty() || raw.front() == '/') return std::nullopt;
-  std::string out;
-  size_t pos = 0;
-  while (pos <= raw.size()) {
-    size_t slash = raw.find('/', pos);
-    if (slash == std::string_view::npos) slash = raw.size();
-    std::string_view part = raw.substr(pos, slash - pos);
-    if (part == "..") return std::nullopt;
-    if (!part.empty() && part != ".") out += (out.empty() ? "" : "/") + std::string(part);
-    pos = slash + 1;
-  }
-  return out;
 }
 
 Result<void> copy_entry_to(archive* a, const fs::path& dest) {

@@ -30,7 +30,8 @@ Result<void> write_entry_info(const fs::path& entry_dir, const CacheEntryInfo& i
                               {"release", i.release},
                               {"deb_sha256", i.deb_sha256},
                               {"vmlinuz_sha256", i.vmlinuz_sha256},
-                              {"config_sha256", i.config_sha256}};
+                              {"config_sha256", i.config_sha256},
+                              {"source_digest", i.source_digest}};
   return write_file_atomic(entry_dir / kInfoFile, j.dump(2) + "\n");
 }
 
@@ -50,6 +51,7 @@ Result<CachedKernel> read_entry(const fs::path& entry_dir) {
   k.info.deb_sha256 = j.value("deb_sha256", "");
   k.info.vmlinuz_sha256 = j.value("vmlinuz_sha256", "");
   k.info.config_sha256 = j.value("config_sha256", "");
+  k.info.source_digest = j.value("source_digest", "");
   std::error_code ec;
   k.vmlinuz_bytes = fs::file_size(k.vmlinuz, ec);
   if (ec) return Error{"vmlinuz missing: " + ec.message(), entry_dir.string()};
@@ -93,6 +95,41 @@ Result<CachedKernel> commit_entry(const fs::path& cache_dir, const fs::path& sta
     return Error{"cannot move entry into the cache", dest.string(), err};
   }
   return read_entry(dest);
+}
+
+std::optional<CachedKernel> find_cached_by_source(const fs::path& cache_dir,
+                                                  const std::string& source_digest) {
+  if (source_digest.empty()) return std::nullopt;
+  auto all = list_cached(cache_dir);
+  if (!all) return std::nullopt;
+  for (const auto& k : *all)
+    if (k.info.source_digest == source_digest) return lookup_cached(cache_dir, k.dir.filename());
+  return std::nullopt;
+}
+
+StagingDir::~StagingDir() {
+  std::error_code ec;
+  if (!path_.empty()) fs::remove_all(path_, ec);
+}
+
+Result<CachedKernel> commit_kernel_files(const fs::path& cache_dir, const fs::path& entry_dir,
+                                         CacheEntryInfo info, const std::string& expected) {
+  const std::string ctx = "kernel '" + info.row + "': " + info.origin;
+  auto v = sha256_file(entry_dir / "vmlinuz");
+  if (!v) return v.error().wrap(ctx);
+  if (!expected.empty() && *v != expected)
+    return Error{"vmlinuz sha256 mismatch: expected " + expected + ", got " + *v, ctx};
+  info.vmlinuz_sha256 = *v;
+  std::error_code ec;
+  if (fs::exists(entry_dir / "config", ec)) {
+    auto c = sha256_file(entry_dir / "config");
+    if (!c) return c.error().wrap(ctx);
+    info.config_sha256 = *c;
+  }
+  if (auto w = write_entry_info(entry_dir, info); !w) return w.error().wrap(ctx);
+  auto committed = commit_entry(cache_dir, entry_dir, *v);
+  if (!committed) return committed.error().wrap(ctx);
+  return *committed;
 }
 
 Result<std::vector<CachedKernel>> list_cached(const fs::path& cache_dir) {

@@ -22,6 +22,10 @@ struct CacheEntryInfo {
   std::string deb_sha256;     // the package it was extracted from
   std::string vmlinuz_sha256; // equals the entry's directory name
   std::string config_sha256;
+  // What the kernel was obtained from, for sources whose vmlinuz hash is not known before
+  // downloading: the OCI manifest digest, or "sha256:<hex>" of a url/rpm download or a
+  // build's inputs. Lets a pinned row hit the cache without touching the network.
+  std::string source_digest;
 };
 
 struct CachedKernel {
@@ -49,6 +53,32 @@ std::optional<CachedKernel> lookup_cached(const std::filesystem::path& cache_dir
 Result<CachedKernel> commit_entry(const std::filesystem::path& cache_dir,
                                   const std::filesystem::path& staged,
                                   const std::string& vmlinuz_sha256);
+
+// The (verified) entry recorded as coming from `source_digest`, if any.
+std::optional<CachedKernel> find_cached_by_source(const std::filesystem::path& cache_dir,
+                                                  const std::string& source_digest);
+
+// A staging directory that is removed on every exit path unless release()d (commit_entry
+// renames it away, after which removal is a no-op).
+class StagingDir {
+public:
+  explicit StagingDir(std::filesystem::path p) : path_(std::move(p)) {}
+  ~StagingDir();
+  StagingDir(const StagingDir&) = delete;
+  StagingDir& operator=(const StagingDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+private:
+  std::filesystem::path path_;
+};
+
+// Hashes entry_dir/vmlinuz (and entry_dir/config when present), checks the vmlinuz against
+// `expected_vmlinuz_sha256` when that is non-empty, writes image.json and commits the entry.
+// `info` supplies row, origin, release and source_digest; the hashes are filled in here.
+Result<CachedKernel> commit_kernel_files(const std::filesystem::path& cache_dir,
+                                         const std::filesystem::path& entry_dir,
+                                         CacheEntryInfo info,
+                                         const std::string& expected_vmlinuz_sha256);
 
 // Every complete entry, sorted by directory name. Unreadable entries are skipped, not fatal:
 // listing is for humans and `verify_cached` reports the damage.

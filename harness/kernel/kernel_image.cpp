@@ -2,6 +2,11 @@
 
 #include "core/sha256.h"
 #include "kernel/apt_source.h"
+#include "kernel/build_source.h"
+#include "kernel/oci_registry.h"
+#include "kernel/oci_source.h"
+#include "kernel/rpm_source.h"
+#include "kernel/url_source.h"
 #include "kernel/deb_extract.h"
 #include "kernel/deb_version.h"
 #include "kernel/kernel_cache.h"
@@ -13,22 +18,6 @@ namespace vmtest {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Removes a staging directory on every exit path unless it was committed.
-class StagingGuard {
-public:
-  explicit StagingGuard(fs::path p) : path_(std::move(p)) {}
-  ~StagingGuard() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  StagingGuard(const StagingGuard&) = delete;
-  StagingGuard& operator=(const StagingGuard&) = delete;
-  const fs::path& path() const { return path_; }
-
-private:
-  fs::path path_;
-};
 
 void say(const FetchContext& ctx, const std::string& msg) {
   if (ctx.log) ctx.log(msg);
@@ -43,8 +32,7 @@ std::string origin_of(const std::string& package, const std::string& version) {
 }
 
 KernelImage image_from(const KernelRow& row, const CachedKernel& k, bool from_cache) {
-  return KernelImage{row.name,      k.vmlinuz, k.config, k.dir.filename().string(),
-                     k.info.origin, from_cache};
+  return image_from_cache(row, k, from_cache);
 }
 
 // The private apt for one row. Its state dir is keyed by the suite set: apt prunes lists that
@@ -86,7 +74,7 @@ Result<CachedKernel> download_into_cache(const KernelRow& row, PrivateApt& apt,
   const std::string what = row_ctx(row) + ": " + origin_of(package, version);
   auto staging = make_staging_dir(ctx.cache_dir);
   if (!staging) return staging.error().wrap(row_ctx(row));
-  StagingGuard guard(*staging);
+  StagingDir guard(*staging);
   std::error_code ec;
   // _apt must be able to reach the download dir (see PrivateApt::download).
   fs::permissions(guard.path(),
@@ -119,7 +107,7 @@ Result<CachedKernel> download_into_cache(const KernelRow& row, PrivateApt& apt,
   if (!config_sha) return config_sha.error().wrap(what);
 
   CacheEntryInfo info{row.name,   origin_of(package, version), k->release, *deb_sha, *vmlinuz_sha,
-                      *config_sha};
+                      *config_sha, ""};
   if (auto w = write_entry_info(entry, info); !w) return w.error().wrap(what);
   auto committed = commit_entry(ctx.cache_dir, entry, *vmlinuz_sha);
   if (!committed) return committed.error().wrap(what);
@@ -197,12 +185,64 @@ Result<KernelImage> fetch_path(const KernelRow& row, const PathSource& src) {
 
 } // namespace
 
+KernelImage image_from_cache(const KernelRow& row, const CachedKernel& k, bool from_cache) {
+  std::error_code ec;
+  // Sources without a config (a bare bzImage) leave it empty rather than naming a ghost.
+  fs::path config = fs::exists(k.config, ec) ? k.config : fs::path();
+  return KernelImage{row.name, k.vmlinuz, config, k.dir.filename().string(), k.info.origin,
+                     from_cache};
+}
+
+std::optional<CachedKernel> cached_kernel_for(const KernelRow& row, const fs::path& cache_dir) {
+  if (row.pin) return lookup_cached(cache_dir, row.pin->vmlinuz_sha256);
+  if (row.oci_pin) {
+    if (!row.oci_pin->manifest_digest.empty())
+      return find_cached_by_source(cache_dir, row.oci_pin->manifest_digest);
+    if (!row.oci_pin->vmlinuz_sha256.empty())
+      return lookup_cached(cache_dir, row.oci_pin->vmlinuz_sha256);
+  }
+  if (const auto* u = std::get_if<UrlSource>(&row.source))
+    return find_cached_by_source(cache_dir, "sha256:" + u->sha256);
+  if (const auto* r = std::get_if<RpmSource>(&row.source))
+    return find_cached_by_source(cache_dir, "sha256:" + r->sha256);
+  if (const auto* b = std::get_if<BuildSource>(&row.source)) {
+    auto d = build_source_digest(*b);
+    if (d) return find_cached_by_source(cache_dir, *d);
+  }
+  return std::nullopt;
+}
+
+std::string unavailable_reason(const KernelRow& row, const EnvLookup& env) {
+  auto needs = [&](const std::string& url) -> std::string {
+    auto missing = missing_env_vars(url, env);
+    if (missing.empty()) return "";
+    return "not available here: set $" + missing.front() + " (the " + row.source_kind +
+           " URL is " + url + ")";
+  };
+  if (std::holds_alternative<OciSource>(row.source) && !oci_registry_from_env(env))
+    return "not available here: set VMTEST_OCI_REGISTRY to the registry host that serves " +
+           std::get<OciSource>(row.source).repository;
+  if (const auto* u = std::get_if<UrlSource>(&row.source)) return needs(u->url);
+  if (const auto* r = std::get_if<RpmSource>(&row.source); r && !r->url.empty())
+    return needs(r->url);
+  if (const auto* b = std::get_if<BuildSource>(&row.source)) {
+    if (b->sha256.empty())
+      return "not available here: no sha256 for the linux-" + b->version +
+             " tarball in kernels/matrix.yaml";
+    return needs(b->url);
+  }
+  return "";
+}
+
 Result<KernelImage> fetch_kernel(const KernelRow& row, const FetchContext& ctx) {
-  if (!row.implemented())
-    return Error{"source '" + row.source_kind + "' is not implemented yet", row_ctx(row)};
+  if (auto why = unavailable_reason(row, ctx.env); !why.empty()) return Error{why, row_ctx(row)};
   if (const auto* deb = std::get_if<DebianSource>(&row.source)) return fetch_debian(row, *deb, ctx);
   if (const auto* path = std::get_if<PathSource>(&row.source)) return fetch_path(row, *path);
-  return Error{"source '" + row.source_kind + "' is not implemented yet", row_ctx(row)};
+  if (const auto* oci = std::get_if<OciSource>(&row.source)) return fetch_oci(row, *oci, ctx);
+  if (const auto* url = std::get_if<UrlSource>(&row.source)) return fetch_url(row, *url, ctx);
+  if (const auto* rpm = std::get_if<RpmSource>(&row.source)) return fetch_rpm(row, *rpm, ctx);
+  if (const auto* b = std::get_if<BuildSource>(&row.source)) return fetch_build(row, *b, ctx);
+  return Error{"unknown source '" + row.source_kind + "'", row_ctx(row)};
 }
 
 Result<DebPin> refresh_debian_pin(const KernelRow& row, const FetchContext& ctx) {

@@ -1,15 +1,20 @@
 #pragma once
 // The "kernel image" stage: turns a matrix row into a verified vmlinuz on local disk.
 // Debian rows are downloaded through a private apt, checked against the lock, unpacked and
-// cached by content; `path` rows are used in place. Other source kinds parse but are not
-// fetchable yet, and say so by name.
+// cached by content; oci, rpm, url and build rows are fetched over HTTP (oci_source.h,
+// rpm_source.h, url_source.h, build_source.h) into the same cache; `path` rows are used in
+// place.
 #include "core/process.h"
 #include "core/result.h"
+#include "kernel/env_vars.h"
+#include "kernel/http_client.h"
+#include "kernel/kernel_cache.h"
 #include "kernel/lock_file.h"
 #include "kernel/matrix.h"
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace vmtest {
@@ -29,7 +34,22 @@ struct FetchContext {
   // Where the machine's mirror URIs are read from; tests point these at fixtures.
   std::filesystem::path apt_sources_dir = "/etc/apt/sources.list.d";
   std::filesystem::path apt_sources_list = "/etc/apt/sources.list";
+  HttpClient* http = nullptr; // oci, rpm, url and build downloads
+  EnvLookup env = process_env; // $VMTEST_OCI_REGISTRY, ${VARS} in URLs
+  int build_jobs = 2;          // make -j for build rows
 };
+
+// Why `row` cannot be fetched on this machine ("" when it can): an oci row without
+// $VMTEST_OCI_REGISTRY, a URL naming an unset ${VAR}, a build row without a sha256. The
+// controller skips such rows in a default run and names them with this text.
+std::string unavailable_reason(const KernelRow& row, const EnvLookup& env = process_env);
+
+KernelImage image_from_cache(const KernelRow& row, const CachedKernel& k, bool from_cache);
+
+// The cache entry this row would use right now without any network access, if present
+// (debian and oci rows by their pins, url/rpm/build rows by their input hash).
+std::optional<CachedKernel> cached_kernel_for(const KernelRow& row,
+                                              const std::filesystem::path& cache_dir);
 
 // A cache hit (entry present and its vmlinuz matches the lock) runs no command at all.
 // On any failure the cache is left exactly as it was.

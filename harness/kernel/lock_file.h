@@ -1,5 +1,6 @@
 #pragma once
-// kernels/matrix.lock.json: the exact Debian package version behind each debian row, with
+// kernels/matrix.lock.json: the exact Debian package version behind each debian row (and the
+// OCI digest behind each oci row), with
 // the hashes that make a download trustworthy. Debian drops old point releases from its
 // mirrors, so the matrix alone ("the 6.1 cloud kernel") would silently change meaning; the
 // lock turns that into a reproducible input and a loud error when it can no longer be met.
@@ -19,8 +20,17 @@ struct DebPin {
   std::string vmlinuz_sha256; // names the cache entry; checked after extraction
 };
 
+// An oci row's pin: the manifest (or index) digest its tag resolved to, and the vmlinuz found
+// in it. Either may be empty - explicitly so in the committed file - when nobody could reach
+// the registry to measure it; fetches then trust the tag once and say how to pin it.
+struct OciPin {
+  std::string manifest_digest; // "sha256:<hex>" or ""
+  std::string vmlinuz_sha256;  // "<hex>" or ""
+};
+
 struct LockFile {
-  std::map<std::string, DebPin> pins; // by row name
+  std::map<std::string, DebPin> pins;    // debian rows, by row name
+  std::map<std::string, OciPin> oci;     // oci rows, by row name
 };
 
 // A missing file is an empty lock (every debian row then reports its missing pin by name);
@@ -29,5 +39,6 @@ Result<LockFile> load_lock(const std::filesystem::path& lock_json);
 Result<void> save_lock(const std::filesystem::path& lock_json, const LockFile& lock);
 
 bool is_sha256_hex(std::string_view s);
+bool is_sha256_digest_string(std::string_view s); // "sha256:<64 hex>"
 
 } // namespace vmtest

@@ -104,8 +104,15 @@ KernelSource parse_source(const std::string& kind, const YAML::Node& spec, const
     return s;
   }
   if (kind == "rpm") {
-    only_keys(spec, {"package", "version"}, ctx);
-    return RpmSource{str(spec, "package", ctx), str(spec, "version", ctx, false)};
+    only_keys(spec, {"url", "path", "sha256"}, ctx);
+    RpmSource s;
+    s.url = str(spec, "url", ctx, false);
+    if (auto p = str(spec, "path", ctx, false); !p.empty()) s.path = base_dir / p;
+    if (s.url.empty() == s.path.empty())
+      throw Invalid{"rpm source needs exactly one of 'url' or 'path'", ctx + " " + at(spec)};
+    s.sha256 = str(spec, "sha256", ctx);
+    check_sha256(s.sha256, ctx + " " + at(spec));
+    return s;
   }
   if (kind == "url") {
     only_keys(spec, {"url", "sha256"}, ctx);
@@ -123,8 +130,17 @@ KernelSource parse_source(const std::string& kind, const YAML::Node& spec, const
     return s;
   }
   if (kind == "build") {
-    only_keys(spec, {"version", "config_fragment"}, ctx);
-    return BuildSource{str(spec, "version", ctx), str(spec, "config_fragment", ctx, false)};
+    only_keys(spec, {"version", "url", "sha256", "config_fragment"}, ctx);
+    BuildSource s;
+    s.version = str(spec, "version", ctx);
+    s.url = str(spec, "url", ctx, false);
+    if (s.url.empty())
+      s.url = "${VMTEST_KERNEL_MIRROR}/v" + s.version.substr(0, s.version.find('.')) + ".x/linux-" +
+              s.version + ".tar.xz";
+    s.sha256 = str(spec, "sha256", ctx, false);
+    check_sha256(s.sha256, ctx + " " + at(spec));
+    if (auto f = str(spec, "config_fragment", ctx, false); !f.empty()) s.config_fragment = base_dir / f;
+    return s;
   }
   throw Invalid{"unknown source kind '" + kind + "' (expected one of " + known_kinds() + ")",
                 ctx + " " + at(spec)};
@@ -150,10 +166,6 @@ KernelRow parse_row(const YAML::Node& n, const std::string& origin, const fs::pa
 
 } // namespace
 
-bool KernelRow::implemented() const {
-  return source_kind == "debian" || source_kind == "path";
-}
-
 const KernelRow* Matrix::find(std::string_view name) const {
   for (const auto& r : rows)
     if (r.name == name) return &r;
@@ -178,6 +190,9 @@ Result<Matrix> parse_matrix(std::string_view yaml_text, const std::string& origi
         throw Invalid{"duplicate kernel '" + row.name + "'", origin + " " + at(n)};
       if (row.source_kind == "debian") {
         if (auto it = lock.pins.find(row.name); it != lock.pins.end()) row.pin = it->second;
+      }
+      if (row.source_kind == "oci") {
+        if (auto it = lock.oci.find(row.name); it != lock.oci.end()) row.oci_pin = it->second;
       }
       m.rows.push_back(std::move(row));
     }

@@ -23,13 +23,16 @@ struct OciSource {
   std::string repository; // lvh-images/kernel-images
   std::string tag;        // rhel8.10-main
 };
+// URLs may name environment variables as ${NAME} (e.g. ${VMTEST_RPM_MIRROR}/...), which keeps
+// mirror hosts out of the repository; a row whose variable is unset is "not available here".
 struct RpmSource {
-  std::string package; // kernel-core
-  std::string version; // empty: newest the repository offers
+  std::string url;                // a kernel-core .rpm, or
+  std::filesystem::path path;     // a local one (relative to matrix.yaml)
+  std::string sha256;             // of the .rpm; required
 };
 struct UrlSource {
-  std::string url;
-  std::string sha256;
+  std::string url;    // a bzImage or a .tar.gz/.tar.xz holding boot/vmlinuz-* or bzImage
+  std::string sha256; // of the downloaded file
 };
 struct PathSource {
   std::filesystem::path vmlinuz; // absolute (relative paths resolve against matrix.yaml)
@@ -38,7 +41,9 @@ struct PathSource {
 };
 struct BuildSource {
   std::string version;                   // upstream release, e.g. 6.6.60
-  std::filesystem::path config_fragment; // optional, relative to the repository root
+  std::string url;    // source tarball; default ${VMTEST_KERNEL_MIRROR}/v6.x/linux-6.6.60.tar.xz
+  std::string sha256; // of the tarball; required
+  std::filesystem::path config_fragment; // optional, relative to matrix.yaml's parent dir
 };
 
 using KernelSource =
@@ -49,10 +54,8 @@ struct KernelRow {
   std::string description;
   std::string source_kind; // "debian", "oci", "rpm", "url", "path", "build"
   KernelSource source;
-  std::optional<DebPin> pin; // debian rows only, from the lock file
-
-  // Whether fetch_kernel can obtain this row today; the controller skips (and names) the rest.
-  bool implemented() const;
+  std::optional<DebPin> pin;     // debian rows only, from the lock file
+  std::optional<OciPin> oci_pin; // oci rows only, from the lock file
 };
 
 struct Matrix {

@@ -159,9 +159,9 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     kr.name = selected[i];
     if (kr.name == "host") continue;
     const KernelRow* row = matrix_.find(kr.name);
-    if (!row->implemented()) {
+    if (auto why = stages_.unavailable_reason(*row); !why.empty()) {
       kr.status = explicit_selection ? "error" : "skipped";
-      kr.error = "source '" + row->source_kind + "' is not implemented yet";
+      kr.error = why;
       progress_.kernel(kr.name, (explicit_selection ? "error: " : "skipped: ") + kr.error);
       continue;
     }

@@ -36,6 +36,11 @@ class RunStages {
  public:
   virtual ~RunStages() = default;
   virtual Result<KernelImage> fetch_kernel(const KernelRow& row) = 0;
+  // "" when the row's source can be fetched here; else why not (skipped in a default run,
+  // an error when asked for by name). The default reads the process environment.
+  virtual std::string unavailable_reason(const KernelRow& row) {
+    return vmtest::unavailable_reason(row);
+  }
   virtual std::vector<VmOutcome> boot_all(const std::vector<VmSpec>& specs, int jobs,
                                           const std::function<void(size_t, const std::string&)>&
                                               state) = 0;

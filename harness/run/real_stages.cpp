@@ -13,6 +13,7 @@ Result<KernelImage> RealStages::fetch_kernel(const KernelRow& row) {
   FetchContext ctx;
   ctx.cache_dir = cache_dir_;
   ctx.runner = &runner_;
+  ctx.http = &http_;
   ctx.log = [this, name = row.name](const std::string& line) { progress_.kernel(name, line); };
   return vmtest::fetch_kernel(row, ctx);
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/process.h"
+#include "kernel/http_client.h"
 #include "run/controller.h"
 #include "vm/accel.h"
 
@@ -22,6 +23,7 @@ class RealStages : public RunStages {
   std::filesystem::path cache_dir_;
   Progress& progress_;
   SubprocessRunner runner_;
+  CurlHttpClient http_;
 };
 
 }  // namespace vmtest

@@ -30,9 +30,11 @@ uint64_t hex_value(std::string_view digits) {
 // (0xffffffff80000000, small negatives) are common scalar bounds and carry meaning, so
 // outside an ld_imm64 we only treat the ranges below them (direct map, vmalloc, vmemmap) as
 // addresses. The immediate of an ld_imm64 (`(18) r1 = 0x...`) is the map or ksym address the
-// verifier patched in, so there the kernel-text and module ranges count too.
+// verifier patched in, so there the kernel-text and module ranges count too. With 5-level
+// paging (LA57, which TCG's `max` CPU offers) the kernel half starts at 0xff00000000000000,
+// so the direct map can sit at e.g. 0xff1e6f9e1ef62400.
 bool is_kernel_address(uint64_t v, bool ld_imm64) {
-  if ((v >> 48) != 0xffff) return false;
+  if ((v >> 56) != 0xff) return false;
   if (ld_imm64) return true;
   return v < 0xffffffff00000000ull;
 }

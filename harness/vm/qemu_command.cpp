@@ -23,8 +23,12 @@ std::vector<std::string> qemu_argv(const VmSpec& spec, Accel accel,
       "-display", "none",
       "-accel", std::string(to_string(accel)),
       // TCG: `max` offers every feature TCG emulates, so the guest (and its BPF JIT) sees a
-      // modern CPU rather than the 2003-era qemu64; measured no slower to boot.
-      "-cpu", accel == Accel::kvm ? "host" : "max",
+      // modern CPU rather than the 2003-era qemu64; measured no slower to boot. Minus cx16:
+      // qemu 7.2's TCG corrupts EFLAGS around cmpxchg16b when an interrupt lands nearby,
+      // and Debian's 6.12 SLUB uses it on every allocation. Measured on a loaded 2-core
+      // host: 6.12 crashed (double fault in __kmalloc, NULL derefs) in about half of the
+      // boots with max or qemu64, and in 0 of 16 with cx16 off.
+      "-cpu", accel == Accel::kvm ? "host" : "max,cx16=off",
       "-m", std::to_string(spec.memory_mb),
       "-smp", std::to_string(spec.cpus),
       "-kernel", spec.kernel.string(),

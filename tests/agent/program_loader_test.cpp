@@ -120,6 +120,27 @@ TEST_F(LoaderTest, RotatingKernelKeepsTheTailOfAnOverflowingLog) {
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
+// 4.18-era kernels have neither BPF_LOG_STATS (level 4) nor a rotating log. The loader must
+// then work from level 1 alone: the summary line still yields the counts, and a rejection
+// still carries its error line. Forcing the options off reproduces that on any host.
+TEST_F(LoaderTest, WithoutLogLevel4LevelOneGivesStatsAndTheError) {
+  LoadOptions o;
+  o.log_stats = false;
+  o.log_rotating = false;
+  auto ok = load("xdp_ok", o);
+  EXPECT_EQ(ok.verdict, "accepted");
+  EXPECT_EQ(ok.log_level, 1);
+  ASSERT_TRUE(ok.insns_processed.has_value());
+  EXPECT_GT(*ok.insns_processed, 3);
+
+  auto bad = load("xdp_reject_late", o);
+  EXPECT_EQ(bad.verdict, "rejected");
+  EXPECT_EQ(bad.log_level, 1);
+  std::string tail;
+  for (const auto& l : bad.log_tail) tail += l + "\n";
+  EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
+}
+
 TEST_F(LoaderTest, AgentRecordsNotRunnableAndBrokenObjectsSeparately) {
   Manifest m;
   m.objects.push_back({"agent_fixture.bpf.o", kFixture, {}});

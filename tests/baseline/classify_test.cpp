@@ -351,6 +351,17 @@ TEST(Classify, DiffTwoRuns) {
   EXPECT_EQ(diff_runs(a, b, strict, Thresholds{})[0].severity(), Severity::FAIL);
 }
 
+TEST(Classify, RowSkippedInBothRunsIsNotCompared) {
+  RunResults a, b;
+  auto k418 = kernel("4.18");
+  k418.status = "skipped";
+  a.kernels = {k418};
+  b.kernels = {k418};
+  auto reports = diff_runs(a, b, Policy{}, Thresholds{});
+  EXPECT_TRUE(reports.empty());
+  EXPECT_EQ(exit_code(reports), 0);
+}
+
 TEST(Classify, LineDiffOfEqualInputsIsEmpty) {
   EXPECT_TRUE(line_diff({"a", "b"}, {"a", "b"}).empty());
   EXPECT_FALSE(line_diff({}, {"a"}).empty());

@@ -94,7 +94,8 @@ TEST_F(CapabilitiesE2E, TheBpfLoopRejectionOn510IsExplainedByTheProbe) {
   EXPECT_EQ(it->message, "bpf_loop is absent on 5.10");
 }
 
-TEST(CapabilitiesHostE2E, NoCapabilitiesSkipsTheProbe) {
+// Part of the same suite so the one ctest entry (e2e.capabilities) runs it too.
+TEST_F(CapabilitiesE2E, NoCapabilitiesSkipsTheProbeOnTheHost) {
   if (geteuid() != 0) GTEST_SKIP() << "host mode needs root";
   fs::path out = *make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-nocaps-");
   CliRun r = run_vmtest({"run", "--kernel", "host", "--no-capabilities", "--out", out.string()}, out);

@@ -25,7 +25,8 @@ CliRun* MatrixE2E::run_ = nullptr;
 
 TEST_F(MatrixE2E, DefaultRunBootsTheDebianKernelsAndSkipsUnavailableRows) {
   ASSERT_TRUE(run_->has_results) << run_->output;
-  EXPECT_NE(run_->exit_code, 2) << run_->output;
+  // The committed baselines must come out clean on a fresh machine.
+  EXPECT_EQ(run_->exit_code, 0) << run_->output;
   for (const char* k : {"5.10", "6.1", "6.12"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr) << k;
@@ -51,8 +52,12 @@ TEST_F(MatrixE2E, BpfLoopIsRejectedOn510AndAcceptedOn61And612) {
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->verdict, "rejected");
   EXPECT_EQ(p->err, EINVAL);
-  EXPECT_NE(joined(p->log_tail).find("unknown func bpf_loop"), std::string::npos)
-      << joined(p->log_tail);
+  // 5.10 predates both bpf_loop and the callback subprograms it needs; depending on how the
+  // object is laid out the verifier stops at the unknown helper or at the func_info check.
+  std::string tail = joined(p->log_tail);
+  EXPECT_TRUE(tail.find("unknown func bpf_loop") != std::string::npos ||
+              tail.find("func_info") != std::string::npos)
+      << tail;
   for (const char* k : {"6.1", "6.12"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr);

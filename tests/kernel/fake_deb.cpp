@@ -73,6 +73,22 @@ std::string tar_xz(const std::vector<DebFile>& files, DataFilter filter) {
 
 } // namespace
 
+std::string build_tar(const std::vector<DebFile>& files, DataFilter filter) {
+  return tar_xz(files, filter);
+}
+
+std::string build_cpio_xz(const std::vector<DebFile>& files) {
+  return write_archive(
+      [](archive* a) {
+        archive_write_set_format_cpio_newc(a);
+        archive_write_add_filter_xz(a);
+      },
+      [&](archive* a) {
+        for (const auto& f : files)
+          add_entry(a, f.path, f.contents, f.symlink);
+      });
+}
+
 std::string build_deb(const std::vector<DebFile>& data_files, DataFilter filter) {
   const std::string control =
       tar_xz({{"./control", "Package: linux-image-test\nVersion: 1.0-1\n"}}, DataFilter::xz);

@@ -278,12 +278,18 @@ TEST_F(FetchTest, DamagedCacheEntryIsReplaced) {
   EXPECT_EQ(kernel_dir_names(), std::vector<std::string>{sha256_hex(vmlinuz_)});
 }
 
-TEST_F(FetchTest, UnimplementedSourceSaysSo) {
-  KernelRow oci{"6.6", "LTS", "oci", OciSource{"lvh-images/kernel-images", "6.6-main"}, {}};
-  EXPECT_FALSE(oci.implemented());
-  auto img = fetch_kernel(oci, ctx());
+TEST_F(FetchTest, OciRowWithoutRegistryIsNotAvailableHere) {
+  KernelRow oci{"6.6", "LTS", "oci", OciSource{"lvh-images/kernel-images", "6.6-main"}, {}, {}};
+  auto c = ctx();
+  c.env = [](const std::string&) { return std::string(); };
+  EXPECT_NE(unavailable_reason(oci, c.env).find("set VMTEST_OCI_REGISTRY"), std::string::npos);
+  auto img = fetch_kernel(oci, c);
   ASSERT_FALSE(img.ok());
-  EXPECT_EQ(img.error().str(), "kernel '6.6': source 'oci' is not implemented yet");
+  EXPECT_NE(img.error().str().find("kernel '6.6': not available here: set VMTEST_OCI_REGISTRY"),
+            std::string::npos)
+      << img.error().str();
+  c.env = [](const std::string& n) { return n == "VMTEST_OCI_REGISTRY" ? "127.0.0.1:1" : ""; };
+  EXPECT_EQ(unavailable_reason(oci, c.env), "");
 }
 
 TEST_F(FetchTest, PathSourceIsUsedInPlaceAndChecked) {

@@ -58,4 +58,23 @@ TEST(LockFile, SaveRoundTripsTheCommittedLock) {
   EXPECT_EQ(*out, *read_file(committed));
 }
 
+TEST(LockFile, OciPinsRoundTripAndMayBeExplicitlyEmpty) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
+  LockFile lock;
+  lock.oci["4.18"] = OciPin{};
+  lock.oci["6.6"] = OciPin{"sha256:" + std::string(64, 'e'), std::string(64, 'f')};
+  ASSERT_TRUE(save_lock(dir / "l.json", lock).ok());
+  auto back = load_lock(dir / "l.json");
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_TRUE(back->oci.at("4.18").manifest_digest.empty());
+  EXPECT_EQ(back->oci.at("6.6").vmlinuz_sha256, std::string(64, 'f'));
+  ASSERT_TRUE(write_file_atomic(dir / "bad.json",
+                                R"({"format":1,"kernels":{"6.6":{"oci_digest":"sha256:xyz"}}})")
+                  .ok());
+  auto bad = load_lock(dir / "bad.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().what.find("oci_digest"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 } // namespace vmtest

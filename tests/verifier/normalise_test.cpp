@@ -12,6 +12,16 @@ TEST(Normalise, VerificationTime) {
   EXPECT_EQ(normalise_log_line("verification time 7 usec\r"), "verification time N usec");
 }
 
+TEST(Normalise, FiveLevelPagingAddressesFromARealGuest) {
+  // Debian 6.1 under TCG with -cpu max uses LA57; both lines are from two real boots.
+  EXPECT_EQ(normalise_log_line("4: (18) r1 = 0xff1e6f9e1ef62400       ; R1_w=map_ptr(off=0,ks=4,vs=8,imm=0)"),
+            normalise_log_line("4: (18) r1 = 0xff22f5345ef63800       ; R1_w=map_ptr(off=0,ks=4,vs=8,imm=0)"));
+  EXPECT_EQ(normalise_log_line("4: (18) r1 = 0xff38d20601978000"), "4: (18) r1 = 0xKADDR");
+  // A scalar bound below the kernel half keeps its value.
+  EXPECT_EQ(normalise_log_line("R1=scalar(umax=0xfe00000000000000)"),
+            "R1=scalar(umax=0xfe00000000000000)");
+}
+
 TEST(Normalise, MapPointerInLdImm64) {
   EXPECT_EQ(normalise_log_line("4: (18) r1 = 0xffff8c2a41f6e400"), "4: (18) r1 = 0xKADDR");
   // ksym addresses land in kernel text/data, which KASLR moves too.

@@ -31,7 +31,7 @@ TEST(QemuCommand, TcgArgv) {
   for (auto flag : {"-nodefaults", "-no-user-config", "-no-reboot"}) EXPECT_TRUE(has(argv, flag)) << flag;
   EXPECT_TRUE(has_pair(argv, "-display", "none"));
   EXPECT_TRUE(has_pair(argv, "-accel", "tcg"));
-  EXPECT_TRUE(has_pair(argv, "-cpu", "max"));
+  EXPECT_TRUE(has_pair(argv, "-cpu", "max,cx16=off"));
   EXPECT_TRUE(has_pair(argv, "-m", "768"));
   EXPECT_TRUE(has_pair(argv, "-smp", "2"));
   EXPECT_TRUE(has_pair(argv, "-kernel", "/k/vmlinuz"));

@@ -1,0 +1,122 @@
+// vmtest baseline update: record what each kernel says now as its golden baseline. Shows the
+// same diff view as `vmtest run` first, writes each file atomically, and refuses to record a
+// kernel that did not produce verdicts.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "baseline/baseline_file.h"
+#include "baseline/diff_table.h"
+#include "cli/paths.h"
+#include "cli/run_args.h"
+#include "core/fs.h"
+
+namespace vmtest {
+namespace fs = std::filesystem;
+namespace {
+
+struct BaselineArgs {
+  RunArgs run;
+  GateArgs gate;
+  fs::path from;  // results.json instead of running
+};
+
+RunResults load_results_or_throw(const fs::path& p) {
+  auto text = read_file(p);
+  if (!text) throw FatalError(text.error().str());
+  try {
+    return nlohmann::json::parse(*text).get<RunResults>();
+  } catch (const std::exception& e) {
+    throw FatalError(p.string() + ": not a vmtest results file: " + e.what());
+  }
+}
+
+int do_update(BaselineArgs& a) {
+  RunResults results;
+  if (!a.from.empty()) {
+    results = load_results_or_throw(a.from);
+    if (!a.run.opts.kernels.empty()) {
+      auto& ks = results.kernels;
+      ks.erase(std::remove_if(ks.begin(), ks.end(),
+                              [&](const KernelResult& k) {
+                                return std::find(a.run.opts.kernels.begin(),
+                                                 a.run.opts.kernels.end(),
+                                                 k.name) == a.run.opts.kernels.end();
+                              }),
+               ks.end());
+    }
+  } else {
+    results = execute_run(a.run).results;
+  }
+  GateOptions g = resolve_gate(a.gate);
+  auto policy = load_policy_or_default(g.policy, g.strict);
+  if (!policy) throw FatalError(policy.error().str());
+  Thresholds thresholds = g.thresholds;
+  policy->thresholds.apply_to(thresholds);
+  bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+
+  int rc = 0;
+  size_t written = 0;
+  for (const auto& k : results.kernels) {
+    if (k.status == "skipped") {
+      std::fprintf(stderr, "vmtest: %s: skipped (%s); baseline left as it is\n", k.name.c_str(),
+                   k.error.c_str());
+      continue;
+    }
+    if (k.status != "ok") {
+      std::fprintf(stderr,
+                   "vmtest: %s: refusing to write a baseline: the kernel gave no verdicts (%s: "
+                   "%s)\n",
+                   k.name.c_str(), k.status.c_str(), k.error.c_str());
+      rc = 2;
+      continue;
+    }
+    Baseline fresh = baseline_from_kernel_result(k, results.toolchain);
+    fs::path path = baseline_path(g.baselines_dir, k.name);
+    std::error_code ec;
+    if (fs::exists(path, ec)) {
+      auto old = load_baseline(path);
+      if (old) {
+        if (*old == fresh) {
+          std::fprintf(stderr, "vmtest: %s: baseline unchanged\n", k.name.c_str());
+          continue;
+        }
+        std::fputs(render_diff_table(diff_kernel(*old, k, *policy, thresholds), color).c_str(),
+                   stdout);
+      } else {
+        std::fprintf(stderr, "vmtest: %s: replacing unreadable baseline: %s\n", k.name.c_str(),
+                     old.error().str().c_str());
+      }
+    } else {
+      std::fprintf(stderr, "vmtest: %s: new baseline\n", k.name.c_str());
+    }
+    if (auto w = save_baseline(path, fresh); !w) {
+      std::fprintf(stderr, "vmtest: %s: %s\n", k.name.c_str(), w.error().str().c_str());
+      rc = 2;
+      continue;
+    }
+    ++written;
+    std::fprintf(stderr, "vmtest: %s: wrote %s\n", k.name.c_str(), path.c_str());
+  }
+  std::fprintf(stderr, "vmtest: %zu baseline(s) written\n", written);
+  return rc;
+}
+
+}  // namespace
+
+void add_baseline_command(CLI::App& app, CommandList& out) {
+  auto a = std::make_shared<BaselineArgs>();
+  auto* base = app.add_subcommand("baseline", "Manage the golden baselines in bpf/baselines");
+  base->require_subcommand(1);
+  auto* cmd = base->add_subcommand(
+      "update", "Run the matrix (or take --from results.json) and rewrite the baselines");
+  add_run_options(cmd, a->run);
+  add_gate_options(cmd, a->gate, false);
+  cmd->add_option("--from", a->from, "Use an existing results.json instead of running")
+      ->check(CLI::ExistingFile);
+  out.push_back({cmd, [a] { return do_update(*a); }});
+}
+
+}  // namespace vmtest

@@ -1,0 +1,252 @@
+// Controller orchestration with faked stages: selection, skips, failure isolation and exit
+// codes, without booting anything.
+#include "run/controller.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/fs.h"
+#include "results/guest_protocol.h"
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kMatrix = R"(
+kernels:
+  - name: "4.18"
+    description: rhel
+    source:
+      oci: {repository: lvh-images/kernel-images, tag: rhel8.10-main}
+  - name: "5.10"
+    description: bullseye
+    source:
+      debian: {package: linux-image-a, suites: [bullseye]}
+  - name: "6.1"
+    description: bookworm
+    source:
+      debian: {package: linux-image-b, suites: [bookworm]}
+)";
+
+class QuietProgress : public Progress {
+ public:
+  void set_kernels(const std::vector<std::string>& n) override { kernels = n; }
+  void kernel(const std::string& name, const std::string& state) override {
+    lines.push_back(name + ": " + state);
+  }
+  void note(const std::string& line) override { lines.push_back(line); }
+  void finish() override {}
+  std::vector<std::string> kernels, lines;
+};
+
+std::string report_json(const std::string& verdict, bool expectation_failed = false) {
+  AgentReport r;
+  r.kernel_release = "test";
+  ObjectResult o;
+  o.name = "a.bpf.o";
+  ProgramResult p;
+  p.name = "prog";
+  p.verdict = verdict;
+  p.test_run.expectation_failed = expectation_failed;
+  o.programs.push_back(p);
+  r.objects.push_back(o);
+  return nlohmann::json(r).dump();
+}
+
+class FakeStages : public RunStages {
+ public:
+  Result<KernelImage> fetch_kernel(const KernelRow& row) override {
+    fetched.push_back(row.name);
+    if (fetch_errors.count(row.name)) return Error{fetch_errors[row.name], row.name};
+    KernelImage img;
+    img.name = row.name;
+    img.vmlinuz = "/fake/" + row.name;
+    img.sha256 = std::string(64, 'a');
+    img.origin = "fake " + row.name;
+    return img;
+  }
+  std::vector<VmOutcome> boot_all(const std::vector<VmSpec>& specs, int jobs,
+                                  const std::function<void(size_t, const std::string&)>&) override {
+    booted_jobs = jobs;
+    std::vector<VmOutcome> out;
+    for (const auto& s : specs) {
+      booted.push_back(s.name);
+      EXPECT_TRUE(fs::exists(s.initrd)) << "guest image must be built before booting";
+      VmOutcome o = outcomes.count(s.name) ? outcomes[s.name] : VmOutcome{};
+      if (o.status.empty()) {
+        o.status = "ok";
+        o.results = frame_report(report_json("accepted"));
+      }
+      o.accel = "tcg";
+      out.push_back(o);
+    }
+    return out;
+  }
+  Result<ExitStatus> run_host(const Command&, std::chrono::milliseconds) override {
+    return Error{"no host in this test", ""};
+  }
+  std::map<std::string, std::string> fetch_errors;
+  std::map<std::string, VmOutcome> outcomes;
+  std::vector<std::string> fetched, booted;
+  int booted_jobs = 0;
+};
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = *make_temp_dir(fs::temp_directory_path(), "ctl-");
+    LockFile lock;
+    lock.pins["5.10"] = {"linux-image-a", "1", "pool/a", std::string(64, '1'), std::string(64, '2')};
+    lock.pins["6.1"] = {"linux-image-b", "1", "pool/b", std::string(64, '3'), std::string(64, '4')};
+    auto m = parse_matrix(kMatrix, "test-matrix.yaml", dir_, lock);
+    ASSERT_TRUE(m.ok()) << m.error().str();
+    matrix_ = *m;
+    ASSERT_TRUE(write_file_atomic(dir_ / "agent", "agent").ok());
+    ASSERT_TRUE(write_file_atomic(dir_ / "a.bpf.o", "obj").ok());
+    opts_.agent = dir_ / "agent";
+    opts_.out_dir = dir_ / "out";
+    opts_.jobs = 2;
+    corpus_.push_back({"a.bpf.o", "a", dir_ / "a.bpf.o", std::string(64, 'f'), {}});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  RunOutcome run() {
+    Controller c(matrix_, stages_, progress_);
+    return c.run(opts_, corpus_);
+  }
+  fs::path dir_;
+  Matrix matrix_;
+  FakeStages stages_;
+  QuietProgress progress_;
+  RunOptions opts_;
+  std::vector<CorpusObject> corpus_;
+};
+
+}  // namespace
+
+TEST_F(ControllerTest, DefaultRunSkipsUnavailableRowsAndNamesThem) {
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 0);
+  ASSERT_EQ(out.results.kernels.size(), 3u);
+  EXPECT_EQ(out.results.kernels[0].name, "4.18");
+  EXPECT_EQ(out.results.kernels[0].status, "skipped");
+  EXPECT_NE(out.results.kernels[0].error.find("oci"), std::string::npos);
+  EXPECT_EQ(stages_.booted, (std::vector<std::string>{"5.10", "6.1"}));
+  bool named = false;
+  for (const auto& l : progress_.lines) named |= l.rfind("4.18: skipped", 0) == 0;
+  EXPECT_TRUE(named);
+  // The controller fills object hashes from the corpus, not from the guest.
+  EXPECT_EQ(out.results.kernels[1].objects.at(0).sha256, std::string(64, 'f'));
+  EXPECT_EQ(out.results.kernels[1].image_sha256, std::string(64, 'a'));
+  EXPECT_EQ(stages_.booted_jobs, 2);
+}
+
+TEST_F(ControllerTest, ExplicitUnavailableRowIsAnError) {
+  opts_.kernels = {"4.18"};
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.results.kernels.at(0).status, "error");
+  EXPECT_NE(out.results.kernels.at(0).error.find("not implemented"), std::string::npos);
+}
+
+TEST_F(ControllerTest, UnknownKernelNameIsAUsageErrorListingValidNames) {
+  opts_.kernels = {"5.4"};
+  try {
+    run();
+    FAIL() << "expected FatalError";
+  } catch (const FatalError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("unknown kernel '5.4'"), std::string::npos);
+    EXPECT_NE(msg.find("host"), std::string::npos);
+    EXPECT_NE(msg.find("6.1"), std::string::npos);
+  }
+}
+
+TEST_F(ControllerTest, OneKernelTimingOutKeepsTheOthersResults) {
+  VmOutcome hung;
+  hung.status = "timeout";
+  hung.error = "killed after 180 s";
+  hung.console_tail = {"last line before the hang"};
+  stages_.outcomes["5.10"] = hung;
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 2);
+  const KernelResult* k510 = out.results.find("5.10");
+  const KernelResult* k61 = out.results.find("6.1");
+  EXPECT_EQ(k510->status, "timeout");
+  EXPECT_EQ(k510->console_tail, hung.console_tail);
+  EXPECT_EQ(k61->status, "ok");
+  ASSERT_EQ(k61->objects.size(), 1u);
+  EXPECT_EQ(k61->objects[0].programs[0].verdict, "accepted");
+}
+
+TEST_F(ControllerTest, FetchFailureIsReportedAndDoesNotBoot) {
+  stages_.fetch_errors["6.1"] = "sha256 mismatch: expected 33.., got 00..";
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.results.find("6.1")->status, "error");
+  EXPECT_NE(out.results.find("6.1")->error.find("sha256 mismatch"), std::string::npos);
+  EXPECT_EQ(stages_.booted, (std::vector<std::string>{"5.10"}));
+  EXPECT_EQ(out.results.find("5.10")->status, "ok");
+}
+
+TEST_F(ControllerTest, TruncatedResultsAreNoResultsNotAPass) {
+  VmOutcome cut;
+  cut.status = "ok";
+  std::string framed = frame_report(report_json("accepted"));
+  cut.results = framed.substr(0, framed.size() / 2);
+  stages_.outcomes["6.1"] = cut;
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.results.find("6.1")->status, "no_results");
+  EXPECT_NE(out.results.find("6.1")->error.find("truncated"), std::string::npos);
+}
+
+TEST_F(ControllerTest, PanicKeepsConsoleTail) {
+  VmOutcome p;
+  p.status = "panic";
+  p.error = "Kernel panic - not syncing: Attempted to kill init!";
+  p.console_tail = {"Kernel panic - not syncing: Attempted to kill init!"};
+  stages_.outcomes["5.10"] = p;
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.results.find("5.10")->console_tail, p.console_tail);
+}
+
+TEST_F(ControllerTest, FailedTestCaseExpectationExitsOne) {
+  VmOutcome o;
+  o.status = "ok";
+  o.results = frame_report(report_json("accepted", /*expectation_failed=*/true));
+  stages_.outcomes["6.1"] = o;
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 1);
+}
+
+TEST_F(ControllerTest, UnreadableObjectMakesTheRunExitTwo) {
+  AgentReport r;
+  ObjectResult bad;
+  bad.name = "a.bpf.o";
+  bad.error = "cannot open BPF object: BPF object format invalid";
+  r.objects.push_back(bad);
+  VmOutcome o;
+  o.status = "ok";
+  o.results = frame_report(nlohmann::json(r).dump());
+  stages_.outcomes["6.1"] = o;
+  auto out = run();
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.results.find("6.1")->status, "ok");
+}
+
+TEST_F(ControllerTest, AgentFatalErrorIsAnError) {
+  AgentReport r;
+  r.fatal = "cannot open manifest";
+  VmOutcome o;
+  o.status = "ok";
+  o.results = frame_report(nlohmann::json(r).dump());
+  stages_.outcomes["5.10"] = o;
+  auto out = run();
+  EXPECT_EQ(out.results.find("5.10")->status, "error");
+  EXPECT_NE(out.results.find("5.10")->error.find("cannot open manifest"), std::string::npos);
+}
+
+}  // namespace vmtest
