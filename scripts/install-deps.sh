@@ -20,6 +20,8 @@ PKGS=(
   libxdp1
   # loopback servers for the oci/url/rpm sources
   docker-registry skopeo rpm python3
+  # reports: headless browser for the HTML report's end-to-end test (DOM checks, screenshot)
+  chromium
 )
 
 SUDO=""

@@ -43,11 +43,13 @@ int cli_main(int argc, char** argv) {
   CommandList commands;
   add_run_command(app, commands);
   add_capabilities_command(app, commands);
+  add_merge_command(app, commands);
   add_boot_command(app, commands);
   add_image_command(app, commands);
   add_baseline_command(app, commands);
   add_diff_command(app, commands);
   add_kernels_command(app, commands);
+  add_report_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -8,8 +8,10 @@
 #include "cli/run_args.h"
 #include "core/fs.h"
 #include "baseline/diff_table.h"
+#include "report/html_report.h"
 #include "run/corpus.h"
 #include "run/real_stages.h"
+#include "run/shard.h"
 #include "testrun/testrun_file.h"
 
 namespace vmtest {
@@ -62,6 +64,8 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--bpftool", a.bpftool,
                   std::string("bpftool to bundle into the guests for the capability probe "
                               "(default: ") + kDefaultBpftool + ")");
+  cmd->add_option("--shard", a.shard,
+                  "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
 }
 
 void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate) {
@@ -136,6 +140,11 @@ RunOutcome execute_run(RunArgs& a) {
     cases = [testrun](const std::string& stem) { return load_testrun_dir(testrun, stem); };
   auto corpus = discover_corpus(a.opts.corpus_dir, cases);
   if (!corpus) throw FatalError(corpus.error().str());
+  if (!a.shard.empty()) {
+    auto shard = parse_shard(a.shard);
+    if (!shard) throw FatalError(shard.error().str());
+    *corpus = select_shard(*corpus, *shard);
+  }
 
   auto progress = make_progress(stderr);
   progress->note("corpus: " + std::to_string(corpus->size()) + " objects from " +
@@ -156,6 +165,16 @@ RunOutcome execute_run(RunArgs& a) {
 
 namespace {
 
+// The report is for humans; failing to write it must not hide the run's verdict.
+void write_report(const RunResults& results, const std::vector<DiffReport>& diffs,
+                  const fs::path& out_dir) {
+  const fs::path report = out_dir / "report.html";
+  if (auto r = write_html_report(results, diffs, report); r)
+    std::fprintf(stderr, "vmtest: wrote %s\n", report.c_str());
+  else
+    std::fprintf(stderr, "vmtest: warning: no HTML report: %s\n", r.error().str().c_str());
+}
+
 struct RunCommandArgs {
   RunArgs run;
   GateArgs gate;
@@ -168,18 +187,25 @@ int do_run(RunCommandArgs& a) {
   bool own_corpus = !a.run.opts.corpus_dir.empty();
   bool baselines_given = a.baselines_opt && a.baselines_opt->count() > 0;
   RunOutcome outcome = execute_run(a.run);
-  if (a.gate.no_gate) return outcome.exit_code;
+  const fs::path& out_dir = a.run.opts.out_dir;
+  if (a.gate.no_gate) {
+    write_report(outcome.results, {}, out_dir);
+    return outcome.exit_code;
+  }
   if (own_corpus && !baselines_given) {
     std::fprintf(stderr,
                  "vmtest: not gating: --corpus was given without --baselines (record some with "
                  "`vmtest baseline update --corpus DIR --baselines DIR2`)\n");
+    write_report(outcome.results, {}, out_dir);
     return outcome.exit_code;
   }
   auto gate = gate_run(outcome.results, resolve_gate(a.gate));
   if (!gate) {
     std::fprintf(stderr, "vmtest: error: %s\n", gate.error().str().c_str());
+    write_report(outcome.results, {}, out_dir);
     return 2;
   }
+  write_report(outcome.results, gate->reports, out_dir);
   bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   std::fputs(render_diff_tables(gate->reports, color).c_str(), stdout);
   for (const auto& n : gate->notes) std::fprintf(stderr, "vmtest: %s\n", n.c_str());

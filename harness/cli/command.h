@@ -29,10 +29,12 @@ std::filesystem::path cache_dir_of(const MatrixOptions& o);
 
 void add_run_command(CLI::App& app, CommandList& out);
 void add_capabilities_command(CLI::App& app, CommandList& out);
+void add_merge_command(CLI::App& app, CommandList& out);
 void add_boot_command(CLI::App& app, CommandList& out);
 void add_image_command(CLI::App& app, CommandList& out);
 void add_baseline_command(CLI::App& app, CommandList& out);
 void add_diff_command(CLI::App& app, CommandList& out);
 void add_kernels_command(CLI::App& app, CommandList& out);
+void add_report_command(CLI::App& app, CommandList& out);
 
 }  // namespace vmtest

@@ -17,6 +17,7 @@ struct RunArgs {
   int timeout_s = 180;
   bool no_capabilities = false;    // --no-capabilities: no bpftool probe in the guests
   std::filesystem::path bpftool;   // --bpftool; empty: /usr/sbin/bpftool when it exists
+  std::string shard;  // "I/N": run only this share of the corpus objects
 };
 
 struct GateArgs {

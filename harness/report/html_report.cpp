@@ -1,0 +1,520 @@
+#include "report/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include <dtl/dtl.hpp>
+#include <mstch/mstch.hpp>
+
+#include "baseline/baseline_file.h"
+#include "core/fs.h"
+#include "core/sha256.h"
+#include "report/report_model.h"
+#include "report/templates.h"
+
+#ifndef VMTEST_VERSION
+#define VMTEST_VERSION "dev"
+#endif
+
+namespace vmtest {
+
+namespace {
+
+const char* severity_class(Severity s) {
+  switch (s) {
+    case Severity::OK: return "ok";
+    case Severity::INFO: return "info";
+    case Severity::WARN: return "warn";
+    case Severity::FAIL: return "fail";
+  }
+  return "ok";
+}
+
+std::string fmt_seconds(double s) {
+  if (s <= 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+std::string opt(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+std::string opt(const std::optional<uint32_t>& v) { return v ? std::to_string(*v) : "-"; }
+
+std::string delta_text(const std::optional<int64_t>& a, const std::optional<int64_t>& b) {
+  if (!a || !b || *a == *b) return "";
+  const int64_t d = *b - *a;
+  std::string s = (d > 0 ? "+" : "") + std::to_string(d);
+  if (*a != 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%+.1f%%)", 100.0 * static_cast<double>(d) / static_cast<double>(*a));
+    s += buf;
+  }
+  return s;
+}
+
+mstch::array lines_of(const std::vector<std::string>& lines) {
+  mstch::array a;
+  for (const auto& l : lines) a.push_back(mstch::map{{"line", l}});
+  return a;
+}
+
+mstch::array findings_of(const std::vector<Finding>& findings) {
+  mstch::array a;
+  for (const auto& f : findings)
+    a.push_back(mstch::map{{"severity", std::string(severity_name(f.severity))},
+                           {"sev_class", std::string(severity_class(f.severity))},
+                           {"change", std::string(change_name(f.change))},
+                           {"message", f.message}});
+  return a;
+}
+
+// What a matrix cell prints under its status: the number a reviewer scans for.
+std::string cell_detail(const ReportCell& c) {
+  if (c.result && c.result->insns_processed && c.result->verdict == "accepted")
+    return std::to_string(*c.result->insns_processed) + " insns";
+  if (c.result && c.result->verdict == "rejected" && c.result->err)
+    return "errno " + std::to_string(c.result->err);
+  return "";
+}
+
+std::string cell_title(const ReportCell& c) {
+  std::string t = c.kernel + ": " + status_label(c.status);
+  for (const auto& f : c.findings) t += "\n" + std::string(severity_name(f.severity)) + " " + f.message;
+  return t;
+}
+
+struct Metric {
+  std::string name, base, cur, delta;
+  bool changed = false;
+};
+
+mstch::array metrics_of(const ReportCell& c) {
+  std::vector<Metric> ms;
+  const BaselineProgram* base = c.diff && c.diff->base ? &*c.diff->base : nullptr;
+  std::optional<BaselineProgram> cur_view;
+  if (c.diff && c.diff->current) cur_view = c.diff->current;
+  else if (c.result) cur_view = baseline_program(*c.result);
+  const BaselineProgram* cur = cur_view ? &*cur_view : nullptr;
+  auto add = [&](std::string name, std::string b, std::string a, std::string delta = "") {
+    Metric m{std::move(name), std::move(b), std::move(a), std::move(delta)};
+    m.changed = base && cur && m.base != m.cur;
+    ms.push_back(std::move(m));
+  };
+  auto s = [](const BaselineProgram* p, auto f) { return p ? f(*p) : std::string("-"); };
+  add("verdict", s(base, [](auto& p) { return p.verdict; }), s(cur, [](auto& p) { return p.verdict; }));
+  add("errno", s(base, [](auto& p) { return std::to_string(p.err); }),
+      s(cur, [](auto& p) { return std::to_string(p.err); }));
+  add("insns processed", s(base, [](auto& p) { return opt(p.insns_processed); }),
+      s(cur, [](auto& p) { return opt(p.insns_processed); }),
+      base && cur ? delta_text(base->insns_processed, cur->insns_processed) : "");
+  add("total states", s(base, [](auto& p) { return opt(p.total_states); }),
+      s(cur, [](auto& p) { return opt(p.total_states); }),
+      base && cur ? delta_text(base->total_states, cur->total_states) : "");
+  add("peak states", s(base, [](auto& p) { return opt(p.peak_states); }),
+      s(cur, [](auto& p) { return opt(p.peak_states); }),
+      base && cur ? delta_text(base->peak_states, cur->peak_states) : "");
+  add("test_run", s(base, [](auto& p) { return p.test_run.status; }),
+      s(cur, [](auto& p) { return p.test_run.status; }));
+  add("test_run retval", s(base, [](auto& p) { return opt(p.test_run.retval); }),
+      s(cur, [](auto& p) { return opt(p.test_run.retval); }));
+  add("data_out sha256", s(base, [](auto& p) { return p.test_run.data_out_sha256.substr(0, 12); }),
+      s(cur, [](auto& p) { return p.test_run.data_out_sha256.substr(0, 12); }));
+  mstch::array a;
+  for (const auto& m : ms)
+    a.push_back(mstch::map{{"name", m.name}, {"base", m.base}, {"cur", m.cur},
+                           {"delta", m.delta}, {"changed", m.changed}});
+  return a;
+}
+
+mstch::array test_runs_of(const ProgramResult& p) {
+  std::vector<const TestRunResult*> runs = {&p.test_run};
+  for (const auto& t : p.more_test_runs) runs.push_back(&t);
+  mstch::array a;
+  for (const TestRunResult* t : runs) {
+    std::string expected;
+    if (t->expected_retval) expected = "retval " + std::to_string(*t->expected_retval);
+    if (t->expected_data_out_hex) expected += std::string(expected.empty() ? "" : ", ") + "data_out";
+    a.push_back(mstch::map{
+        {"case", t->case_name.empty() ? std::string("default") : t->case_name},
+        {"status", t->status},
+        {"errno", t->err ? std::to_string(t->err) : std::string()},
+        {"retval", opt(t->retval)},
+        {"duration", t->duration_ns ? std::to_string(*t->duration_ns) + " ns" : std::string("-")},
+        {"expected", expected.empty() ? std::string("-") : expected},
+        {"failed", t->expectation_failed},
+        {"data_out", t->data_out_hex.size() > 64 ? t->data_out_hex.substr(0, 64) + "…"
+                                                 : t->data_out_hex}});
+  }
+  return a;
+}
+
+mstch::map program_kernel_view(const ReportCell& c) {
+  mstch::map v{{"kernel", c.kernel},
+               {"status", c.status},
+               {"label", status_label(c.status)},
+               {"sev_class", std::string(severity_class(c.severity))},
+               {"findings", findings_of(c.findings)},
+               {"has_findings", !c.findings.empty()},
+               {"open", c.severity == Severity::FAIL}};
+  if (c.status == "skipped" || c.status == "no-result" || c.status == "absent") {
+    v["no_data"] = true;
+    return v;
+  }
+  v["metrics"] = metrics_of(c);
+  v["has_baseline"] = c.diff != nullptr && c.diff->base.has_value();
+  if (c.diff && !c.diff->policy_reason.empty()) v["policy_reason"] = c.diff->policy_reason;
+  if (c.diff && c.diff->object_changed) v["object_changed"] = true;
+
+  // The log: baseline and current side by side when there is a baseline (both normalised,
+  // as the gate compares them), else the current tail as the kernel printed it.
+  mstch::array log;
+  if (c.diff && c.diff->base && c.diff->current) {
+    for (const auto& l : side_by_side(c.diff->base->log_tail, c.diff->current->log_tail))
+      log.push_back(mstch::map{{"left", l.left}, {"right", l.right}, {"kind", l.kind}});
+    v["log_two_sided"] = true;
+    v["log_changed"] = c.diff->base->log_tail != c.diff->current->log_tail;
+  } else if (c.result) {
+    for (const auto& l : c.result->log_tail)
+      log.push_back(mstch::map{{"right", l}, {"kind", std::string("same")}});
+  }
+  v["log"] = log;
+  v["has_log"] = !log.empty();
+  if (c.result) {
+    const ProgramResult& p = *c.result;
+    v["test_runs"] = test_runs_of(p);
+    if (!p.error.empty()) v["error"] = p.error;
+    std::vector<std::string> extra;
+    if (p.verification_time_us) extra.push_back("verification " + std::to_string(*p.verification_time_us) + " µs");
+    if (!p.stack_depth.empty()) extra.push_back("stack depth " + p.stack_depth);
+    if (p.xlated_size) extra.push_back("xlated " + std::to_string(*p.xlated_size) + " B");
+    if (p.jited_size) extra.push_back("jited " + std::to_string(*p.jited_size) + " B");
+    if (p.verified_insns) extra.push_back("verified_insns " + std::to_string(*p.verified_insns));
+    extra.push_back("log level " + std::to_string(p.log_level) + ", " + std::to_string(p.log_bytes) + " bytes");
+    if (!p.log_truncated.empty()) extra.push_back("log truncated (" + p.log_truncated + " lost)");
+    std::string joined;
+    for (const auto& e : extra) joined += (joined.empty() ? "" : " · ") + e;
+    v["extra"] = joined;
+  }
+  return v;
+}
+
+std::string row_tags(const ReportRow& r) {
+  std::set<std::string> tags;
+  bool changed = false;
+  for (const auto& c : r.cells) {
+    tags.insert(c.status);
+    if (c.severity == Severity::FAIL) tags.insert("failing");
+    if (c.severity != Severity::OK) changed = true;
+    if (c.result && c.result->verdict == "rejected") tags.insert("rejected");
+  }
+  if (changed) tags.insert("changed");
+  std::string s;
+  for (const auto& t : tags) s += (s.empty() ? "" : " ") + t;
+  return s;
+}
+
+mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
+  const KernelResult& r = *k.result;
+  std::map<std::string, int> counts;
+  for (const auto& row : m.rows)
+    for (const auto& c : row.cells)
+      if (c.kernel == r.name) counts[c.status]++;
+  mstch::array count_list;
+  std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto& a, auto& b) { return status_rank(a.first) < status_rank(b.first); });
+  for (const auto& [s, n] : sorted)
+    if (s != "skipped" && s != "no-result" && s != "absent")
+      count_list.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
+  mstch::array features;
+  for (auto [name, on] : {std::pair{"log_stats", r.features.log_stats},
+                          std::pair{"log_rotating", r.features.log_rotating},
+                          std::pair{"btf", r.features.btf}})
+    features.push_back(mstch::map{{"name", std::string(name)}, {"on", on}});
+  const bool failed = r.status != "ok" && r.status != "skipped";
+  mstch::map v{{"name", r.name},
+               {"status", r.status},
+               {"sev_class", std::string(severity_class(k.severity))},
+               {"ok", r.status == "ok"},
+               {"skipped", r.status == "skipped"},
+               {"error", r.error},
+               {"image", r.image.empty() ? std::string("-") : r.image},
+               {"image_sha256", r.image_sha256.empty() ? std::string("-") : r.image_sha256},
+               {"release", r.kernel_release.empty() ? std::string("-") : r.kernel_release},
+               {"accel", r.accel.empty() ? std::string("-") : r.accel},
+               {"boot", fmt_seconds(r.boot_seconds)},
+               {"libbpf", r.libbpf_version.empty() ? std::string("-") : r.libbpf_version},
+               {"features", features},
+               {"counts", count_list},
+               {"baseline", std::string(k.diff ? "compared with its baseline"
+                                               : r.status == "ok" ? "no baseline" : "")},
+               {"findings", findings_of(k.diff ? k.diff->kernel_findings : std::vector<Finding>{})},
+               {"console", lines_of(r.console_tail)},
+               {"show_console", !r.console_tail.empty()},
+               {"console_open", failed}};
+  return v;
+}
+
+mstch::array objects_view(const ReportModel& m) {
+  struct Obj {
+    std::set<std::string> hashes, errors, base_hashes;
+  };
+  std::map<std::string, Obj> objs;
+  for (const auto& k : m.run->kernels)
+    for (const auto& o : k.objects) {
+      auto& v = objs[o.name];
+      if (!o.sha256.empty()) v.hashes.insert(o.sha256);
+      if (!o.error.empty()) v.errors.insert(k.name + ": " + o.error);
+    }
+  for (const auto& row : m.rows)
+    for (const auto& c : row.cells)
+      if (c.diff && c.diff->object_changed)
+        for (const auto& f : c.diff->findings)
+          if (f.change == Change::ObjectChanged) objs[row.object].base_hashes.insert(f.message);
+  mstch::array a;
+  for (const auto& [name, o] : objs) {
+    std::string hashes;
+    for (const auto& h : o.hashes) hashes += (hashes.empty() ? "" : " ") + h;
+    mstch::array errors;
+    for (const auto& e : o.errors) errors.push_back(mstch::map{{"line", e}});
+    std::string changed;
+    for (const auto& h : o.base_hashes) changed = h;
+    a.push_back(mstch::map{{"name", name},
+                           {"sha256", hashes.empty() ? std::string("-") : hashes},
+                           {"errors", errors},
+                           {"changed", changed}});
+  }
+  return a;
+}
+
+const char* verdict_title(const std::string& v) {
+  if (v == "fail") return "Regression";
+  if (v == "infra") return "Infrastructure error";
+  if (v == "pass") return "Pass";
+  return "No baseline";
+}
+
+mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options) {
+  // Skipped kernels (image source not available here) get no column: they would only repeat
+  // "skipped" on every row. The note and the kernel cards still name them.
+  mstch::array kernel_heads, kernels;
+  std::vector<size_t> columns;
+  std::string skipped_note;
+  for (size_t i = 0; i < m.kernels.size(); ++i) {
+    const auto& k = m.kernels[i];
+    kernels.push_back(kernel_view(k, m));
+    if (k.result->status == "skipped") {
+      skipped_note += (skipped_note.empty() ? "" : "; ") + k.result->name +
+                      (k.result->error.empty() ? "" : " (" + k.result->error + ")");
+      continue;
+    }
+    kernel_heads.push_back(mstch::map{{"name", k.result->name},
+                                      {"col", static_cast<int>(columns.size())},
+                                      {"status", k.result->status},
+                                      {"accel", k.result->accel},
+                                      {"sev_class", std::string(severity_class(k.severity))}});
+    columns.push_back(i);
+  }
+
+  mstch::array rows, programs;
+  for (size_t i = 0; i < m.rows.size(); ++i) {
+    const ReportRow& r = m.rows[i];
+    const std::string id = "p" + std::to_string(i);
+    int worst = 1000;
+    mstch::array cells, per_kernel;
+    for (size_t col : columns) {
+      const ReportCell& c = r.cells[col];
+      worst = std::min(worst, status_rank(c.status));
+      cells.push_back(mstch::map{{"status", c.status},
+                                 {"label", status_label(c.status)},
+                                 {"sev_class", std::string(severity_class(c.severity))},
+                                 {"rank", status_rank(c.status)},
+                                 {"detail", cell_detail(c)},
+                                 {"title", cell_title(c)}});
+      per_kernel.push_back(program_kernel_view(c));
+    }
+    const std::string tags = row_tags(r);
+    const std::string search = r.object + " " + r.program + " " + r.section + " " + r.prog_type;
+    mstch::map common{{"id", id},
+                      {"object", r.object},
+                      {"program", r.program == "*" ? std::string("(whole object)") : r.program},
+                      {"section", r.section},
+                      {"prog_type", r.prog_type.empty() ? std::string("-") : r.prog_type},
+                      {"sev_class", std::string(severity_class(r.severity))},
+                      {"severity", std::string(severity_name(r.severity))},
+                      {"tags", tags},
+                      {"search", search},
+                      {"rank", worst},
+                      {"failing", r.severity == Severity::FAIL}};
+    mstch::map row = common;
+    row["cells"] = cells;
+    rows.push_back(row);
+    mstch::map prog = common;
+    prog["kernels"] = per_kernel;
+    programs.push_back(prog);
+  }
+
+  mstch::array legend;
+  std::vector<std::pair<std::string, int>> counts(m.counts.begin(), m.counts.end());
+  std::sort(counts.begin(), counts.end(),
+            [](auto& a, auto& b) { return status_rank(a.first) < status_rank(b.first); });
+  for (const auto& [s, n] : counts)
+    if (s != "skipped") legend.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
+
+  int loads = 0, ok_kernels = 0, programs_n = 0;
+  for (const auto& k : m.kernels)
+    if (k.has_verdicts()) ++ok_kernels;
+  for (const auto& r : m.rows) {
+    if (r.program != "*") ++programs_n;
+    for (const auto& c : r.cells)
+      if (c.result) ++loads;
+  }
+
+  const Toolchain& tc = m.run->toolchain;
+  return mstch::map{
+      {"title", options.title},
+      {"verdict", m.verdict},
+      {"verdict_title", std::string(verdict_title(m.verdict))},
+      {"headline", m.headline},
+      {"exit_code", m.exit_code},
+      {"has_baselines", m.has_baselines},
+      {"kernel_heads", kernel_heads},
+      {"skipped_note", skipped_note},
+      {"kernels", kernels},
+      {"rows", rows},
+      {"programs", programs},
+      {"legend", legend},
+      {"objects", objects_view(m)},
+      {"n_programs", programs_n},
+      {"n_kernels", ok_kernels},
+      {"n_kernels_total", static_cast<int>(m.kernels.size())},
+      {"n_loads", loads},
+      {"n_failing", m.failing_cells},
+      {"clang", tc.clang.empty() ? std::string("-") : tc.clang},
+      {"libbpf", tc.libbpf.empty() ? std::string("-") : tc.libbpf},
+      {"vmtest", tc.vmtest.empty() ? std::string("-") : tc.vmtest},
+      {"generator", std::string("vmtest ") + VMTEST_VERSION},
+  };
+}
+
+std::string base64(const std::string& bytes) {
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += tbl[(v >> s) & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += tbl[(v >> 18) & 63];
+    out += tbl[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? tbl[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// CSP source for an inline script: 'sha256-<base64 of the raw digest>'.
+std::string csp_hash(const std::string& script) {
+  const std::string hex = sha256_hex(script);
+  std::string raw;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return "'sha256-" + base64(raw) + "'";
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '`': out += "&#96;"; break;
+      case '=': out += "&#61;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
+                                         const std::vector<std::string>& after) {
+  dtl::Diff<std::string, std::vector<std::string>> diff(before, after);
+  diff.compose();
+  std::vector<SideBySideLine> out;
+  std::vector<std::string> removed, added;
+  // A run of deletions followed by additions reads best as "this line became that one".
+  auto flush = [&] {
+    const size_t n = std::max(removed.size(), added.size());
+    for (size_t i = 0; i < n; ++i) {
+      SideBySideLine l;
+      if (i < removed.size()) l.left = removed[i];
+      if (i < added.size()) l.right = added[i];
+      l.kind = i < removed.size() && i < added.size() ? "changed" : i < removed.size() ? "removed" : "added";
+      out.push_back(std::move(l));
+    }
+    removed.clear();
+    added.clear();
+  };
+  // dtl may list a hunk's additions before its deletions; collect both until the next
+  // common line and pair them up.
+  for (const auto& [line, info] : diff.getSes().getSequence()) {
+    if (info.type == dtl::SES_DELETE) {
+      removed.push_back(line);
+    } else if (info.type == dtl::SES_ADD) {
+      added.push_back(line);
+    } else {
+      flush();
+      out.push_back({line, line, "same"});
+    }
+  }
+  flush();
+  return out;
+}
+
+Result<std::string> render_html_report(const RunResults& run, const std::vector<DiffReport>& diffs,
+                                       const HtmlReportOptions& options) {
+  auto templates = load_templates(options.templates_dir);
+  if (!templates) return templates.error();
+  const TemplateSet& t = *templates;
+  for (const char* name : {"report.html.mustache", "report.js", "report.css"})
+    if (!t.count(name))
+      return Error{std::string("template ") + name + " is missing",
+                   options.templates_dir.empty() ? "embedded templates" : options.templates_dir.string()};
+
+  // Our own escaping, not the library default, so the escaped set is known and tested.
+  mstch::config::escape = [](const std::string& s) { return html_escape(s); };
+
+  const ReportModel model = build_report_model(run, diffs);
+  mstch::map ctx = build_context(model, options);
+  // The script and the style are our own template files, not data; they are inserted
+  // unescaped ({{{ }}}) and the script is pinned by its hash in the page's CSP.
+  const std::string& script = t.at("report.js");
+  ctx["trusted_script"] = script;
+  ctx["trusted_style"] = t.at("report.css");
+  ctx["script_hash"] = csp_hash(script);
+  std::map<std::string, std::string> partials(t.begin(), t.end());
+  return mstch::render(t.at("report.html.mustache"), ctx, partials);
+}
+
+Result<void> write_html_report(const RunResults& run, const std::vector<DiffReport>& diffs,
+                               const std::filesystem::path& out, const HtmlReportOptions& options) {
+  auto html = render_html_report(run, diffs, options);
+  if (!html) return html.error();
+  auto w = write_file_atomic(out, *html);
+  if (!w) return w.error().wrap("writing the HTML report");
+  return {};
+}
+
+}  // namespace vmtest

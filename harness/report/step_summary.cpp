@@ -1,0 +1,148 @@
+#include "report/step_summary.h"
+
+#include <algorithm>
+
+#include "report/report_model.h"
+
+namespace vmtest {
+
+namespace {
+
+std::string icon(const ReportCell& c) {
+  if (c.severity == Severity::FAIL) return "❌";
+  if (c.severity == Severity::WARN) return "⚠️";
+  if (c.severity == Severity::INFO) return "ℹ️";
+  if (c.status == "accepted" || c.status == "unchanged") return "✅";
+  if (c.status == "skipped" || c.status == "absent") return "➖";
+  return "⚪";  // rejected as before, expected to fail, ignored
+}
+
+const char* verdict_line(const std::string& v) {
+  if (v == "fail") return "❌ vmtest: verifier regression";
+  if (v == "infra") return "⚠️ vmtest: infrastructure error";
+  if (v == "pass") return "✅ vmtest: no verifier changes";
+  return "ℹ️ vmtest: verdicts (no baselines)";
+}
+
+}  // namespace
+
+std::string markdown_escape(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n': case '\r': out += ' '; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': case '!':
+      case '#':
+        out += '\\';
+        out += ch;
+        break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::string markdown_code_block(const std::string& body, const std::string& lang) {
+  size_t longest = 0, run = 0;
+  for (char ch : body) {
+    run = ch == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<size_t>(3, longest + 1), '`');
+  return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence + "\n";
+}
+
+std::string render_step_summary(const RunResults& run, const std::vector<DiffReport>& diffs,
+                                const StepSummaryOptions& options) {
+  const ReportModel m = build_report_model(run, diffs);
+  std::string md = "## " + std::string(verdict_line(m.verdict)) + "\n\n" +
+                   markdown_escape(m.headline) + "\n\n";
+
+  // The matrix: with baselines only rows that changed; without, everything (it is the news).
+  std::vector<const ReportRow*> rows;
+  for (const auto& r : m.rows)
+    if (!m.has_baselines || r.severity != Severity::OK) rows.push_back(&r);
+  std::stable_sort(rows.begin(), rows.end(), [](const ReportRow* a, const ReportRow* b) {
+    return static_cast<int>(a->severity) > static_cast<int>(b->severity);
+  });
+  // Skipped kernels get no column; they are named once below the table.
+  std::vector<size_t> cols;
+  std::string skipped;
+  for (size_t i = 0; i < m.kernels.size(); ++i) {
+    if (m.kernels[i].result->status != "skipped") cols.push_back(i);
+    else skipped += (skipped.empty() ? "" : ", ") + markdown_escape(m.kernels[i].result->name);
+  }
+  if (!rows.empty() && !cols.empty()) {
+    md += "| program |";
+    for (size_t i : cols) md += " " + markdown_escape(m.kernels[i].result->name) + " |";
+    md += "\n|---|";
+    for (size_t n = 0; n < cols.size(); ++n) md += ":---:|";
+    md += "\n";
+    for (size_t i = 0; i < rows.size() && i < options.max_rows; ++i) {
+      const ReportRow& r = *rows[i];
+      md += "| " + markdown_escape(r.program) + " <sub>" + markdown_escape(r.object) + "</sub> |";
+      for (size_t k : cols)
+        md += " " + icon(r.cells[k]) + " " + markdown_escape(status_label(r.cells[k].status)) + " |";
+      md += "\n";
+    }
+    if (rows.size() > options.max_rows)
+      md += "\n… and " + std::to_string(rows.size() - options.max_rows) + " more rows.\n";
+    const size_t quiet = m.rows.size() - rows.size();
+    if (quiet) md += "\n" + std::to_string(quiet) + " programs are unchanged on every kernel.\n";
+    if (!skipped.empty()) md += "\nSkipped kernels: " + skipped + ".\n";
+    md += "\n";
+  } else if (!m.rows.empty()) {
+    md += "All " + std::to_string(m.rows.size()) + " programs are unchanged on every kernel.\n\n";
+  }
+
+  // The failures, each with what the verifier said last.
+  size_t shown = 0, total = 0;
+  std::string details;
+  for (const auto& r : m.rows)
+    for (const auto& c : r.cells) {
+      if (c.severity != Severity::FAIL || c.status == "no-result") continue;
+      if (++total > options.max_failures) continue;
+      ++shown;
+      details += "#### " + markdown_escape(r.program) + " on " + markdown_escape(c.kernel) + ": " +
+                 markdown_escape(status_label(c.status)) + "\n\n";
+      details += "Object " + markdown_escape(r.object) + "\n\n";
+      for (const auto& f : c.findings)
+        details += "- **" + std::string(severity_name(f.severity)) + "** " + markdown_escape(f.message) + "\n";
+      if (c.diff && !c.diff->policy_reason.empty())
+        details += "- policy: " + markdown_escape(c.diff->policy_reason) + "\n";
+      if (c.result && !c.result->log_tail.empty()) {
+        const auto& tail = c.result->log_tail;
+        std::string body;
+        for (size_t i = tail.size() > options.log_lines ? tail.size() - options.log_lines : 0;
+             i < tail.size(); ++i)
+          body += tail[i] + "\n";
+        details += "\n<details><summary>last verifier log lines</summary>\n\n" +
+                   markdown_code_block(body) + "\n</details>\n";
+      }
+      details += "\n";
+    }
+  if (total) {
+    md += "### Failing checks\n\n" + details;
+    if (total > shown) md += "… and " + std::to_string(total - shown) + " more; see the HTML report.\n\n";
+  }
+
+  for (const auto& k : m.kernels) {
+    const KernelResult& kr = *k.result;
+    if (kr.status == "ok" || kr.status == "skipped") continue;
+    md += "### Kernel " + markdown_escape(kr.name) + ": " + markdown_escape(kr.status) + "\n\n";
+    if (!kr.error.empty()) md += markdown_escape(kr.error) + "\n\n";
+    if (!kr.console_tail.empty()) {
+      std::string body;
+      for (const auto& l : kr.console_tail) body += l + "\n";
+      md += "<details><summary>console tail</summary>\n\n" + markdown_code_block(body) + "\n</details>\n\n";
+    }
+  }
+  if (!options.report_name.empty())
+    md += "The full report with log diffs is in " + markdown_escape(options.report_name) + ".\n";
+  return md;
+}
+
+}  // namespace vmtest

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Re-record bpf/baselines: build, then `vmtest baseline update` on the given kernel rows
+# (default: every row available here). Used by the maintainers' workflow.
+# Usage: scripts/ci/baseline-update.sh [KERNEL...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash scripts/ci/build.sh
+args=()
+for k in "$@"; do args+=(--kernel "$k"); done
+"${BUILD_DIR:-build}/harness/vmtest" baseline update "${args[@]}" \
+  --baselines "${BASELINES_DIR:-bpf/baselines}" --out vmtest-out/baseline-update

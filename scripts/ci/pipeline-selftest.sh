@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the GitHub workflow's pipeline here, with the very scripts its steps call: one job per
+# kernel (run-kernel.sh), then merge, report and gate (merge-and-gate.sh), then the
+# maintainers' baseline update into a scratch directory, which must reproduce the committed
+# baseline byte for byte. Registered as the ctest e2e.ci_pipeline.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d /tmp/vmtest-pipeline.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+for k in 5.10 6.1 6.12; do
+  scripts/ci/run-kernel.sh "$k" "$work/shards/$k"
+done
+# Sharding: 6.1 once more in two halves; the merge must equal the unsharded 6.1 job.
+scripts/ci/run-kernel.sh 6.1 "$work/half1" 1/2
+scripts/ci/run-kernel.sh 6.1 "$work/half2" 2/2
+"${BUILD_DIR:-build}/harness/vmtest" merge -o "$work/halves.json" "$work/half1/results.json" "$work/half2/results.json"
+python3 - "$work/halves.json" "$work/shards/6.1/results.json" <<'PY'
+import json, sys
+def verdicts(path):
+    k = json.load(open(path))["kernels"][0]
+    return [(o["name"], p["name"], p["verdict"], p.get("insns_processed"), p["test_run"]["status"])
+            for o in k["objects"] for p in o["programs"]]
+a, b = verdicts(sys.argv[1]), verdicts(sys.argv[2])
+assert a == b, f"merged shards differ from the unsharded run:\n{a}\n{b}"
+print(f"sharded 6.1 merged back to the unsharded result ({len(a)} programs)")
+PY
+
+scripts/ci/merge-and-gate.sh "$work/shards" "$work/merged"
+for f in report.html junit.xml summary.md results.json; do
+  [ -s "$work/merged/$f" ] || { echo "missing $f" >&2; exit 1; }
+done
+echo "pipeline: merged, reported and gated clean"
+scripts/update-readme-matrix.sh "$work/merged/results.json" --check
+
+mkdir -p "$work/rebaselined"
+BASELINES_DIR="$work/rebaselined" scripts/ci/baseline-update.sh 6.1
+cmp "$work/rebaselined/6.1.json" bpf/baselines/6.1.json
+echo "baseline update reproduced bpf/baselines/6.1.json byte for byte"

@@ -1,0 +1,138 @@
+#include "report/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "report/report_fixtures.h"
+
+namespace vmtest {
+using namespace vmtest::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string render(const RunResults& run, const std::vector<DiffReport>& diffs = {}) {
+  auto html = render_html_report(run, diffs);
+  EXPECT_TRUE(html) << html.error().str();
+  return html ? *html : "";
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(HtmlEscape, EscapesMarkupQuotesAndAttributeBreakers) {
+  EXPECT_EQ(html_escape("<a href=\"x\" title='y'>&`"),
+            "&lt;a href&#61;&quot;x&quot; title&#61;&#39;y&#39;&gt;&amp;&#96;");
+  EXPECT_EQ(html_escape("r1 += 2"), "r1 +&#61; 2");
+  EXPECT_EQ(html_escape("plain µs"), "plain µs");
+}
+
+TEST(SideBySide, PairsRemovedWithAddedLines) {
+  const auto rows = side_by_side({"a", "old 1", "old 2", "z"}, {"new", "a", "new 1", "z", "tail"});
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0].kind, "added");
+  EXPECT_EQ(rows[0].right, "new");
+  EXPECT_EQ(rows[1].kind, "same");
+  EXPECT_EQ(rows[2].kind, "changed");
+  EXPECT_EQ(rows[2].left, "old 1");
+  EXPECT_EQ(rows[2].right, "new 1");
+  EXPECT_EQ(rows[3].kind, "removed");
+  EXPECT_EQ(rows[3].left, "old 2");
+  EXPECT_EQ(rows[4].kind, "same");
+  EXPECT_EQ(rows[5].kind, "added");
+  EXPECT_EQ(rows[5].right, "tail");
+}
+
+TEST(HtmlReport, RealRunIsSelfContained) {
+  const std::string html = render(load_run("real_results.json"));
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  // The quotes of the CSP source are escaped like any attribute text; the browser decodes them.
+  EXPECT_NE(html.find("script-src &#39;sha256-"), std::string::npos);
+  // Nothing is loaded from anywhere: no src/href to another document, no external stylesheet.
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(count(html, "<script"), 1u);
+  // No template tag was left unrendered.
+  EXPECT_EQ(html.find("{{"), std::string::npos);
+  // Content: kernels with their build, the objects' hashes, the toolchain.
+  EXPECT_NE(html.find("linux-image-6.12.107+deb13-cloud-amd64"), std::string::npos);
+  EXPECT_NE(html.find("2e141d21dc8fa57e2ab27a7d3757c058d9405b5c27e86707497ce915cc615c1b"), std::string::npos);
+  EXPECT_NE(html.find("11f29ab9153a9f7fa4276c615e89db0ab01e8e3dffa2b037c05f60c05684da1a"), std::string::npos);
+  EXPECT_NE(html.find("Debian clang version 14.0.6"), std::string::npos);
+  EXPECT_NE(html.find("No baselines were given"), std::string::npos);
+  EXPECT_EQ(count(html, "<tr class=\"row "), 26u);
+}
+
+TEST(HtmlReport, RegressionRowIsMarkedWithBothLogs) {
+  OneProgram run(accepted("xdp_bpf_loop", 19), rejected("xdp_bpf_loop", "invalid func unknown#181"));
+  const auto diffs = run.diffs();
+  const std::string html = render(run.after, diffs);
+  EXPECT_NE(html.find("data-verdict=\"fail\""), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"row sev-fail\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"cell st-regressed sev-fail\""), std::string::npos);
+  EXPECT_NE(html.find("baseline log tail"), std::string::npos);
+  // The rejection line is shown on the current side as an added/changed line.
+  EXPECT_NE(html.find("invalid func unknown#181"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"l-changed\">"), std::string::npos);
+}
+
+TEST(HtmlReport, XssFixtureIsOnlyText) {
+  const RunResults run = load_run("xss_results.json");
+  // Also through the diff path: a baseline whose log tail differs, so the side-by-side view
+  // and the findings carry the payloads too.
+  RunResults reference = run;
+  reference.kernels[0].objects[0].programs[0].verdict = "accepted";
+  reference.kernels[0].objects[0].programs[0].log_tail.push_back("<b>was accepted</b>");
+  for (const auto& diffs : {std::vector<DiffReport>{}, diff_against(reference, run)}) {
+    const std::string html = render(run, diffs);
+    for (const char* raw : {"<img", "<svg", "<iframe", "<script>document", "</script><script>",
+                            "<b>14</b>", "<b>was", "<i>x</i>", "\" onmouseover", "' onfocus",
+                            "<b onmouseover"})
+      EXPECT_EQ(html.find(raw), std::string::npos) << raw;
+    EXPECT_EQ(count(html, "<script"), 1u);
+    EXPECT_EQ(count(html, "</script>"), 1u);
+    EXPECT_NE(html.find("&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;program&#39;)"),
+              std::string::npos);
+    EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;document.body"), std::string::npos);
+    // Data that looks like a template is printed, never expanded.
+    EXPECT_NE(html.find("{{#rows}}not a template{{/rows}} {{{headline}}}"), std::string::npos);
+  }
+}
+
+TEST(HtmlReport, TemplatesFromADirectory) {
+  const fs::path dir = fs::path(VMTEST_SOURCE_DIR) / "reports" / "templates";
+  HtmlReportOptions o;
+  o.templates_dir = dir;
+  auto html = render_html_report(load_run("real_results.json"), {}, o);
+  ASSERT_TRUE(html) << html.error().str();
+  EXPECT_EQ(*html, render(load_run("real_results.json"))) << "embedded templates are stale";
+
+  o.templates_dir = fs::path(VMTEST_TEST_DATA) / "report";  // holds no templates
+  auto bad = render_html_report(load_run("real_results.json"), {}, o);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().str().find("report.html.mustache"), std::string::npos);
+}
+
+TEST(HtmlReport, WriteIsAtomicAndComplete) {
+  auto dir = make_temp_dir(fs::temp_directory_path(), "vmtest-report-");
+  ASSERT_TRUE(dir);
+  const fs::path out = *dir / "report.html";
+  auto w = write_html_report(load_run("real_results.json"), {}, out);
+  ASSERT_TRUE(w) << w.error().str();
+  auto text = read_file(out);
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("</html>"), std::string::npos);
+  EXPECT_EQ(std::distance(fs::directory_iterator(*dir), fs::directory_iterator()), 1);
+  fs::remove_all(*dir);
+}
+
+}  // namespace vmtest

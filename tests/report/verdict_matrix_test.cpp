@@ -1,0 +1,37 @@
+#include "report/verdict_matrix.h"
+
+#include <gtest/gtest.h>
+
+namespace vmtest {
+
+TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
+  RunResults r;
+  auto kernel = [](const std::string& name, const std::string& verdict, int err,
+                   std::optional<int64_t> insns) {
+    KernelResult k;
+    k.name = name;
+    ObjectResult o;
+    o.name = "bpf_loop.bpf.o";
+    ProgramResult p;
+    p.name = "xdp_bpf_loop";
+    p.verdict = verdict;
+    p.err = err;
+    p.insns_processed = insns;
+    o.programs.push_back(p);
+    k.objects.push_back(o);
+    return k;
+  };
+  r.kernels.push_back(kernel("5.10", "rejected", EINVAL, 0));
+  r.kernels.push_back(kernel("6.1", "accepted", 0, 24));
+  KernelResult skipped;
+  skipped.name = "4.18";
+  skipped.status = "skipped";
+  r.kernels.push_back(skipped);
+  std::string md = render_verdict_matrix(r);
+  EXPECT_NE(md.find("| object | program | 5.10 | 6.1 |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("4.18"), std::string::npos) << "skipped kernels get no column";
+  EXPECT_NE(md.find("| bpf_loop.bpf.o | xdp_bpf_loop | ❌ EINVAL | ✅ 24 |"), std::string::npos)
+      << md;
+}
+
+}  // namespace vmtest
