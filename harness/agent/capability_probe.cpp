@@ -1,13 +1,12 @@
 #include "agent/capability_probe.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace vmtest {
 namespace {
@@ -16,7 +15,8 @@ using Clock = std::chrono::steady_clock;
 
 std::string tail_of(const std::string& s, size_t n) {
   std::string t = s.size() > n ? s.substr(s.size() - n) : s;
-  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' '))
+    t.pop_back();
   return t;
 }
 
@@ -40,7 +40,7 @@ bool drain(int out_fd, int err_fd, std::string& out, std::string& err, Clock::ti
       if (r > 0) {
         sinks[i]->append(buf, static_cast<size_t>(r));
       } else if (r == 0 || errno != EINTR) {
-        fds[i].fd = -1;  // poll ignores negative descriptors
+        fds[i].fd = -1; // poll ignores negative descriptors
         --open_fds;
       }
     }
@@ -48,7 +48,7 @@ bool drain(int out_fd, int err_fd, std::string& out, std::string& err, Clock::ti
   return true;
 }
 
-}  // namespace
+} // namespace
 
 Captured capture_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
   Captured c;
@@ -68,7 +68,8 @@ Captured capture_command(const std::vector<std::string>& argv, std::chrono::mill
     return c;
   }
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   // A fixed environment: inside the guest there is none, and on the host the user's
   // LD_LIBRARY_PATH or locale must not change what bpftool prints.
@@ -78,7 +79,8 @@ Captured capture_command(const std::vector<std::string>& argv, std::chrono::mill
   pid_t pid = fork();
   if (pid < 0) {
     c.error = std::string("fork: ") + std::strerror(errno);
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+      close(fd);
     return c;
   }
   if (pid == 0) {
@@ -136,4 +138,4 @@ CapabilityProbe probe_capabilities(const std::string& bpftool, std::chrono::mill
   return p;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

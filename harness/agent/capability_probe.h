@@ -4,16 +4,15 @@
 // to re-probe by hand, and its output is what platform teams already read. The agent is a
 // static PID 1 with no shell, so this is a plain fork/exec with a deadline.
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace vmtest {
 
 struct CapabilityProbe {
-  nlohmann::json json;  // null on failure
-  std::string error;    // why there is no JSON
+  nlohmann::json json; // null on failure
+  std::string error;   // why there is no JSON
   double seconds = 0;
 };
 
@@ -33,4 +32,4 @@ struct Captured {
 };
 Captured capture_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,9 +1,9 @@
 #include "capabilities/capability_diff.h"
 
+#include "capabilities/capability_matrix.h"
+
 #include <map>
 #include <set>
-
-#include "capabilities/capability_matrix.h"
 
 namespace vmtest {
 using nlohmann::json;
@@ -13,7 +13,8 @@ std::vector<CapabilityChange> diff_capabilities(const json& baseline, const json
   if (!baseline.is_object() || !current.is_object()) return out;
   // The matrix already knows how to align two probes (absent helper = "no").
   CapabilityMatrix m = build_capability_matrix({{"baseline", baseline}, {"current", current}});
-  for (auto& row : m.rows) out.push_back({row.category, row.feature, row.values[0], row.values[1]});
+  for (auto& row : m.rows)
+    out.push_back({row.category, row.feature, row.values[0], row.values[1]});
   return out;
 }
 
@@ -37,7 +38,8 @@ std::vector<std::string> capability_info_lines(const std::string& kernel, const 
   for (const auto& [helper, hows] : per_type)
     for (const auto& [how, types] : hows) {
       std::string list;
-      for (size_t i = 0; i < types.size() && i < 4; ++i) list += (i ? ", " : "") + types[i];
+      for (size_t i = 0; i < types.size() && i < 4; ++i)
+        list += (i ? ", " : "") + types[i];
       if (types.size() > 4) list += ", ...";
       lines.push_back("INFO " + kernel + ": capability prog_helper " + helper + ": " + how +
                       " for " + std::to_string(types.size()) + " program type" +
@@ -46,4 +48,4 @@ std::vector<std::string> capability_info_lines(const std::string& kernel, const 
   return lines;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

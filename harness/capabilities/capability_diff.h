@@ -2,17 +2,16 @@
 // Capability changes between a baseline run and the current one, as INFO lines: a kernel
 // rebuild that gains or drops a helper or map type is worth knowing about, but it is the
 // verdicts that gate, not the probe.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace vmtest {
 
 struct CapabilityChange {
-  std::string category;  // see capability_matrix.h
+  std::string category; // see capability_matrix.h
   std::string feature;
-  std::string before;    // "?" when the baseline did not have the feature at all
+  std::string before; // "?" when the baseline did not have the feature at all
   std::string after;
 };
 
@@ -28,4 +27,4 @@ std::vector<std::string> capability_info_lines(const std::string& kernel,
                                                const nlohmann::json& baseline,
                                                const nlohmann::json& current);
 
-}  // namespace vmtest
+} // namespace vmtest

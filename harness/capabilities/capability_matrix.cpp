@@ -37,11 +37,11 @@ bool lacks_prog_type(const FlatCapabilities& flat, const std::string& prog_helpe
   return it != flat.end() && it->second == "no";
 }
 
-}  // namespace
+} // namespace
 
 int category_rank(const std::string& category) {
-  static const std::vector<std::string> order = {"config", "syscall", "program_type", "map_type",
-                                                 "helper", "prog_helper", "misc"};
+  static const std::vector<std::string> order = {
+      "config", "syscall", "program_type", "map_type", "helper", "prog_helper", "misc"};
   auto it = std::find(order.begin(), order.end(), category);
   return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
 }
@@ -64,7 +64,8 @@ FlatCapabilities flatten_capabilities(const json& probe) {
           any.insert(h.get<std::string>());
         }
       }
-      for (const auto& h : any) out[{"helper", h}] = "yes";
+      for (const auto& h : any)
+        out[{"helper", h}] = "yes";
       continue;
     }
     std::string category = section == "system_config"    ? "config"
@@ -72,12 +73,14 @@ FlatCapabilities flatten_capabilities(const json& probe) {
                            : section == "program_types"  ? "program_type"
                            : section == "map_types"      ? "map_type"
                                                          : section;
-    for (const auto& [key, v] : body.items()) out[{category, feature_name(category, key)}] = scalar(v);
+    for (const auto& [key, v] : body.items())
+      out[{category, feature_name(category, key)}] = scalar(v);
   }
   return out;
 }
 
-CapabilityMatrix build_capability_matrix(const std::vector<KernelCapabilities>& kernels, bool fold) {
+CapabilityMatrix build_capability_matrix(const std::vector<KernelCapabilities>& kernels,
+                                         bool fold) {
   CapabilityMatrix m;
   std::vector<FlatCapabilities> flat;
   std::set<CapabilityKey> keys;
@@ -88,18 +91,21 @@ CapabilityMatrix build_capability_matrix(const std::vector<KernelCapabilities>& 
     m.kernels.push_back(k.kernel);
     flat.push_back(flatten_capabilities(k.probe));
     has_helpers.push_back(k.probe.is_object() && k.probe.contains("helpers"));
-    for (const auto& [key, v] : flat.back()) keys.insert(key);
+    for (const auto& [key, v] : flat.back())
+      keys.insert(key);
   }
   for (const auto& key : keys) {
     CapabilityRow row{key.first, key.second, {}};
     for (size_t i = 0; i < flat.size(); ++i) {
       auto it = flat[i].find(key);
-      if (it != flat[i].end()) row.values.push_back(it->second);
+      if (it != flat[i].end())
+        row.values.push_back(it->second);
       else if (key.first == "prog_helper" && lacks_prog_type(flat[i], key.second))
         row.values.push_back(kNotApplicable);
       else if ((key.first == "helper" || key.first == "prog_helper") && has_helpers[i])
-        row.values.push_back("no");  // bpftool lists only the helpers that are there
-      else row.values.push_back(kUnknownValue);
+        row.values.push_back("no"); // bpftool lists only the helpers that are there
+      else
+        row.values.push_back(kUnknownValue);
     }
     ++m.total;
     // A kernel without the program type says nothing about its helpers (the program_type
@@ -107,18 +113,19 @@ CapabilityMatrix build_capability_matrix(const std::vector<KernelCapabilities>& 
     std::vector<std::string> known;
     for (const auto& v : row.values)
       if (v != kNotApplicable) known.push_back(v);
-    bool same = !known.empty() && std::all_of(known.begin(), known.end(), [&](const std::string& v) {
-      return v == known.front();
-    });
+    bool same =
+        !known.empty() && std::all_of(known.begin(), known.end(),
+                                      [&](const std::string& v) { return v == known.front(); });
     if (fold && kernels.size() > 1 && same) {
       ++m.folded;
       continue;
     }
     m.rows.push_back(std::move(row));
   }
-  std::stable_sort(m.rows.begin(), m.rows.end(), [](const CapabilityRow& a, const CapabilityRow& b) {
-    return category_rank(a.category) < category_rank(b.category);
-  });
+  std::stable_sort(m.rows.begin(), m.rows.end(),
+                   [](const CapabilityRow& a, const CapabilityRow& b) {
+                     return category_rank(a.category) < category_rank(b.category);
+                   });
   return m;
 }
 
@@ -148,4 +155,4 @@ CapabilityMatrix filter_categories(CapabilityMatrix m, const std::vector<std::st
   return m;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

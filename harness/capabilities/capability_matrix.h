@@ -3,14 +3,13 @@
 // kernel in results.json) flattened into (category, feature) -> value, one column per kernel.
 // Features that read the same on every kernel are folded away so the differences stand out.
 // Pure functions over JSON; rendering lives in capability_render.h.
+#include "results/results.h"
+
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "results/results.h"
 
 namespace vmtest {
 
@@ -24,7 +23,7 @@ namespace vmtest {
 //   prog_helper  a helper per program type    -> "xdp:bpf_loop"
 //   misc         have_<x>                     -> "<x>" (bounded loops, ISA extensions ...)
 // Sections a newer bpftool may add are kept under their own name.
-using CapabilityKey = std::pair<std::string, std::string>;  // category, feature
+using CapabilityKey = std::pair<std::string, std::string>; // category, feature
 using FlatCapabilities = std::map<CapabilityKey, std::string>;
 
 // Flattens one kernel's `bpftool feature probe kernel -j`. Booleans become "yes"/"no".
@@ -38,21 +37,21 @@ inline constexpr const char* kUnknownValue = "?";
 inline constexpr const char* kNotApplicable = "n/a";
 
 struct KernelCapabilities {
-  std::string kernel;  // column title: matrix row name
+  std::string kernel; // column title: matrix row name
   nlohmann::json probe;
 };
 
 struct CapabilityRow {
   std::string category;
   std::string feature;
-  std::vector<std::string> values;  // one per kernel, in CapabilityMatrix::kernels order
+  std::vector<std::string> values; // one per kernel, in CapabilityMatrix::kernels order
 };
 
 struct CapabilityMatrix {
   std::vector<std::string> kernels;
-  std::vector<CapabilityRow> rows;  // by category rank, then feature
-  size_t folded = 0;                // rows left out because every kernel agreed
-  size_t total = 0;                 // rows before folding
+  std::vector<CapabilityRow> rows; // by category rank, then feature
+  size_t folded = 0;               // rows left out because every kernel agreed
+  size_t total = 0;                // rows before folding
 };
 
 // With `fold`, rows whose values are equal across all kernels are dropped and counted ("n/a"
@@ -71,4 +70,4 @@ std::vector<KernelCapabilities> collect_capabilities(const RunResults& run,
 // still count every category.
 CapabilityMatrix filter_categories(CapabilityMatrix m, const std::vector<std::string>& categories);
 
-}  // namespace vmtest
+} // namespace vmtest

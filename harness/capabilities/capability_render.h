@@ -1,12 +1,11 @@
 #pragma once
 // Renders a CapabilityMatrix for `vmtest capabilities`: an aligned text table grouped by
 // category, CSV (category,feature,<kernel>...), or JSON for tools.
-#include <string>
-#include <vector>
+#include "capabilities/capability_matrix.h"
 
 #include <nlohmann/json.hpp>
-
-#include "capabilities/capability_matrix.h"
+#include <string>
+#include <vector>
 
 namespace vmtest {
 
@@ -19,4 +18,4 @@ std::string render_capabilities_csv(const CapabilityMatrix& m);
 nlohmann::json capabilities_to_json(const CapabilityMatrix& m,
                                     const std::vector<std::string>& notes = {});
 
-}  // namespace vmtest
+} // namespace vmtest

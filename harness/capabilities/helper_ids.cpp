@@ -1,8 +1,7 @@
 #include "capabilities/helper_ids.h"
 
-#include <linux/bpf.h>
-
 #include <iterator>
+#include <linux/bpf.h>
 
 namespace vmtest {
 namespace {
@@ -14,11 +13,11 @@ namespace {
 constexpr const char* kHelperNames[] = {__BPF_FUNC_MAPPER(VMTEST_HELPER_NAME)};
 #undef VMTEST_HELPER_NAME
 
-}  // namespace
+} // namespace
 
 std::optional<std::string> helper_name_for_id(long id) {
   if (id <= 0 || id >= static_cast<long>(std::size(kHelperNames))) return std::nullopt;
   return std::string(kHelperNames[id]);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

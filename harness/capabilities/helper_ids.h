@@ -10,4 +10,4 @@ namespace vmtest {
 // "bpf_loop" for 181; nullopt for 0 (unspec) and ids beyond the build's uapi header.
 std::optional<std::string> helper_name_for_id(long id);
 
-}  // namespace vmtest
+} // namespace vmtest

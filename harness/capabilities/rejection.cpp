@@ -1,10 +1,10 @@
 #include "capabilities/rejection.h"
 
-#include <algorithm>
-#include <string_view>
-
 #include "capabilities/helper_ids.h"
 #include "verifier/missing_helper.h"
+
+#include <algorithm>
+#include <string_view>
 
 namespace vmtest {
 using nlohmann::json;
@@ -13,7 +13,8 @@ namespace {
 
 std::string program_log(const ProgramResult& p) {
   std::string log;
-  for (const auto& l : p.log_tail) log += l + "\n";
+  for (const auto& l : p.log_tail)
+    log += l + "\n";
   return log + p.error;
 }
 
@@ -51,7 +52,8 @@ std::vector<std::string> prog_types_offering(const json& caps, const std::string
 
 std::string joined(const std::vector<std::string>& v, size_t max) {
   std::string s;
-  for (size_t i = 0; i < v.size() && i < max; ++i) s += (i ? ", " : "") + v[i];
+  for (size_t i = 0; i < v.size() && i < max; ++i)
+    s += (i ? ", " : "") + v[i];
   if (v.size() > max) s += ", +" + std::to_string(v.size() - max) + " more";
   return s;
 }
@@ -70,23 +72,23 @@ std::string named_helper(const std::string& missing) {
 void describe(RejectionCause& c, const std::string& kernel) {
   const std::string& prog = c.prog_type.empty() ? std::string("this program type") : c.prog_type;
   switch (c.availability) {
-    case Availability::Absent:
-      c.message = c.missing + " is absent on " + kernel;
-      break;
-    case Availability::NotForProgType:
-      c.message = c.missing + " is not available to " + prog + " programs on " + kernel +
-                  " (only to " + joined(c.other_prog_types, 4) + ")";
-      break;
-    case Availability::Present:
-      c.message = c.missing + " is available to " + prog + " programs on " + kernel +
-                  ", so the rejection has another cause";
-      break;
-    case Availability::Unknown:
-      c.message = c.kfunc ? "kfunc " + c.missing + " is not available to " + prog +
-                                " programs on " + kernel
-                          : c.missing + " is not available on " + kernel +
-                                " (verifier log; no capability probe recorded)";
-      break;
+  case Availability::Absent:
+    c.message = c.missing + " is absent on " + kernel;
+    break;
+  case Availability::NotForProgType:
+    c.message = c.missing + " is not available to " + prog + " programs on " + kernel +
+                " (only to " + joined(c.other_prog_types, 4) + ")";
+    break;
+  case Availability::Present:
+    c.message = c.missing + " is available to " + prog + " programs on " + kernel +
+                ", so the rejection has another cause";
+    break;
+  case Availability::Unknown:
+    c.message =
+        c.kfunc ? "kfunc " + c.missing + " is not available to " + prog + " programs on " + kernel
+                : c.missing + " is not available on " + kernel +
+                      " (verifier log; no capability probe recorded)";
+    break;
   }
 }
 
@@ -107,21 +109,26 @@ std::optional<RejectionCause> from_calls(const KernelResult& kernel, const Objec
     c.missing = *name;
     c.evidence = "calls";
     c.other_prog_types = prog_types_offering(caps, *name);
-    c.availability = c.other_prog_types.empty() ? Availability::Absent : Availability::NotForProgType;
+    c.availability =
+        c.other_prog_types.empty() ? Availability::Absent : Availability::NotForProgType;
     describe(c, kernel.name);
     return c;
   }
   return std::nullopt;
 }
 
-}  // namespace
+} // namespace
 
 const char* availability_name(Availability a) {
   switch (a) {
-    case Availability::Absent: return "absent";
-    case Availability::NotForProgType: return "not_for_prog_type";
-    case Availability::Present: return "present";
-    case Availability::Unknown: return "unknown";
+  case Availability::Absent:
+    return "absent";
+  case Availability::NotForProgType:
+    return "not_for_prog_type";
+  case Availability::Present:
+    return "present";
+  case Availability::Unknown:
+    return "unknown";
   }
   return "unknown";
 }
@@ -174,4 +181,4 @@ std::vector<std::string> kernels_offering(const RunResults& run, const std::stri
   return out;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

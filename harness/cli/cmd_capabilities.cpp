@@ -1,14 +1,14 @@
 // vmtest capabilities: the kernel x feature matrix from the bpftool probes recorded in one or
 // more results.json files, with the features every kernel shares folded away.
-#include <algorithm>
-#include <cstdio>
-#include <memory>
-
 #include "capabilities/capability_matrix.h"
 #include "capabilities/capability_render.h"
 #include "cli/command.h"
 #include "core/fs.h"
 #include "core/result.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -52,21 +52,26 @@ int do_capabilities(const CapabilitiesArgs& a) {
     }
   }
   if (columns.empty()) {
-    for (const auto& n : notes) std::fprintf(stderr, "vmtest: %s\n", n.c_str());
+    for (const auto& n : notes)
+      std::fprintf(stderr, "vmtest: %s\n", n.c_str());
     throw FatalError("no kernel in the results has recorded capabilities");
   }
   CapabilityMatrix m = filter_categories(build_capability_matrix(columns, !a.all), a.categories);
   std::string out;
-  if (a.format == "json") out = capabilities_to_json(m, notes).dump(2) + "\n";
-  else if (a.format == "csv") out = render_capabilities_csv(m);
-  else out = render_capabilities_text(m, notes);
+  if (a.format == "json")
+    out = capabilities_to_json(m, notes).dump(2) + "\n";
+  else if (a.format == "csv")
+    out = render_capabilities_csv(m);
+  else
+    out = render_capabilities_text(m, notes);
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (a.format == "csv")
-    for (const auto& n : notes) std::fprintf(stderr, "vmtest: %s\n", n.c_str());
+    for (const auto& n : notes)
+      std::fprintf(stderr, "vmtest: %s\n", n.c_str());
   return 0;
 }
 
-}  // namespace
+} // namespace
 
 void add_capabilities_command(CLI::App& app, CommandList& out) {
   auto a = std::make_shared<CapabilitiesArgs>();
@@ -87,4 +92,4 @@ void add_capabilities_command(CLI::App& app, CommandList& out) {
   out.push_back({cmd, [a] { return do_capabilities(*a); }});
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -27,4 +27,4 @@ Result<std::string> bzimage_release(const std::filesystem::path& vmlinuz) {
   return release;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

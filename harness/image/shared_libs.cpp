@@ -1,12 +1,11 @@
 #include "image/shared_libs.h"
 
-#include <elf.h>
+#include "core/fs.h"
 
 #include <cstring>
 #include <deque>
+#include <elf.h>
 #include <set>
-
-#include "core/fs.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -35,7 +34,7 @@ bool vaddr_to_offset(const std::vector<Elf64_Phdr>& phdrs, uint64_t vaddr, uint6
   return false;
 }
 
-}  // namespace
+} // namespace
 
 Result<ElfDeps> read_elf_deps(const fs::path& file) {
   auto text = read_file(file);
@@ -61,13 +60,13 @@ Result<ElfDeps> read_elf_deps(const fs::path& file) {
     if (ph.p_type == PT_INTERP) deps.interpreter = c_string_at(data, ph.p_offset);
     if (ph.p_type == PT_DYNAMIC) dynamic = &ph;
   }
-  if (!dynamic) return deps;  // static
+  if (!dynamic) return deps; // static
 
   // DT_NEEDED entries are offsets into the string table that DT_STRTAB points at.
   std::vector<uint64_t> needed_offsets;
   uint64_t strtab_vaddr = 0;
-  for (uint64_t off = dynamic->p_offset; off + sizeof(Elf64_Dyn) <= dynamic->p_offset + dynamic->p_filesz;
-       off += sizeof(Elf64_Dyn)) {
+  for (uint64_t off = dynamic->p_offset;
+       off + sizeof(Elf64_Dyn) <= dynamic->p_offset + dynamic->p_filesz; off += sizeof(Elf64_Dyn)) {
     Elf64_Dyn d;
     if (!read_at(data, off, d)) return Error{"truncated dynamic section", file.string()};
     if (d.d_tag == DT_NULL) break;
@@ -78,13 +77,18 @@ Result<ElfDeps> read_elf_deps(const fs::path& file) {
   uint64_t strtab = 0;
   if (!vaddr_to_offset(phdrs, strtab_vaddr, strtab))
     return Error{"dynamic string table is not mapped by any segment", file.string()};
-  for (uint64_t o : needed_offsets) deps.needed.push_back(c_string_at(data, strtab + o));
+  for (uint64_t o : needed_offsets)
+    deps.needed.push_back(c_string_at(data, strtab + o));
   return deps;
 }
 
 std::vector<fs::path> default_library_dirs() {
-  return {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
-          "/lib", "/usr/lib"};
+  return {"/lib/x86_64-linux-gnu",
+          "/usr/lib/x86_64-linux-gnu",
+          "/lib64",
+          "/usr/lib64",
+          "/lib",
+          "/usr/lib"};
 }
 
 Result<std::vector<fs::path>> runtime_libraries(const fs::path& exe,
@@ -120,4 +124,4 @@ Result<std::vector<fs::path>> runtime_libraries(const fs::path& exe,
   return std::vector<fs::path>(found.begin(), found.end());
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -3,17 +3,17 @@
 // initramfs (which has no libc of its own) together with them. Read from the ELF itself
 // (PT_INTERP and DT_NEEDED, transitively) rather than by running ldd, so building a guest
 // image never executes anything. Only 64-bit little-endian ELF is handled: the guest is x86-64.
+#include "core/result.h"
+
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "core/result.h"
-
 namespace vmtest {
 
 struct ElfDeps {
-  std::string interpreter;          // PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2; "" if static
-  std::vector<std::string> needed;  // DT_NEEDED sonames, in order
+  std::string interpreter;         // PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2; "" if static
+  std::vector<std::string> needed; // DT_NEEDED sonames, in order
 };
 
 // Parses one ELF file.
@@ -26,8 +26,8 @@ std::vector<std::filesystem::path> default_library_dirs();
 // Absolute paths of the interpreter and every library `exe` needs, transitively, each at the
 // path under which the loader will find it (the first search directory that has the soname).
 // Sorted and unique. A soname found nowhere is an error naming it.
-Result<std::vector<std::filesystem::path>> runtime_libraries(
-    const std::filesystem::path& exe,
-    const std::vector<std::filesystem::path>& search_dirs = default_library_dirs());
+Result<std::vector<std::filesystem::path>>
+runtime_libraries(const std::filesystem::path& exe,
+                  const std::vector<std::filesystem::path>& search_dirs = default_library_dirs());
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,12 +1,10 @@
 #include "agent/capability_probe.h"
-
-#include <gtest/gtest.h>
-#include <sys/stat.h>
+#include "core/fs.h"
 
 #include <chrono>
 #include <filesystem>
-
-#include "core/fs.h"
+#include <gtest/gtest.h>
+#include <sys/stat.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -16,7 +14,7 @@ namespace {
 
 // A stand-in bpftool: a shell script that prints what the test says.
 class FakeBpftool : public ::testing::Test {
- protected:
+protected:
   void SetUp() override { dir_ = *make_temp_dir(fs::temp_directory_path(), "probe-"); }
   void TearDown() override { fs::remove_all(dir_); }
   std::string script(const std::string& body) {
@@ -28,7 +26,7 @@ class FakeBpftool : public ::testing::Test {
   fs::path dir_;
 };
 
-}  // namespace
+} // namespace
 
 TEST_F(FakeBpftool, KeepsTheJsonAndPassesTheProbeArguments) {
   auto p = probe_capabilities(
@@ -68,8 +66,9 @@ TEST(CaptureCommand, MissingBinaryIsReported) {
 
 TEST(CaptureCommand, LargeOutputOnBothStreamsDoesNotDeadlock) {
   // More than a pipe buffer on each stream at once.
-  auto c = capture_command({"/bin/sh", "-c", "head -c 200000 /dev/zero | tr '\\0' a; "
-                                             "head -c 200000 /dev/zero >&2"},
+  auto c = capture_command({"/bin/sh", "-c",
+                            "head -c 200000 /dev/zero | tr '\\0' a; "
+                            "head -c 200000 /dev/zero >&2"},
                            10s);
   EXPECT_TRUE(c.ok) << c.error;
   EXPECT_EQ(c.out.size(), 200000u);
@@ -78,11 +77,12 @@ TEST(CaptureCommand, LargeOutputOnBothStreamsDoesNotDeadlock) {
 // The real thing, when the host has Debian's bpftool and may use bpf().
 TEST(CapabilityProbeHost, RealBpftoolReportsProgramTypes) {
   std::error_code ec;
-  if (!fs::exists("/usr/sbin/bpftool", ec) || geteuid() != 0) GTEST_SKIP() << "needs root and bpftool";
+  if (!fs::exists("/usr/sbin/bpftool", ec) || geteuid() != 0)
+    GTEST_SKIP() << "needs root and bpftool";
   auto p = probe_capabilities("/usr/sbin/bpftool");
   ASSERT_TRUE(p.error.empty()) << p.error;
   EXPECT_TRUE(p.json.contains("program_types"));
   EXPECT_TRUE(p.json["helpers"].contains("xdp_available_helpers"));
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,10 +1,8 @@
 #include "capabilities/capability_diff.h"
-
-#include <gtest/gtest.h>
+#include "capability_fixtures.h"
 
 #include <algorithm>
-
-#include "capability_fixtures.h"
+#include <gtest/gtest.h>
 
 namespace vmtest {
 using nlohmann::json;
@@ -30,17 +28,19 @@ TEST(CapabilityDiff, AKernelUpgradeGainsHelpersAsInfoLines) {
   EXPECT_EQ(loop->after, "yes");
 
   auto lines = capability_info_lines("6.1", probe_fixture("5.10"), probe_fixture("6.1"));
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "INFO 6.1: capability helper bpf_loop: no -> yes"),
-            lines.end());
-  EXPECT_NE(std::find(lines.begin(), lines.end(),
-                      "INFO 6.1: capability program_type syscall: no -> yes"),
-            lines.end());
+  EXPECT_NE(
+      std::find(lines.begin(), lines.end(), "INFO 6.1: capability helper bpf_loop: no -> yes"),
+      lines.end());
+  EXPECT_NE(
+      std::find(lines.begin(), lines.end(), "INFO 6.1: capability program_type syscall: no -> yes"),
+      lines.end());
   // Per-type changes are one line per helper and direction, not one per program type.
   auto per_type = std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
     return l.find("prog_helper bpf_loop: gained for ") != std::string::npos;
   });
   EXPECT_EQ(per_type, 1);
-  for (const auto& l : lines) EXPECT_EQ(l.rfind("INFO 6.1: ", 0), 0u) << l;
+  for (const auto& l : lines)
+    EXPECT_EQ(l.rfind("INFO 6.1: ", 0), 0u) << l;
 }
 
 TEST(CapabilityDiff, LosingAHelperForOneProgramTypeSaysLost) {
@@ -54,4 +54,4 @@ TEST(CapabilityDiff, LosingAHelperForOneProgramTypeSaysLost) {
   EXPECT_EQ(lines[1], "INFO 6.12: capability prog_helper bpf_loop: lost for 1 program type (xdp)");
 }
 
-}  // namespace vmtest
+} // namespace vmtest

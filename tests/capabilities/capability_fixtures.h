@@ -1,9 +1,9 @@
 #pragma once
 // Real `bpftool feature probe kernel -j` output (bpftool 7.1), captured by `vmtest run` in
 // Debian 5.10 and 6.1 guests under qemu and on the 6.18 development host.
-#include <nlohmann/json.hpp>
-
 #include "../support/fixture.h"
+
+#include <nlohmann/json.hpp>
 
 namespace vmtest::testing {
 
@@ -11,4 +11,4 @@ inline nlohmann::json probe_fixture(const std::string& kernel) {
   return nlohmann::json::parse(fixture("capabilities/" + kernel + ".json"));
 }
 
-}  // namespace vmtest::testing
+} // namespace vmtest::testing

@@ -1,8 +1,7 @@
 #include "capabilities/capability_matrix.h"
+#include "capability_fixtures.h"
 
 #include <gtest/gtest.h>
-
-#include "capability_fixtures.h"
 
 namespace vmtest {
 using nlohmann::json;
@@ -15,7 +14,7 @@ const CapabilityRow* find_row(const CapabilityMatrix& m, const std::string& cate
     if (r.category == category && r.feature == feature) return &r;
   return nullptr;
 }
-}  // namespace
+} // namespace
 
 TEST(CapabilityMatrix, FlattensEverySectionOfARealProbe) {
   auto flat = flatten_capabilities(probe_fixture("6.1"));
@@ -29,7 +28,7 @@ TEST(CapabilityMatrix, FlattensEverySectionOfARealProbe) {
   // Read from /boot/config-<release>, which the guest image provides.
   EXPECT_EQ(flat.at({"config", "CONFIG_BPF_SYSCALL"}), "y");
   EXPECT_EQ(flat.at({"config", "CONFIG_NET_CLS_BPF"}), "m");
-  EXPECT_EQ(flat.at({"config", "CONFIG_TEST_BPF"}), "-");  // null: not set
+  EXPECT_EQ(flat.at({"config", "CONFIG_TEST_BPF"}), "-"); // null: not set
   EXPECT_EQ(flat.at({"config", "bpf_jit_enable"}), "1");
 }
 
@@ -41,7 +40,8 @@ TEST(CapabilityMatrix, FiveTenLacksBpfLoopAndTheSyscallProgramType) {
 }
 
 TEST(CapabilityMatrix, FoldsWhatEveryKernelSharesAndKeepsTheDifferences) {
-  auto m = build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
+  auto m =
+      build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
   EXPECT_EQ(m.kernels, (std::vector<std::string>{"5.10", "6.1"}));
   EXPECT_GT(m.folded, 1000u);
   EXPECT_EQ(m.total, m.folded + m.rows.size());
@@ -64,7 +64,8 @@ TEST(CapabilityMatrix, FoldsWhatEveryKernelSharesAndKeepsTheDifferences) {
 }
 
 TEST(CapabilityMatrix, RowsComeInCategoryOrder) {
-  auto m = build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
+  auto m =
+      build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
   for (size_t i = 1; i < m.rows.size(); ++i)
     EXPECT_LE(category_rank(m.rows[i - 1].category), category_rank(m.rows[i].category));
 }
@@ -73,8 +74,9 @@ TEST(CapabilityMatrix, UnfoldedAndSingleKernelMatricesKeepEveryRow) {
   auto one = build_capability_matrix({{"6.1", probe_fixture("6.1")}});
   EXPECT_EQ(one.folded, 0u);
   EXPECT_EQ(one.rows.size(), one.total);
-  auto all = build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}},
-                                     /*fold=*/false);
+  auto all =
+      build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}},
+                              /*fold=*/false);
   EXPECT_EQ(all.folded, 0u);
   ASSERT_NE(find_row(all, "program_type", "xdp"), nullptr);
   // Unfolded, the n/a shows.
@@ -115,11 +117,13 @@ TEST(CapabilityMatrix, CollectNamesKernelsWithoutAProbe) {
 }
 
 TEST(CapabilityMatrix, FilterKeepsOnlyTheAskedCategories) {
-  auto m = build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
+  auto m =
+      build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
   auto f = filter_categories(m, {"map_type"});
   ASSERT_FALSE(f.rows.empty());
-  for (const auto& r : f.rows) EXPECT_EQ(r.category, "map_type");
+  for (const auto& r : f.rows)
+    EXPECT_EQ(r.category, "map_type");
   EXPECT_EQ(f.folded, m.folded);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

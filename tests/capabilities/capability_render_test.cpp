@@ -1,8 +1,7 @@
 #include "capabilities/capability_render.h"
+#include "capability_fixtures.h"
 
 #include <gtest/gtest.h>
-
-#include "capability_fixtures.h"
 
 namespace vmtest {
 using testing::probe_fixture;
@@ -20,7 +19,7 @@ CapabilityMatrix small() {
   m.total = 12;
   return m;
 }
-}  // namespace
+} // namespace
 
 TEST(CapabilityRender, TextSaysWhatWasFoldedAndGroupsPerTypeHelpers) {
   std::string t = render_capabilities_text(small(), {"6.12: not probed: boot_failed"});
@@ -47,11 +46,12 @@ TEST(CapabilityRender, JsonMapsValuesByKernel) {
 }
 
 TEST(CapabilityRender, RealFiveTenVersusSixOneStaysReadable) {
-  auto m = build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
+  auto m =
+      build_capability_matrix({{"5.10", probe_fixture("5.10")}, {"6.1", probe_fixture("6.1")}});
   std::string t = render_capabilities_text(m);
   // Hundreds of per-type helper differences collapse to about one line per helper.
   EXPECT_LT(std::count(t.begin(), t.end(), '\n'), 200);
   EXPECT_NE(t.find("bpf_loop"), std::string::npos);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -16,4 +16,4 @@ TEST(HelperIds, UnspecAndOutOfRangeHaveNoName) {
   EXPECT_FALSE(helper_name_for_id(100000));
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,8 +1,7 @@
 #include "capabilities/rejection.h"
+#include "capability_fixtures.h"
 
 #include <gtest/gtest.h>
-
-#include "capability_fixtures.h"
 
 namespace vmtest {
 using testing::fixture;
@@ -21,7 +20,8 @@ ProgramResult rejected(const std::string& name, const std::string& prog_type,
   return p;
 }
 
-KernelResult kernel(const std::string& name, nlohmann::json caps, std::vector<ProgramResult> progs) {
+KernelResult kernel(const std::string& name, nlohmann::json caps,
+                    std::vector<ProgramResult> progs) {
   KernelResult k;
   k.name = name;
   k.capabilities = std::move(caps);
@@ -32,12 +32,13 @@ KernelResult kernel(const std::string& name, nlohmann::json caps, std::vector<Pr
   return k;
 }
 
-}  // namespace
+} // namespace
 
 TEST(Rejection, AnOldKernelPrintsOnlyTheIdAndTheHelperIsAbsent) {
   // 5.10 does not know bpf_loop's name: "invalid func unknown#181".
-  auto k = kernel("5.10", probe_fixture("5.10"),
-                  {rejected("xdp_loop", "xdp", {"0: (85) call unknown#181", "invalid func unknown#181"})});
+  auto k = kernel(
+      "5.10", probe_fixture("5.10"),
+      {rejected("xdp_loop", "xdp", {"0: (85) call unknown#181", "invalid func unknown#181"})});
   auto c = explain_rejection(k, k.objects[0], k.objects[0].programs[0]);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->missing, "bpf_loop");
@@ -69,12 +70,14 @@ TEST(Rejection, HelperThatExistsOnlyForOtherProgramTypes) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->availability, Availability::NotForProgType);
   EXPECT_FALSE(c->other_prog_types.empty());
-  EXPECT_EQ(c->message.rfind("bpf_get_func_ip is not available to xdp programs on 6.1 (only to ", 0), 0u)
+  EXPECT_EQ(
+      c->message.rfind("bpf_get_func_ip is not available to xdp programs on 6.1 (only to ", 0), 0u)
       << c->message;
 }
 
 TEST(Rejection, HelperThatIsThereMeansAnotherCause) {
-  auto k = kernel("6.1", probe_fixture("6.1"), {rejected("x", "xdp", {"unknown func bpf_loop#181"})});
+  auto k =
+      kernel("6.1", probe_fixture("6.1"), {rejected("x", "xdp", {"unknown func bpf_loop#181"})});
   auto c = explain_rejection(k, k.objects[0], k.objects[0].programs[0]);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->availability, Availability::Present);
@@ -82,8 +85,9 @@ TEST(Rejection, HelperThatIsThereMeansAnotherCause) {
 }
 
 TEST(Rejection, KfuncsAndUnprobedKernelsAreUnknown) {
-  auto k = kernel("6.1", probe_fixture("6.1"),
-                  {rejected("x", "xdp", {"calling kernel function bpf_obj_new_impl is not allowed"})});
+  auto k =
+      kernel("6.1", probe_fixture("6.1"),
+             {rejected("x", "xdp", {"calling kernel function bpf_obj_new_impl is not allowed"})});
   auto c = explain_rejection(k, k.objects[0], k.objects[0].programs[0]);
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->kfunc);
@@ -94,14 +98,15 @@ TEST(Rejection, KfuncsAndUnprobedKernelsAreUnknown) {
   auto cu = explain_rejection(u, u.objects[0], u.objects[0].programs[0]);
   ASSERT_TRUE(cu);
   EXPECT_EQ(cu->availability, Availability::Unknown);
-  EXPECT_EQ(cu->message, "bpf_loop is not available on 5.10 (verifier log; no capability probe recorded)");
+  EXPECT_EQ(cu->message,
+            "bpf_loop is not available on 5.10 (verifier log; no capability probe recorded)");
 }
 
 TEST(Rejection, ALogThatNamesNoHelperFallsBackToTheHelpersTheProgramCalls) {
   // What 5.10 really says about the bpf_loop program: it trips over the callback's BTF first.
   auto p = rejected("xdp_bpf_loop", "xdp",
                     {"number of funcs in func_info doesn't match number of subprogs"});
-  p.helper_ids = {1, 181};  // bpf_map_lookup_elem, bpf_loop
+  p.helper_ids = {1, 181}; // bpf_map_lookup_elem, bpf_loop
   auto k = kernel("5.10", probe_fixture("5.10"), {p});
   auto c = explain_rejection(k, k.objects[0], k.objects[0].programs[0]);
   ASSERT_TRUE(c);
@@ -120,7 +125,7 @@ TEST(Rejection, ALogThatNamesNoHelperFallsBackToTheHelpersTheProgramCalls) {
 TEST(Rejection, AcceptedOrUnrelatedRejectionsHaveNoCause) {
   ProgramResult ok;
   ok.verdict = "accepted";
-  ok.log_tail = {"unknown func bpf_loop#181"};  // a stale log must not matter
+  ok.log_tail = {"unknown func bpf_loop#181"}; // a stale log must not matter
   auto k = kernel("5.10", probe_fixture("5.10"),
                   {ok, rejected("m", "xdp", {"R0 invalid mem access 'map_value_or_null'"})});
   EXPECT_FALSE(explain_rejection(k, k.objects[0], k.objects[0].programs[0]));
@@ -144,4 +149,4 @@ TEST(Rejection, ExplainsEveryRejectionOfAKernelAndFindsWhereAHelperExists) {
             (std::vector<std::string>{"5.10", "6.1"}));
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,10 +1,10 @@
 // Issue 8 on real kernels: every guest runs Debian's bpftool, and the recorded probe shows
 // bpf_loop missing on 5.10 and present on 6.1, in results.json, in `vmtest capabilities` and
 // in the explanation of the bpf_loop program's rejection on 5.10.
-#include <algorithm>
-
 #include "capabilities/rejection.h"
 #include "e2e_support.h"
+
+#include <algorithm>
 
 namespace vmtest::e2e {
 namespace fs = std::filesystem;
@@ -17,10 +17,10 @@ bool lists_helper(const KernelResult& k, const std::string& prog_type, const std
   return it != caps["helpers"].end() &&
          std::find(it->begin(), it->end(), nlohmann::json(helper)) != it->end();
 }
-}  // namespace
+} // namespace
 
 class CapabilitiesE2E : public ::testing::Test {
- protected:
+protected:
   static void SetUpTestSuite() {
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-caps-"));
     run_ = new CliRun(
@@ -66,7 +66,8 @@ TEST_F(CapabilitiesE2E, BpfLoopIsMissingOn510AndPresentOn61) {
 TEST_F(CapabilitiesE2E, CapabilitiesCommandShowsTheDifference) {
   ASSERT_TRUE(run_->has_results) << run_->output;
   fs::path results = *out_ / "results.json";
-  CliRun csv = run_vmtest({"capabilities", "--results", results.string(), "--format", "csv"}, *out_);
+  CliRun csv =
+      run_vmtest({"capabilities", "--results", results.string(), "--format", "csv"}, *out_);
   EXPECT_EQ(csv.exit_code, 0) << csv.output;
   EXPECT_NE(csv.output.find("category,feature,5.10,6.1\n"), std::string::npos) << csv.output;
   EXPECT_NE(csv.output.find("\nhelper,bpf_loop,no,yes\n"), std::string::npos);
@@ -98,16 +99,18 @@ TEST_F(CapabilitiesE2E, TheBpfLoopRejectionOn510IsExplainedByTheProbe) {
 TEST_F(CapabilitiesE2E, NoCapabilitiesSkipsTheProbeOnTheHost) {
   if (geteuid() != 0) GTEST_SKIP() << "host mode needs root";
   fs::path out = *make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-nocaps-");
-  CliRun r = run_vmtest({"run", "--kernel", "host", "--no-capabilities", "--out", out.string()}, out);
+  CliRun r =
+      run_vmtest({"run", "--kernel", "host", "--no-capabilities", "--out", out.string()}, out);
   ASSERT_TRUE(r.has_results) << r.output;
   const KernelResult* host = r.results.find("host");
   ASSERT_NE(host, nullptr);
   EXPECT_TRUE(host->capabilities.is_null());
   CliRun caps = run_vmtest({"capabilities", "--results", (out / "results.json").string()}, out);
   EXPECT_EQ(caps.exit_code, 2) << caps.output;
-  EXPECT_NE(caps.output.find("no kernel in the results has recorded capabilities"), std::string::npos)
+  EXPECT_NE(caps.output.find("no kernel in the results has recorded capabilities"),
+            std::string::npos)
       << caps.output;
   fs::remove_all(out);
 }
 
-}  // namespace vmtest::e2e
+} // namespace vmtest::e2e

@@ -1,8 +1,7 @@
+#include "core/fs.h"
 #include "image/bzimage.h"
 
 #include <gtest/gtest.h>
-
-#include "core/fs.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -12,7 +11,7 @@ namespace {
 std::string fake_bzimage(const std::string& version) {
   std::string img(0x1000, '\0');
   img.replace(0x202, 4, "HdrS");
-  unsigned ptr = 0x600;  // string at 0x800
+  unsigned ptr = 0x600; // string at 0x800
   img[0x20E] = static_cast<char>(ptr & 0xff);
   img[0x20F] = static_cast<char>(ptr >> 8);
   img.replace(0x800, version.size(), version);
@@ -20,7 +19,7 @@ std::string fake_bzimage(const std::string& version) {
 }
 
 class BzImage : public ::testing::Test {
- protected:
+protected:
   void SetUp() override { dir_ = *make_temp_dir(fs::temp_directory_path(), "bz-"); }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path write(const std::string& data) {
@@ -29,7 +28,7 @@ class BzImage : public ::testing::Test {
   }
   fs::path dir_;
 };
-}  // namespace
+} // namespace
 
 TEST_F(BzImage, ReleaseIsTheFirstWordOfTheVersionString) {
   auto r = bzimage_release(write(fake_bzimage(
@@ -51,4 +50,4 @@ TEST_F(BzImage, UnsetVersionPointer) {
   EXPECT_FALSE(bzimage_release(write(img)).ok());
 }
 
-}  // namespace vmtest
+} // namespace vmtest

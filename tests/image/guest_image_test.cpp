@@ -1,13 +1,11 @@
 // The capability-probe part of the guest image: bpftool, its libraries and kernel configs.
+#include "core/fs.h"
 #include "image/guest_image.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
-
 #include <map>
-
-#include "core/fs.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -24,7 +22,8 @@ std::map<std::string, std::string> cpio_files(const fs::path& p) {
     std::string data;
     char buf[65536];
     la_ssize_t n;
-    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) data.append(buf, static_cast<size_t>(n));
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0)
+      data.append(buf, static_cast<size_t>(n));
     out[archive_entry_pathname(e)] = archive_entry_filetype(e) == AE_IFDIR ? "<dir>" : data;
   }
   archive_read_free(a);
@@ -35,13 +34,13 @@ std::string fake_bzimage(const std::string& version) {
   std::string img(0x1000, '\0');
   img.replace(0x202, 4, "HdrS");
   img[0x20E] = 0x00;
-  img[0x20F] = 0x06;  // string at 0x800
+  img[0x20F] = 0x06; // string at 0x800
   img.replace(0x800, version.size(), version);
   return img;
 }
 
 class GuestImageCaps : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     dir_ = *make_temp_dir(fs::temp_directory_path(), "gimg-");
     ASSERT_TRUE(write_file_atomic(dir_ / "agent", "AGENT").ok());
@@ -52,7 +51,7 @@ class GuestImageCaps : public ::testing::Test {
   GuestImageSpec spec_;
 };
 
-}  // namespace
+} // namespace
 
 TEST_F(GuestImageCaps, WithoutBpftoolTheManifestAsksForNoProbe) {
   ASSERT_TRUE(build_guest_image(spec_, dir_ / "g.cpio").ok());
@@ -64,8 +63,10 @@ TEST_F(GuestImageCaps, WithoutBpftoolTheManifestAsksForNoProbe) {
 TEST_F(GuestImageCaps, BundlesBpftoolItsLibrariesAndEachKernelsConfig) {
   std::error_code ec;
   if (!fs::exists("/usr/sbin/bpftool", ec)) GTEST_SKIP() << "no bpftool";
-  ASSERT_TRUE(write_file_atomic(dir_ / "vmlinuz-a", fake_bzimage("5.10.0-46-cloud-amd64 (x) #1")).ok());
-  ASSERT_TRUE(write_file_atomic(dir_ / "vmlinuz-b", fake_bzimage("6.1.0-56-cloud-amd64 (x) #1")).ok());
+  ASSERT_TRUE(
+      write_file_atomic(dir_ / "vmlinuz-a", fake_bzimage("5.10.0-46-cloud-amd64 (x) #1")).ok());
+  ASSERT_TRUE(
+      write_file_atomic(dir_ / "vmlinuz-b", fake_bzimage("6.1.0-56-cloud-amd64 (x) #1")).ok());
   ASSERT_TRUE(write_file_atomic(dir_ / "config-a", "CONFIG_BPF=y\n").ok());
   ASSERT_TRUE(write_file_atomic(dir_ / "config-b", "CONFIG_BPF=y\nCONFIG_X=m\n").ok());
   ASSERT_TRUE(write_file_atomic(dir_ / "not-a-kernel", "junk").ok());
@@ -84,7 +85,8 @@ TEST_F(GuestImageCaps, BundlesBpftoolItsLibrariesAndEachKernelsConfig) {
   EXPECT_EQ(files["boot/config-5.10.0-46-cloud-amd64"], "CONFIG_BPF=y\n");
   EXPECT_EQ(files["boot/config-6.1.0-56-cloud-amd64"], "CONFIG_BPF=y\nCONFIG_X=m\n");
   size_t configs = 0;
-  for (const auto& [name, data] : files) configs += name.rfind("boot/config-", 0) == 0;
+  for (const auto& [name, data] : files)
+    configs += name.rfind("boot/config-", 0) == 0;
   EXPECT_EQ(configs, 2u);
   auto m = nlohmann::json::parse(files["vmtest/manifest.json"]).get<Manifest>();
   EXPECT_EQ(m.bpftool, "/usr/sbin/bpftool");
@@ -98,4 +100,4 @@ TEST_F(GuestImageCaps, ABpftoolThatCannotBeBundledFailsTheImageWithContext) {
   EXPECT_NE(r.error().str().find("bundling bpftool"), std::string::npos) << r.error().str();
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,8 +1,7 @@
 #include "image/shared_libs.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <gtest/gtest.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -11,7 +10,7 @@ namespace {
 bool has_file_named(const std::vector<fs::path>& v, const std::string& name) {
   return std::any_of(v.begin(), v.end(), [&](const fs::path& p) { return p.filename() == name; });
 }
-}  // namespace
+} // namespace
 
 TEST(SharedLibs, ReadsInterpreterAndNeededOfADynamicBinary) {
   auto d = read_elf_deps("/bin/sh");
@@ -41,9 +40,11 @@ TEST(SharedLibs, BpftoolNeedsItsLibrariesTransitively) {
   if (!fs::exists("/usr/sbin/bpftool", ec)) GTEST_SKIP() << "no bpftool";
   auto libs = runtime_libraries("/usr/sbin/bpftool");
   ASSERT_TRUE(libs.ok()) << libs.error().str();
-  for (const char* n : {"ld-linux-x86-64.so.2", "libc.so.6", "libelf.so.1", "libz.so.1", "libcap.so.2"})
+  for (const char* n :
+       {"ld-linux-x86-64.so.2", "libc.so.6", "libelf.so.1", "libz.so.1", "libcap.so.2"})
     EXPECT_TRUE(has_file_named(*libs, n)) << n;
-  for (const auto& l : *libs) EXPECT_TRUE(l.is_absolute()) << l;
+  for (const auto& l : *libs)
+    EXPECT_TRUE(l.is_absolute()) << l;
 }
 
 TEST(SharedLibs, ASonameFoundNowhereIsAnError) {
@@ -52,4 +53,4 @@ TEST(SharedLibs, ASonameFoundNowhereIsAnError) {
   EXPECT_NE(libs.error().str().find("needs libc.so.6"), std::string::npos) << libs.error().str();
 }
 
-}  // namespace vmtest
+} // namespace vmtest
