@@ -5,7 +5,9 @@
 #include <sys/utsname.h>
 
 #include <chrono>
+#include <cstdio>
 
+#include "agent/capability_probe.h"
 #include "agent/features.h"
 #include "agent/log_capture.h"
 #include "agent/program_loader.h"
@@ -74,6 +76,23 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
       orr.programs.push_back(std::move(pr));
     }
     report.objects.push_back(std::move(orr));
+  }
+
+  // After the corpus, so a probe that wedges the kernel cannot cost us the verdicts' progress
+  // lines; its failure is recorded, never fatal.
+  if (!manifest.bpftool.empty()) {
+    if (opts.progress) opts.progress("probing capabilities with " + manifest.bpftool);
+    CapabilityProbe probe = probe_capabilities(manifest.bpftool);
+    report.capabilities = std::move(probe.json);
+    report.capabilities_error = std::move(probe.error);
+    report.capabilities_seconds = probe.seconds;
+    if (opts.progress) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "capabilities probed in %.2fs", probe.seconds);
+      opts.progress(report.capabilities_error.empty() ? std::string(buf)
+                                                       : "capability probe failed: " +
+                                                             report.capabilities_error);
+    }
   }
   report.agent_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -158,6 +159,19 @@ LoadedProgram::~LoadedProgram() {
   if (obj_) bpf_object__close(obj_);
 }
 
+// Helper calls are `call imm` with src_reg 0 (1 is a subprogram call, 2 a kfunc). Read before
+// libbpf appends subprograms, so helpers called only from a callback are not seen; the main
+// body is where bpf_loop & co. are called, which is what rejection explanations need.
+static std::vector<int32_t> called_helpers(const bpf_program* p) {
+  std::vector<int32_t> ids;
+  const bpf_insn* insns = bpf_program__insns(p);
+  for (size_t i = 0; insns && i < bpf_program__insn_cnt(p); ++i)
+    if (insns[i].code == (BPF_JMP | BPF_CALL) && insns[i].src_reg == 0) ids.push_back(insns[i].imm);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 ObjectListing list_programs(const std::string& path) {
   ObjectListing listing;
   ObjectPtr obj = open_object(path, listing.error);
@@ -165,8 +179,8 @@ ObjectListing list_programs(const std::string& path) {
   bpf_program* p;
   bpf_object__for_each_program(p, obj.get()) {
     const char* type = libbpf_bpf_prog_type_str(bpf_program__type(p));
-    listing.programs.push_back(
-        {bpf_program__name(p), bpf_program__section_name(p), type ? type : "unknown"});
+    listing.programs.push_back({bpf_program__name(p), bpf_program__section_name(p),
+                                type ? type : "unknown", called_helpers(p)});
   }
   return listing;
 }
@@ -176,6 +190,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   out.name = info.name;
   out.section = info.section;
   out.prog_type = info.prog_type;
+  out.helper_ids = info.helper_ids;
 
   // Stats-only logging is cheap and enough for accepted programs. Kernels without
   // BPF_LOG_STATS print the summary at level 1 anyway.

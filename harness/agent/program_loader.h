@@ -15,6 +15,7 @@ struct ProgramInfo {
   std::string name;
   std::string section;
   std::string prog_type;
+  std::vector<int32_t> helper_ids;  // helpers its main body calls, sorted, unique
 };
 
 // Lists the programs of an object without loading anything. Error text comes from libbpf.

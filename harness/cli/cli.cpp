@@ -52,6 +52,7 @@ int cli_main(int argc, char** argv) {
 
   CommandList commands;
   add_run_command(app, commands);
+  add_capabilities_command(app, commands);
   add_merge_command(app, commands);
   add_boot_command(app, commands);
   add_image_command(app, commands);

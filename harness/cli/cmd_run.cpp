@@ -27,6 +27,9 @@ namespace fs = std::filesystem;
 #define LIBBPF_HOST_VERSION "unknown"
 #endif
 
+// Debian's bpftool, bundled into every guest for the capability probe.
+constexpr const char* kDefaultBpftool = "/usr/sbin/bpftool";
+
 int combine_exit(int a, int b) {
   if (a == 1 || b == 1) return 1;
   if (a == 2 || b == 2) return 2;
@@ -56,6 +59,11 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   cmd->add_option("--agent", a.opts.agent, "Path to vmtest-guest (default: next to vmtest)");
+  cmd->add_flag("--no-capabilities", a.no_capabilities,
+                "Skip `bpftool feature probe kernel` in each guest (saves its boot-time cost)");
+  cmd->add_option("--bpftool", a.bpftool,
+                  std::string("bpftool to bundle into the guests for the capability probe "
+                              "(default: ") + kDefaultBpftool + ")");
   cmd->add_option("--shard", a.shard,
                   "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
 }
@@ -96,6 +104,26 @@ GateOptions resolve_gate(const GateArgs& g) {
   return o;
 }
 
+namespace {
+
+// The capability probe is on by default, but a host without bpftool only gets a note: the
+// verdicts do not depend on it. An explicit --bpftool that does not exist is a usage error.
+fs::path choose_bpftool(const RunArgs& a, Progress& progress) {
+  if (a.no_capabilities) return {};
+  std::error_code ec;
+  if (!a.bpftool.empty()) {
+    if (!fs::exists(a.bpftool, ec)) throw FatalError("bpftool not found at " + a.bpftool.string());
+    return a.bpftool;
+  }
+  if (fs::exists(kDefaultBpftool, ec)) return kDefaultBpftool;
+  progress.note(std::string("no bpftool at ") + kDefaultBpftool +
+                ": kernel capabilities are not probed (install bpftool, or pass "
+                "--no-capabilities)");
+  return {};
+}
+
+}  // namespace
+
 RunOutcome execute_run(RunArgs& a) {
   Matrix matrix = load_matrix_or_throw(a.matrix);
   a.opts.timeout = std::chrono::seconds(a.timeout_s);
@@ -121,6 +149,7 @@ RunOutcome execute_run(RunArgs& a) {
   auto progress = make_progress(stderr);
   progress->note("corpus: " + std::to_string(corpus->size()) + " objects from " +
                  a.opts.corpus_dir.string());
+  a.opts.bpftool = choose_bpftool(a, *progress);
   RealStages stages(cache_dir_of(a.matrix), *progress);
   Controller controller(matrix, stages, *progress);
   RunOutcome outcome = controller.run(a.opts, *corpus);

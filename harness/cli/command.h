@@ -31,6 +31,7 @@ std::filesystem::path cache_dir_of(const MatrixOptions& o);
 RunResults load_results_or_throw(const std::filesystem::path& path);
 
 void add_run_command(CLI::App& app, CommandList& out);
+void add_capabilities_command(CLI::App& app, CommandList& out);
 void add_merge_command(CLI::App& app, CommandList& out);
 void add_boot_command(CLI::App& app, CommandList& out);
 void add_image_command(CLI::App& app, CommandList& out);

@@ -15,6 +15,8 @@ struct RunArgs {
   std::filesystem::path testrun_dir = "testrun";
   bool no_testrun = false;
   int timeout_s = 180;
+  bool no_capabilities = false;    // --no-capabilities: no bpftool probe in the guests
+  std::filesystem::path bpftool;   // --bpftool; empty: /usr/sbin/bpftool when it exists
   std::string shard;  // "I/N": run only this share of the corpus objects
 };
 

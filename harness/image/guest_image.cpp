@@ -1,6 +1,10 @@
 #include "image/guest_image.h"
 
+#include <set>
+
+#include "image/bzimage.h"
 #include "image/initramfs_writer.h"
+#include "image/shared_libs.h"
 
 namespace vmtest {
 
@@ -8,12 +12,52 @@ Manifest guest_manifest(const GuestImageSpec& spec) {
   Manifest m;
   m.log_tail_lines = spec.log_tail_lines;
   for (const auto& o : spec.objects) m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
+  if (!spec.bpftool.empty()) m.bpftool = kGuestBpftool;
   return m;
 }
 
+namespace {
+
+// Adds every missing parent directory of `path` (relative, no leading slash).
+void add_parents(InitramfsWriter& w, std::set<std::string>& dirs, const std::string& path) {
+  for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    std::string dir = path.substr(0, slash);
+    if (dirs.insert(dir).second) w.add_dir(dir);
+  }
+}
+
+// bpftool and its shared libraries (about 3 MB, mostly libc), plus each kernel's config so
+// the probe can report the BPF-relevant CONFIG_ flags.
+Result<void> add_capability_probe(InitramfsWriter& w, std::set<std::string>& dirs,
+                                  const GuestImageSpec& spec) {
+  auto libs = runtime_libraries(spec.bpftool);
+  if (!libs) return libs.error().wrap("bundling bpftool for the capability probe");
+  std::string target = std::string(kGuestBpftool).substr(1);
+  add_parents(w, dirs, target);
+  if (auto r = w.add_file_from(target, spec.bpftool, 0755); !r) return r;
+  for (const auto& lib : *libs) {
+    std::string rel = lib.relative_path().string();
+    add_parents(w, dirs, rel);
+    if (auto r = w.add_file_from(rel, lib, 0755); !r) return r;
+  }
+  std::set<std::string> releases;
+  for (const auto& kc : spec.kernel_configs) {
+    // A kernel whose release cannot be read still boots and probes; it only lacks the
+    // CONFIG_ flags in its capabilities, which the matrix shows as unknown.
+    auto release = bzimage_release(kc.vmlinuz);
+    if (!release || kc.config.empty() || !releases.insert(*release).second) continue;
+    add_parents(w, dirs, "boot/x");
+    if (auto r = w.add_file_from("boot/config-" + *release, kc.config); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem::path& out) {
   InitramfsWriter w;
-  for (const char* d : {"dev", "proc", "sys", "tmp", "vmtest", "objects"}) w.add_dir(d);
+  std::set<std::string> dirs{"dev", "proc", "sys", "tmp", "vmtest", "objects"};
+  for (const auto& d : dirs) w.add_dir(d);
   // The kernel opens /dev/console for init's stdio before init can mount devtmpfs.
   w.add_char_device("dev/console", 5, 1);
   if (auto r = w.add_file_from("init", spec.agent, 0755); !r) return r.error();
@@ -21,6 +65,8 @@ Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem
   for (const auto& o : spec.objects) {
     if (auto r = w.add_file_from("objects/" + o.name, o.source); !r) return r.error();
   }
+  if (!spec.bpftool.empty())
+    if (auto r = add_capability_probe(w, dirs, spec); !r) return r;
   return w.write(out);
 }
 

@@ -15,11 +15,24 @@ struct GuestObject {
   std::vector<TestCase> cases;
 };
 
+// A kernel of the run whose config the capability probe should see.
+struct GuestKernelConfig {
+  std::filesystem::path vmlinuz;  // its release names the file: /boot/config-<release>
+  std::filesystem::path config;
+};
+
 struct GuestImageSpec {
   std::filesystem::path agent;  // static vmtest-guest binary
   std::vector<GuestObject> objects;
   int log_tail_lines = 20;
+  // Capability probe: the host's bpftool, copied to /usr/sbin/bpftool with the libraries it
+  // needs under their own paths; empty: the guest does not probe.
+  std::filesystem::path bpftool;
+  std::vector<GuestKernelConfig> kernel_configs;
 };
+
+// Where the guest finds bpftool.
+inline constexpr const char* kGuestBpftool = "/usr/sbin/bpftool";
 
 // The manifest as the agent sees it inside the image (objects under /objects/).
 Manifest guest_manifest(const GuestImageSpec& spec);

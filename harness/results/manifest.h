@@ -30,6 +30,8 @@ struct ManifestObject {
 
 struct Manifest {
   int log_tail_lines = 20;
+  // bpftool to run for the capability probe (`feature probe kernel -j`); empty: no probe.
+  std::string bpftool;
   std::vector<ManifestObject> objects;
 };
 

@@ -17,6 +17,18 @@ template <typename T> void get(const json& j, const char* key, T& v) {
   auto it = j.find(key);
   if (it != j.end() && !it->is_null()) v = it->get<T>();
 }
+// The capability probe's fields, shared by AgentReport and KernelResult; all omitted when the
+// kernel was not probed, so older results read the same.
+void put_capabilities(json& j, const json& caps, const std::string& error, double seconds) {
+  if (!caps.is_null()) j["capabilities"] = caps;
+  if (!error.empty()) j["capabilities_error"] = error;
+  if (seconds > 0) j["capabilities_seconds"] = seconds;
+}
+void get_capabilities(const json& j, json& caps, std::string& error, double& seconds) {
+  if (auto it = j.find("capabilities"); it != j.end()) caps = *it;
+  get(j, "capabilities_error", error);
+  get(j, "capabilities_seconds", seconds);
+}
 }  // namespace
 
 void to_json(json& j, const TestRunResult& r) {
@@ -60,6 +72,7 @@ void to_json(json& j, const ProgramResult& r) {
   put(j, "verified_insns", r.verified_insns);
   if (!r.log_truncated.empty()) j["log_truncated"] = r.log_truncated;
   if (!r.more_test_runs.empty()) j["more_test_runs"] = r.more_test_runs;
+  if (!r.helper_ids.empty()) j["helper_ids"] = r.helper_ids;
 }
 void from_json(const json& j, ProgramResult& r) {
   get(j, "name", r.name);
@@ -85,6 +98,7 @@ void from_json(const json& j, ProgramResult& r) {
   get(j, "more_test_runs", r.more_test_runs);
   get(j, "log_level", r.log_level);
   get(j, "test_run", r.test_run);
+  get(j, "helper_ids", r.helper_ids);
 }
 
 void to_json(json& j, const ObjectResult& r) {
@@ -112,6 +126,7 @@ void to_json(json& j, const AgentReport& r) {
            {"features", r.features},             {"objects", r.objects},
            {"agent_seconds", r.agent_seconds}};
   if (!r.fatal.empty()) j["fatal"] = r.fatal;
+  put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, AgentReport& r) {
   get(j, "kernel_release", r.kernel_release);
@@ -120,6 +135,7 @@ void from_json(const json& j, AgentReport& r) {
   get(j, "objects", r.objects);
   get(j, "agent_seconds", r.agent_seconds);
   get(j, "fatal", r.fatal);
+  get_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 
 void to_json(json& j, const KernelResult& r) {
@@ -136,6 +152,7 @@ void to_json(json& j, const KernelResult& r) {
            {"objects", r.objects}};
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
+  put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, KernelResult& r) {
   get(j, "name", r.name);
@@ -151,6 +168,7 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);
   get(j, "objects", r.objects);
+  get_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 
 void to_json(json& j, const Toolchain& r) {

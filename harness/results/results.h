@@ -52,6 +52,9 @@ struct ProgramResult {
   // kernel that keeps the head; log_tail then ends where the buffer ended and says so.
   std::string log_truncated;
   int log_level = 0;             // level the recorded log was produced at
+  // Helper ids the program calls (from its instructions), so a rejection whose log names no
+  // helper can still be linked to a helper the kernel lacks (harness/capabilities/).
+  std::vector<int32_t> helper_ids;
   TestRunResult test_run;                    // the first (often only) case
   std::vector<TestRunResult> more_test_runs;  // further testrun/ cases for this program
 };
@@ -77,6 +80,10 @@ struct AgentReport {
   std::vector<ObjectResult> objects;
   double agent_seconds = 0;
   std::string fatal;  // set when the agent could not run at all (no manifest, ...)
+  // `bpftool feature probe kernel -j`, verbatim (null when not probed); why it is missing.
+  nlohmann::json capabilities;
+  std::string capabilities_error;
+  double capabilities_seconds = 0;  // what the probe cost on this kernel
 };
 
 struct KernelResult {
@@ -95,6 +102,10 @@ struct KernelResult {
   std::string libbpf_version;
   AgentFeatures features;
   std::vector<ObjectResult> objects;
+  // Copied from the AgentReport; harness/capabilities/ reads them.
+  nlohmann::json capabilities;
+  std::string capabilities_error;
+  double capabilities_seconds = 0;
 };
 
 struct Toolchain {

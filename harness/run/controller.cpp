@@ -77,6 +77,9 @@ void Controller::absorb_report(const std::string& json_text,
   kr.libbpf_version = report.libbpf_version;
   kr.features = report.features;
   kr.objects = std::move(report.objects);
+  kr.capabilities = std::move(report.capabilities);
+  kr.capabilities_error = std::move(report.capabilities_error);
+  kr.capabilities_seconds = report.capabilities_seconds;
   std::map<std::string, const CorpusObject*> by_name;
   for (const auto& c : corpus) by_name[c.name] = &c;
   for (auto& o : kr.objects)
@@ -95,6 +98,7 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
   Manifest m;
   m.log_tail_lines = opts.log_tail_lines;
   for (const auto& c : corpus) m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases});
+  if (!opts.bpftool.empty()) m.bpftool = fs::absolute(opts.bpftool).string();
   if (auto w = write_file_atomic(work / "manifest.json", nlohmann::json(m).dump()); !w) {
     kr.status = "error";
     kr.error = w.error().str();
@@ -147,6 +151,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   std::vector<size_t> vm_index;  // results slot of each VM spec
   std::vector<VmSpec> specs;
   std::vector<KernelImage> images;
+  std::vector<GuestKernelConfig> kernel_configs;  // for the capability probe
 
   // Stage 1: kernel images. Sequential: they share one private apt state directory.
   for (size_t i = 0; i < selected.size(); ++i) {
@@ -170,6 +175,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     }
     kr.image = img->origin;
     kr.image_sha256 = img->sha256;
+    kernel_configs.push_back({img->vmlinuz, img->config});
     VmSpec spec;
     spec.name = kr.name;
     spec.kernel = img->vmlinuz;
@@ -187,6 +193,8 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     GuestImageSpec gspec;
     gspec.agent = opts.agent;
     gspec.log_tail_lines = opts.log_tail_lines;
+    gspec.bpftool = opts.bpftool;
+    gspec.kernel_configs = kernel_configs;
     for (const auto& c : corpus) gspec.objects.push_back({c.name, c.path, c.cases});
     fs::path image = opts.out_dir / "guest-initramfs.cpio";
     auto built = build_guest_image(gspec, image);

@@ -28,6 +28,8 @@ struct RunOptions {
   int log_tail_lines = 20;
   int memory_mb = 512;
   std::string accel = "auto";
+  // bpftool for the capability probe in every guest and on the host; empty: no probe.
+  std::filesystem::path bpftool;
 };
 
 class RunStages {

@@ -41,6 +41,13 @@ TEST_F(LoaderTest, ListsProgramsWithTypes) {
   EXPECT_EQ(listing.programs[2].prog_type, "kprobe");
 }
 
+TEST_F(LoaderTest, ListingRecordsTheHelpersEachProgramCalls) {
+  auto listing = list_programs(kFixture);
+  ASSERT_EQ(listing.programs.size(), 3u);
+  EXPECT_EQ(listing.programs[0].helper_ids, std::vector<int32_t>{1});  // bpf_map_lookup_elem
+  EXPECT_TRUE(listing.programs[1].helper_ids.empty());
+}
+
 TEST_F(LoaderTest, AcceptedProgramHasStatsAndSizes) {
   LoadOptions o;
   o.log_stats = features_.log_stats;

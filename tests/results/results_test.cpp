@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "results/manifest.h"
+
 namespace vmtest {
 
 TEST(Results, ProgramRoundTripKeepsOptionalsDistinctFromZero) {
@@ -35,6 +37,37 @@ TEST(Results, RunResultsRoundTripAndFind) {
   EXPECT_EQ(back.find("6.1")->console_tail.front(), "Kernel panic - not syncing");
   EXPECT_EQ(back.find("5.10"), nullptr);
   EXPECT_EQ(back.schema_version, kResultsSchemaVersion);
+}
+
+}  // namespace vmtest
+
+namespace vmtest {
+
+TEST(Results, CapabilitiesRoundTripAndAreOmittedWhenAbsent) {
+  KernelResult k;
+  k.name = "6.1";
+  nlohmann::json plain = k;
+  EXPECT_FALSE(plain.contains("capabilities"));
+  EXPECT_FALSE(plain.contains("capabilities_error"));
+
+  k.capabilities = {{"program_types", {{"have_xdp_prog_type", true}}}};
+  k.capabilities_seconds = 0.9;
+  auto back = nlohmann::json(k).get<KernelResult>();
+  EXPECT_EQ(back.capabilities, k.capabilities);
+  EXPECT_DOUBLE_EQ(back.capabilities_seconds, 0.9);
+
+  AgentReport r;
+  r.capabilities_error = "bpftool timed out";
+  auto rb = nlohmann::json(r).get<AgentReport>();
+  EXPECT_EQ(rb.capabilities_error, "bpftool timed out");
+  EXPECT_TRUE(rb.capabilities.is_null());
+}
+
+TEST(Results, ManifestCarriesTheBpftoolPathOnlyWhenSet) {
+  Manifest m;
+  EXPECT_FALSE(nlohmann::json(m).contains("bpftool"));
+  m.bpftool = "/usr/sbin/bpftool";
+  EXPECT_EQ(nlohmann::json(m).get<Manifest>().bpftool, "/usr/sbin/bpftool");
 }
 
 }  // namespace vmtest

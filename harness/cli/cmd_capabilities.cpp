@@ -1,0 +1,95 @@
+// vmtest capabilities: the kernel x feature matrix from the bpftool probes recorded in one or
+// more results.json files, with the features every kernel shares folded away.
+#include "capabilities/capability_matrix.h"
+#include "capabilities/capability_render.h"
+#include "cli/command.h"
+#include "core/fs.h"
+#include "core/result.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CapabilitiesArgs {
+  std::vector<fs::path> results;
+  std::vector<std::string> kernels;
+  std::vector<std::string> categories;
+  std::string format = "text";
+  bool all = false;
+};
+
+RunResults load_results_or_throw(const fs::path& path) {
+  auto text = read_file(path);
+  if (!text) throw FatalError(text.error().str() + " (run 'vmtest run' first, or pass --results)");
+  try {
+    return nlohmann::json::parse(*text).get<RunResults>();
+  } catch (const std::exception& e) {
+    throw FatalError(path.string() + ": not a results file: " + e.what());
+  }
+}
+
+int do_capabilities(const CapabilitiesArgs& a) {
+  std::vector<fs::path> files = a.results;
+  if (files.empty()) files.push_back("vmtest-out/results.json");
+  std::vector<KernelCapabilities> columns;
+  std::vector<std::string> notes;
+  for (const auto& f : files) {
+    auto found = collect_capabilities(load_results_or_throw(f), a.kernels, notes);
+    for (auto& k : found) {
+      // The same row from two runs (say yesterday's and today's 6.1) needs two columns.
+      std::string title = k.kernel;
+      for (int n = 2; std::any_of(columns.begin(), columns.end(),
+                                  [&](const KernelCapabilities& c) { return c.kernel == title; });
+           ++n)
+        title = k.kernel + "#" + std::to_string(n);
+      k.kernel = title;
+      columns.push_back(std::move(k));
+    }
+  }
+  if (columns.empty()) {
+    for (const auto& n : notes)
+      std::fprintf(stderr, "vmtest: %s\n", n.c_str());
+    throw FatalError("no kernel in the results has recorded capabilities");
+  }
+  CapabilityMatrix m = filter_categories(build_capability_matrix(columns, !a.all), a.categories);
+  std::string out;
+  if (a.format == "json")
+    out = capabilities_to_json(m, notes).dump(2) + "\n";
+  else if (a.format == "csv")
+    out = render_capabilities_csv(m);
+  else
+    out = render_capabilities_text(m, notes);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (a.format == "csv")
+    for (const auto& n : notes)
+      std::fprintf(stderr, "vmtest: %s\n", n.c_str());
+  return 0;
+}
+
+} // namespace
+
+void add_capabilities_command(CLI::App& app, CommandList& out) {
+  auto a = std::make_shared<CapabilitiesArgs>();
+  auto* cmd = app.add_subcommand(
+      "capabilities",
+      "Print the kernel x feature matrix (program/map types, helpers, BPF config) recorded by\n"
+      "'vmtest run'; features every kernel shares are folded away");
+  cmd->add_option("--results", a->results,
+                  "results.json to read (repeatable; default: vmtest-out/results.json)");
+  cmd->add_option("-k,--kernel", a->kernels, "Only this kernel row (repeatable)");
+  cmd->add_option("--format", a->format, "Output format")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  cmd->add_option("--category", a->categories,
+                  "Only these categories (repeatable): config, syscall, program_type, map_type, "
+                  "helper, prog_helper, misc");
+  cmd->add_flag("--all", a->all, "Do not fold features that are the same on every kernel");
+  out.push_back({cmd, [a] { return do_capabilities(*a); }});
+}
+
+} // namespace vmtest

@@ -1,0 +1,33 @@
+#pragma once
+// The shared libraries a dynamically linked host program needs, so it can be copied into the
+// initramfs (which has no libc of its own) together with them. Read from the ELF itself
+// (PT_INTERP and DT_NEEDED, transitively) rather than by running ldd, so building a guest
+// image never executes anything. Only 64-bit little-endian ELF is handled: the guest is x86-64.
+#include "core/result.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vmtest {
+
+struct ElfDeps {
+  std::string interpreter;         // PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2; "" if static
+  std::vector<std::string> needed; // DT_NEEDED sonames, in order
+};
+
+// Parses one ELF file.
+Result<ElfDeps> read_elf_deps(const std::filesystem::path& file);
+
+// Where the guest's dynamic loader looks without an ld.so.cache: the multiarch directories
+// first, as Debian's glibc does.
+std::vector<std::filesystem::path> default_library_dirs();
+
+// Absolute paths of the interpreter and every library `exe` needs, transitively, each at the
+// path under which the loader will find it (the first search directory that has the soname).
+// Sorted and unique. A soname found nowhere is an error naming it.
+Result<std::vector<std::filesystem::path>>
+runtime_libraries(const std::filesystem::path& exe,
+                  const std::vector<std::filesystem::path>& search_dirs = default_library_dirs());
+
+} // namespace vmtest

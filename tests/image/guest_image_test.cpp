@@ -1,0 +1,103 @@
+// The capability-probe part of the guest image: bpftool, its libraries and kernel configs.
+#include "core/fs.h"
+#include "image/guest_image.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+#include <map>
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, std::string> cpio_files(const fs::path& p) {
+  std::map<std::string, std::string> out;
+  archive* a = archive_read_new();
+  archive_read_support_format_cpio(a);
+  EXPECT_EQ(archive_read_open_filename(a, p.c_str(), 65536), ARCHIVE_OK);
+  archive_entry* e;
+  while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    std::string data;
+    char buf[65536];
+    la_ssize_t n;
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0)
+      data.append(buf, static_cast<size_t>(n));
+    out[archive_entry_pathname(e)] = archive_entry_filetype(e) == AE_IFDIR ? "<dir>" : data;
+  }
+  archive_read_free(a);
+  return out;
+}
+
+std::string fake_bzimage(const std::string& version) {
+  std::string img(0x1000, '\0');
+  img.replace(0x202, 4, "HdrS");
+  img[0x20E] = 0x00;
+  img[0x20F] = 0x06; // string at 0x800
+  img.replace(0x800, version.size(), version);
+  return img;
+}
+
+class GuestImageCaps : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = *make_temp_dir(fs::temp_directory_path(), "gimg-");
+    ASSERT_TRUE(write_file_atomic(dir_ / "agent", "AGENT").ok());
+    spec_.agent = dir_ / "agent";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  GuestImageSpec spec_;
+};
+
+} // namespace
+
+TEST_F(GuestImageCaps, WithoutBpftoolTheManifestAsksForNoProbe) {
+  ASSERT_TRUE(build_guest_image(spec_, dir_ / "g.cpio").ok());
+  auto files = cpio_files(dir_ / "g.cpio");
+  EXPECT_FALSE(files.count("usr/sbin/bpftool"));
+  EXPECT_TRUE(guest_manifest(spec_).bpftool.empty());
+}
+
+TEST_F(GuestImageCaps, BundlesBpftoolItsLibrariesAndEachKernelsConfig) {
+  std::error_code ec;
+  if (!fs::exists("/usr/sbin/bpftool", ec)) GTEST_SKIP() << "no bpftool";
+  ASSERT_TRUE(
+      write_file_atomic(dir_ / "vmlinuz-a", fake_bzimage("5.10.0-46-cloud-amd64 (x) #1")).ok());
+  ASSERT_TRUE(
+      write_file_atomic(dir_ / "vmlinuz-b", fake_bzimage("6.1.0-56-cloud-amd64 (x) #1")).ok());
+  ASSERT_TRUE(write_file_atomic(dir_ / "config-a", "CONFIG_BPF=y\n").ok());
+  ASSERT_TRUE(write_file_atomic(dir_ / "config-b", "CONFIG_BPF=y\nCONFIG_X=m\n").ok());
+  ASSERT_TRUE(write_file_atomic(dir_ / "not-a-kernel", "junk").ok());
+  spec_.bpftool = "/usr/sbin/bpftool";
+  spec_.kernel_configs = {{dir_ / "vmlinuz-a", dir_ / "config-a"},
+                          {dir_ / "vmlinuz-b", dir_ / "config-b"},
+                          // unreadable release: skipped, the probe just lacks CONFIG_ flags
+                          {dir_ / "not-a-kernel", dir_ / "config-a"}};
+  ASSERT_TRUE(build_guest_image(spec_, dir_ / "g.cpio").ok());
+  auto files = cpio_files(dir_ / "g.cpio");
+  EXPECT_EQ(files["usr/sbin/bpftool"], *read_file("/usr/sbin/bpftool"));
+  EXPECT_EQ(files["usr/sbin"], "<dir>");
+  EXPECT_TRUE(files.count("lib64/ld-linux-x86-64.so.2"));
+  EXPECT_TRUE(files.count("lib/x86_64-linux-gnu/libc.so.6"));
+  EXPECT_TRUE(files.count("lib/x86_64-linux-gnu/libelf.so.1"));
+  EXPECT_EQ(files["boot/config-5.10.0-46-cloud-amd64"], "CONFIG_BPF=y\n");
+  EXPECT_EQ(files["boot/config-6.1.0-56-cloud-amd64"], "CONFIG_BPF=y\nCONFIG_X=m\n");
+  size_t configs = 0;
+  for (const auto& [name, data] : files)
+    configs += name.rfind("boot/config-", 0) == 0;
+  EXPECT_EQ(configs, 2u);
+  auto m = nlohmann::json::parse(files["vmtest/manifest.json"]).get<Manifest>();
+  EXPECT_EQ(m.bpftool, "/usr/sbin/bpftool");
+}
+
+TEST_F(GuestImageCaps, ABpftoolThatCannotBeBundledFailsTheImageWithContext) {
+  ASSERT_TRUE(write_file_atomic(dir_ / "bpftool", "not elf").ok());
+  spec_.bpftool = dir_ / "bpftool";
+  auto r = build_guest_image(spec_, dir_ / "g.cpio");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().str().find("bundling bpftool"), std::string::npos) << r.error().str();
+}
+
+} // namespace vmtest

@@ -1,0 +1,56 @@
+#include "image/shared_libs.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+namespace {
+bool has_file_named(const std::vector<fs::path>& v, const std::string& name) {
+  return std::any_of(v.begin(), v.end(), [&](const fs::path& p) { return p.filename() == name; });
+}
+} // namespace
+
+TEST(SharedLibs, ReadsInterpreterAndNeededOfADynamicBinary) {
+  auto d = read_elf_deps("/bin/sh");
+  ASSERT_TRUE(d.ok()) << d.error().str();
+  EXPECT_EQ(d->interpreter, "/lib64/ld-linux-x86-64.so.2");
+  EXPECT_NE(std::find(d->needed.begin(), d->needed.end(), "libc.so.6"), d->needed.end());
+}
+
+TEST(SharedLibs, StaticBinaryNeedsNothing) {
+  fs::path agent = VMTEST_BINARY_DIR "/harness/vmtest-guest";
+  std::error_code ec;
+  if (!fs::exists(agent, ec)) GTEST_SKIP() << "vmtest-guest not built";
+  auto libs = runtime_libraries(agent);
+  ASSERT_TRUE(libs.ok()) << libs.error().str();
+  EXPECT_TRUE(libs->empty());
+}
+
+TEST(SharedLibs, NotAnElfIsAnErrorNamingTheFile) {
+  auto d = read_elf_deps(VMTEST_TEST_DATA "/capabilities/6.1.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().str().find("6.1.json"), std::string::npos);
+  EXPECT_NE(d.error().str().find("not an ELF"), std::string::npos);
+}
+
+TEST(SharedLibs, BpftoolNeedsItsLibrariesTransitively) {
+  std::error_code ec;
+  if (!fs::exists("/usr/sbin/bpftool", ec)) GTEST_SKIP() << "no bpftool";
+  auto libs = runtime_libraries("/usr/sbin/bpftool");
+  ASSERT_TRUE(libs.ok()) << libs.error().str();
+  for (const char* n :
+       {"ld-linux-x86-64.so.2", "libc.so.6", "libelf.so.1", "libz.so.1", "libcap.so.2"})
+    EXPECT_TRUE(has_file_named(*libs, n)) << n;
+  for (const auto& l : *libs)
+    EXPECT_TRUE(l.is_absolute()) << l;
+}
+
+TEST(SharedLibs, ASonameFoundNowhereIsAnError) {
+  auto libs = runtime_libraries("/bin/sh", {"/nonexistent"});
+  ASSERT_FALSE(libs.ok());
+  EXPECT_NE(libs.error().str().find("needs libc.so.6"), std::string::npos) << libs.error().str();
+}
+
+} // namespace vmtest
