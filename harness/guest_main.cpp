@@ -42,7 +42,7 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-vmtest::AgentReport run_from(const std::string& manifest_path, bool echo) {
+vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps) {
   vmtest::AgentReport report;
   std::ifstream in(manifest_path);
   if (!in) {
@@ -57,6 +57,7 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo) {
     return report;
   }
   vmtest::AgentOptions opts;
+  opts.skip_capabilities = skip_caps;
   opts.echo_libbpf = echo;
   opts.progress = [](const std::string& line) { std::fprintf(stderr, "vmtest: %s\n", line.c_str()); };
   return vmtest::run_agent(m, opts);
@@ -78,7 +79,10 @@ int init_main() {
   mount_if_possible("debugfs", "/sys/kernel/debug", "debugfs");
   mount_if_possible("tracefs", "/sys/kernel/tracing", "tracefs");
 
-  vmtest::AgentReport report = run_from(kManifestPath, false);
+  std::ifstream cmdline("/proc/cmdline");
+  std::string words((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  bool skip_caps = words.find(vmtest::kSkipCapabilitiesArg) != std::string::npos;
+  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps);
   std::string framed = vmtest::frame_report(nlohmann::json(report).dump());
 
   int fd = open(kResultsPort, O_WRONLY | O_NOCTTY);
@@ -118,7 +122,7 @@ int host_main(int argc, char** argv) {
     std::fprintf(stderr, "vmtest-guest: --manifest is required outside a VM\n");
     return 2;
   }
-  vmtest::AgentReport report = run_from(manifest, echo);
+  vmtest::AgentReport report = run_from(manifest, echo, false);
   std::string text = nlohmann::json(report).dump();
   if (output.empty()) {
     std::cout << text << "\n";

@@ -80,7 +80,7 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
 
   // After the corpus, so a probe that wedges the kernel cannot cost us the verdicts' progress
   // lines; its failure is recorded, never fatal.
-  if (!manifest.bpftool.empty()) {
+  if (!manifest.bpftool.empty() && !opts.skip_capabilities) {
     if (opts.progress) opts.progress("probing capabilities with " + manifest.bpftool);
     CapabilityProbe probe = probe_capabilities(manifest.bpftool);
     report.capabilities = std::move(probe.json);

@@ -14,6 +14,8 @@ struct AgentOptions {
   // Progress lines ("[3/27] loop.bpf.o:xdp_bpf_loop accepted"); inside a VM they go to the
   // console so a hang shows where it happened.
   std::function<void(const std::string&)> progress;
+  // The controller already has this kernel's capability probe (see kSkipCapabilitiesArg).
+  bool skip_capabilities = false;
 };
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});

@@ -150,6 +150,7 @@ RunOutcome execute_run(RunArgs& a) {
   progress->note("corpus: " + std::to_string(corpus->size()) + " objects from " +
                  a.opts.corpus_dir.string());
   a.opts.bpftool = choose_bpftool(a, *progress);
+  a.opts.capabilities_cache = cache_dir_of(a.matrix) / "capabilities";
   RealStages stages(cache_dir_of(a.matrix), *progress);
   Controller controller(matrix, stages, *progress);
   RunOutcome outcome = controller.run(a.opts, *corpus);

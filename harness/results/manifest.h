@@ -6,11 +6,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace vmtest {
+
+// Kernel command-line word telling the guest agent to skip the capability probe because the
+// controller already holds this kernel build's result.
+inline constexpr std::string_view kSkipCapabilitiesArg = "vmtest.capabilities=cached";
 
 struct TestCase {
   std::string program;  // program (function) name in the object

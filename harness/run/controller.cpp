@@ -7,6 +7,7 @@
 #include "core/fs.h"
 #include "image/guest_image.h"
 #include "results/guest_protocol.h"
+#include "results/manifest.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -31,6 +32,25 @@ bool expectation_failed(const KernelResult& kr) {
         if (t.expectation_failed) return true;
     }
   return false;
+}
+
+void reuse_or_store_capabilities(const RunOptions& opts, const std::map<size_t, fs::path>& cached,
+                                 size_t slot, KernelResult& kr) {
+  if (auto it = cached.find(slot); it != cached.end()) {
+    if (!kr.capabilities.is_null()) return;  // the guest probed anyway
+    auto text = read_file(it->second);
+    try {
+      if (text) kr.capabilities = nlohmann::json::parse(*text);
+    } catch (const std::exception& e) {
+      kr.capabilities_error = "cached probe " + it->second.string() + " is unreadable: " + e.what();
+    }
+    return;
+  }
+  if (opts.capabilities_cache.empty() || kr.capabilities.is_null() || !kr.capabilities_error.empty())
+    return;
+  // Best effort: a cache that cannot be written only costs the next run a probe.
+  (void)write_file_atomic(opts.capabilities_cache / (kr.image_sha256 + ".json"),
+                          kr.capabilities.dump());
 }
 
 }  // namespace
@@ -152,6 +172,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   std::vector<VmSpec> specs;
   std::vector<KernelImage> images;
   std::vector<GuestKernelConfig> kernel_configs;  // for the capability probe
+  std::map<size_t, fs::path> cached_caps;         // results slot -> cached probe
 
   // Stage 1: kernel images. Sequential: they share one private apt state directory.
   for (size_t i = 0; i < selected.size(); ++i) {
@@ -183,6 +204,14 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     spec.memory_mb = opts.memory_mb;
     spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
     spec.accel = opts.accel;
+    if (!opts.bpftool.empty() && !opts.capabilities_cache.empty()) {
+      fs::path cached = opts.capabilities_cache / (img->sha256 + ".json");
+      std::error_code ec;
+      if (fs::exists(cached, ec)) {
+        cached_caps[i] = cached;
+        spec.extra_cmdline = std::string(kSkipCapabilitiesArg);
+      }
+    }
     specs.push_back(spec);
     vm_index.push_back(i);
     progress_.kernel(kr.name, img->from_cache ? "kernel cached" : "kernel fetched");
@@ -233,6 +262,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
           absorb_report(*json_text, corpus, kr);
         }
       }
+      if (kr.status == "ok") reuse_or_store_capabilities(opts, cached_caps, vm_index[s], kr);
       if (kr.status != "ok" || !vo.oopses.empty()) kr.console_tail = vo.console_tail;
       if (kr.status == "ok" && !vo.oopses.empty())
         progress_.note(kr.name + ": kernel reported " + vo.oopses.front());

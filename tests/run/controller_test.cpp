@@ -73,6 +73,7 @@ class FakeStages : public RunStages {
     std::vector<VmOutcome> out;
     for (const auto& s : specs) {
       booted.push_back(s.name);
+      cmdlines[s.name] = s.extra_cmdline;
       EXPECT_TRUE(fs::exists(s.initrd)) << "guest image must be built before booting";
       VmOutcome o = outcomes.count(s.name) ? outcomes[s.name] : VmOutcome{};
       if (o.status.empty()) {
@@ -90,6 +91,7 @@ class FakeStages : public RunStages {
   std::map<std::string, std::string> fetch_errors;
   std::map<std::string, VmOutcome> outcomes;
   std::vector<std::string> fetched, booted;
+  std::map<std::string, std::string> cmdlines;
   int booted_jobs = 0;
 };
 
@@ -247,6 +249,46 @@ TEST_F(ControllerTest, AgentFatalErrorIsAnError) {
   auto out = run();
   EXPECT_EQ(out.results.find("5.10")->status, "error");
   EXPECT_NE(out.results.find("5.10")->error.find("cannot open manifest"), std::string::npos);
+}
+
+}  // namespace vmtest
+
+namespace vmtest {
+
+TEST_F(ControllerTest, CachedCapabilitiesSkipTheProbeAndFreshOnesAreStored) {
+  opts_.bpftool = "/usr/sbin/bpftool";
+  opts_.capabilities_cache = dir_ / "caps";
+  // 5.10's probe is cached; 6.1's guest probes and its result must be stored.
+  std::string sha(64, 'a');  // FakeStages gives every image this sha256
+  ASSERT_TRUE(write_file_atomic(opts_.capabilities_cache / (sha + ".json"),
+                                R"({"helpers": {"xdp_available_helpers": ["bpf_loop"]}})")
+                  .ok());
+  opts_.kernels = {"5.10"};
+  auto out = run();
+  EXPECT_EQ(stages_.cmdlines["5.10"], std::string(kSkipCapabilitiesArg));
+  const KernelResult* k = out.results.find("5.10");
+  ASSERT_FALSE(k->capabilities.is_null());
+  EXPECT_EQ(k->capabilities["helpers"]["xdp_available_helpers"][0], "bpf_loop");
+}
+
+TEST_F(ControllerTest, WithoutACacheEntryTheGuestProbesAndTheResultIsCached) {
+  opts_.bpftool = "/usr/sbin/bpftool";
+  opts_.capabilities_cache = dir_ / "caps";
+  AgentReport r;
+  r.capabilities = nlohmann::json{{"probed", true}};
+  ObjectResult o;
+  o.name = "a.bpf.o";
+  r.objects.push_back(o);
+  VmOutcome vo;
+  vo.status = "ok";
+  vo.results = frame_report(nlohmann::json(r).dump());
+  stages_.outcomes["6.1"] = vo;
+  opts_.kernels = {"6.1"};
+  auto out = run();
+  EXPECT_EQ(stages_.cmdlines["6.1"], "");
+  auto stored = read_file(opts_.capabilities_cache / (std::string(64, 'a') + ".json"));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(nlohmann::json::parse(*stored), r.capabilities);
 }
 
 }  // namespace vmtest
