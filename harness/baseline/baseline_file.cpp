@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "capabilities/capability_matrix.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "verifier/normalise.h"
@@ -133,7 +134,7 @@ Baseline baseline_from_json(const json& j) {
   if (ver.get<int>() != kBaselineFormatVersion)
     throw ReadError("unsupported format_version " + ver.dump() + " (this vmtest reads " +
                     std::to_string(kBaselineFormatVersion) + "); re-record the baseline");
-  only_keys(j, {"format_version", "kernel", "compiler", "objects"}, "");
+  only_keys(j, {"format_version", "kernel", "compiler", "objects", "capabilities"}, "");
 
   Baseline b;
   const json& k = object_at(j, "kernel", "");
@@ -147,6 +148,14 @@ Baseline baseline_from_json(const json& j) {
   only_keys(c, {"clang", "libbpf"}, "compiler");
   b.compiler.clang = string_at(c, "clang", "compiler");
   b.compiler.libbpf = string_at(c, "libbpf", "compiler");
+
+  if (j.contains("capabilities")) {
+    const json& caps = object_at(j, "capabilities", "");
+    for (auto it = caps.begin(); it != caps.end(); ++it) {
+      if (!it->is_string()) throw ReadError("'capabilities." + it.key() + "' must be a string");
+      b.capabilities[it.key()] = it->get<std::string>();
+    }
+  }
 
   const json& objs = object_at(j, "objects", "");
   for (auto it = objs.begin(); it != objs.end(); ++it) {
@@ -166,6 +175,14 @@ Baseline baseline_from_json(const json& j) {
 
 }  // namespace
 
+std::map<std::string, std::string> baseline_capabilities(const nlohmann::json& probe) {
+  std::map<std::string, std::string> out;
+  if (probe.is_null() || !probe.is_object()) return out;
+  for (const auto& [key, value] : flatten_capabilities(probe))
+    if (key.first != "prog_helper") out[key.first + "/" + key.second] = value;
+  return out;
+}
+
 BaselineProgram baseline_program(const ProgramResult& p) {
   BaselineProgram b;
   b.verdict = p.verdict;
@@ -184,6 +201,7 @@ Baseline baseline_from_kernel_result(const KernelResult& k, const Toolchain& tc)
   Baseline b;
   b.kernel = {k.name, k.kernel_release, k.image, k.image_sha256};
   b.compiler = {tc.clang, tc.libbpf};
+  b.capabilities = baseline_capabilities(k.capabilities);
   for (const auto& o : k.objects) {
     BaselineObject& bo = b.objects[o.name];
     bo.sha256 = o.sha256;
@@ -208,6 +226,7 @@ std::string serialise_baseline(const Baseline& b) {
                          {"image_sha256", b.kernel.image_sha256}}},
          {"compiler", json{{"clang", b.compiler.clang}, {"libbpf", b.compiler.libbpf}}},
          {"objects", objs}};
+  if (!b.capabilities.empty()) j["capabilities"] = b.capabilities;
   return j.dump(2) + "\n";
 }
 

@@ -63,9 +63,16 @@ struct Baseline {
   int format_version = kBaselineFormatVersion;
   BaselineKernel kernel;
   BaselineCompiler compiler;
+  // The kernel's probed capabilities, flattened to "category/feature" -> value, without the
+  // per-program-type helper table (it is large and the `helper` category already names every
+  // helper). Empty when the run had no probe; changes are reported as INFO, never gated.
+  std::map<std::string, std::string> capabilities;
   std::map<std::string, BaselineObject> objects;  // by object file name
   bool operator==(const Baseline&) const = default;
 };
+
+// The compact, diffable form of a bpftool probe that baselines keep (see Baseline).
+std::map<std::string, std::string> baseline_capabilities(const nlohmann::json& probe);
 
 // The baseline view of one program's current result (normalised tail, hashed data_out).
 BaselineProgram baseline_program(const ProgramResult& p);

@@ -41,6 +41,7 @@ const char* change_name(Change c) {
     case Change::Ignored: return "ignored";
     case Change::KernelChanged: return "kernel-changed";
     case Change::KernelMissing: return "kernel-missing";
+    case Change::CapabilityChanged: return "capability-changed";
   }
   return "?";
 }
@@ -221,6 +222,25 @@ DiffReport diff_kernel(const Baseline& base, const KernelResult& current, const 
     for (size_t i = 0; i < moved.size(); ++i) msg += (i ? "; " : "") + moved[i];
     msg += "); review the differences and re-record the baseline deliberately";
     r.kernel_findings.push_back({Change::KernelChanged, Severity::FAIL, msg});
+  }
+
+  // Capabilities inform (a helper gained or lost explains verdict moves) but never gate.
+  if (!base.capabilities.empty()) {
+    auto now = baseline_capabilities(current.capabilities);
+    if (!now.empty()) {
+      std::set<std::string> keys;
+      for (const auto& [k, v] : base.capabilities) keys.insert(k);
+      for (const auto& [k, v] : now) keys.insert(k);
+      for (const auto& k : keys) {
+        auto b = base.capabilities.find(k);
+        auto c = now.find(k);
+        std::string was = b == base.capabilities.end() ? "?" : b->second;
+        std::string is = c == now.end() ? "?" : c->second;
+        if (was != is)
+          r.kernel_findings.push_back({Change::CapabilityChanged, Severity::INFO,
+                                       "capability " + k + ": " + was + " -> " + is});
+      }
+    }
   }
 
   // Both sides as sorted maps, so the report order never depends on input order.

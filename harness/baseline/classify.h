@@ -34,6 +34,7 @@ enum class Change {
   Ignored,          // a policy rule said to ignore this program
   KernelChanged,    // the baseline was recorded on another kernel build
   KernelMissing,    // the run has no usable result for the kernel (boot failed, ...)
+  CapabilityChanged,  // the kernel's probed helpers/types/config differ (INFO only)
 };
 const char* change_name(Change c);
 

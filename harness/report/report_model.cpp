@@ -34,7 +34,8 @@ const char* status_of_change(Change c) {
     case Change::Unchanged:
     case Change::ObjectChanged:
     case Change::KernelChanged:
-    case Change::KernelMissing: return nullptr;
+    case Change::KernelMissing:
+    case Change::CapabilityChanged: return nullptr;
   }
   return nullptr;
 }

@@ -368,3 +368,37 @@ TEST(Classify, LineDiffOfEqualInputsIsEmpty) {
 }
 
 }  // namespace vmtest
+
+namespace vmtest {
+
+TEST(Classify, CapabilityChangesAreInfoAndNeverGate) {
+  KernelResult cur;
+  cur.name = "6.1";
+  cur.capabilities = nlohmann::json::parse(
+      R"({"program_types": {"have_xdp_prog_type": true},
+          "helpers": {"xdp_available_helpers": ["bpf_map_lookup_elem", "bpf_loop"]}})");
+  Baseline base = baseline_from_kernel_result(cur, Toolchain{});
+  ASSERT_FALSE(base.capabilities.empty());
+  // The baseline kernel lacked bpf_loop.
+  cur.capabilities["helpers"]["xdp_available_helpers"] = {"bpf_map_lookup_elem"};
+  Baseline older = baseline_from_kernel_result(cur, Toolchain{});
+  cur.capabilities = nlohmann::json::parse(
+      R"({"program_types": {"have_xdp_prog_type": true},
+          "helpers": {"xdp_available_helpers": ["bpf_map_lookup_elem", "bpf_loop"]}})");
+  auto r = diff_kernel(older, cur, Policy{}, Thresholds{});
+  bool found = false;
+  for (const auto& f : r.kernel_findings)
+    if (f.change == Change::CapabilityChanged) {
+      found = true;
+      EXPECT_EQ(f.severity, Severity::INFO);
+      EXPECT_NE(f.message.find("bpf_loop"), std::string::npos) << f.message;
+    }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(exit_code(r), 0);
+  // The compact form survives a round trip through the file format.
+  auto parsed = parse_baseline(serialise_baseline(base), "mem");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  EXPECT_EQ(parsed->capabilities, base.capabilities);
+}
+
+}  // namespace vmtest
