@@ -61,6 +61,8 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--agent", a.opts.agent, "Path to vmtest-guest (default: next to vmtest)");
   cmd->add_flag("--no-capabilities", a.no_capabilities,
                 "Skip `bpftool feature probe kernel` in each guest (saves its boot-time cost)");
+  cmd->add_flag("--refresh-capabilities", a.opts.refresh_capabilities,
+                "Probe capabilities in every guest even when this kernel build's probe is cached");
   cmd->add_option("--bpftool", a.bpftool,
                   std::string("bpftool to bundle into the guests for the capability probe "
                               "(default: ") + kDefaultBpftool + ")");

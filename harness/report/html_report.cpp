@@ -1,5 +1,10 @@
 #include "report/html_report.h"
 
+#include <map>
+#include <tuple>
+
+#include "capabilities/rejection.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -150,7 +155,7 @@ mstch::array test_runs_of(const ProgramResult& p) {
   return a;
 }
 
-mstch::map program_kernel_view(const ReportCell& c) {
+mstch::map program_kernel_view(const ReportCell& c, const std::string& cause) {
   mstch::map v{{"kernel", c.kernel},
                {"status", c.status},
                {"label", status_label(c.status)},
@@ -185,6 +190,8 @@ mstch::map program_kernel_view(const ReportCell& c) {
     const ProgramResult& p = *c.result;
     v["test_runs"] = test_runs_of(p);
     if (!p.error.empty()) v["error"] = p.error;
+    // "bpf_loop is absent on 5.10" says more to a reviewer than the raw log does.
+    if (!cause.empty()) v["cause"] = cause;
     std::vector<std::string> extra;
     if (p.verification_time_us) extra.push_back("verification " + std::to_string(*p.verification_time_us) + " µs");
     if (!p.stack_depth.empty()) extra.push_back("stack depth " + p.stack_depth);
@@ -318,6 +325,12 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
     columns.push_back(i);
   }
 
+  // Rejections linked to the capability the kernel lacks, from its recorded bpftool probe.
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> causes;
+  for (const auto& k : m.kernels)
+    for (const auto& c : explain_rejections(*k.result))
+      causes[{k.result->name, c.object, c.program}] = c.message;
+
   mstch::array rows, programs;
   for (size_t i = 0; i < m.rows.size(); ++i) {
     const ReportRow& r = m.rows[i];
@@ -333,7 +346,8 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
                                  {"rank", status_rank(c.status)},
                                  {"detail", cell_detail(c)},
                                  {"title", cell_title(c)}});
-      per_kernel.push_back(program_kernel_view(c));
+      auto cause = causes.find({c.kernel, r.object, r.program});
+      per_kernel.push_back(program_kernel_view(c, cause == causes.end() ? "" : cause->second));
     }
     const std::string tags = row_tags(r);
     const std::string search = r.object + " " + r.program + " " + r.section + " " + r.prog_type;

@@ -204,7 +204,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     spec.memory_mb = opts.memory_mb;
     spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
     spec.accel = opts.accel;
-    if (!opts.bpftool.empty() && !opts.capabilities_cache.empty()) {
+    if (!opts.bpftool.empty() && !opts.capabilities_cache.empty() && !opts.refresh_capabilities) {
       fs::path cached = opts.capabilities_cache / (img->sha256 + ".json");
       std::error_code ec;
       if (fs::exists(cached, ec)) {

@@ -33,6 +33,7 @@ struct RunOptions {
   // Capabilities of a kernel build never change, so a probe result is cached by the image's
   // sha256 here and later guests skip the probe (about 1 s each under TCG). Empty: no cache.
   std::filesystem::path capabilities_cache;
+  bool refresh_capabilities = false;  // probe even when cached (and store the new result)
 };
 
 class RunStages {

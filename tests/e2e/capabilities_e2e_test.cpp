@@ -24,7 +24,10 @@ protected:
   static void SetUpTestSuite() {
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-caps-"));
     run_ = new CliRun(
-        run_vmtest({"run", "--kernel", "5.10", "--kernel", "6.1", "--out", out_->string()}, *out_));
+        // --refresh-capabilities: the guests must really probe, not reuse the cache.
+        run_vmtest({"run", "--kernel", "5.10", "--kernel", "6.1", "--refresh-capabilities",
+                    "--out", out_->string()},
+                   *out_));
   }
   static void TearDownTestSuite() {
     fs::remove_all(*out_);

@@ -136,3 +136,31 @@ TEST(HtmlReport, WriteIsAtomicAndComplete) {
 }
 
 }  // namespace vmtest
+
+namespace vmtest {
+
+// A rejection is linked to the capability the kernel lacks, using the real 5.10 probe.
+TEST(HtmlReport, RejectionNamesTheMissingHelperFromTheProbe) {
+  auto probe = read_file(VMTEST_TEST_DATA "/capabilities/5.10.json");
+  ASSERT_TRUE(probe.ok());
+  RunResults run;
+  KernelResult k;
+  k.name = "5.10";
+  k.capabilities = nlohmann::json::parse(*probe);
+  ObjectResult o;
+  o.name = "bpf_loop.bpf.o";
+  ProgramResult p;
+  p.name = "xdp_bpf_loop";
+  p.prog_type = "xdp";
+  p.verdict = "rejected";
+  p.err = EINVAL;
+  p.log_tail = {"0: (b7) r1 = 10", "unknown func bpf_loop#181"};
+  o.programs.push_back(p);
+  k.objects.push_back(o);
+  run.kernels.push_back(k);
+  auto html = render_html_report(run, {});
+  ASSERT_TRUE(html.ok()) << html.error().str();
+  EXPECT_NE(html->find("<p class=\"cause\">bpf_loop is absent on 5.10</p>"), std::string::npos);
+}
+
+}  // namespace vmtest
