@@ -222,8 +222,13 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     GuestImageSpec gspec;
     gspec.agent = opts.agent;
     gspec.log_tail_lines = opts.log_tail_lines;
-    gspec.bpftool = opts.bpftool;
-    gspec.kernel_configs = kernel_configs;
+    // bpftool, its libraries and the kernel configs triple the image; leave them out when
+    // every kernel's probe is cached (a smaller initramfs unpacks faster under TCG).
+    bool need_probe = !opts.bpftool.empty() && cached_caps.size() < specs.size();
+    if (need_probe) {
+      gspec.bpftool = opts.bpftool;
+      gspec.kernel_configs = kernel_configs;
+    }
     for (const auto& c : corpus) gspec.objects.push_back({c.name, c.path, c.cases});
     fs::path image = opts.out_dir / "guest-initramfs.cpio";
     auto built = build_guest_image(gspec, image);
