@@ -23,31 +23,6 @@ bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
-Result<void> write_entry(archive* a, const fs::path& dest) {
-  // Replacing is intended (a later OCI layer wins), so unlink first and create exclusively:
-  // never write through a symlink someone planted in the staging directory.
-  ::unlink(dest.c_str());
-  int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return errno_error("cannot create", dest.string());
-  const void* buf;
-  size_t size;
-  la_int64_t offset;
-  int r;
-  while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
-    if (::pwrite(fd, buf, size, offset) != static_cast<ssize_t>(size)) {
-      Error e = errno_error("write failed", dest.string());
-      ::close(fd);
-      return e;
-    }
-  }
-  if (r != ARCHIVE_EOF) {
-    Error e{"cannot read archive entry: " + archive_msg(a), dest.string()};
-    ::close(fd);
-    return e;
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return errno_error("flush failed", dest.string());
-  return {};
-}
 
 ArchivePtr open_archive(const fs::path& file, Error& err) {
   ArchivePtr a(archive_read_new(), &archive_read_free);
@@ -86,6 +61,32 @@ std::optional<KernelPathMatch> boot_file(std::string_view dir_entry, std::string
 }
 
 } // namespace
+
+Result<void> write_archive_entry(archive* a, const fs::path& dest) {
+  // Replacing is intended (a later OCI layer wins), so unlink first and create exclusively:
+  // never write through a symlink someone planted in the staging directory.
+  ::unlink(dest.c_str());
+  int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_error("cannot create", dest.string());
+  const void* buf;
+  size_t size;
+  la_int64_t offset;
+  int r;
+  while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
+    if (::pwrite(fd, buf, size, offset) != static_cast<ssize_t>(size)) {
+      Error e = errno_error("write failed", dest.string());
+      ::close(fd);
+      return e;
+    }
+  }
+  if (r != ARCHIVE_EOF) {
+    Error e{"cannot read archive entry: " + archive_msg(a), dest.string()};
+    ::close(fd);
+    return e;
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return errno_error("flush failed", dest.string());
+  return {};
+}
 
 std::optional<std::string> safe_relative(std::string_view raw) {
   if (raw.empty() || raw.front() == '/') return std::nullopt;
@@ -159,7 +160,7 @@ Result<ArchiveKernel> extract_kernel_from_archive(const fs::path& file, const fs
       continue; // a second config is harmless; keep the first
     }
     seen = true;
-    if (auto w = write_entry(a.get(), out_dir / (is_vmlinuz ? "vmlinuz" : "config")); !w)
+    if (auto w = write_archive_entry(a.get(), out_dir / (is_vmlinuz ? "vmlinuz" : "config")); !w)
       return w.error();
     if (is_vmlinuz) {
       k.vmlinuz_path_in_archive = *rel;

@@ -58,4 +58,8 @@ Result<void> check_archive_paths(const std::filesystem::path& archive_file);
 // bare bzImage rather than an archive.
 bool looks_like_bzimage(const std::filesystem::path& file);
 
+// Writes the current entry of `a` to `dest`, replacing any file there but never following a
+// symlink planted in its place; fsynced before returning.
+Result<void> write_archive_entry(struct archive* a, const std::filesystem::path& dest);
+
 } // namespace vmtest

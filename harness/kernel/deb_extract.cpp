@@ -36,29 +36,6 @@ la_ssize_t read_from_outer(archive*, void* outer, const void** buf) {
   return static_cast<la_ssize_t>(size);
 }
 
-Result<void> copy_entry_to(archive* a, const fs::path& dest) {
-  int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return errno_error("cannot create", dest.string());
-  const void* buf;
-  size_t size;
-  la_int64_t offset;
-  int r;
-  while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
-    // Kernel images have no holes, but honour the offset so sparse entries stay correct.
-    if (::pwrite(fd, buf, size, offset) != static_cast<ssize_t>(size)) {
-      Error e = errno_error("write failed", dest.string());
-      ::close(fd);
-      return e;
-    }
-  }
-  if (r != ARCHIVE_EOF) {
-    Error e{"cannot read archive entry: " + archive_msg(a), dest.string()};
-    ::close(fd);
-    return e;
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return errno_error("flush failed", dest.string());
-  return {};
-}
 
 Result<ExtractedKernel> extract_data_tar(archive* outer, const fs::path& deb,
                                          const fs::path& out_dir) {
@@ -90,7 +67,7 @@ Result<ExtractedKernel> extract_data_tar(archive* outer, const fs::path& deb,
                    deb.string()};
     seen = true;
     const fs::path dest = out_dir / (is_vmlinuz ? "vmlinuz" : "config");
-    if (auto w = copy_entry_to(inner.get(), dest); !w) return w.error();
+    if (auto w = write_archive_entry(inner.get(), dest); !w) return w.error();
     if (is_vmlinuz) {
       k.vmlinuz = dest;
       k.release = std::string(name.substr(std::string_view("boot/vmlinuz-").size()));
