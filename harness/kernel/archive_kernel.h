@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+struct archive;  // libarchive
+
 namespace vmtest {
 
 // "./boot/x" -> "boot/x"; nullopt for paths that could escape wherever they were unpacked.
@@ -60,6 +62,6 @@ bool looks_like_bzimage(const std::filesystem::path& file);
 
 // Writes the current entry of `a` to `dest`, replacing any file there but never following a
 // symlink planted in its place; fsynced before returning.
-Result<void> write_archive_entry(struct archive* a, const std::filesystem::path& dest);
+Result<void> write_archive_entry(::archive* a, const std::filesystem::path& dest);
 
 } // namespace vmtest
