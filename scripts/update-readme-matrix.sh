@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 results=$1 mode=${2:-}
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.readme"' EXIT
-"${BUILD_DIR:-build}/harness/vmtest" report "$results" -o /dev/null --verdict-matrix "$tmp" 2>/dev/null
+trap 'rm -f "$tmp" "$tmp.readme" "$tmp.html"' EXIT
+"${BUILD_DIR:-build}/harness/vmtest" report "$results" -o "$tmp.html" --verdict-matrix "$tmp" 2>/dev/null
 python3 - "$tmp" "$tmp.readme" <<'PY'
 import re, sys
 matrix = open(sys.argv[1]).read()

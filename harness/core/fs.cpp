@@ -20,26 +20,47 @@ Result<std::string> read_file(const fs::path& path) {
   return ss.str();
 }
 
-Result<void> write_file_atomic(const fs::path& path, std::string_view data) {
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (ec) return Error{"cannot create directory: " + ec.message(), path.parent_path().string()};
-  std::string tmpl = (path.has_parent_path() ? path.parent_path() / ".tmp-XXXXXX" : fs::path(".tmp-XXXXXX")).string();
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) return errno_error("cannot create temp file", path.string());
+namespace {
+
+Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
   const char* p = data.data();
   size_t left = data.size();
   while (left > 0) {
     ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      Error e = errno_error("write failed", path.string());
-      ::close(fd);
-      ::unlink(tmpl.c_str());
-      return e;
+      return errno_error("write failed", path.string());
     }
     p += n;
     left -= static_cast<size_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> write_file_atomic(const fs::path& path, std::string_view data) {
+  std::error_code ec;
+  // `-o /dev/null` or a FIFO: write through it. Renaming a temp file over it would replace
+  // the device node with a plain file (and break every program that writes to /dev/null).
+  auto st = fs::status(path, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st)) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return errno_error("cannot open", path.string());
+    auto w = write_all(fd, data, path);
+    ::close(fd);
+    return w;
+  }
+  ec.clear();
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (ec) return Error{"cannot create directory: " + ec.message(), path.parent_path().string()};
+  std::string tmpl = (path.has_parent_path() ? path.parent_path() / ".tmp-XXXXXX" : fs::path(".tmp-XXXXXX")).string();
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) return errno_error("cannot create temp file", path.string());
+  if (auto w = write_all(fd, data, path); !w) {
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return w.error();
   }
   ::fchmod(fd, 0644);  // mkstemp creates 0600; kept files should be readable like any other
   // fsync before rename: otherwise a power loss can leave an empty file under the final name.

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <thread>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -35,10 +39,29 @@ TEST_F(FsTest, WriteIntoUnwritablePlaceFailsAndKeepsOldFile) {
 }
 
 TEST_F(FsTest, FullDiskIsReportedAsAnError) {
-  // /dev/full fails every write with ENOSPC; writing "through" it must surface ENOSPC.
+  // /dev/full fails every write with ENOSPC, as a full disk does.
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full missing";
-  auto r = write_file_atomic("/dev/full/x", "data");
+  auto r = write_file_atomic("/dev/full", "data");
   ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().sys_errno, ENOSPC);
+  EXPECT_NE(r.error().str().find("/dev/full"), std::string::npos);
+  EXPECT_TRUE(fs::is_character_file("/dev/full"));
+}
+
+TEST_F(FsTest, SpecialFilesAreWrittenThroughNotReplaced) {
+  // A FIFO stands in for /dev/null: the rename trick would turn it into a regular file.
+  auto fifo = dir_ / "pipe";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] {
+    std::ifstream in(fifo);
+    got.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  });
+  auto r = write_file_atomic(fifo, "through the pipe");
+  reader.join();
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  EXPECT_EQ(got, "through the pipe");
+  EXPECT_TRUE(fs::is_fifo(fifo)) << "the FIFO was replaced";
 }
 
 TEST_F(FsTest, CacheDirHonoursOverride) {

@@ -33,9 +33,12 @@ TEST_F(GateE2E, FlippedVerdictsFailInBothDirections) {
   progs["parser.bpf.o"]["programs"]["xdp_parser"]["verdict"] = "rejected";
   write_baseline("5.10", b);
 
+  // No policy: bpf/policy.yaml marks bpf_loop as expected to fail on 5.10, which would
+  // (rightly) turn the injected regression into an expected failure.
+  ASSERT_TRUE(write_file_atomic(dir_ / "no-policy.yaml", "rules: []\n").ok());
   fs::path out = dir_ / "out";
   auto r = run_vmtest({"run", "--kernel", "5.10", "--baselines", (dir_ / "baselines").string(),
-                       "--out", out.string()},
+                       "--policy", (dir_ / "no-policy.yaml").string(), "--out", out.string()},
                       out);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("accepted -> rejected"), std::string::npos) << r.output;
@@ -43,6 +46,21 @@ TEST_F(GateE2E, FlippedVerdictsFailInBothDirections) {
   EXPECT_NE(r.output.find("rejected -> accepted"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("xdp_parser"), std::string::npos);
   EXPECT_NE(r.output.find("xdp_bpf_loop"), std::string::npos);
+}
+
+TEST_F(GateE2E, PolicyTurnsAKnownRejectionIntoAnExpectedFailureWithItsReason) {
+  auto b = committed("5.10");
+  // The baseline claims bpf_loop loaded on 5.10; the bundled policy says it cannot.
+  b["objects"]["bpf_loop.bpf.o"]["programs"]["xdp_bpf_loop"]["verdict"] = "accepted";
+  b["objects"]["bpf_loop.bpf.o"]["programs"]["xdp_bpf_loop"]["errno"] = 0;
+  write_baseline("5.10", b);
+  fs::path out = dir_ / "out";
+  auto r = run_vmtest({"run", "--kernel", "5.10", "--baselines", (dir_ / "baselines").string(),
+                       "--out", out.string()},
+                      out);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("expected to fail"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bpf_loop arrived in 5.17"), std::string::npos) << r.output;
 }
 
 TEST_F(GateE2E, CorruptBaselineIsAnInfrastructureError) {
