@@ -114,6 +114,12 @@ std::string render_diff_table(const DiffReport& r, bool color) {
 
   out += "\n";
   for (const auto* p : shown) {
+    // A row that is fine by policy needs one line saying why, not a findings block.
+    if (p->severity() == Severity::OK && !p->policy_reason.empty() && p->log_diff.empty()) {
+      out += "  " + p->object + "/" + p->program + ": " + changes_cell(*p) + " (" +
+             p->policy_reason + ")\n";
+      continue;
+    }
     out += "  " + p->object + "/" + p->program + ":\n";
     for (const auto& f : p->findings)
       out += "    " + paint(f.severity, severity_name(f.severity), color) + " " + f.message + "\n";

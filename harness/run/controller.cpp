@@ -125,9 +125,10 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
     return kr;
   }
   progress_.kernel("host", "running agent on the host kernel");
-  Command cmd{.argv = {opts.agent.string(), "--manifest", (work / "manifest.json").string(),
-                       "--output", (work / "report.json").string()},
-              .stdout_path = work / "agent.log"};
+  Command cmd;
+  cmd.argv = {opts.agent.string(), "--manifest", (work / "manifest.json").string(), "--output",
+              (work / "report.json").string()};
+  cmd.stdout_path = work / "agent.log";
   auto st = stages_.run_host(cmd, std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout));
   kr.boot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!st) {

@@ -59,7 +59,7 @@ TEST_F(GateE2E, PolicyTurnsAKnownRejectionIntoAnExpectedFailureWithItsReason) {
                        "--out", out.string()},
                       out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("expected to fail"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("expected-fail"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("bpf_loop arrived in 5.17"), std::string::npos) << r.output;
 }
 
