@@ -113,17 +113,6 @@ void fill_info(int fd, ProgramResult& out) {
     out.verified_insns = info.verified_insns;
 }
 
-void fill_stats(const std::string& log, ProgramResult& out) {
-  VerifierStats s = parse_verifier_stats(log);
-  out.insns_processed = s.insns_processed;
-  out.insn_limit = s.insn_limit;
-  out.max_states_per_insn = s.max_states_per_insn;
-  out.total_states = s.total_states;
-  out.peak_states = s.peak_states;
-  out.mark_read = s.mark_read;
-  out.verification_time_us = s.verification_time_us;
-  out.stack_depth = s.stack_depth;
-}
 
 // Keeps libbpf's explanation short: the verifier log is recorded separately.
 std::string summarise_libbpf(const std::string& msgs) {
@@ -243,7 +232,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   if (out.log_truncated == "tail")
     out.log_tail.push_back("[vmtest: log exceeded " + std::to_string(opts.max_log_size) +
                            " bytes; the kernel kept only its head]");
-  fill_stats(a.log, out);
+  apply_verifier_stats(parse_verifier_stats(a.log), out);
 
   if (a.err == 0) {
     out.verdict = "accepted";
