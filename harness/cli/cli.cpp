@@ -18,6 +18,9 @@ void add_matrix_options(CLI::App* app, MatrixOptions& o) {
   app->add_option("--lock", o.lock, "Lock file pinning each kernel image")->capture_default_str();
   app->add_option("--cache", o.cache,
                   "Cache directory for kernel images (default: $VMTEST_CACHE or ~/.cache/vmtest)");
+  app->add_option("--kernel-dir", o.kernel_dir,
+                  "Directory of local kernel images, <row>/bzImage and <row>/config, for rows "
+                  "with a `local` source (default: $VMTEST_KERNEL_DIR)");
 }
 
 Matrix load_matrix_or_throw(const MatrixOptions& o) {
@@ -28,6 +31,21 @@ Matrix load_matrix_or_throw(const MatrixOptions& o) {
 
 std::filesystem::path cache_dir_of(const MatrixOptions& o) {
   return o.cache.empty() ? default_cache_dir() : o.cache;
+}
+
+FetchContext make_fetch_context(const MatrixOptions& o, CommandRunner& runner, HttpClient& http,
+                                std::function<void(const std::string&)> log) {
+  FetchContext ctx;
+  ctx.cache_dir = cache_dir_of(o);
+  ctx.runner = &runner;
+  ctx.http = &http;
+  ctx.kernel_dir = o.kernel_dir;
+  ctx.log = std::move(log);
+  return ctx;
+}
+
+std::function<void(const std::string&)> stderr_log() {
+  return [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 }
 
 RunResults load_results_or_throw(const std::filesystem::path& path) {

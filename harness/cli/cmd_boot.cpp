@@ -26,9 +26,12 @@ int do_boot(const BootArgs& a) {
   const KernelRow* row = matrix.find(a.kernel);
   if (!row) throw FatalError("unknown kernel '" + a.kernel + "'");
   auto progress = make_progress(stderr);
-  RealStages stages(cache_dir_of(a.matrix), *progress);
-  auto img = stages.fetch_kernel(*row);
-  if (!img) throw FatalError(img.error().str());
+  RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
+  RowFetch got = stages.fetch_kernel(*row);
+  if (got.status == FetchStatus::unavailable)
+    throw FatalError("kernel '" + a.kernel + "': " + got.reason);
+  if (got.status == FetchStatus::failed) throw FatalError(got.error.str());
+  const KernelImage* img = &*got.image;
   VmSpec spec;
   spec.name = a.kernel;
   spec.kernel = img->vmlinuz;

@@ -40,7 +40,7 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   add_matrix_options(cmd, a.matrix);
   cmd->add_option("-k,--kernel", a.opts.kernels,
                   "Kernel row: 4.18, 5.10, 5.15, 6.1, 6.6, 6.12 or host (repeatable; default: "
-                  "every row whose image source is available here)");
+                  "the matrix's defaults, skipping rows no source of which is available here)");
   cmd->add_option("--corpus", a.opts.corpus_dir,
                   "Directory of BPF objects (*.o) (default: the bundled corpus in the build tree)");
   cmd->add_option("--testrun", a.testrun_dir, "Directory of BPF_PROG_TEST_RUN cases")
@@ -153,7 +153,7 @@ RunOutcome execute_run(RunArgs& a) {
                  a.opts.corpus_dir.string());
   a.opts.bpftool = choose_bpftool(a, *progress);
   a.opts.capabilities_cache = cache_dir_of(a.matrix) / "capabilities";
-  RealStages stages(cache_dir_of(a.matrix), *progress);
+  RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
   Controller controller(matrix, stages, *progress);
   RunOutcome outcome = controller.run(a.opts, *corpus);
   progress->finish();

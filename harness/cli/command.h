@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "kernel/kernel_source.h"
 #include "kernel/matrix.h"
 #include "results/results.h"
 
@@ -23,10 +24,17 @@ struct MatrixOptions {
   std::filesystem::path matrix = "kernels/matrix.yaml";
   std::filesystem::path lock = "kernels/matrix.lock.json";
   std::filesystem::path cache;  // empty: default_cache_dir()
+  // Local kernel images (<row>/bzImage + <row>/config); empty: $VMTEST_KERNEL_DIR.
+  std::filesystem::path kernel_dir;
 };
 void add_matrix_options(CLI::App* app, MatrixOptions& o);
 Matrix load_matrix_or_throw(const MatrixOptions& o);
 std::filesystem::path cache_dir_of(const MatrixOptions& o);
+// What the kernel sources need from these options; `log` may be empty.
+FetchContext make_fetch_context(const MatrixOptions& o, CommandRunner& runner, HttpClient& http,
+                                std::function<void(const std::string&)> log);
+// Progress lines of kernel fetches, one per line on stderr.
+std::function<void(const std::string&)> stderr_log();
 // Reads a results.json; a missing or malformed file is a FatalError naming it.
 RunResults load_results_or_throw(const std::filesystem::path& path);
 

@@ -3,6 +3,7 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "kernel/archive_kernel.h"
+#include "kernel/url_source.h"
 
 #include <map>
 #include <sstream>
@@ -54,15 +55,56 @@ Command cmd(std::vector<std::string> argv, fs::path cwd = {}) {
 
 } // namespace
 
-Result<std::string> build_source_digest(const BuildSource& src) {
+BuildSource::BuildSource(std::string row, BuildSpec spec)
+    : KernelSource(std::move(row)), spec_(std::move(spec)) {}
+
+std::unique_ptr<KernelSource> BuildSource::parse(const SourceSpec& spec) {
+  spec.only_keys({"version", "url", "sha256", "config_fragment"});
+  BuildSpec b;
+  b.version = spec.str("version");
+  b.url = spec.str("url", false);
+  if (b.url.empty())
+    b.url = "${VMTEST_KERNEL_MIRROR}/v" + b.version.substr(0, b.version.find('.')) + ".x/linux-" +
+            b.version + ".tar.xz";
+  b.sha256 = spec.str("sha256", false);
+  spec.check_sha256(b.sha256, "sha256");
+  if (auto f = spec.str("config_fragment", false); !f.empty())
+    b.config_fragment = spec.base_dir / f;
+  return std::make_unique<BuildSource>(spec.row, b);
+}
+
+std::string BuildSource::describe() const {
+  return "linux-" + spec_.version +
+         (spec_.config_fragment.empty() ? "" : " + " + spec_.config_fragment.filename().string());
+}
+
+std::string BuildSource::pin_summary() const {
+  return spec_.sha256.empty() ? "(no sha256)" : "sha256:" + spec_.sha256;
+}
+
+Result<std::string> BuildSource::digest() const {
   std::string fragment;
-  if (!src.config_fragment.empty()) {
-    auto f = read_file(src.config_fragment);
+  if (!spec_.config_fragment.empty()) {
+    auto f = read_file(spec_.config_fragment);
     if (!f) return f.error();
     fragment = *f;
   }
   // The build's identity: the exact sources plus the exact fragment.
-  return "sha256:" + sha256_hex("linux " + src.version + "\n" + src.sha256 + "\n" + fragment);
+  return "sha256:" + sha256_hex("linux " + spec_.version + "\n" + spec_.sha256 + "\n" + fragment);
+}
+
+std::optional<KernelImage> BuildSource::cached(const FetchContext& ctx) const {
+  auto d = digest();
+  if (!d) return std::nullopt;
+  if (auto hit = find_cached_by_source(ctx.cache_dir, *d))
+    return image_from_cache(row(), *hit, /*from_cache=*/true);
+  return std::nullopt;
+}
+
+std::string BuildSource::unavailable_reason(const FetchContext& ctx) const {
+  if (spec_.sha256.empty())
+    return "no sha256 for the linux-" + spec_.version + " tarball in kernels/matrix.yaml";
+  return remote_unavailable_reason(ctx, kind(), spec_.url);
 }
 
 std::vector<std::string> config_fragment_violations(const std::string& fragment,
@@ -78,53 +120,31 @@ std::vector<std::string> config_fragment_violations(const std::string& fragment,
   return bad;
 }
 
-Result<KernelImage> fetch_build(const KernelRow& row, const BuildSource& src,
-                                const FetchContext& ctx) {
-  const std::string rctx = "kernel '" + row.name + "'";
-  std::string fragment;
-  if (!src.config_fragment.empty()) {
-    auto f = read_file(src.config_fragment);
-    if (!f) return f.error().wrap(rctx);
-    fragment = *f;
-  }
-  auto digest = build_source_digest(src);
-  if (!digest) return digest.error().wrap(rctx);
-  const std::string source_digest = *digest;
-  if (auto hit = find_cached_by_source(ctx.cache_dir, source_digest))
-    return image_from_cache(row, *hit, /*from_cache=*/true);
-  if (!ctx.http || !ctx.runner) return Error{"no HTTP client or command runner to build with", rctx};
-  auto url = expand_env_vars(src.url, ctx.env);
-  if (!url) return url.error().wrap(rctx);
-
-  auto staging = make_staging_dir(ctx.cache_dir);
-  if (!staging) return staging.error().wrap(rctx);
-  StagingDir guard(*staging);
-  const fs::path tarball = guard.path() / "linux.tar", tree = guard.path() / "src",
-                 entry = guard.path() / "entry";
-  // Logs outlive the staging dir: a failed build is useless without them.
-  const fs::path logs = ctx.cache_dir / "build-logs" / row.name;
+namespace {
+Result<void> build_into(const FetchContext& ctx, const std::string& rctx, const BuildSpec& src,
+                        const std::string& fragment, const std::string& url, const fs::path& logs,
+                        const fs::path& scratch, const fs::path& entry) {
+  const fs::path tarball = scratch / "linux.tar", tree = scratch / "src";
   std::error_code ec;
-  fs::create_directories(logs, ec);
   fs::create_directory(tree, ec);
-  fs::create_directory(entry, ec);
-  if (ec) return Error{"cannot create build dirs: " + ec.message(), guard.path().string()};
+  if (ec) return Error{"cannot create build dirs: " + ec.message(), scratch.string()};
 
   if (ctx.log) ctx.log(rctx + ": downloading linux-" + src.version);
-  if (auto d = download_verified(*ctx.http, *url, tarball, src.sha256); !d) return d.error().wrap(rctx);
+  if (auto d = download_verified(*ctx.http, url, tarball, src.sha256); !d)
+    return d.error().wrap(rctx);
   // tar itself would happily follow "../"; it only ever sees an archive checked here.
   if (auto c = check_archive_paths(tarball); !c) return c.error().wrap(rctx);
 
   const std::string jobs = "-j" + std::to_string(ctx.build_jobs > 0 ? ctx.build_jobs : 1);
   const std::vector<std::pair<std::string, Command>> steps = [&] {
     std::vector<std::pair<std::string, Command>> s;
-    s.push_back({"unpack", cmd({"tar", "-xf", tarball.string(), "-C", tree.string(), "--strip-components=1",
-                                "--no-same-owner"})});
+    s.push_back({"unpack", cmd({"tar", "-xf", tarball.string(), "-C", tree.string(),
+                                "--strip-components=1", "--no-same-owner"})});
     s.push_back({"defconfig", cmd({"make", "-C", tree.string(), "defconfig"})});
     if (!fragment.empty())
-      s.push_back({"merge_config",
-                   cmd({"scripts/kconfig/merge_config.sh", "-m", ".config",
-                            fs::absolute(src.config_fragment).string()},
-                           tree)});
+      s.push_back({"merge_config", cmd({"scripts/kconfig/merge_config.sh", "-m", ".config",
+                                        fs::absolute(src.config_fragment).string()},
+                                       tree)});
     s.push_back({"olddefconfig", cmd({"make", "-C", tree.string(), "olddefconfig"})});
     return s;
   }();
@@ -151,15 +171,46 @@ Result<KernelImage> fetch_build(const KernelRow& row, const BuildSource& src,
   fs::rename(tree / "arch/x86/boot/bzImage", entry / "vmlinuz", ec);
   if (ec) return Error{"build produced no arch/x86/boot/bzImage: " + ec.message(), rctx};
   fs::rename(tree / ".config", entry / "config", ec);
+  return {};
+}
+} // namespace
+
+Result<KernelImage> BuildSource::fetch(const FetchContext& ctx) const {
+  const std::string rctx = row_ctx();
+  const BuildSpec& src = spec_;
+  std::string fragment;
+  if (!src.config_fragment.empty()) {
+    auto f = read_file(src.config_fragment);
+    if (!f) return f.error().wrap(rctx);
+    fragment = *f;
+  }
+  auto source_digest = digest();
+  if (!source_digest) return source_digest.error().wrap(rctx);
+  if (auto hit = cached(ctx)) return *hit;
+  if (src.sha256.empty())
+    return Error{"no sha256 for the linux-" + src.version + " tarball in kernels/matrix.yaml",
+                 rctx};
+  if (!ctx.http || !ctx.runner)
+    return Error{"no HTTP client or command runner to build with", rctx};
+  auto url = expand_env_vars(src.url, ctx.env);
+  if (!url) return url.error().wrap(rctx);
+  // Logs outlive the staging dir: a failed build is useless without them.
+  const fs::path logs = ctx.cache_dir / "build-logs" / row();
+  std::error_code ec;
+  fs::create_directories(logs, ec);
+
   CacheEntryInfo info;
-  info.row = row.name;
-  info.origin = "build linux-" + src.version +
-                (src.config_fragment.empty() ? "" : " + " + src.config_fragment.filename().string());
+  info.row = row();
+  info.origin = "build " + describe();
   info.release = src.version;
-  info.source_digest = source_digest;
-  auto committed = commit_kernel_files(ctx.cache_dir, entry, info, "");
+  info.source_digest = *source_digest;
+  auto committed =
+      stage_kernel(ctx.cache_dir, info, "",
+                   [&](const fs::path& scratch, const fs::path& entry, CacheEntryInfo&) {
+                     return build_into(ctx, rctx, src, fragment, *url, logs, scratch, entry);
+                   });
   if (!committed) return committed.error();
-  return image_from_cache(row, *committed, /*from_cache=*/false);
+  return image_from_cache(row(), *committed, /*from_cache=*/false);
 }
 
 } // namespace vmtest

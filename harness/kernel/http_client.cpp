@@ -70,11 +70,20 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 std::string describe_status(long status) {
   const char* reason = "";
   switch (status) {
-  case 401: reason = " Unauthorized"; break;
-  case 403: reason = " Forbidden"; break;
-  case 404: reason = " Not Found"; break;
-  case 500: reason = " Internal Server Error"; break;
-  default: break;
+  case 401:
+    reason = " Unauthorized";
+    break;
+  case 403:
+    reason = " Forbidden";
+    break;
+  case 404:
+    reason = " Not Found";
+    break;
+  case 500:
+    reason = " Internal Server Error";
+    break;
+  default:
+    break;
   }
   return "HTTP " + std::to_string(status) + reason;
 }
@@ -122,11 +131,31 @@ Result<HttpResponse> CurlHttpClient::get(const HttpRequest& req) {
 
   const CURLcode rc = curl_easy_perform(c);
   if (sink.write_failed) return errno_error("write failed", req.body_path.string());
-  if (rc != CURLE_OK) return Error{std::string("download failed: ") + curl_easy_strerror(rc), req.url};
+  if (rc != CURLE_OK)
+    return Error{std::string("download failed: ") + curl_easy_strerror(rc), req.url};
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   if (file && std::fflush(file.get()) != 0)
     return errno_error("write failed", req.body_path.string());
   return resp;
+}
+
+Result<void> CurlHttpClient::connect(const std::string& url, std::chrono::seconds timeout) {
+  init_curl_once();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) return Error{"cannot initialise libcurl", url};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
+  if (insecure_tls_) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  const CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) return Error{curl_easy_strerror(rc), url};
+  return {};
 }
 
 Result<void> download_file(HttpClient& http, const std::string& url, const fs::path& dest,

@@ -5,6 +5,7 @@
 // status is NOT an error at this level, because the OCI client must see 401s to do auth.
 #include "core/result.h"
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -34,6 +35,10 @@ public:
   virtual ~HttpClient() = default;
   // Fails only when no HTTP exchange happened (refused, DNS, TLS, timeout, disk full).
   virtual Result<HttpResponse> get(const HttpRequest& req) = 0;
+  // Only connects to the host of `url` (name lookup, TCP, TLS) and hangs up. An error when
+  // that does not finish within `timeout`: a fallback decides in seconds that a host is
+  // unreachable instead of waiting out a download's much longer timeouts.
+  virtual Result<void> connect(const std::string& url, std::chrono::seconds timeout) = 0;
 };
 
 class CurlHttpClient : public HttpClient {
@@ -42,6 +47,7 @@ public:
   // self-signed certificates (VMTEST_OCI_INSECURE=1), never the default.
   explicit CurlHttpClient(bool insecure_tls = false) : insecure_tls_(insecure_tls) {}
   Result<HttpResponse> get(const HttpRequest& req) override;
+  Result<void> connect(const std::string& url, std::chrono::seconds timeout) override;
 
 private:
   bool insecure_tls_;
@@ -56,7 +62,8 @@ Result<void> download_file(HttpClient& http, const std::string& url,
 // download_file, then insist the file's sha256 is `expected_sha256` (hex); on mismatch the
 // file is removed and the error names the URL, the expected and the actual hash.
 Result<void> download_verified(HttpClient& http, const std::string& url,
-                               const std::filesystem::path& dest, const std::string& expected_sha256);
+                               const std::filesystem::path& dest,
+                               const std::string& expected_sha256);
 
 // "HTTP 404 Not Found" style text for errors.
 std::string describe_status(long status);

@@ -132,6 +132,37 @@ Result<CachedKernel> commit_kernel_files(const fs::path& cache_dir, const fs::pa
   return *committed;
 }
 
+Result<CachedKernel> stage_kernel(const fs::path& cache_dir, CacheEntryInfo info,
+                                  const std::string& expected, const StageFill& fill) {
+  const std::string ctx = "kernel '" + info.row + "'";
+  auto staging = make_staging_dir(cache_dir);
+  if (!staging) return staging.error().wrap(ctx);
+  StagingDir guard(*staging);
+  const fs::path scratch = guard.path() / "download", entry = guard.path() / "entry";
+  std::error_code ec;
+  fs::create_directory(scratch, ec);
+  fs::create_directory(entry, ec);
+  if (ec) return Error{"cannot create staging dirs: " + ec.message(), guard.path().string()};
+  if (auto f = fill(scratch, entry, info); !f) return f.error();
+  // The downloads (a .deb is 20-35 MB) are never needed again; only the entry is renamed.
+  fs::remove_all(scratch, ec);
+  return commit_kernel_files(cache_dir, entry, std::move(info), expected);
+}
+
+Result<CachedKernel> cache_kernel(const fs::path& cache_dir, CacheEntryInfo info,
+                                  const std::string& expected, const KernelDownload& steps) {
+  return stage_kernel(
+      cache_dir, std::move(info), expected,
+      [&](const fs::path& scratch, const fs::path& entry, CacheEntryInfo& i) -> Result<void> {
+        const fs::path file = scratch / "file";
+        if (auto d = steps.download(file); !d) return d.error();
+        auto release = steps.extract(file, entry);
+        if (!release) return release.error();
+        i.release = *release;
+        return {};
+      });
+}
+
 Result<std::vector<CachedKernel>> list_cached(const fs::path& cache_dir) {
   std::vector<CachedKernel> out;
   const fs::path root = kernels_cache_dir(cache_dir);

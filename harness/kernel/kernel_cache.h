@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,32 @@ Result<CachedKernel> commit_kernel_files(const std::filesystem::path& cache_dir,
                                          const std::filesystem::path& entry_dir,
                                          CacheEntryInfo info,
                                          const std::string& expected_vmlinuz_sha256);
+
+// The steps every fetched kernel goes through, kept in one place. A private staging directory
+// is made inside the cache; `fill` gets a scratch directory for downloads and the entry
+// directory, where it must leave `vmlinuz` (and `config` when the source has one) and may set
+// info.release. Then commit_kernel_files hashes, checks, describes and renames the entry into
+// place. On any failure the staging directory is removed and the cache is exactly as before.
+using StageFill =
+    std::function<Result<void>(const std::filesystem::path& scratch,
+                               const std::filesystem::path& entry, CacheEntryInfo& info)>;
+Result<CachedKernel> stage_kernel(const std::filesystem::path& cache_dir, CacheEntryInfo info,
+                                  const std::string& expected_vmlinuz_sha256,
+                                  const StageFill& fill);
+
+// download -> verify -> extract -> commit, for sources that fetch one file (a .deb, an RPM, a
+// tarball, a bare bzImage). `download` writes the file to its argument and must check its
+// hash before returning (nothing opens unverified bytes); `extract` then writes vmlinuz and
+// config into the entry directory and returns the kernel release ("" when unknown).
+struct KernelDownload {
+  std::function<Result<void>(const std::filesystem::path& file)> download;
+  std::function<Result<std::string>(const std::filesystem::path& file,
+                                    const std::filesystem::path& entry)>
+      extract;
+};
+Result<CachedKernel> cache_kernel(const std::filesystem::path& cache_dir, CacheEntryInfo info,
+                                  const std::string& expected_vmlinuz_sha256,
+                                  const KernelDownload& steps);
 
 // Every complete entry, sorted by directory name. Unreadable entries are skipped, not fatal:
 // listing is for humans and `verify_cached` reports the damage.

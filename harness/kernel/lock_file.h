@@ -1,41 +1,35 @@
 #pragma once
-// kernels/matrix.lock.json: the exact Debian package version behind each debian row (and the
-// OCI digest behind each oci row), with
-// the hashes that make a download trustworthy. Debian drops old point releases from its
-// mirrors, so the matrix alone ("the 6.1 cloud kernel") would silently change meaning; the
-// lock turns that into a reproducible input and a loud error when it can no longer be met.
+// kernels/matrix.lock.json: what each row's sources resolved to when someone last measured
+// them - the exact Debian package version, the OCI digest, the sha256 of a local image - with
+// the hashes that make an image trustworthy. Debian drops old point releases from its mirrors
+// and registries move tags, so the matrix alone ("the 6.1 cloud kernel") would silently change
+// meaning; the lock turns that into a reproducible input and a loud error when it can no longer
+// be met.
+//
+// Format 2 keys pins by row and then by source kind, because a row may list several sources:
+//   {"format": 2, "kernels": {"4.18": {"local": {...}, "oci": {...}}, "6.1": {"debian": {...}}}}
+// Each kind reads and writes its own entry (see its <kind>_source.cpp); this file only keeps
+// them. Format 1 (one flat entry per row, debian or oci) is still read.
 #include "core/result.h"
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace vmtest {
 
-struct DebPin {
-  std::string package;        // linux-image-6.1.0-56-cloud-amd64
-  std::string version;        // 6.1.192-2
-  std::string filename;       // pool/... path, as apt's index names it (for humans and audits)
-  std::string deb_sha256;     // checked before the archive is opened
-  std::string vmlinuz_sha256; // names the cache entry; checked after extraction
-};
-
-// An oci row's pin: the manifest (or index) digest its tag resolved to, and the vmlinuz found
-// in it. Either may be empty - explicitly so in the committed file - when nobody could reach
-// the registry to measure it; fetches then trust the tag once and say how to pin it.
-struct OciPin {
-  std::string manifest_digest; // "sha256:<hex>" or ""
-  std::string vmlinuz_sha256;  // "<hex>" or ""
-};
-
 struct LockFile {
-  std::map<std::string, DebPin> pins;    // debian rows, by row name
-  std::map<std::string, OciPin> oci;     // oci rows, by row name
+  // row -> source kind -> that kind's pin, exactly as the kind wrote it.
+  std::map<std::string, std::map<std::string, nlohmann::ordered_json>> pins;
+  // The pin of `kind` for `row`; null when there is none.
+  nlohmann::ordered_json find(const std::string& row, const std::string& kind) const;
 };
 
-// A missing file is an empty lock (every debian row then reports its missing pin by name);
-// a malformed one is an error, because guessing would defeat the point of a lock.
+// A missing file is an empty lock (every source that needs a pin then names its row); a
+// malformed one is an error, because guessing would defeat the point of a lock.
 Result<LockFile> load_lock(const std::filesystem::path& lock_json);
+// Always writes format 2: rows and kinds sorted, fields in the order each kind gave them.
 Result<void> save_lock(const std::filesystem::path& lock_json, const LockFile& lock);
 
 bool is_sha256_hex(std::string_view s);

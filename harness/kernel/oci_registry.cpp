@@ -10,12 +10,15 @@
 namespace vmtest {
 namespace fs = std::filesystem;
 
-std::optional<OciRegistryConfig> oci_registry_from_env(const EnvLookup& env) {
+std::optional<OciRegistryConfig> oci_registry_from_env(const EnvLookup& env,
+                                                       const std::string& default_host) {
   std::string host = env("VMTEST_OCI_REGISTRY");
+  if (host.empty()) host = default_host;
   if (host.empty()) return std::nullopt;
   while (!host.empty() && host.back() == '/')
     host.pop_back();
-  if (host.rfind("http://", 0) == 0 || host.rfind("https://", 0) == 0) return OciRegistryConfig{host};
+  if (host.rfind("http://", 0) == 0 || host.rfind("https://", 0) == 0)
+    return OciRegistryConfig{host};
   const bool insecure = env("VMTEST_OCI_INSECURE") == "1";
   return OciRegistryConfig{(insecure ? "http://" : "https://") + host};
 }
@@ -28,11 +31,13 @@ std::optional<std::map<std::string, std::string>> parse_bearer_challenge(const s
   std::map<std::string, std::string> out;
   size_t i = scheme.size();
   while (i < h.size()) {
-    while (i < h.size() && (h[i] == ' ' || h[i] == ',')) ++i;
+    while (i < h.size() && (h[i] == ' ' || h[i] == ','))
+      ++i;
     const size_t eq = h.find('=', i);
     if (eq == std::string::npos) break;
     std::string key = h.substr(i, eq - i);
-    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : key)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     i = eq + 1;
     std::string value;
     if (i < h.size() && h[i] == '"') {
@@ -103,8 +108,10 @@ Result<void> OciRepositoryClient::authenticate(const std::string& challenge,
   std::string token;
   if (j.is_object()) {
     // The distribution spec allows either name; some servers send both.
-    if (j.contains("token") && j["token"].is_string()) token = j["token"];
-    else if (j.contains("access_token") && j["access_token"].is_string()) token = j["access_token"];
+    if (j.contains("token") && j["token"].is_string())
+      token = j["token"];
+    else if (j.contains("access_token") && j["access_token"].is_string())
+      token = j["access_token"];
   }
   if (token.empty()) return Error{"token response has no token", token_url};
   token_ = token;
@@ -130,15 +137,17 @@ Result<OciManifestBlob> OciRepositoryClient::manifest(const std::string& referen
   auto resp = get(HttpRequest{u, {{"Accept", oci_manifest_accept()}}, {}});
   if (!resp) return resp.error();
   if (resp->status == 404)
-    return Error{"manifest " + describe(reference) + " not found (" + describe_status(404) + ")", u};
-  if (resp->status != 200) return Error{"manifest request failed: " + describe_status(resp->status), u};
+    return Error{"manifest " + describe(reference) + " not found (" + describe_status(404) + ")",
+                 u};
+  if (resp->status != 200)
+    return Error{"manifest request failed: " + describe_status(resp->status), u};
   OciManifestBlob m{resp->body, resp->header("content-type"), "sha256:" + sha256_hex(resp->body)};
   if (is_sha256_digest(reference) && m.digest != reference)
     return Error{"manifest digest mismatch: expected " + reference + ", got " + m.digest, u};
   const std::string claimed = resp->header("docker-content-digest");
   if (!claimed.empty() && claimed != m.digest)
-    return Error{"manifest digest mismatch: registry says " + claimed + ", body hashes to " + m.digest,
-                 u};
+    return Error{
+        "manifest digest mismatch: registry says " + claimed + ", body hashes to " + m.digest, u};
   return m;
 }
 
@@ -146,9 +155,11 @@ Result<std::string> OciRepositoryClient::blob(const std::string& digest) {
   const std::string u = url("blobs", digest);
   auto resp = get(HttpRequest{u, {}, {}});
   if (!resp) return resp.error();
-  if (resp->status != 200) return Error{"blob download failed: " + describe_status(resp->status), u};
+  if (resp->status != 200)
+    return Error{"blob download failed: " + describe_status(resp->status), u};
   const std::string actual = "sha256:" + sha256_hex(resp->body);
-  if (actual != digest) return Error{"blob digest mismatch: expected " + digest + ", got " + actual, u};
+  if (actual != digest)
+    return Error{"blob digest mismatch: expected " + digest + ", got " + actual, u};
   return std::move(resp->body);
 }
 

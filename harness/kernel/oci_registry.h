@@ -14,14 +14,17 @@
 
 namespace vmtest {
 
-// Where the registry is. The host never lives in the repository: it comes from
-// $VMTEST_OCI_REGISTRY ("registry.example", "127.0.0.1:5000" or "http://127.0.0.1:5000");
-// plain HTTP only with an explicit http:// prefix or VMTEST_OCI_INSECURE=1.
+// Where the registry is: $VMTEST_OCI_REGISTRY ("registry.example", "127.0.0.1:5000" or
+// "http://127.0.0.1:5000") when set - a private mirror of the catalogue, or a loopback registry
+// in tests - else the public registry the matrix names (`default_host`, e.g. quay.io). Private
+// hosts never live in the repository. Plain HTTP only with an explicit http:// prefix or
+// VMTEST_OCI_INSECURE=1.
 struct OciRegistryConfig {
   std::string base_url; // "https://host[:port]" or "http://host[:port]", no trailing slash
 };
-// nullopt when $VMTEST_OCI_REGISTRY is unset or empty.
-std::optional<OciRegistryConfig> oci_registry_from_env(const EnvLookup& env);
+// nullopt when neither $VMTEST_OCI_REGISTRY nor `default_host` names a registry.
+std::optional<OciRegistryConfig> oci_registry_from_env(const EnvLookup& env,
+                                                       const std::string& default_host = "");
 
 // The parameters of a `WWW-Authenticate: Bearer k="v",...` challenge; nullopt when the header
 // is not a Bearer challenge.

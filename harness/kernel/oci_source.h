@@ -1,18 +1,61 @@
 #pragma once
-// `oci:` rows: a kernel image in an OCI registry laid out like little-vm-helper's
+// `oci:` sources: a kernel image in an OCI registry laid out like little-vm-helper's
 // kernel-images catalogue - a busybox base plus a layer holding
-// data/kernels/<name>/boot/vmlinuz-<release> (the output of `make tar-pkg`). The pull goes
-// tag (or pinned digest) -> index -> linux/amd64 manifest -> config (platform check) ->
-// layers, verifying every document and blob against its sha256 digest, and the kernel is
-// cached by content with the manifest digest recorded so a pinned row hits offline.
-#include "kernel/kernel_image.h"
+// data/kernels/<name>/boot/vmlinuz-<release> (the output of `make tar-pkg`):
+//   oci:  {registry: quay.io, repository: lvh-images/kernel-images, tag: 6.6-main}
+//   lock: "oci": {oci_digest, vmlinuz_sha256, provenance}
+// `registry` names a public registry real users reach; $VMTEST_OCI_REGISTRY, when set,
+// replaces it (a private mirror, or a loopback registry in tests). The pull goes tag (or
+// pinned digest) -> index -> linux/amd64 manifest -> config (platform check) -> layers,
+// verifying every document and blob against its sha256 digest, and the kernel is cached by
+// content with the manifest digest recorded so a pinned row hits the cache offline.
+#include "kernel/kernel_source.h"
+#include "kernel/source_spec.h"
+
+#include <memory>
+#include <string>
 
 namespace vmtest {
 
-Result<KernelImage> fetch_oci(const KernelRow& row, const OciSource& src, const FetchContext& ctx);
+// The manifest (or index) digest a tag resolved to, and the vmlinuz found in it. Either may
+// be empty - explicitly so in the committed file - when nobody could reach the registry to
+// measure it; fetches then trust the tag once and say how to pin it.
+struct OciPin {
+  std::string manifest_digest; // "sha256:<hex>" or ""
+  std::string vmlinuz_sha256;  // "<hex>" or ""
+  std::string provenance;      // where the digest (or tag) came from, for reviewers
+};
 
-// For `vmtest kernels lock`: resolves the row's TAG (ignoring any existing pin), pulls the
-// kernel into the cache and returns the digest and vmlinuz hash to pin.
-Result<OciPin> refresh_oci_pin(const KernelRow& row, const FetchContext& ctx);
+struct OciRef {
+  std::string registry;   // public default host, e.g. quay.io; may be empty
+  std::string repository; // lvh-images/kernel-images
+  std::string tag;        // 6.6-main
+};
+
+class OciSource : public KernelSource {
+public:
+  OciSource(std::string row, OciRef ref, OciPin pin);
+  static std::unique_ptr<KernelSource> parse(const SourceSpec& spec);
+
+  std::string kind() const override { return "oci"; }
+  std::string describe() const override;
+  std::string pin_summary() const override;
+  std::optional<KernelImage> cached(const FetchContext& ctx) const override;
+  // No registry configured, or the registry does not answer a connect in time.
+  std::string unavailable_reason(const FetchContext& ctx) const override;
+  Result<KernelImage> fetch(const FetchContext& ctx) const override;
+  bool pinned_by_lock() const override { return true; }
+  nlohmann::ordered_json lock_pin() const override;
+  // Resolves the TAG (ignoring any existing pin), pulls the kernel into the cache and returns
+  // the digest and vmlinuz hash to pin.
+  Result<nlohmann::ordered_json> refresh_pin(const FetchContext& ctx) const override;
+
+  const OciRef& ref() const { return ref_; }
+  const OciPin& pin() const { return pin_; }
+
+private:
+  OciRef ref_;
+  OciPin pin_;
+};
 
 } // namespace vmtest

@@ -7,49 +7,71 @@
 namespace vmtest {
 namespace fs = std::filesystem;
 
-Result<KernelImage> fetch_url(const KernelRow& row, const UrlSource& src, const FetchContext& ctx) {
-  const std::string rctx = "kernel '" + row.name + "'";
-  const std::string source_digest = "sha256:" + src.sha256;
-  if (auto hit = find_cached_by_source(ctx.cache_dir, source_digest))
-    return image_from_cache(row, *hit, /*from_cache=*/true);
+std::string remote_unavailable_reason(const FetchContext& ctx, const std::string& kind,
+                                      const std::string& url) {
+  auto missing = missing_env_vars(url, ctx.env);
+  if (!missing.empty()) return "set $" + missing.front() + " (the " + kind + " URL is " + url + ")";
+  auto expanded = expand_env_vars(url, ctx.env);
+  if (!expanded) return expanded.error().what;
+  return unreachable_reason(ctx, *expanded);
+}
+
+UrlSource::UrlSource(std::string row, std::string url, std::string sha256)
+    : KernelSource(std::move(row)), url_(std::move(url)), sha256_(std::move(sha256)) {}
+
+std::unique_ptr<KernelSource> UrlSource::parse(const SourceSpec& spec) {
+  spec.only_keys({"url", "sha256"});
+  auto s = std::make_unique<UrlSource>(spec.row, spec.str("url"), spec.str("sha256"));
+  spec.check_sha256(s->sha256_, "sha256");
+  return s;
+}
+
+std::optional<KernelImage> UrlSource::cached(const FetchContext& ctx) const {
+  if (auto hit = find_cached_by_source(ctx.cache_dir, "sha256:" + sha256_))
+    return image_from_cache(row(), *hit, /*from_cache=*/true);
+  return std::nullopt;
+}
+
+std::string UrlSource::unavailable_reason(const FetchContext& ctx) const {
+  return remote_unavailable_reason(ctx, kind(), url_);
+}
+
+Result<KernelImage> UrlSource::fetch(const FetchContext& ctx) const {
+  const std::string rctx = row_ctx();
+  if (auto hit = cached(ctx)) return *hit;
   if (!ctx.http) return Error{"no HTTP client to download with", rctx};
-  auto url = expand_env_vars(src.url, ctx.env);
+  auto url = expand_env_vars(url_, ctx.env);
   if (!url) return url.error().wrap(rctx);
-  if (ctx.log) ctx.log(rctx + ": downloading " + src.url);
+  say(ctx, "downloading " + url_);
 
-  auto staging = make_staging_dir(ctx.cache_dir);
-  if (!staging) return staging.error().wrap(rctx);
-  StagingDir guard(*staging);
-  const fs::path dl = guard.path() / "download", entry = guard.path() / "entry";
-  std::error_code ec;
-  fs::create_directory(entry, ec);
-  if (ec) return Error{"cannot create staging dir: " + ec.message(), entry.string()};
-
-  if (auto d = download_verified(*ctx.http, *url, dl, src.sha256); !d) return d.error().wrap(rctx);
-
-  std::string release;
-  if (looks_like_bzimage(dl)) {
-    fs::rename(dl, entry / "vmlinuz", ec);
-    if (ec) return Error{"cannot move download: " + ec.message(), dl.string()};
-  } else {
-    auto k = extract_kernel_from_archive(dl, entry, match_tarball_kernel_path);
+  CacheEntryInfo info;
+  info.row = row();
+  // The unexpanded URL goes into image.json and results: it must not carry a mirror host.
+  info.origin = "url " + url_;
+  info.source_digest = "sha256:" + sha256_;
+  KernelDownload steps;
+  steps.download = [&](const fs::path& file) -> Result<void> {
+    if (auto d = download_verified(*ctx.http, *url, file, sha256_); !d) return d.error().wrap(rctx);
+    return {};
+  };
+  steps.extract = [&](const fs::path& file, const fs::path& entry) -> Result<std::string> {
+    if (looks_like_bzimage(file)) {
+      std::error_code ec;
+      fs::rename(file, entry / "vmlinuz", ec);
+      if (ec) return Error{"cannot move download: " + ec.message(), file.string()};
+      return std::string();
+    }
+    auto k = extract_kernel_from_archive(file, entry, match_tarball_kernel_path);
     if (!k) return k.error().wrap(rctx + ": " + *url);
     if (!k->found_vmlinuz)
       return Error{"no kernel in the download (neither a bzImage nor an archive holding "
                    "boot/vmlinuz-* or bzImage)",
                    rctx + ": " + *url};
-    release = k->release;
-    fs::remove(dl, ec);
-  }
-  // The unexpanded URL goes into image.json and results: it must not carry a mirror host.
-  CacheEntryInfo info;
-  info.row = row.name;
-  info.origin = "url " + src.url;
-  info.release = release;
-  info.source_digest = source_digest;
-  auto committed = commit_kernel_files(ctx.cache_dir, entry, info, "");
+    return k->release;
+  };
+  auto committed = cache_kernel(ctx.cache_dir, info, "", steps);
   if (!committed) return committed.error();
-  return image_from_cache(row, *committed, /*from_cache=*/false);
+  return image_from_cache(row(), *committed, /*from_cache=*/false);
 }
 
 } // namespace vmtest

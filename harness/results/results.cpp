@@ -138,6 +138,14 @@ void from_json(const json& j, AgentReport& r) {
   get_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 
+void to_json(json& j, const KernelSourceInfo& r) {
+  j = json{{"kind", r.kind}, {"description", r.description}};
+}
+void from_json(const json& j, KernelSourceInfo& r) {
+  get(j, "kind", r.kind);
+  get(j, "description", r.description);
+}
+
 void to_json(json& j, const KernelResult& r) {
   j = json{{"name", r.name},
            {"status", r.status},
@@ -150,6 +158,7 @@ void to_json(json& j, const KernelResult& r) {
            {"libbpf_version", r.libbpf_version},
            {"features", r.features},
            {"objects", r.objects}};
+  if (!r.source.empty()) j["source"] = r.source;
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
@@ -160,6 +169,7 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "error", r.error);
   get(j, "image", r.image);
   get(j, "image_sha256", r.image_sha256);
+  get(j, "source", r.source);
   get(j, "accel", r.accel);
   get(j, "boot_seconds", r.boot_seconds);
   get(j, "wall_seconds", r.wall_seconds);

@@ -86,6 +86,14 @@ struct AgentReport {
   double capabilities_seconds = 0;  // what the probe cost on this kernel
 };
 
+// Which of a row's sources produced the kernel that booted (see kernels/matrix.yaml).
+struct KernelSourceInfo {
+  std::string kind;         // "debian", "oci", "local", ...
+  std::string description;  // machine-independent, e.g. "lvh-images/kernel-images:6.6-main on quay.io"
+  bool empty() const { return kind.empty(); }
+  bool operator==(const KernelSourceInfo&) const = default;
+};
+
 struct KernelResult {
   std::string name;  // matrix row: "5.10", "6.1", "host" ...
   // "ok", "skipped" (source not implemented / not selected), "error" (fetch or setup),
@@ -94,6 +102,7 @@ struct KernelResult {
   std::string error;
   std::string image;         // package or source the kernel came from
   std::string image_sha256;  // sha256 of the vmlinuz that booted
+  KernelSourceInfo source;   // which source it came from; empty for "host" and unfetched rows
   std::string accel;         // "kvm", "tcg" or "none" (host)
   double boot_seconds = 0;   // qemu start -> results received
   double wall_seconds = 0;   // whole stage including image build
@@ -132,6 +141,8 @@ void to_json(nlohmann::json& j, const AgentFeatures& r);
 void from_json(const nlohmann::json& j, AgentFeatures& r);
 void to_json(nlohmann::json& j, const AgentReport& r);
 void from_json(const nlohmann::json& j, AgentReport& r);
+void to_json(nlohmann::json& j, const KernelSourceInfo& r);
+void from_json(const nlohmann::json& j, KernelSourceInfo& r);
 void to_json(nlohmann::json& j, const KernelResult& r);
 void from_json(const nlohmann::json& j, KernelResult& r);
 void to_json(nlohmann::json& j, const Toolchain& r);

@@ -156,8 +156,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   auto known = known_kernel_names(matrix_);
   std::vector<std::string> selected = opts.kernels;
   bool explicit_selection = !selected.empty();
-  if (!explicit_selection)
-    for (const auto& r : matrix_.rows) selected.push_back(r.name);
+  if (!explicit_selection) selected = matrix_.defaults;
   for (const auto& k : selected) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
       std::string list;
@@ -181,22 +180,25 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     kr.name = selected[i];
     if (kr.name == "host") continue;
     const KernelRow* row = matrix_.find(kr.name);
-    if (auto why = stages_.unavailable_reason(*row); !why.empty()) {
+    progress_.kernel(kr.name, "fetching kernel");
+    RowFetch got = stages_.fetch_kernel(*row);
+    if (got.status == FetchStatus::unavailable) {
       kr.status = explicit_selection ? "error" : "skipped";
-      kr.error = why;
-      progress_.kernel(kr.name, (explicit_selection ? "error: " : "skipped: ") + kr.error);
+      kr.error = got.reason;
+      // The reasons are said once, in the row's summary line at the end of the run.
+      progress_.kernel(kr.name, "no source available here");
       continue;
     }
-    progress_.kernel(kr.name, "fetching kernel");
-    auto img = stages_.fetch_kernel(*row);
-    if (!img) {
+    if (got.status == FetchStatus::failed) {
       kr.status = "error";
-      kr.error = img.error().str();
+      kr.error = got.error.str();
       progress_.kernel(kr.name, "error: " + kr.error);
       continue;
     }
+    const KernelImage* img = &*got.image;
     kr.image = img->origin;
     kr.image_sha256 = img->sha256;
+    kr.source = {img->source_kind, img->source_description};
     kernel_configs.push_back({img->vmlinuz, img->config});
     VmSpec spec;
     spec.name = kr.name;

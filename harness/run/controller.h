@@ -19,7 +19,7 @@
 namespace vmtest {
 
 struct RunOptions {
-  std::vector<std::string> kernels;  // empty: every matrix row (unavailable sources skipped)
+  std::vector<std::string> kernels;  // empty: the matrix's defaults (unavailable rows skipped)
   std::filesystem::path corpus_dir;
   std::filesystem::path out_dir = "vmtest-out";
   std::filesystem::path agent;  // vmtest-guest
@@ -39,12 +39,9 @@ struct RunOptions {
 class RunStages {
  public:
   virtual ~RunStages() = default;
-  virtual Result<KernelImage> fetch_kernel(const KernelRow& row) = 0;
-  // "" when the row's source can be fetched here; else why not (skipped in a default run,
-  // an error when asked for by name). The default reads the process environment.
-  virtual std::string unavailable_reason(const KernelRow& row) {
-    return vmtest::unavailable_reason(row);
-  }
+  // The row's first available source, fetched; or why none is available here (skipped in a
+  // default run, an error when asked for by name); or how the fetch failed.
+  virtual RowFetch fetch_kernel(const KernelRow& row) = 0;
   virtual std::vector<VmOutcome> boot_all(const std::vector<VmSpec>& specs, int jobs,
                                           const std::function<void(size_t, const std::string&)>&
                                               state) = 0;

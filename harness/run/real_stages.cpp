@@ -6,16 +6,19 @@
 
 namespace vmtest {
 
-RealStages::RealStages(std::filesystem::path cache_dir, Progress& progress)
-    : cache_dir_(std::move(cache_dir)), progress_(progress) {}
+RealStages::RealStages(std::filesystem::path cache_dir, std::filesystem::path kernel_dir,
+                       Progress& progress)
+    : cache_dir_(std::move(cache_dir)), kernel_dir_(std::move(kernel_dir)), progress_(progress) {}
 
-Result<KernelImage> RealStages::fetch_kernel(const KernelRow& row) {
+RowFetch RealStages::fetch_kernel(const KernelRow& row) {
   FetchContext ctx;
   ctx.cache_dir = cache_dir_;
   ctx.runner = &runner_;
   ctx.http = &http_;
+  ctx.kernel_dir = kernel_dir_;
+  ctx.unreachable = unreachable_;
   ctx.log = [this, name = row.name](const std::string& line) { progress_.kernel(name, line); };
-  return vmtest::fetch_kernel(row, ctx);
+  return fetch_row(row, ctx);
 }
 
 std::vector<VmOutcome> RealStages::boot_all(

@@ -12,16 +12,19 @@ namespace vmtest {
 
 class RealStages : public RunStages {
  public:
-  RealStages(std::filesystem::path cache_dir, Progress& progress);
-  Result<KernelImage> fetch_kernel(const KernelRow& row) override;
+  // `kernel_dir`: local images for `local` sources; empty means $VMTEST_KERNEL_DIR.
+  RealStages(std::filesystem::path cache_dir, std::filesystem::path kernel_dir, Progress& progress);
+  RowFetch fetch_kernel(const KernelRow& row) override;
   std::vector<VmOutcome> boot_all(
       const std::vector<VmSpec>& specs, int jobs,
       const std::function<void(size_t, const std::string&)>& state) override;
   Result<ExitStatus> run_host(const Command& cmd, std::chrono::milliseconds timeout) override;
 
  private:
-  std::filesystem::path cache_dir_;
+  std::filesystem::path cache_dir_, kernel_dir_;
   Progress& progress_;
+  // One run's verdicts on remote hosts: a dead registry costs one connect timeout per run.
+  std::shared_ptr<UnreachableHosts> unreachable_ = std::make_shared<UnreachableHosts>();
   SubprocessRunner runner_;
   CurlHttpClient http_;
 };

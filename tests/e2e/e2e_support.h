@@ -3,7 +3,9 @@
 // Debian kernels in qemu with the real agent, and reads back results.json.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,34 @@ inline CliRun run_vmtest(std::vector<std::string> args, const std::filesystem::p
   }
   return r;
 }
+
+// Sets (or, with nullopt, unsets) one environment variable for the child processes of one
+// scope, and restores what was there before.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value)
+      ::setenv(name, value->c_str(), 1);
+    else
+      ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// A registry address nothing listens on: connects are refused at once, on every machine.
+inline const char* kDeadRegistry = "http://127.0.0.1:1";
 
 inline const ProgramResult* find_program(const KernelResult& k, const std::string& object,
                                          const std::string& program) {

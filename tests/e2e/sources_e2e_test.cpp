@@ -175,16 +175,6 @@ void write_lvh_layout(const fs::path& layout, const fs::path& work, const std::s
              .dump();
 }
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() { ::unsetenv(name_); }
-
- private:
-  const char* name_;
-};
 
 }  // namespace
 
@@ -199,8 +189,9 @@ class SourcesE2E : public ::testing::Test {
     FetchContext ctx;
     ctx.cache_dir = default_cache_dir();
     ctx.runner = &runner;
-    auto img = fetch_kernel(*m->find("6.1"), ctx);
-    ASSERT_TRUE(img.ok()) << img.error().str();
+    auto got = fetch_row(*m->find("6.1"), ctx);
+    ASSERT_EQ(got.status, FetchStatus::fetched) << got.reason << got.error.str();
+    const KernelImage* img = &*got.image;
     vmlinuz_ = new std::string(*read_file(img->vmlinuz));
     config_ = new std::string(*read_file(img->config));
   }
@@ -219,6 +210,8 @@ class SourcesE2E : public ::testing::Test {
     std::ofstream(dir_ / "matrix.yaml") << "kernels:\n  - name: \"x\"\n    description: loopback\n"
                                         << "    source:\n"
                                         << row_yaml;
+    // Format 1 (one flat pin per row) on purpose: locks written before rows had several
+    // sources must keep working.
     json lock = {{"format", 1}, {"kernels", json::object()}};
     if (!lock_row.is_null()) lock["kernels"]["x"] = lock_row;
     std::ofstream(dir_ / "matrix.lock.json") << lock.dump(2);
@@ -314,7 +307,7 @@ TEST_F(SourcesE2E, OciFromDockerRegistryPushedBySkopeoBootsAndPins) {
   // with the registry gone.
   auto lock = kernels("lock");
   EXPECT_EQ(lock.exit_code, 0) << lock.output;
-  auto pinned = json::parse(*read_file(dir_ / "matrix.lock.json"))["kernels"]["x"];
+  auto pinned = json::parse(*read_file(dir_ / "matrix.lock.json"))["kernels"]["x"]["oci"];
   EXPECT_TRUE(pinned["oci_digest"].get<std::string>().rfind("sha256:", 0) == 0) << pinned;
   EXPECT_EQ(pinned["vmlinuz_sha256"], sha256_hex(*vmlinuz_));
   auto list = kernels("list");

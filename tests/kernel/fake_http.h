@@ -3,10 +3,12 @@
 // OCI, URL, RPM and build sources can be tested without a server. Unknown URLs get a 404.
 // With `bearer_token` set, URLs under `protected_prefix` answer 401 plus a Bearer challenge
 // until the request carries that token - the anonymous-pull dance of real registries.
+// URLs starting with an entry of `unreachable` fail to connect, like a dead or offline host.
 #include "kernel/http_client.h"
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,13 +24,22 @@ public:
   std::map<std::string, Route> routes;
   std::vector<HttpRequest> requests;
   std::string protected_prefix, bearer_token, challenge;
+  std::set<std::string> unreachable; // URL prefixes that do not answer
+  std::vector<std::string> connects; // every connect() probe, in order
 
   void serve(const std::string& url, std::string body, std::map<std::string, std::string> h = {}) {
     routes[url] = Route{200, std::move(body), std::move(h)};
   }
 
+  Result<void> connect(const std::string& url, std::chrono::seconds) override {
+    connects.push_back(url);
+    if (dead(url)) return Error{"Could not resolve host", url};
+    return {};
+  }
+
   Result<HttpResponse> get(const HttpRequest& req) override {
     requests.push_back(req);
+    if (dead(req.url)) return Error{"download failed: Could not resolve host", req.url};
     HttpResponse r;
     if (!bearer_token.empty() && req.url.rfind(protected_prefix, 0) == 0) {
       auto it = req.headers.find("Authorization");
@@ -52,6 +63,12 @@ public:
       r.body = it->second.body;
     }
     return r;
+  }
+
+  bool dead(const std::string& url) const {
+    for (const auto& p : unreachable)
+      if (url.rfind(p, 0) == 0) return true;
+    return false;
   }
 
   size_t count(const std::string& needle) const {

@@ -94,3 +94,49 @@ TEST_F(KernelCacheTest, LosingACommitRaceKeepsTheWinner) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+TEST(StageKernel, CommitsWhatFillLeavesAndNothingOnFailure) {
+  const fs::path cache = *make_temp_dir(fs::temp_directory_path(), "kstage-");
+  CacheEntryInfo info;
+  info.row = "6.6";
+  info.origin = "test";
+  info.source_digest = "sha256:" + std::string(64, 'e');
+  KernelDownload steps;
+  steps.download = [](const fs::path& file) -> Result<void> {
+    testing::write_bytes(file, "downloaded kernel");
+    return {};
+  };
+  steps.extract = [](const fs::path& file, const fs::path& entry) -> Result<std::string> {
+    fs::copy_file(file, entry / "vmlinuz");
+    return std::string("6.6.57");
+  };
+  auto k = cache_kernel(cache, info, sha256_hex("downloaded kernel"), steps);
+  ASSERT_TRUE(k.ok()) << k.error().str();
+  EXPECT_EQ(k->info.release, "6.6.57");
+  EXPECT_EQ(k->info.vmlinuz_sha256, sha256_hex("downloaded kernel"));
+  EXPECT_FALSE(fs::exists(k->dir / "download")) << "scratch files are not kept";
+  ASSERT_TRUE(find_cached_by_source(cache, info.source_digest).has_value());
+
+  // A wrong vmlinuz, or a step that fails, leaves no entry and no staging directory.
+  info.source_digest = "sha256:" + std::string(64, 'f');
+  steps.download = [](const fs::path& file) -> Result<void> {
+    testing::write_bytes(file, "other kernel");
+    return {};
+  };
+  auto wrong = cache_kernel(cache, info, std::string(64, '0'), steps);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().what.find("vmlinuz sha256 mismatch"), std::string::npos);
+  steps.download = [](const fs::path&) -> Result<void> { return Error{"404", "url"}; };
+  EXPECT_FALSE(cache_kernel(cache, info, "", steps).ok());
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(cache / "kernels")) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1u);
+  fs::remove_all(cache);
+}
+
+} // namespace vmtest

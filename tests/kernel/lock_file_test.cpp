@@ -10,14 +10,17 @@ namespace {
 const fs::path kData = fs::path(VMTEST_TEST_DATA) / "kernel";
 }
 
-TEST(LockFile, LoadsPins) {
+TEST(LockFile, LoadsPinsByRowAndKind) {
   auto lock = load_lock(kData / "lock-6.1.json");
   ASSERT_TRUE(lock.ok()) << lock.error().str();
-  ASSERT_EQ(lock->pins.count("6.1"), 1u);
-  const DebPin& p = lock->pins.at("6.1");
-  EXPECT_EQ(p.package, "linux-image-6.1.0-56-cloud-amd64");
-  EXPECT_EQ(p.deb_sha256, "e7d02b943971edcb8790e256c02cfab3bca6c3d37c1bf25392a57c71300615ee");
-  EXPECT_EQ(p.vmlinuz_sha256, "51349501a3d1ff83836437d2b365fd2d57f2feb8642d315e5181dec23d4c3275");
+  const auto p = lock->find("6.1", "debian");
+  ASSERT_TRUE(p.is_object());
+  EXPECT_EQ(p["package"], "linux-image-6.1.0-56-cloud-amd64");
+  EXPECT_EQ(p["vmlinuz_sha256"],
+            "51349501a3d1ff83836437d2b365fd2d57f2feb8642d315e5181dec23d4c3275");
+  EXPECT_TRUE(lock->find("6.1", "oci").is_null());
+  EXPECT_TRUE(lock->find("9.9", "debian").is_null());
+  EXPECT_TRUE(lock->find("4.18", "local").is_object());
 }
 
 TEST(LockFile, MissingFileIsAnEmptyLock) {
@@ -26,22 +29,36 @@ TEST(LockFile, MissingFileIsAnEmptyLock) {
   EXPECT_TRUE(lock->pins.empty());
 }
 
-TEST(LockFile, MalformedHashIsAnError) {
-  auto lock = load_lock(kData / "lock-bad-sha.json");
-  ASSERT_FALSE(lock.ok());
-  EXPECT_NE(lock.error().context.find("kernel '6.1'"), std::string::npos) << lock.error().str();
-  EXPECT_NE(lock.error().what.find("sha256"), std::string::npos);
-}
-
-TEST(LockFile, MissingFieldIsNamed) {
+TEST(LockFile, Format1IsReadAsOneSourcePerRow) {
   auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
-  ASSERT_TRUE(write_file_atomic(dir / "l.json",
-                                R"({"format":1,"kernels":{"6.1":{"package":"p","version":"1"}}})")
+  ASSERT_TRUE(write_file_atomic(dir / "l.json", R"({"format":1,"kernels":{
+      "6.1":{"package":"p","version":"1"},
+      "6.6":{"oci_digest":"","vmlinuz_sha256":""}}})")
                   .ok());
   auto lock = load_lock(dir / "l.json");
   fs::remove_all(dir);
-  ASSERT_FALSE(lock.ok());
-  EXPECT_NE(lock.error().what.find("'filename'"), std::string::npos) << lock.error().str();
+  ASSERT_TRUE(lock.ok()) << lock.error().str();
+  EXPECT_EQ(lock->find("6.1", "debian")["package"], "p");
+  EXPECT_TRUE(lock->find("6.6", "oci").is_object());
+}
+
+TEST(LockFile, MalformedFilesAreErrors) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
+  ASSERT_TRUE(write_file_atomic(dir / "fmt.json", R"({"format":3,"kernels":{}})").ok());
+  ASSERT_TRUE(
+      write_file_atomic(dir / "pin.json", R"({"format":2,"kernels":{"6.1":{"oci":7}}})").ok());
+  ASSERT_TRUE(write_file_atomic(dir / "text.json", "not json").ok());
+  auto fmt = load_lock(dir / "fmt.json");
+  auto pin = load_lock(dir / "pin.json");
+  auto text = load_lock(dir / "text.json");
+  fs::remove_all(dir);
+  ASSERT_FALSE(fmt.ok());
+  EXPECT_NE(fmt.error().what.find("unsupported lock format"), std::string::npos);
+  ASSERT_FALSE(pin.ok());
+  EXPECT_NE(pin.error().str().find("kernel '6.1': the 'oci' pin must be an object"),
+            std::string::npos)
+      << pin.error().str();
+  EXPECT_FALSE(text.ok());
 }
 
 // save_lock must reproduce the committed file byte for byte, or every `vmtest kernels lock`
@@ -50,7 +67,7 @@ TEST(LockFile, SaveRoundTripsTheCommittedLock) {
   const fs::path committed = fs::path(VMTEST_SOURCE_DIR) / "kernels/matrix.lock.json";
   auto lock = load_lock(committed);
   ASSERT_TRUE(lock.ok()) << lock.error().str();
-  EXPECT_EQ(lock->pins.size(), 3u);
+  EXPECT_EQ(lock->pins.size(), 6u);
   auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
   ASSERT_TRUE(save_lock(dir / "out.json", *lock).ok());
   auto out = read_file(dir / "out.json");
@@ -58,23 +75,21 @@ TEST(LockFile, SaveRoundTripsTheCommittedLock) {
   EXPECT_EQ(*out, *read_file(committed));
 }
 
-TEST(LockFile, OciPinsRoundTripAndMayBeExplicitlyEmpty) {
+TEST(LockFile, SavedPinsKeepTheirFieldOrderAndNullPinsAreDropped) {
   auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
   LockFile lock;
-  lock.oci["4.18"] = OciPin{};
-  lock.oci["6.6"] = OciPin{"sha256:" + std::string(64, 'e'), std::string(64, 'f')};
+  lock.pins["6.6"]["oci"] = {{"oci_digest", ""}, {"vmlinuz_sha256", ""}};
+  lock.pins["6.6"]["local"] = {{"vmlinuz_sha256", std::string(64, 'f')}, {"a_later_field", 1}};
+  lock.pins["7.0"]["debian"] = nullptr;
   ASSERT_TRUE(save_lock(dir / "l.json", lock).ok());
+  auto text = *read_file(dir / "l.json");
   auto back = load_lock(dir / "l.json");
-  ASSERT_TRUE(back.ok()) << back.error().str();
-  EXPECT_TRUE(back->oci.at("4.18").manifest_digest.empty());
-  EXPECT_EQ(back->oci.at("6.6").vmlinuz_sha256, std::string(64, 'f'));
-  ASSERT_TRUE(write_file_atomic(dir / "bad.json",
-                                R"({"format":1,"kernels":{"6.6":{"oci_digest":"sha256:xyz"}}})")
-                  .ok());
-  auto bad = load_lock(dir / "bad.json");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().what.find("oci_digest"), std::string::npos);
   fs::remove_all(dir);
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_EQ(back->find("6.6", "local")["vmlinuz_sha256"], std::string(64, 'f'));
+  EXPECT_LT(text.find("vmlinuz_sha256\": \"ffff"), text.find("a_later_field")) << text;
+  EXPECT_LT(text.find("\"local\""), text.find("\"oci\"")) << "kinds sorted";
+  EXPECT_EQ(text.find("7.0"), std::string::npos) << "a row without pins is not written";
 }
 
 } // namespace vmtest

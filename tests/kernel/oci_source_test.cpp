@@ -1,11 +1,10 @@
-#include "kernel/oci_source.h"
-
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "fake_deb.h"
 #include "fake_http.h"
 #include "kernel/oci_manifest.h"
 #include "kernel/oci_registry.h"
+#include "kernel/oci_source.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -30,10 +29,7 @@ std::string digest_of(const std::string& bytes) {
 // data/kernels/<name>/boot/{vmlinuz,config}-<release>.
 class OciTest : public ::testing::Test {
 protected:
-  void SetUp() override {
-    root_ = *make_temp_dir(fs::temp_directory_path(), "vmtest-oci-");
-    row_ = KernelRow{"6.6", "LTS", "oci", OciSource{kRepo, "6.6-main"}, {}, {}};
-  }
+  void SetUp() override { root_ = *make_temp_dir(fs::temp_directory_path(), "vmtest-oci-"); }
   void TearDown() override { fs::remove_all(root_); }
 
   FetchContext ctx() {
@@ -111,9 +107,12 @@ protected:
     return n;
   }
 
+  OciSource source() const { return OciSource("6.6", OciRef{"", kRepo, "6.6-main"}, pin_); }
+  Result<KernelImage> fetch_kernel(const FetchContext& c) const { return source().fetch(c); }
+
   fs::path root_;
   FakeHttp http_;
-  KernelRow row_;
+  OciPin pin_;
 };
 } // namespace
 
@@ -122,7 +121,7 @@ TEST_F(OciTest, PullsIndexPicksAmd64AndCachesByContent) {
   const auto amd = image_manifest("amd64", {base_layer(), kernel_layer()});
   const auto top = index({{"arm64", arm}, {"amd64", amd}}, "6.6-main");
 
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_TRUE(img.ok()) << img.error().str();
   EXPECT_FALSE(img->from_cache);
   EXPECT_EQ(*read_file(img->vmlinuz), kVmlinuz);
@@ -133,19 +132,20 @@ TEST_F(OciTest, PullsIndexPicksAmd64AndCachesByContent) {
   EXPECT_EQ(http_.count(arm), 0u) << "the arm64 manifest is never fetched";
 
   // Pinned to the index digest: a cache hit without a single request.
-  row_.oci_pin = OciPin{top, ""};
+  pin_ = OciPin{top, "", ""};
   http_.requests.clear();
-  auto again = fetch_kernel(row_, ctx());
+  auto again = fetch_kernel(ctx());
   ASSERT_TRUE(again.ok()) << again.error().str();
   EXPECT_TRUE(again->from_cache);
   EXPECT_TRUE(http_.requests.empty());
 }
 
 TEST_F(OciTest, ZstdLayersAndLaterLayersWin) {
-  image_manifest("amd64",
-                 {kernel_layer("old kernel", DataFilter::zstd), kernel_layer(kVmlinuz, DataFilter::zstd)},
-                 "6.6-main", DataFilter::zstd);
-  auto img = fetch_kernel(row_, ctx());
+  image_manifest(
+      "amd64",
+      {kernel_layer("old kernel", DataFilter::zstd), kernel_layer(kVmlinuz, DataFilter::zstd)},
+      "6.6-main", DataFilter::zstd);
+  auto img = fetch_kernel(ctx());
   ASSERT_TRUE(img.ok()) << img.error().str();
   EXPECT_EQ(*read_file(img->vmlinuz), kVmlinuz);
 }
@@ -155,11 +155,12 @@ TEST_F(OciTest, AnonymousBearerTokenIsFetchedAndUsed) {
   http_.protected_prefix = kBase + "/v2/";
   http_.bearer_token = "t0ken";
   http_.challenge = "Bearer realm=\"http://auth.test/token\",service=\"registry.test\","
-                    "scope=\"repository:" + kRepo + ":pull\"";
+                    "scope=\"repository:" +
+                    kRepo + ":pull\"";
   http_.serve("http://auth.test/token?service=registry.test&scope=repository%3Alvh-images%2F"
               "kernel-images%3Apull",
               R"({"token": "t0ken", "expires_in": 300})");
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_TRUE(img.ok()) << img.error().str();
   EXPECT_EQ(http_.count("auth.test/token"), 1u) << "one token serves the whole pull";
 }
@@ -169,15 +170,16 @@ TEST_F(OciTest, BasicAuthChallengeIsAClearError) {
   http_.protected_prefix = kBase + "/v2/";
   http_.bearer_token = "never";
   http_.challenge = "Basic realm=\"private\"";
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
-  EXPECT_NE(img.error().str().find("only pulls anonymously"), std::string::npos) << img.error().str();
+  EXPECT_NE(img.error().str().find("only pulls anonymously"), std::string::npos)
+      << img.error().str();
 }
 
 TEST_F(OciTest, IndexWithoutAmd64NamesWhatItOffers) {
   const auto arm = image_manifest("arm64", {kernel_layer()});
   index({{"arm64", arm}}, "6.6-main");
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
   EXPECT_NE(img.error().str().find("no linux/amd64 manifest (it offers: linux/arm64)"),
             std::string::npos)
@@ -187,7 +189,7 @@ TEST_F(OciTest, IndexWithoutAmd64NamesWhatItOffers) {
 
 TEST_F(OciTest, SingleManifestForAnotherArchitectureIsRejected) {
   image_manifest("arm64", {kernel_layer()}, "6.6-main");
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
   EXPECT_NE(img.error().str().find("image is for linux/arm64, not linux/amd64"), std::string::npos)
       << img.error().str();
@@ -199,7 +201,7 @@ TEST_F(OciTest, LayerDigestMismatchLeavesTheCacheUntouched) {
   image_manifest("amd64", {layer}, "6.6-main");
   // The registry (or a proxy) serves other bytes under the layer's digest.
   http_.serve(kBase + "/v2/" + kRepo + "/blobs/" + digest_of(layer), kernel_layer("evil"));
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
   EXPECT_NE(img.error().str().find("blob digest mismatch: expected " + digest_of(layer)),
             std::string::npos)
@@ -212,8 +214,8 @@ TEST_F(OciTest, PinnedDigestMismatchIsAnError) {
   const std::string pinned = "sha256:" + std::string(64, 'a');
   // Someone re-pushed: the digest URL answers with a document that hashes differently.
   http_.serve(kBase + "/v2/" + kRepo + "/manifests/" + pinned, R"({"schemaVersion":2})");
-  row_.oci_pin = OciPin{pinned, ""};
-  auto img = fetch_kernel(row_, ctx());
+  pin_ = OciPin{pinned, "", ""};
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
   EXPECT_NE(img.error().str().find("manifest digest mismatch: expected " + pinned),
             std::string::npos)
@@ -222,8 +224,8 @@ TEST_F(OciTest, PinnedDigestMismatchIsAnError) {
 
 TEST_F(OciTest, PinnedVmlinuzMismatchIsAnErrorAndNothingIsCached) {
   const auto d = image_manifest("amd64", {kernel_layer()}, "6.6-main");
-  row_.oci_pin = OciPin{d, std::string(64, 'b')};
-  auto img = fetch_kernel(row_, ctx());
+  pin_ = OciPin{d, std::string(64, 'b'), ""};
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
   EXPECT_NE(img.error().str().find("vmlinuz sha256 mismatch"), std::string::npos);
   EXPECT_EQ(cache_entries(), 0u);
@@ -232,20 +234,21 @@ TEST_F(OciTest, PinnedVmlinuzMismatchIsAnErrorAndNothingIsCached) {
 TEST_F(OciTest, UnsafeLayerEntriesFailThePull) {
   for (const char* bad : {"../../etc/cron.d/x", "/etc/passwd", "data/../../escape"}) {
     http_.routes.clear();
-    image_manifest("amd64",
-                   {testing::build_tar({{"data/kernels/6.6/boot/vmlinuz-6.6.60", kVmlinuz},
-                                        {bad, "payload"}},
-                                       DataFilter::gzip)},
-                   "6.6-main");
-    auto img = fetch_kernel(row_, ctx());
+    image_manifest(
+        "amd64",
+        {testing::build_tar({{"data/kernels/6.6/boot/vmlinuz-6.6.60", kVmlinuz}, {bad, "payload"}},
+                            DataFilter::gzip)},
+        "6.6-main");
+    auto img = fetch_kernel(ctx());
     ASSERT_FALSE(img.ok()) << bad;
-    EXPECT_NE(img.error().str().find("refusing unsafe path"), std::string::npos) << img.error().str();
+    EXPECT_NE(img.error().str().find("refusing unsafe path"), std::string::npos)
+        << img.error().str();
     EXPECT_EQ(cache_entries(), 0u) << bad;
   }
 }
 
 TEST_F(OciTest, MissingTagNamesTheUrlAnd404) {
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
   EXPECT_NE(img.error().str().find("not found (HTTP 404 Not Found)"), std::string::npos)
       << img.error().str();
@@ -255,19 +258,63 @@ TEST_F(OciTest, MissingTagNamesTheUrlAnd404) {
 
 TEST_F(OciTest, ImageWithoutKernelSaysWhereItLooked) {
   image_manifest("amd64", {base_layer()}, "6.6-main");
-  auto img = fetch_kernel(row_, ctx());
+  auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
-  EXPECT_NE(img.error().str().find("no kernel in the image (looked for data/kernels/*/boot/vmlinuz-*"),
-            std::string::npos)
+  EXPECT_NE(
+      img.error().str().find("no kernel in the image (looked for data/kernels/*/boot/vmlinuz-*"),
+      std::string::npos)
       << img.error().str();
 }
 
 TEST_F(OciTest, RefreshPinResolvesTheTag) {
   const auto d = image_manifest("amd64", {kernel_layer()}, "6.6-main");
-  auto pin = refresh_oci_pin(row_, ctx());
+  auto pin = source().refresh_pin(ctx());
   ASSERT_TRUE(pin.ok()) << pin.error().str();
-  EXPECT_EQ(pin->manifest_digest, d);
-  EXPECT_EQ(pin->vmlinuz_sha256, sha256_hex(kVmlinuz));
+  EXPECT_EQ((*pin)["oci_digest"], d);
+  EXPECT_EQ((*pin)["vmlinuz_sha256"], sha256_hex(kVmlinuz));
+  EXPECT_EQ(pin->begin().key(), "oci_digest") << "the committed field order";
+}
+
+TEST_F(OciTest, RegistryFromTheMatrixUnlessTheEnvironmentOverridesIt) {
+  const OciSource pub("6.6", OciRef{"quay.io", kRepo, "6.6-main"}, {});
+  EXPECT_EQ(pub.describe(), kRepo + ":6.6-main on quay.io");
+  auto c = ctx();
+  c.env = [](const std::string&) { return std::string(); };
+  EXPECT_EQ(pub.unavailable_reason(c), "");
+  EXPECT_EQ(http_.connects, std::vector<std::string>{"https://quay.io/v2/"});
+  // A private mirror replaces the public host for every oci source.
+  EXPECT_EQ(pub.unavailable_reason(ctx()), "");
+  EXPECT_EQ(http_.connects.back(), kBase + "/v2/");
+  // Neither: not available, and no connect is tried.
+  const OciSource none("6.6", OciRef{"", kRepo, "6.6-main"}, {});
+  http_.connects.clear();
+  EXPECT_NE(none.unavailable_reason(c).find("set VMTEST_OCI_REGISTRY"), std::string::npos);
+  EXPECT_TRUE(http_.connects.empty());
+}
+
+TEST_F(OciTest, UnreachableRegistryIsUnavailableAndAskedOncePerRun) {
+  http_.unreachable.insert(kBase);
+  auto c = ctx();
+  const std::string why = source().unavailable_reason(c);
+  EXPECT_EQ(why, "registry " + kBase + " is unreachable (Could not resolve host)");
+  // A second row of the same run reuses the verdict instead of waiting again.
+  const OciSource other("5.15", OciRef{"", kRepo, "5.15-main"}, {});
+  EXPECT_EQ(other.unavailable_reason(c), why);
+  EXPECT_EQ(http_.connects.size(), 1u);
+  EXPECT_TRUE(http_.requests.empty());
+}
+
+TEST_F(OciTest, PinnedImageInTheCacheNeedsNoRegistry) {
+  const auto d = image_manifest("amd64", {kernel_layer()}, "6.6-main");
+  pin_ = OciPin{d, sha256_hex(kVmlinuz), ""};
+  ASSERT_TRUE(fetch_kernel(ctx()).ok());
+  http_.unreachable.insert(kBase);
+  http_.requests.clear();
+  auto hit = source().cached(ctx());
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->sha256, sha256_hex(kVmlinuz));
+  EXPECT_TRUE(http_.requests.empty());
+  EXPECT_TRUE(http_.connects.empty());
 }
 
 TEST(OciRegistry, ConfigComesFromTheEnvironment) {
@@ -277,12 +324,13 @@ TEST(OciRegistry, ConfigComesFromTheEnvironment) {
   EXPECT_FALSE(oci_registry_from_env(env({})).has_value());
   EXPECT_EQ(oci_registry_from_env(env({{"VMTEST_OCI_REGISTRY", "reg.test"}}))->base_url,
             "https://reg.test");
-  EXPECT_EQ(oci_registry_from_env(env({{"VMTEST_OCI_REGISTRY", "127.0.0.1:5000"},
-                                       {"VMTEST_OCI_INSECURE", "1"}}))
+  EXPECT_EQ(oci_registry_from_env(
+                env({{"VMTEST_OCI_REGISTRY", "127.0.0.1:5000"}, {"VMTEST_OCI_INSECURE", "1"}}))
                 ->base_url,
             "http://127.0.0.1:5000");
-  EXPECT_EQ(oci_registry_from_env(env({{"VMTEST_OCI_REGISTRY", "http://127.0.0.1:5000/"}}))->base_url,
-            "http://127.0.0.1:5000");
+  EXPECT_EQ(
+      oci_registry_from_env(env({{"VMTEST_OCI_REGISTRY", "http://127.0.0.1:5000/"}}))->base_url,
+      "http://127.0.0.1:5000");
 }
 
 TEST(OciRegistry, ParsesBearerChallenges) {
@@ -298,7 +346,8 @@ TEST(OciRegistry, ParsesBearerChallenges) {
 TEST(OciManifest, RejectsMalformedDigestsAndUnknownTypes) {
   EXPECT_FALSE(parse_oci_document(R"({"manifests":[{"digest":"md5:abc"}]})", "", "t").ok());
   auto r = parse_oci_document(
-      R"({"mediaType":"application/vnd.docker.distribution.manifest.v1+json","config":{}})", "", "t");
+      R"({"mediaType":"application/vnd.docker.distribution.manifest.v1+json","config":{}})", "",
+      "t");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().what.find("unsupported manifest media type"), std::string::npos);
 }

@@ -1,10 +1,9 @@
-#include "kernel/url_source.h"
-
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "fake_deb.h"
 #include "fake_http.h"
 #include "kernel/env_vars.h"
+#include "kernel/url_source.h"
 
 #include <gtest/gtest.h>
 
@@ -31,8 +30,11 @@ protected:
     c.env = [](const std::string& n) { return n == "MIRROR" ? std::string("http://m.test/") : ""; };
     return c;
   }
-  KernelRow row(const std::string& url, const std::string& sha) {
-    return KernelRow{"5.15", "url", "url", UrlSource{url, sha}, {}, {}};
+  static UrlSource row(const std::string& url, const std::string& sha) {
+    return UrlSource("5.15", url, sha);
+  }
+  static Result<KernelImage> fetch_kernel(const UrlSource& src, const FetchContext& c) {
+    return src.fetch(c);
   }
   size_t cache_entries() {
     size_t n = 0;
@@ -63,9 +65,10 @@ TEST_F(UrlTest, BareBzImageWithEnvHost) {
 }
 
 TEST_F(UrlTest, TarballWithBootVmlinuz) {
-  const std::string tgz = testing::build_tar({{"linux-5.15/boot/vmlinuz-5.15.170", "kernel"},
-                                              {"linux-5.15/boot/config-5.15.170", "CONFIG_BPF=y\n"}},
-                                             testing::DataFilter::xz);
+  const std::string tgz =
+      testing::build_tar({{"linux-5.15/boot/vmlinuz-5.15.170", "kernel"},
+                          {"linux-5.15/boot/config-5.15.170", "CONFIG_BPF=y\n"}},
+                         testing::DataFilter::xz);
   http_.serve("http://m.test/k.tar.xz", tgz);
   auto img = fetch_kernel(row("http://m.test/k.tar.xz", sha256_hex(tgz)), ctx());
   ASSERT_TRUE(img.ok()) << img.error().str();
@@ -100,14 +103,25 @@ TEST_F(UrlTest, NotFoundWrongShaAndUnsafeEntriesAreClearAndCacheUntouched) {
 
 TEST_F(UrlTest, UnsetVariableMakesTheRowUnavailable) {
   auto r = row("${NOT_SET}/bzImage", std::string(64, 'a'));
-  auto env = [](const std::string&) { return std::string(); };
-  EXPECT_EQ(unavailable_reason(r, env),
-            "not available here: set $NOT_SET (the url URL is ${NOT_SET}/bzImage)");
-  EXPECT_EQ(missing_env_vars("${A}/x/${B}", [](const std::string& n) {
-              return n == "A" ? std::string("a") : std::string();
-            }),
+  auto c = ctx();
+  c.env = [](const std::string&) { return std::string(); };
+  EXPECT_EQ(r.unavailable_reason(c), "set $NOT_SET (the url URL is ${NOT_SET}/bzImage)");
+  EXPECT_TRUE(http_.connects.empty()) << "nothing to connect to";
+  EXPECT_EQ(missing_env_vars(
+                "${A}/x/${B}",
+                [](const std::string& n) { return n == "A" ? std::string("a") : std::string(); }),
             std::vector<std::string>{"B"});
-  EXPECT_EQ(*expand_env_vars("${A}/x", [](const std::string&) { return std::string("h/"); }), "h/x");
+  EXPECT_EQ(*expand_env_vars("${A}/x", [](const std::string&) { return std::string("h/"); }),
+            "h/x");
+}
+
+TEST_F(UrlTest, DeadHostIsUnavailableButA404IsAnError) {
+  auto r = row("${MIRROR}/k/bzImage", std::string(64, 'a'));
+  EXPECT_EQ(r.unavailable_reason(ctx()), "") << "the host answers; a 404 would be a real error";
+  http_.unreachable.insert("http://m.test");
+  auto c = ctx();
+  EXPECT_EQ(r.unavailable_reason(c), "http://m.test is unreachable (Could not resolve host)");
+  EXPECT_EQ(r.describe(), "${MIRROR}/k/bzImage") << "no host from the environment";
 }
 
 } // namespace vmtest

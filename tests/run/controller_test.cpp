@@ -15,6 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* kMatrix = R"(
+defaults: ["4.18", "5.10", "6.1"]
 kernels:
   - name: "4.18"
     description: rhel
@@ -57,15 +58,29 @@ std::string report_json(const std::string& verdict, bool expectation_failed = fa
 
 class FakeStages : public RunStages {
  public:
-  Result<KernelImage> fetch_kernel(const KernelRow& row) override {
+  RowFetch fetch_kernel(const KernelRow& row) override {
     fetched.push_back(row.name);
-    if (fetch_errors.count(row.name)) return Error{fetch_errors[row.name], row.name};
+    RowFetch out;
+    if (unavailable.count(row.name)) {
+      out.status = FetchStatus::unavailable;
+      out.reason = unavailable[row.name];
+      return out;
+    }
+    if (fetch_errors.count(row.name)) {
+      out.status = FetchStatus::failed;
+      out.error = Error{fetch_errors[row.name], row.name};
+      return out;
+    }
     KernelImage img;
     img.name = row.name;
     img.vmlinuz = "/fake/" + row.name;
     img.sha256 = std::string(64, 'a');
     img.origin = "fake " + row.name;
-    return img;
+    img.source_kind = row.sources.front()->kind();
+    img.source_description = row.sources.front()->describe();
+    out.status = FetchStatus::fetched;
+    out.image = img;
+    return out;
   }
   std::vector<VmOutcome> boot_all(const std::vector<VmSpec>& specs, int jobs,
                                   const std::function<void(size_t, const std::string&)>&) override {
@@ -89,6 +104,9 @@ class FakeStages : public RunStages {
     return Error{"no host in this test", ""};
   }
   std::map<std::string, std::string> fetch_errors;
+  // The oci row has no registry reachable in these tests.
+  std::map<std::string, std::string> unavailable = {
+      {"4.18", "not available here: oci: set VMTEST_OCI_REGISTRY to the registry host"}};
   std::map<std::string, VmOutcome> outcomes;
   std::vector<std::string> fetched, booted;
   std::map<std::string, std::string> cmdlines;
@@ -100,8 +118,15 @@ class ControllerTest : public ::testing::Test {
   void SetUp() override {
     dir_ = *make_temp_dir(fs::temp_directory_path(), "ctl-");
     LockFile lock;
-    lock.pins["5.10"] = {"linux-image-a", "1", "pool/a", std::string(64, '1'), std::string(64, '2')};
-    lock.pins["6.1"] = {"linux-image-b", "1", "pool/b", std::string(64, '3'), std::string(64, '4')};
+    auto pin = [](const char* pkg, char deb, char vmlinuz) {
+      return nlohmann::ordered_json{{"package", pkg},
+                                    {"version", "1"},
+                                    {"filename", "pool/x"},
+                                    {"deb_sha256", std::string(64, deb)},
+                                    {"vmlinuz_sha256", std::string(64, vmlinuz)}};
+    };
+    lock.pins["5.10"]["debian"] = pin("linux-image-a", '1', '2');
+    lock.pins["6.1"]["debian"] = pin("linux-image-b", '3', '4');
     auto m = parse_matrix(kMatrix, "test-matrix.yaml", dir_, lock);
     ASSERT_TRUE(m.ok()) << m.error().str();
     matrix_ = *m;
@@ -141,6 +166,10 @@ TEST_F(ControllerTest, DefaultRunSkipsUnavailableRowsAndNamesThem) {
   // The controller fills object hashes from the corpus, not from the guest.
   EXPECT_EQ(out.results.kernels[1].objects.at(0).sha256, std::string(64, 'f'));
   EXPECT_EQ(out.results.kernels[1].image_sha256, std::string(64, 'a'));
+  // Which source booted is recorded next to the image hash.
+  EXPECT_EQ(out.results.kernels[1].source.kind, "debian");
+  EXPECT_EQ(out.results.kernels[1].source.description, "linux-image-a from bullseye");
+  EXPECT_TRUE(out.results.kernels[0].source.empty());
   EXPECT_EQ(stages_.booted_jobs, 2);
 }
 
@@ -150,6 +179,14 @@ TEST_F(ControllerTest, ExplicitUnavailableRowIsAnError) {
   EXPECT_EQ(out.exit_code, 2);
   EXPECT_EQ(out.results.kernels.at(0).status, "error");
   EXPECT_NE(out.results.kernels.at(0).error.find("not available here"), std::string::npos);
+}
+
+TEST_F(ControllerTest, DefaultRunIsTheMatrixDefaults) {
+  matrix_.defaults = {"6.1"};
+  auto out = run();
+  ASSERT_EQ(out.results.kernels.size(), 1u);
+  EXPECT_EQ(out.results.kernels[0].name, "6.1");
+  EXPECT_EQ(stages_.fetched, std::vector<std::string>{"6.1"});
 }
 
 TEST_F(ControllerTest, UnknownKernelNameIsAUsageErrorListingValidNames) {

@@ -1,0 +1,26 @@
+#pragma once
+// The table of source kinds a matrix row may name. Adding a kind means writing its
+// <kind>_source.{h,cpp} and its test, and adding one line to source_registry.cpp.
+#include "kernel/kernel_source.h"
+#include "kernel/source_spec.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vmtest {
+
+using SourceParser = std::unique_ptr<KernelSource> (*)(const SourceSpec&);
+
+struct SourceKind {
+  const char* name; // the key in matrix.yaml and in the lock
+  SourceParser parse;
+};
+
+const std::vector<SourceKind>& source_kinds();
+// "debian, oci, rpm, url, path, build, local", for messages.
+std::string known_source_kinds();
+// The kind's parser applied to `spec`; throws SpecError for a kind nobody registered.
+std::unique_ptr<KernelSource> parse_source(const std::string& kind, const SourceSpec& spec);
+
+} // namespace vmtest
