@@ -138,11 +138,17 @@ Baseline baseline_from_json(const json& j) {
 
   Baseline b;
   const json& k = object_at(j, "kernel", "");
-  only_keys(k, {"name", "release", "image", "image_sha256"}, "kernel");
+  only_keys(k, {"name", "release", "image", "image_sha256", "source"}, "kernel");
   b.kernel.name = string_at(k, "name", "kernel");
   b.kernel.release = string_at(k, "release", "kernel");
   b.kernel.image = string_at(k, "image", "kernel");
   b.kernel.image_sha256 = string_at(k, "image_sha256", "kernel");
+  if (k.contains("source")) {
+    const json& s = object_at(k, "source", "kernel");
+    only_keys(s, {"kind", "description"}, "kernel.source");
+    b.kernel.source.kind = string_at(s, "kind", "kernel.source");
+    b.kernel.source.description = string_at(s, "description", "kernel.source");
+  }
 
   const json& c = object_at(j, "compiler", "");
   only_keys(c, {"clang", "libbpf"}, "compiler");
@@ -199,7 +205,7 @@ BaselineProgram baseline_program(const ProgramResult& p) {
 
 Baseline baseline_from_kernel_result(const KernelResult& k, const Toolchain& tc) {
   Baseline b;
-  b.kernel = {k.name, k.kernel_release, k.image, k.image_sha256};
+  b.kernel = {k.name, k.kernel_release, k.image, k.image_sha256, k.source};
   b.compiler = {tc.clang, tc.libbpf};
   b.capabilities = baseline_capabilities(k.capabilities);
   for (const auto& o : k.objects) {
@@ -219,11 +225,15 @@ std::string serialise_baseline(const Baseline& b) {
     for (const auto& [pname, p] : o.programs) progs[pname] = to_json(p);
     objs[oname] = json{{"sha256", o.sha256}, {"error", o.error}, {"programs", progs}};
   }
+  json kernel{{"name", b.kernel.name},
+              {"release", b.kernel.release},
+              {"image", b.kernel.image},
+              {"image_sha256", b.kernel.image_sha256}};
+  if (!b.kernel.source.empty())
+    kernel["source"] = json{{"kind", b.kernel.source.kind},
+                            {"description", b.kernel.source.description}};
   json j{{"format_version", b.format_version},
-         {"kernel", json{{"name", b.kernel.name},
-                         {"release", b.kernel.release},
-                         {"image", b.kernel.image},
-                         {"image_sha256", b.kernel.image_sha256}}},
+         {"kernel", kernel},
          {"compiler", json{{"clang", b.compiler.clang}, {"libbpf", b.compiler.libbpf}}},
          {"objects", objs}};
   if (!b.capabilities.empty()) j["capabilities"] = b.capabilities;

@@ -50,6 +50,9 @@ struct BaselineKernel {
   std::string release;  // uname -r
   std::string image;
   std::string image_sha256;
+  // Which of the row's sources it was recorded on (absent in baselines older than that), so
+  // a run from another source is named as a different build, not silently compared.
+  KernelSourceInfo source;
   bool operator==(const BaselineKernel&) const = default;
 };
 

@@ -152,3 +152,28 @@ TEST(BaselineFile, SaveIsAtomicAndLoadable) {
 }
 
 }  // namespace vmtest
+
+namespace vmtest {
+
+// Which source a baseline was recorded on travels with it, and baselines from before rows had
+// several sources (no "source" key) still read.
+TEST(BaselineFile, RecordsTheSourceThatBootedAndReadsBaselinesWithoutOne) {
+  auto k = testing::kernel();
+  k.source = {"local", "$VMTEST_KERNEL_DIR/6.1"};
+  auto b = baseline_from_kernel_result(k, {"clang", "1.4.6", "dev"});
+  EXPECT_EQ(b.kernel.source.kind, "local");
+  const std::string text = serialise_baseline(b);
+  EXPECT_NE(text.find("\"kind\": \"local\""), std::string::npos) << text;
+  auto back = parse_baseline(text, "b.json");
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_EQ(back->kernel.source, b.kernel.source);
+
+  b.kernel.source = {};
+  const std::string old = serialise_baseline(b);
+  EXPECT_EQ(old.find("\"source\""), std::string::npos) << "absent, not empty";
+  auto read = parse_baseline(old, "old.json");
+  ASSERT_TRUE(read.ok()) << read.error().str();
+  EXPECT_TRUE(read->kernel.source.empty());
+}
+
+}  // namespace vmtest
