@@ -1,12 +1,13 @@
 #include "agent/features.h"
 
-#include <bpf/bpf.h>
-#include <linux/bpf.h>
-#include <unistd.h>
+#include "verifier/log_lines.h"
 
+#include <bpf/bpf.h>
 #include <cerrno>
 #include <cstring>
+#include <linux/bpf.h>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace vmtest {
@@ -42,15 +43,34 @@ int load(const std::vector<bpf_insn>& insns, unsigned level, char* buf, unsigned
   return -errno;
 }
 
-}  // namespace
+// "12: (b7) r0 = 0": a line of the instruction trace (levels 1 and 2).
+bool is_trace_line(std::string_view line) {
+  line = logscan::trim(line);
+  size_t n = 0;
+  while (n < line.size() && logscan::is_digit(line[n]))
+    ++n;
+  return n > 0 && n < line.size() && line[n] == ':';
+}
+
+} // namespace
+
+bool is_stats_only_log(std::string_view log) {
+  bool summary = false;
+  for (auto line : logscan::split_lines(log)) {
+    if (is_trace_line(line)) return false;
+    summary |= logscan::trim(line).substr(0, 10) == "processed ";
+  }
+  return summary;
+}
 
 AgentFeatures probe_features() {
   AgentFeatures f;
   f.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 
-  std::vector<char> buf(4096);
+  std::vector<char> buf(4096, 0);
   auto small = trivial_program(1);
-  f.log_stats = load(small, 4, buf.data(), buf.size()) == 0;
+  f.log_stats = load(small, 4, buf.data(), buf.size()) == 0 &&
+                is_stats_only_log(std::string_view(buf.data(), strnlen(buf.data(), buf.size())));
 
   // Overflow a tiny buffer: a rotating log (6.4+) ends with the final summary line, an old
   // fixed log ends in the middle of the instruction trace.
@@ -64,4 +84,4 @@ AgentFeatures probe_features() {
   return f;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

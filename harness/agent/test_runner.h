@@ -1,7 +1,8 @@
 #pragma once
 // BPF_PROG_TEST_RUN for a loaded program. Whether a program type has test_run depends on
 // the type and the kernel, so we simply try: ENOTSUPP/EOPNOTSUPP mean "not runnable", which
-// is an outcome, not an error.
+// is an outcome, not an error (and no expectation of the case can fail there). So does an
+// EINVAL that only the case's ctx_in causes, on kernels that predate ctx_in.
 #include <string>
 
 #include "results/manifest.h"
