@@ -8,7 +8,12 @@ cd "$(dirname "$0")/../.."
 work=$(mktemp -d /tmp/vmtest-pipeline.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-for k in 5.10 6.1 6.12; do
+# The rows without a Debian package need their local images (.ci/run points
+# VMTEST_KERNEL_DIR at them); without those only the Debian rows run, and the README's
+# six-column verdict matrix cannot be checked.
+kernels="5.10 6.1 6.12"
+[ -n "${VMTEST_KERNEL_DIR:-}" ] && kernels="4.18 5.10 5.15 6.1 6.6 6.12"
+for k in $kernels; do
   scripts/ci/run-kernel.sh "$k" "$work/shards/$k"
 done
 # Sharding: 6.1 once more in two halves; the merge must equal the unsharded 6.1 job.
@@ -31,7 +36,11 @@ for f in report.html junit.xml summary.md results.json; do
   [ -s "$work/merged/$f" ] || { echo "missing $f" >&2; exit 1; }
 done
 echo "pipeline: merged, reported and gated clean"
-scripts/update-readme-matrix.sh "$work/merged/results.json" --check
+if [ -n "${VMTEST_KERNEL_DIR:-}" ]; then
+  scripts/update-readme-matrix.sh "$work/merged/results.json" --check
+else
+  echo "pipeline: README verdict matrix not checked (set VMTEST_KERNEL_DIR for all six rows)"
+fi
 
 mkdir -p "$work/rebaselined"
 BASELINES_DIR="$work/rebaselined" scripts/ci/baseline-update.sh 6.1

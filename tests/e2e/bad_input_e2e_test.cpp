@@ -120,9 +120,16 @@ TEST_F(BadInputE2E, ChecksumMismatchFailsAndLeavesTheCacheUntouched) {
 
 TEST_F(BadInputE2E, UnavailableRowAndUnknownNameAreUsageErrors) {
   fs::path out = dir_ / "out";
+  ScopedEnv no_local("VMTEST_KERNEL_DIR", std::nullopt);
+  ScopedEnv dead_registry("VMTEST_OCI_REGISTRY", kDeadRegistry);
   auto r = run_vmtest({"run", "--kernel", "4.18", "--out", out.string()}, out);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("set VMTEST_OCI_REGISTRY"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("4.18: error: not available here: local: set VMTEST_KERNEL_DIR"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(std::string("registry ") + kDeadRegistry + " is unreachable"),
+            std::string::npos)
+      << r.output;
   auto u = run_vmtest({"run", "--kernel", "9.99", "--out", out.string()}, out);
   EXPECT_EQ(u.exit_code, 2);
   EXPECT_NE(u.output.find("unknown kernel '9.99'"), std::string::npos) << u.output;

@@ -1,7 +1,10 @@
-// The default matrix on real kernels: Debian 5.10, 6.1 and 6.12 booted in qemu, the bundled
-// corpus loaded by the real agent. The bpf_loop program is the cross-kernel difference the
-// product exists to catch: unknown helper on 5.10, accepted on 6.1 and 6.12.
+// The default matrix on real kernels as a machine without the local images and without a
+// reachable registry sees it: Debian 5.10, 6.1 and 6.12 booted in qemu, the bundled corpus
+// loaded by the real agent, and the other rows skipped with their reasons. The bpf_loop
+// program is the cross-kernel difference the product exists to catch: unknown helper on 5.10,
+// accepted on 6.1 and 6.12. (kernel_rows_e2e_test.cpp boots all six rows.)
 #include "e2e_support.h"
+#include "kernel/local_source.h"
 
 namespace vmtest::e2e {
 namespace fs = std::filesystem;
@@ -10,6 +13,8 @@ class MatrixE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-matrix-"));
+    ScopedEnv no_local(kKernelDirEnv, std::nullopt);
+    ScopedEnv dead_registry("VMTEST_OCI_REGISTRY", kDeadRegistry);
     run_ = new CliRun(run_vmtest({"run", "--out", out_->string()}, *out_));
   }
   static void TearDownTestSuite() {
@@ -34,13 +39,23 @@ TEST_F(MatrixE2E, DefaultRunBootsTheDebianKernelsAndSkipsUnavailableRows) {
     EXPECT_TRUE(kr->accel == "tcg" || kr->accel == "kvm") << kr->accel;
     EXPECT_EQ(kr->kernel_release.substr(0, std::string(k).size()), k);
     EXPECT_EQ(kr->image_sha256.size(), 64u);
+    EXPECT_EQ(kr->source.kind, "debian") << k;
     EXPECT_FALSE(kr->objects.empty());
   }
   for (const char* k : {"4.18", "5.15", "6.6"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr) << k;
     EXPECT_EQ(kr->status, "skipped") << k;
-    EXPECT_NE(run_->output.find(std::string(k) + ": skipped"), std::string::npos) << run_->output;
+    // One line per row, naming every source's reason.
+    EXPECT_NE(kr->error.find("local: set VMTEST_KERNEL_DIR"), std::string::npos) << kr->error;
+    EXPECT_NE(kr->error.find(std::string("oci: registry ") + kDeadRegistry + " is unreachable"),
+              std::string::npos)
+        << kr->error;
+    EXPECT_EQ(kr->error.find('\n'), std::string::npos);
+    const std::string line = std::string(k) + ": skipped: " + kr->error;
+    const size_t at = run_->output.find(line);
+    EXPECT_NE(at, std::string::npos) << run_->output;
+    EXPECT_EQ(run_->output.find(line, at + 1), std::string::npos) << "named once\n" << run_->output;
   }
 }
 
