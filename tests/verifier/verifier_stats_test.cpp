@@ -115,3 +115,18 @@ TEST(VerifierStats, ApplyFillsOnlyWhatWasFound) {
 }
 
 }  // namespace vmtest
+
+namespace vmtest {
+
+// The last 20 lines of a real RHEL 8.1 (4.18.0-147.el8) log, as the agent recorded it for
+// sock_global_funcs: three subprograms, so the stack depth on the summary line has three parts.
+TEST(VerifierStats, Rhel81RealLogTailWithSubprograms) {
+  auto st = parse_verifier_stats(fixture("verifier/v4_18_rhel81_global_funcs_tail.log"));
+  EXPECT_EQ(st.insns_processed, 49);
+  EXPECT_EQ(st.insn_limit, 131072);
+  EXPECT_EQ(st.stack_depth, "0+1+0");
+  EXPECT_FALSE(st.total_states.has_value());
+  EXPECT_FALSE(st.verification_time_us.has_value());
+}
+
+}  // namespace vmtest
