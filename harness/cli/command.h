@@ -1,20 +1,19 @@
 #pragma once
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself here: it declares its
 // options on a CLI11 subcommand and returns the function that runs it.
-#include <CLI/CLI.hpp>
+#include "kernel/matrix.h"
+#include "results/results.h"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
 #include <vector>
-
-#include "kernel/matrix.h"
-#include "results/results.h"
 
 namespace vmtest {
 
 struct Subcommand {
   CLI::App* app;
-  std::function<int()> run;  // returns the process exit code
+  std::function<int()> run; // returns the process exit code
 };
 using CommandList = std::vector<Subcommand>;
 
@@ -22,7 +21,7 @@ using CommandList = std::vector<Subcommand>;
 struct MatrixOptions {
   std::filesystem::path matrix = "kernels/matrix.yaml";
   std::filesystem::path lock = "kernels/matrix.lock.json";
-  std::filesystem::path cache;  // empty: default_cache_dir()
+  std::filesystem::path cache; // empty: default_cache_dir()
 };
 void add_matrix_options(CLI::App* app, MatrixOptions& o);
 Matrix load_matrix_or_throw(const MatrixOptions& o);
@@ -39,5 +38,6 @@ void add_baseline_command(CLI::App& app, CommandList& out);
 void add_diff_command(CLI::App& app, CommandList& out);
 void add_kernels_command(CLI::App& app, CommandList& out);
 void add_report_command(CLI::App& app, CommandList& out);
+void add_gate_command(CLI::App& app, CommandList& out);
 
-}  // namespace vmtest
+} // namespace vmtest
