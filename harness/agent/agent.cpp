@@ -1,17 +1,16 @@
 #include "agent/agent.h"
 
-#include <bpf/libbpf.h>
-#include <sys/resource.h>
-#include <sys/utsname.h>
-
-#include <chrono>
-#include <cstdio>
-
 #include "agent/capability_probe.h"
 #include "agent/features.h"
 #include "agent/log_capture.h"
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
+
+#include <bpf/libbpf.h>
+#include <chrono>
+#include <cstdio>
+#include <sys/resource.h>
+#include <sys/utsname.h>
 
 namespace vmtest {
 namespace {
@@ -24,7 +23,7 @@ std::vector<TestCase> cases_for(const ManifestObject& obj, const ProgramInfo& pr
   return out;
 }
 
-}  // namespace
+} // namespace
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
@@ -36,8 +35,8 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   AgentReport report;
   utsname u{};
   if (uname(&u) == 0) report.kernel_release = u.release;
-  report.libbpf_version = "v" + std::to_string(libbpf_major_version()) + "." +
-                          std::to_string(libbpf_minor_version());
+  report.libbpf_version =
+      "v" + std::to_string(libbpf_major_version()) + "." + std::to_string(libbpf_minor_version());
   report.features = probe_features();
 
   LoadOptions lopts;
@@ -69,10 +68,11 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
       }
       ++done;
       if (opts.progress)
-        opts.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " +
-                      mobj.name + ":" + prog.name + " " + pr.verdict +
-                      (pr.insns_processed ? " (" + std::to_string(*pr.insns_processed) + " insns)"
-                                          : std::string()));
+        opts.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + mobj.name +
+                      ":" + prog.name + " " + to_string(pr.verdict) +
+                      (pr.metrics[Metric::InsnsProcessed]
+                           ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
+                           : std::string()));
       orr.programs.push_back(std::move(pr));
     }
     report.objects.push_back(std::move(orr));
@@ -89,9 +89,9 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
     if (opts.progress) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "capabilities probed in %.2fs", probe.seconds);
-      opts.progress(report.capabilities_error.empty() ? std::string(buf)
-                                                       : "capability probe failed: " +
-                                                             report.capabilities_error);
+      opts.progress(report.capabilities_error.empty()
+                        ? std::string(buf)
+                        : "capability probe failed: " + report.capabilities_error);
     }
   }
   report.agent_seconds =
@@ -99,4 +99,4 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   return report;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

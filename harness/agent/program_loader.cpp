@@ -1,15 +1,14 @@
 #include "agent/program_loader.h"
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-
 #include "agent/log_capture.h"
 #include "verifier/log_tail.h"
 #include "verifier/verifier_stats.h"
+
+#include <algorithm>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cerrno>
+#include <cstring>
 
 namespace vmtest {
 namespace {
@@ -47,14 +46,14 @@ void apply_fixups(bpf_object* obj) {
       auto type = bpf_map__type(map);
       if (type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_USER_RINGBUF)
         bpf_map__set_max_entries(map, 4096);
-      else if (type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)  // libbpf sizes this one to the CPUs
+      else if (type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) // libbpf sizes this one to the CPUs
         bpf_map__set_max_entries(map, 1);
     }
   }
 }
 
 struct Attempt {
-  int err = 0;  // 0 or negative errno of bpf_object__load
+  int err = 0; // 0 or negative errno of bpf_object__load
   std::string log;
   bool buffer_full = false;
   std::string libbpf_messages;
@@ -105,14 +104,13 @@ void fill_info(int fd, ProgramResult& out) {
   bpf_prog_info info{};
   __u32 len = sizeof info;
   if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return;
-  out.xlated_size = info.xlated_prog_len;
-  if (info.jited_prog_len) out.jited_size = info.jited_prog_len;
+  out.metrics[Metric::XlatedSize] = info.xlated_prog_len;
+  if (info.jited_prog_len) out.metrics[Metric::JitedSize] = info.jited_prog_len;
   // verified_insns arrived in 5.16; older kernels leave the field short or zero.
   if (len >= offsetof(bpf_prog_info, verified_insns) + sizeof(info.verified_insns) &&
       info.verified_insns)
-    out.verified_insns = info.verified_insns;
+    out.metrics[Metric::VerifiedInsns] = info.verified_insns;
 }
-
 
 // Keeps libbpf's explanation short: the verifier log is recorded separately.
 std::string summarise_libbpf(const std::string& msgs) {
@@ -125,14 +123,14 @@ std::string summarise_libbpf(const std::string& msgs) {
     start = end + 1;
     if (line.empty() || line.find("-- BEGIN PROG LOAD LOG --") != std::string::npos) continue;
     if (line.find("-- END PROG LOAD LOG --") != std::string::npos) continue;
-    if (line.rfind("libbpf:", 0) != 0) continue;  // verifier log lines echoed by libbpf
+    if (line.rfind("libbpf:", 0) != 0) continue; // verifier log lines echoed by libbpf
     if (!out.empty()) out += "\n";
     out += line;
   }
   return out;
 }
 
-}  // namespace
+} // namespace
 
 LoadedProgram& LoadedProgram::operator=(LoadedProgram&& o) noexcept {
   if (this != &o) {
@@ -208,9 +206,9 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
         Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, 64 * 1024);
         std::string tail_log = std::move(t.log);
         a = std::move(v);
-        if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG;  // cannot happen at level 4
+        if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG; // cannot happen at level 4
         a.log = std::move(tail_log);
-        out.log_truncated = "head";
+        out.log_truncated = LogTruncation::Head;
         break;
       }
       if (size >= opts.max_log_size) {
@@ -219,7 +217,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
         std::string stats_log = v.log;
         a = std::move(v);
         a.log = head_log + "\n" + stats_log;
-        out.log_truncated = "tail";
+        out.log_truncated = LogTruncation::Tail;
         break;
       }
       size *= 4;
@@ -229,19 +227,19 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   out.log_level = static_cast<int>(level);
   out.log_bytes = a.log.size();
   out.log_tail = log_tail(a.log, opts.log_tail_lines);
-  if (out.log_truncated == "tail")
+  if (out.log_truncated == LogTruncation::Tail)
     out.log_tail.push_back("[vmtest: log exceeded " + std::to_string(opts.max_log_size) +
                            " bytes; the kernel kept only its head]");
   apply_verifier_stats(parse_verifier_stats(a.log), out);
 
   if (a.err == 0) {
-    out.verdict = "accepted";
+    out.verdict = Verdict::Accepted;
     bpf_program* p = bpf_object__find_program_by_name(a.obj.get(), info.name.c_str());
     int fd = p ? bpf_program__fd(p) : -1;
     if (fd >= 0) fill_info(fd, out);
     return LoadedProgram(a.obj.release(), fd);
   }
-  out.verdict = "rejected";
+  out.verdict = Verdict::Rejected;
   out.err = -a.err;
   out.error = summarise_libbpf(a.libbpf_messages);
   if (out.error.empty()) out.error = libbpf_error_text(a.err);
@@ -252,4 +250,4 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   return {};
 }
 
-}  // namespace vmtest
+} // namespace vmtest

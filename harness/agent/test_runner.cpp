@@ -1,35 +1,33 @@
 #include "agent/test_runner.h"
 
-#include <bpf/bpf.h>
+#include "results/hex.h"
 
+#include <bpf/bpf.h>
 #include <cerrno>
 #include <span>
 #include <vector>
 
-#include "results/hex.h"
-
 namespace vmtest {
 namespace {
 
-constexpr int kENOTSUPP = 524;  // kernel-internal errno that leaks out of test_run
+constexpr int kENOTSUPP = 524; // kernel-internal errno that leaks out of test_run
 
 bool takes_packet(const std::string& type) {
-  return type == "xdp" || type == "sched_cls" || type == "sched_act" ||
-         type == "socket_filter" || type == "cgroup_skb" || type == "flow_dissector" ||
-         type == "lwt_in" || type == "lwt_out" || type == "lwt_xmit" || type == "lwt_seg6local" ||
-         type == "sk_skb";
+  return type == "xdp" || type == "sched_cls" || type == "sched_act" || type == "socket_filter" ||
+         type == "cgroup_skb" || type == "flow_dissector" || type == "lwt_in" ||
+         type == "lwt_out" || type == "lwt_xmit" || type == "lwt_seg6local" || type == "sk_skb";
 }
 
 // 14 Ethernet + 20 IPv4 + 20 TCP + 10 payload; IPv4 checksum precomputed.
 const char* kDefaultPacket =
-    "020000000002020000000001"  // dst, src MAC
-    "0800"                      // IPv4
-    "4500003c00014000400626b9"  // ver/ihl, tos, len 60, id 1, DF, ttl 64, tcp, csum
-    "0a0000010a000002"          // 10.0.0.1 -> 10.0.0.2
-    "04d2005000000001000000005002ffff00000000"  // 1234 -> 80, SYN
+    "020000000002020000000001"                 // dst, src MAC
+    "0800"                                     // IPv4
+    "4500003c00014000400626b9"                 // ver/ihl, tos, len 60, id 1, DF, ttl 64, tcp, csum
+    "0a0000010a000002"                         // 10.0.0.1 -> 10.0.0.2
+    "04d2005000000001000000005002ffff00000000" // 1234 -> 80, SYN
     "00010203040506070809";
 
-}  // namespace
+} // namespace
 
 TestCase default_test_case(const std::string& program, const std::string& prog_type) {
   TestCase tc;
@@ -52,7 +50,7 @@ TestRunResult run_test_case(int prog_fd, const TestCase& tc) {
   auto data_in = parse_hex(tc.data_in_hex);
   auto ctx_in = parse_hex(tc.ctx_in_hex);
   if (!data_in.ok() || !ctx_in.ok()) {
-    r.status = "error";
+    r.status = TestRunStatus::Error;
     r.err = EINVAL;
     return r;
   }
@@ -87,17 +85,18 @@ TestRunResult run_test_case(int prog_fd, const TestCase& tc) {
       bare.repeat = opts.repeat;
       if (bpf_prog_test_run_opts(prog_fd, &bare) == 0 || errno != EINVAL) runnable = false;
     }
-    r.status = runnable ? "error" : "not_runnable";
+    r.status = runnable ? TestRunStatus::Error : TestRunStatus::NotRunnable;
     r.err = e;
     // An expectation fails only where the kernel can run the case; not_runnable is an
     // outcome of its own, recorded (and gated) as such.
     if (tc.expect_retval && runnable) r.expectation_failed = true;
     return r;
   }
-  r.status = "ok";
+  r.status = TestRunStatus::Ok;
   r.retval = opts.retval;
   r.duration_ns = opts.duration;
-  if (!data_in->empty()) r.data_out_hex = to_hex(std::span<const uint8_t>(data_out.data(), opts.data_size_out));
+  if (!data_in->empty())
+    r.data_out_hex = to_hex(std::span<const uint8_t>(data_out.data(), opts.data_size_out));
   if (tc.expect_retval && *tc.expect_retval != opts.retval) r.expectation_failed = true;
   if (tc.expect_data_out_hex) {
     auto want = parse_hex(*tc.expect_data_out_hex);
@@ -106,4 +105,4 @@ TestRunResult run_test_case(int prog_fd, const TestCase& tc) {
   return r;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

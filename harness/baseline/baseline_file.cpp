@@ -1,14 +1,14 @@
 #include "baseline/baseline_file.h"
 
-#include <set>
-#include <stdexcept>
-
-#include <nlohmann/json.hpp>
-
 #include "capabilities/capability_matrix.h"
 #include "core/fs.h"
 #include "core/sha256.h"
+#include "results/json_read.h"
 #include "verifier/normalise.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
 
 namespace vmtest {
 using nlohmann::json;
@@ -37,7 +37,9 @@ std::string data_out_sha256(const std::string& hex) {
   return sha256_hex(bytes);
 }
 
-template <typename T> json opt(const std::optional<T>& v) { return v ? json(*v) : json(nullptr); }
+template <typename T> json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
 // Reading is strict: every field must be present with the right type (null allowed where the
 // value is optional) and unknown fields are rejected, so a hand-edited typo cannot make a
@@ -52,8 +54,7 @@ const json& field(const json& j, const char* key, const std::string& where) {
   return *it;
 }
 
-void only_keys(const json& j, std::initializer_list<const char*> keys, const std::string& where) {
-  std::set<std::string> allowed(keys.begin(), keys.end());
+void only_keys(const json& j, const std::set<std::string>& allowed, const std::string& where) {
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!allowed.count(it.key())) throw ReadError("unknown field '" + where + "." + it.key() + "'");
 }
@@ -70,47 +71,68 @@ std::string string_at(const json& j, const char* key, const std::string& where) 
   return v.get<std::string>();
 }
 
+// Range-checked: 4294967309 must not read as errno 13, nor 1e300 as anything.
+template <typename T> T checked(const json& v, const std::string& path, bool nullable) {
+  if (!v.is_number_integer())
+    throw ReadError("'" + path + "' must be an integer" + (nullable ? " or null" : "") + ", not " +
+                    v.dump());
+  try {
+    return json_read::integer<T>(v, path);
+  } catch (const json::exception&) {
+    throw ReadError("'" + path + "' is out of range: " + v.dump());
+  }
+}
+
 template <typename T> T int_at(const json& j, const char* key, const std::string& where) {
-  const json& v = field(j, key, where);
-  if (!v.is_number_integer()) throw ReadError("'" + where + "." + key + "' must be an integer");
-  return v.get<T>();
+  return checked<T>(field(j, key, where), where + "." + key, false);
 }
 
 template <typename T>
 std::optional<T> opt_int_at(const json& j, const char* key, const std::string& where) {
   const json& v = field(j, key, where);
   if (v.is_null()) return std::nullopt;
-  if (!v.is_number_integer())
-    throw ReadError("'" + where + "." + key + "' must be an integer or null");
-  return v.get<T>();
+  return checked<T>(v, where + "." + key, true);
+}
+
+std::set<std::string> program_keys() {
+  std::set<std::string> keys = {"verdict", "errno", "log_tail", "test_run"};
+  for (const auto& d : kMetrics)
+    if (d.baselined) keys.insert(std::string(d.key));
+  return keys;
 }
 
 json to_json(const BaselineProgram& p) {
-  return json{{"verdict", p.verdict},
-              {"errno", p.err},
-              {"insns_processed", opt(p.insns_processed)},
-              {"total_states", opt(p.total_states)},
-              {"peak_states", opt(p.peak_states)},
-              {"log_tail", p.log_tail},
-              {"test_run", json{{"status", p.test_run.status},
-                                {"retval", opt(p.test_run.retval)},
-                                {"data_out_sha256", p.test_run.data_out_sha256}}}};
+  json j{{"verdict", p.verdict},
+         {"errno", p.err},
+         {"log_tail", p.log_tail},
+         {"test_run", json{{"status", p.test_run.status},
+                           {"retval", opt(p.test_run.retval)},
+                           {"data_out_sha256", p.test_run.data_out_sha256}}}};
+  // Every baselined metric is written, null when the kernel did not report it.
+  for (const auto& d : kMetrics)
+    if (d.baselined) j[std::string(d.key)] = opt(p.metrics[d.id]);
+  return j;
 }
 
 BaselineProgram program_from(const json& j, const std::string& where) {
   if (!j.is_object()) throw ReadError("'" + where + "' must be an object");
-  only_keys(j, {"verdict", "errno", "insns_processed", "total_states", "peak_states", "log_tail",
-                "test_run"},
-            where);
+  static const std::set<std::string> keys = program_keys();
+  only_keys(j, keys, where);
   BaselineProgram p;
-  p.verdict = string_at(j, "verdict", where);
-  if (p.verdict != "accepted" && p.verdict != "rejected")
+  const std::string verdict = string_at(j, "verdict", where);
+  auto v = parse_verdict(verdict);
+  if (!v)
     throw ReadError("'" + where + ".verdict' must be \"accepted\" or \"rejected\", not \"" +
-                    p.verdict + "\"");
+                    verdict + "\"");
+  p.verdict = *v;
   p.err = int_at<int>(j, "errno", where);
-  p.insns_processed = opt_int_at<int64_t>(j, "insns_processed", where);
-  p.total_states = opt_int_at<int64_t>(j, "total_states", where);
-  p.peak_states = opt_int_at<int64_t>(j, "peak_states", where);
+  // Metrics are optional keys: a baseline recorded before a metric existed still reads.
+  for (const auto& d : kMetrics) {
+    if (!d.baselined || !j.contains(std::string(d.key))) continue;
+    p.metrics[d.id] = opt_int_at<int64_t>(j, std::string(d.key).c_str(), where);
+    if (p.metrics[d.id] && *p.metrics[d.id] < 0)
+      throw ReadError("'" + where + "." + std::string(d.key) + "' must not be negative");
+  }
   const json& tail = field(j, "log_tail", where);
   if (!tail.is_array()) throw ReadError("'" + where + ".log_tail' must be an array");
   for (const auto& l : tail) {
@@ -120,7 +142,10 @@ BaselineProgram program_from(const json& j, const std::string& where) {
   const std::string tw = where + ".test_run";
   const json& tr = object_at(j, "test_run", where);
   only_keys(tr, {"status", "retval", "data_out_sha256"}, tw);
-  p.test_run.status = string_at(tr, "status", tw);
+  const std::string status = string_at(tr, "status", tw);
+  auto st = parse_test_run_status(status);
+  if (!st) throw ReadError("'" + tw + ".status' is not a test_run status: \"" + status + "\"");
+  p.test_run.status = *st;
   p.test_run.retval = opt_int_at<uint32_t>(tr, "retval", tw);
   p.test_run.data_out_sha256 = string_at(tr, "data_out_sha256", tw);
   return p;
@@ -130,8 +155,8 @@ Baseline baseline_from_json(const json& j) {
   if (!j.is_object()) throw ReadError("top level must be an object");
   // The version is checked first: a future format may differ in every other field.
   const json& ver = field(j, "format_version", "");
-  if (!ver.is_number_integer()) throw ReadError("'format_version' must be an integer");
-  if (ver.get<int>() != kBaselineFormatVersion)
+  if (!ver.is_number_integer() || !ver.is_number_unsigned() ||
+      ver.get<uint64_t>() != kBaselineFormatVersion)
     throw ReadError("unsupported format_version " + ver.dump() + " (this vmtest reads " +
                     std::to_string(kBaselineFormatVersion) + "); re-record the baseline");
   only_keys(j, {"format_version", "kernel", "compiler", "objects", "capabilities"}, "");
@@ -179,7 +204,7 @@ Baseline baseline_from_json(const json& j) {
   return b;
 }
 
-}  // namespace
+} // namespace
 
 std::map<std::string, std::string> baseline_capabilities(const nlohmann::json& probe) {
   std::map<std::string, std::string> out;
@@ -193,13 +218,12 @@ BaselineProgram baseline_program(const ProgramResult& p) {
   BaselineProgram b;
   b.verdict = p.verdict;
   b.err = p.err;
-  b.insns_processed = p.insns_processed;
-  b.total_states = p.total_states;
-  b.peak_states = p.peak_states;
+  b.metrics = p.metrics.baselined();
   b.log_tail = normalise_log_lines(p.log_tail);
   b.test_run.status = p.test_run.status;
   b.test_run.retval = p.test_run.retval;
-  if (p.test_run.status == "ok") b.test_run.data_out_sha256 = data_out_sha256(p.test_run.data_out_hex);
+  if (p.test_run.status == TestRunStatus::Ok)
+    b.test_run.data_out_sha256 = data_out_sha256(p.test_run.data_out_hex);
   return b;
 }
 
@@ -212,7 +236,8 @@ Baseline baseline_from_kernel_result(const KernelResult& k, const Toolchain& tc)
     BaselineObject& bo = b.objects[o.name];
     bo.sha256 = o.sha256;
     bo.error = o.error;
-    for (const auto& p : o.programs) bo.programs[p.name] = baseline_program(p);
+    for (const auto& p : o.programs)
+      bo.programs[p.name] = baseline_program(p);
   }
   return b;
 }
@@ -222,7 +247,8 @@ std::string serialise_baseline(const Baseline& b) {
   json objs = json::object();
   for (const auto& [oname, o] : b.objects) {
     json progs = json::object();
-    for (const auto& [pname, p] : o.programs) progs[pname] = to_json(p);
+    for (const auto& [pname, p] : o.programs)
+      progs[pname] = to_json(p);
     objs[oname] = json{{"sha256", o.sha256}, {"error", o.error}, {"programs", progs}};
   }
   json kernel{{"name", b.kernel.name},
@@ -243,8 +269,7 @@ std::string serialise_baseline(const Baseline& b) {
 Result<Baseline> parse_baseline(std::string_view text, std::string_view origin) {
   const std::string ctx(origin);
   json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded())
-    return Error{"baseline is not valid JSON (truncated or corrupt?)", ctx};
+  if (j.is_discarded()) return Error{"baseline is not valid JSON (truncated or corrupt?)", ctx};
   try {
     return baseline_from_json(j);
   } catch (const ReadError& e) {
@@ -268,4 +293,4 @@ std::filesystem::path baseline_path(const std::filesystem::path& dir, std::strin
   return dir / (std::string(kernel) + ".json");
 }
 
-}  // namespace vmtest
+} // namespace vmtest

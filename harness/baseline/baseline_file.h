@@ -5,6 +5,9 @@
 // name, there are no timestamps or timings, and log tails are normalised. A baseline that
 // cannot be read (bad JSON, a missing field, an unknown format_version) is an error that
 // names the file; it never passes as "no baseline".
+#include "core/result.h"
+#include "results/results.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -13,41 +16,36 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
-#include "results/results.h"
-
 namespace vmtest {
 
 inline constexpr int kBaselineFormatVersion = 1;
 
 struct BaselineTestRun {
-  std::string status;                // TestRunResult::status
+  TestRunStatus status = TestRunStatus::Skipped;
   std::optional<uint32_t> retval;
-  std::string data_out_sha256;       // empty unless status is "ok"
+  std::string data_out_sha256; // empty unless status is "ok"
   bool operator==(const BaselineTestRun&) const = default;
 };
 
 struct BaselineProgram {
-  std::string verdict;  // "accepted" / "rejected"
+  Verdict verdict = Verdict::Rejected;
   int err = 0;
-  std::optional<int64_t> insns_processed;
-  std::optional<int64_t> total_states;
-  std::optional<int64_t> peak_states;
-  std::vector<std::string> log_tail;  // normalised
+  Metrics metrics; // only the metrics the table marks `baselined`; a missing key reads as unset
+  std::vector<std::string> log_tail; // normalised
   BaselineTestRun test_run;
   bool operator==(const BaselineProgram&) const = default;
 };
 
 struct BaselineObject {
   std::string sha256;
-  std::string error;  // the object could not be opened
-  std::map<std::string, BaselineProgram> programs;  // by program name
+  std::string error;                               // the object could not be opened
+  std::map<std::string, BaselineProgram> programs; // by program name
   bool operator==(const BaselineObject&) const = default;
 };
 
 struct BaselineKernel {
-  std::string name;     // matrix row
-  std::string release;  // uname -r
+  std::string name;    // matrix row
+  std::string release; // uname -r
   std::string image;
   std::string image_sha256;
   // Which of the row's sources it was recorded on (absent in baselines older than that), so
@@ -70,7 +68,7 @@ struct Baseline {
   // per-program-type helper table (it is large and the `helper` category already names every
   // helper). Empty when the run had no probe; changes are reported as INFO, never gated.
   std::map<std::string, std::string> capabilities;
-  std::map<std::string, BaselineObject> objects;  // by object file name
+  std::map<std::string, BaselineObject> objects; // by object file name
   bool operator==(const Baseline&) const = default;
 };
 
@@ -92,4 +90,4 @@ Result<void> save_baseline(const std::filesystem::path& path, const Baseline& ba
 // bpf/baselines/<kernel>.json under `dir`.
 std::filesystem::path baseline_path(const std::filesystem::path& dir, std::string_view kernel);
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -10,10 +10,16 @@ namespace {
 
 const char* color_of(Severity s) {
   switch (s) {
-    case Severity::FAIL: return "\x1b[31m";
-    case Severity::WARN: return "\x1b[33m";
-    case Severity::INFO: return "\x1b[36m";
-    case Severity::OK: return "\x1b[32m";
+  case Severity::FAIL:
+    return "\x1b[31m";
+  case Severity::ERROR:
+    return "\x1b[35m";
+  case Severity::WARN:
+    return "\x1b[33m";
+  case Severity::INFO:
+    return "\x1b[36m";
+  case Severity::OK:
+    return "\x1b[32m";
   }
   return "";
 }
@@ -27,42 +33,52 @@ std::string pad(const std::string& s, size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }
 
-std::string stat_cell(const std::optional<BaselineProgram>& a,
-                      const std::optional<BaselineProgram>& b,
-                      std::optional<int64_t> BaselineProgram::*field) {
+std::string verdict_cell(const ProgramDiff& p) {
+  if (!p.base && !p.current) return "-";
+  if (!p.base)
+    return std::string(p.has(FindingKind::NewProgram) ? "(new) " : "") +
+           to_string(p.current->verdict);
+  if (!p.current) return std::string(to_string(p.base->verdict)) + " (removed)";
+  if (p.base->verdict == p.current->verdict) return to_string(p.current->verdict);
+  return std::string(to_string(p.base->verdict)) + " -> " + to_string(p.current->verdict);
+}
+
+std::string changes_cell(const ProgramDiff& p) {
+  std::string s;
+  for (const auto& f : p.findings)
+    s += (s.empty() ? "" : ",") + std::string(finding_name(f.kind));
+  return s.empty() ? finding_name(FindingKind::Unchanged) : s;
+}
+
+} // namespace
+
+std::optional<int64_t> metric_before(const ProgramDiff& p, Metric m) {
+  if (p.base_result) return p.base_result->metrics[m];
+  return p.base ? p.base->metrics[m] : std::nullopt;
+}
+
+std::optional<int64_t> metric_after(const ProgramDiff& p, Metric m) {
+  if (p.result) return p.result->metrics[m];
+  return p.current ? p.current->metrics[m] : std::nullopt;
+}
+
+std::string metric_cell(const std::optional<int64_t>& a, const std::optional<int64_t>& b,
+                        bool two_sided) {
   auto fmt = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; };
-  std::optional<int64_t> va = a ? (*a).*field : std::nullopt;
-  std::optional<int64_t> vb = b ? (*b).*field : std::nullopt;
-  if (!a) return fmt(vb);
-  if (!b) return fmt(va);
-  if (va == vb) return fmt(vb);
-  std::string s = fmt(va) + " -> " + fmt(vb);
-  if (va && vb && *va != 0) {
+  // A side the baseline never recorded (a metric it does not keep) shows as the value alone.
+  if (!two_sided || !a || a == b) return fmt(b);
+  std::string s = fmt(a) + " -> " + fmt(b);
+  if (a && b && *a != 0) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, " (%+.1f%%)", 100.0 * static_cast<double>(*vb - *va) / static_cast<double>(*va));
+    std::snprintf(buf, sizeof buf, " (%+.1f%%)",
+                  100.0 * static_cast<double>(*b - *a) / static_cast<double>(*a));
     s += buf;
   }
   return s;
 }
 
-std::string verdict_cell(const ProgramDiff& p) {
-  if (!p.base && !p.current) return "-";
-  if (!p.base) return "(new) " + p.current->verdict;
-  if (!p.current) return p.base->verdict + " (removed)";
-  if (p.base->verdict == p.current->verdict) return p.current->verdict;
-  return p.base->verdict + " -> " + p.current->verdict;
-}
-
-std::string changes_cell(const ProgramDiff& p) {
-  std::string s;
-  for (const auto& f : p.findings) s += (s.empty() ? "" : ",") + std::string(change_name(f.change));
-  return s.empty() ? change_name(Change::Unchanged) : s;
-}
-
-}  // namespace
-
 std::string render_diff_table(const DiffReport& r, bool color) {
-  std::array<int, 4> counts{};
+  std::array<int, 5> counts{};
   size_t unchanged = 0;
   std::vector<const ProgramDiff*> shown;
   for (const auto& p : r.programs) {
@@ -76,28 +92,41 @@ std::string render_diff_table(const DiffReport& r, bool color) {
 
   // Worst first; within a severity the report's object/program order is kept.
   std::stable_sort(shown.begin(), shown.end(), [](const ProgramDiff* a, const ProgramDiff* b) {
-    return static_cast<int>(a->severity()) > static_cast<int>(b->severity());
+    return a->severity() > b->severity();
   });
 
-  std::string out = "kernel " + r.kernel + ": " + paint(r.severity(), severity_name(r.severity()), color);
-  out += " (" + std::to_string(counts[3]) + " fail, " + std::to_string(counts[2]) + " warn, " +
-         std::to_string(counts[1]) + " info, " + std::to_string(counts[0]) + " ok, " +
-         std::to_string(unchanged) + " unchanged)\n";
+  std::string out =
+      "kernel " + r.kernel + ": " + paint(r.severity(), severity_name(r.severity()), color);
+  out += " (" + std::to_string(counts[4]) + " fail, " + std::to_string(counts[3]) + " error, " +
+         std::to_string(counts[2]) + " warn, " + std::to_string(counts[1]) + " info, " +
+         std::to_string(counts[0]) + " ok, " + std::to_string(unchanged) + " unchanged)\n";
   for (const auto& f : r.kernel_findings)
     out += "  " + paint(f.severity, severity_name(f.severity), color) + "  " + f.message + "\n";
   if (shown.empty()) return out;
 
-  const std::vector<std::string> header = {"SEV", "OBJECT", "PROGRAM", "VERDICT", "INSNS", "STATES", "CHANGES"};
+  std::vector<std::string> header = {"SEV", "OBJECT", "PROGRAM", "VERDICT"};
+  for (const auto& m : kMetrics)
+    if (m.in_diff) header.emplace_back(m.label);
+  header.push_back("CHANGES");
+  for (auto& h : header)
+    for (auto& ch : h)
+      ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
   std::vector<std::vector<std::string>> rows;
-  for (const auto* p : shown)
-    rows.push_back({severity_name(p->severity()), p->object, p->program, verdict_cell(*p),
-                    stat_cell(p->base, p->current, &BaselineProgram::insns_processed),
-                    stat_cell(p->base, p->current, &BaselineProgram::total_states),
-                    changes_cell(*p)});
+  for (const auto* p : shown) {
+    std::vector<std::string> row = {severity_name(p->severity()), p->object, p->program,
+                                    verdict_cell(*p)};
+    const bool two_sided = (p->base || p->base_result) && (p->current || p->result);
+    for (const auto& m : kMetrics)
+      if (m.in_diff)
+        row.push_back(metric_cell(metric_before(*p, m.id), metric_after(*p, m.id), two_sided));
+    row.push_back(changes_cell(*p));
+    rows.push_back(std::move(row));
+  }
   std::vector<size_t> width(header.size());
   for (size_t c = 0; c < header.size(); ++c) {
     width[c] = header[c].size();
-    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+    for (const auto& row : rows)
+      width[c] = std::max(width[c], row[c].size());
   }
   auto line = [&](const std::vector<std::string>& cells, std::optional<Severity> sev) {
     std::string l = "  ";
@@ -110,7 +139,8 @@ std::string render_diff_table(const DiffReport& r, bool color) {
     return l + "\n";
   };
   out += line(header, std::nullopt);
-  for (size_t i = 0; i < rows.size(); ++i) out += line(rows[i], shown[i]->severity());
+  for (size_t i = 0; i < rows.size(); ++i)
+    out += line(rows[i], shown[i]->severity());
 
   out += "\n";
   for (const auto* p : shown) {
@@ -124,15 +154,10 @@ std::string render_diff_table(const DiffReport& r, bool color) {
     for (const auto& f : p->findings)
       out += "    " + paint(f.severity, severity_name(f.severity), color) + " " + f.message + "\n";
     if (!p->policy_reason.empty()) out += "    policy: " + p->policy_reason + "\n";
-    for (const auto& d : p->log_diff) out += "    | " + d + "\n";
+    for (const auto& d : p->log_diff)
+      out += "    | " + d + "\n";
   }
   return out;
 }
 
-std::string render_diff_tables(const std::vector<DiffReport>& reports, bool color) {
-  std::string out;
-  for (const auto& r : reports) out += (out.empty() ? "" : "\n") + render_diff_table(r, color);
-  return out;
-}
-
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,15 +1,23 @@
 #pragma once
-// Terminal rendering of a DiffReport: a one-line verdict per kernel, a table of the programs
-// that have something to say (unchanged ones are only counted), then the details: every
-// finding's message, the policy reason that shaped a row, and log tail diffs.
+// Terminal rendering of one kernel's DiffReport: a verdict line, a table of the programs that
+// have something to say (unchanged ones are only counted) with a column per metric the table
+// marks `in_diff`, then the details: every finding's message, the policy reason that shaped a
+// row, and log tail diffs. Used by `vmtest run -v`, `gate -v`, `diff` and `baseline update`.
+#include "baseline/classify.h"
+
 #include <string>
 #include <vector>
-
-#include "baseline/classify.h"
 
 namespace vmtest {
 
 std::string render_diff_table(const DiffReport& report, bool color);
-std::string render_diff_tables(const std::vector<DiffReport>& reports, bool color);
 
-}  // namespace vmtest
+// A metric's value on each side of a row, from the full results when the row has them (so
+// metrics baselines do not keep still show in `vmtest diff`), else from the baseline view.
+std::optional<int64_t> metric_before(const ProgramDiff& p, Metric m);
+std::optional<int64_t> metric_after(const ProgramDiff& p, Metric m);
+// "1200 -> 1500 (+25.0%)", "1500", or "-".
+std::string metric_cell(const std::optional<int64_t>& a, const std::optional<int64_t>& b,
+                        bool two_sided);
+
+} // namespace vmtest

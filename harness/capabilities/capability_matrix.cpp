@@ -140,8 +140,9 @@ std::vector<KernelCapabilities> collect_capabilities(const RunResults& run,
       continue;
     }
     std::string why = !k.capabilities_error.empty() ? k.capabilities_error
-                      : k.status != "ok"            ? k.status
-                                                    : "the run had no bpftool (--no-capabilities?)";
+                      : k.status != KernelStatus::Ok
+                          ? std::string(to_string(k.status))
+                          : "the run had no bpftool (--no-capabilities?)";
     notes.push_back(k.name + ": not probed: " + why);
   }
   return out;

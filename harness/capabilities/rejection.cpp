@@ -136,7 +136,7 @@ const char* availability_name(Availability a) {
 std::optional<RejectionCause> explain_rejection(const KernelResult& kernel,
                                                 const ObjectResult& object,
                                                 const ProgramResult& program) {
-  if (program.verdict != "rejected") return std::nullopt;
+  if (program.verdict != Verdict::Rejected) return std::nullopt;
   std::string log = program_log(program);
   auto missing = missing_helper(log);
   if (!missing) return from_calls(kernel, object, program);

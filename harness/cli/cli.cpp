@@ -1,11 +1,11 @@
 #include "cli/cli.h"
 
-#include <cstdio>
-
 #include "cli/command.h"
 #include "cli/paths.h"
 #include "core/fs.h"
 #include "core/result.h"
+
+#include <cstdio>
 
 #ifndef VMTEST_VERSION
 #define VMTEST_VERSION "dev"
@@ -65,19 +65,21 @@ int cli_main(int argc, char** argv) {
   app.set_version_flag("--version", VMTEST_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 clean, 1 regression or failed test case, 2 infrastructure or usage error.\n"
+      "Exit codes (run, gate, report, diff): 0 clean; 1 regression (verdict flip, test_run\n"
+      "change or missed expectation); 2 error (a kernel without verdicts, an unreadable object\n"
+      "or baseline, zero programs verified, bad usage). 1 wins over 2.\n"
       "Run 'vmtest COMMAND --help' for a command's options.");
 
+  // The subcommands, in the order `vmtest --help` lists them.
+  using Register = void (*)(CLI::App&, CommandList&);
+  static constexpr Register kCommands[] = {
+      add_run_command,  add_gate_command,  add_report_command,  add_baseline_command,
+      add_diff_command, add_merge_command, add_kernels_command, add_capabilities_command,
+      add_boot_command, add_image_command,
+  };
   CommandList commands;
-  add_run_command(app, commands);
-  add_capabilities_command(app, commands);
-  add_merge_command(app, commands);
-  add_boot_command(app, commands);
-  add_image_command(app, commands);
-  add_baseline_command(app, commands);
-  add_diff_command(app, commands);
-  add_kernels_command(app, commands);
-  add_report_command(app, commands);
+  for (Register add : kCommands)
+    add(app, commands);
 
   try {
     app.parse(argc, argv);
@@ -89,10 +91,11 @@ int cli_main(int argc, char** argv) {
     for (const auto& c : commands)
       if (c.app->parsed()) return c.run();
   } catch (const FatalError& e) {
+    std::fflush(stdout);
     std::fprintf(stderr, "vmtest: error: %s\n", e.what());
     return 2;
   }
   return 2;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

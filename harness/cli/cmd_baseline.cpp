@@ -1,17 +1,17 @@
 // vmtest baseline update: record what each kernel says now as its golden baseline. Shows the
 // same diff view as `vmtest run` first, writes each file atomically, and refuses to record a
 // kernel that did not produce verdicts.
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <memory>
-
 #include "baseline/baseline_file.h"
 #include "baseline/diff_table.h"
 #include "cli/paths.h"
 #include "cli/run_args.h"
+#include "cli/verdict_output.h"
 #include "core/fs.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <unistd.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -20,7 +20,7 @@ namespace {
 struct BaselineArgs {
   RunArgs run;
   GateArgs gate;
-  fs::path from;  // results.json instead of running
+  fs::path from; // results.json instead of running
 };
 
 int do_update(BaselineArgs& a) {
@@ -40,7 +40,10 @@ int do_update(BaselineArgs& a) {
   } else {
     results = execute_run(a.run).results;
   }
-  GateOptions g = resolve_gate(a.gate);
+  GateOptions g = resolve_gate(a.gate, results);
+  // The bundled baselines describe the bundled corpus; another corpus gets its own folder.
+  if (results.corpus && !results.corpus->bundled && !g.baselines_explicit)
+    throw FatalError("the corpus is not the bundled one: pass --baselines DIR for its baselines");
   auto policy = load_policy_or_default(g.policy, g.strict);
   if (!policy) throw FatalError(policy.error().str());
   Thresholds thresholds = g.thresholds;
@@ -50,16 +53,16 @@ int do_update(BaselineArgs& a) {
   int rc = 0;
   size_t written = 0;
   for (const auto& k : results.kernels) {
-    if (k.status == "skipped") {
+    if (k.status == KernelStatus::Skipped) {
       std::fprintf(stderr, "vmtest: %s: skipped (%s); baseline left as it is\n", k.name.c_str(),
                    k.error.c_str());
       continue;
     }
-    if (k.status != "ok") {
+    if (k.status != KernelStatus::Ok) {
       std::fprintf(stderr,
                    "vmtest: %s: refusing to write a baseline: the kernel gave no verdicts (%s: "
                    "%s)\n",
-                   k.name.c_str(), k.status.c_str(), k.error.c_str());
+                   k.name.c_str(), to_string(k.status), k.error.c_str());
       rc = 2;
       continue;
     }
@@ -73,8 +76,8 @@ int do_update(BaselineArgs& a) {
           std::fprintf(stderr, "vmtest: %s: baseline unchanged\n", k.name.c_str());
           continue;
         }
-        std::fputs(render_diff_table(diff_kernel(*old, k, *policy, thresholds), color).c_str(),
-                   stdout);
+        print_lines(render_diff_table(diff_kernel(&*old, k, results.toolchain, *policy, thresholds),
+                                      color));
       } else {
         std::fprintf(stderr, "vmtest: %s: replacing unreadable baseline: %s\n", k.name.c_str(),
                      old.error().str().c_str());
@@ -94,7 +97,7 @@ int do_update(BaselineArgs& a) {
   return rc;
 }
 
-}  // namespace
+} // namespace
 
 void add_baseline_command(CLI::App& app, CommandList& out) {
   auto a = std::make_shared<BaselineArgs>();
@@ -103,10 +106,10 @@ void add_baseline_command(CLI::App& app, CommandList& out) {
   auto* cmd = base->add_subcommand(
       "update", "Run the matrix (or take --from results.json) and rewrite the baselines");
   add_run_options(cmd, a->run);
-  add_gate_options(cmd, a->gate, false);
+  add_gate_options(cmd, a->gate, false, false);
   cmd->add_option("--from", a->from, "Use an existing results.json instead of running")
       ->check(CLI::ExistingFile);
   out.push_back({cmd, [a] { return do_update(*a); }});
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,12 +1,12 @@
 // vmtest boot: boot one matrix kernel with any initramfs and report how it ended. Useful to
 // debug a guest image, and the benchmark uses it to measure the bare boot floor.
-#include <cstdio>
-#include <memory>
-
 #include "cli/command.h"
 #include "core/fs.h"
 #include "run/progress.h"
 #include "run/real_stages.h"
+
+#include <cstdio>
+#include <memory>
 
 namespace vmtest {
 namespace {
@@ -50,15 +50,16 @@ int do_boot(const BootArgs& a) {
                             .dump()
                             .c_str());
   } else {
-    std::printf("%s: %s after %.3f s (%s)%s%s\n", a.kernel.c_str(), o.status.c_str(), o.seconds,
+    std::printf("%s: %s after %.3f s (%s)%s%s\n", a.kernel.c_str(), to_string(o.status), o.seconds,
                 o.accel.c_str(), o.error.empty() ? "" : ": ", o.error.c_str());
     if (!o.ok())
-      for (const auto& l : o.console_tail) std::printf("  | %s\n", l.c_str());
+      for (const auto& l : o.console_tail)
+        std::printf("  | %s\n", l.c_str());
   }
   return o.ok() ? 0 : 2;
 }
 
-}  // namespace
+} // namespace
 
 void add_boot_command(CLI::App& app, CommandList& out) {
   auto a = std::make_shared<BootArgs>();
@@ -78,4 +79,4 @@ void add_boot_command(CLI::App& app, CommandList& out) {
   out.push_back({cmd, [a] { return do_boot(*a); }});
 }
 
-}  // namespace vmtest
+} // namespace vmtest

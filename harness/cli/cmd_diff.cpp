@@ -1,14 +1,14 @@
 // vmtest diff A.json B.json: compare any two result sets (A is the reference), like
 // veristat -C; and vmtest csv: export one kernel's results as veristat-compatible CSV.
-#include <unistd.h>
+#include "baseline/veristat_csv.h"
+#include "cli/run_args.h"
+#include "cli/verdict_output.h"
+#include "core/fs.h"
+#include "gate/gate_text.h"
 
 #include <cstdio>
 #include <memory>
-
-#include "baseline/diff_table.h"
-#include "baseline/veristat_csv.h"
-#include "cli/run_args.h"
-#include "core/fs.h"
+#include <unistd.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -17,19 +17,24 @@ namespace {
 struct DiffArgs {
   fs::path a, b;
   GateArgs gate;
+  bool brief = false;
 };
 
+// Like `veristat -C`: every kernel's table (with the informational metrics, which baselines do
+// not keep but both runs have), then the verdict's lines and its exit code.
 int do_diff(const DiffArgs& d) {
   RunResults a = load_results_or_throw(d.a), b = load_results_or_throw(d.b);
-  GateOptions g = resolve_gate(d.gate);
+  GateOptions g = resolve_gate(d.gate, b);
   auto policy = load_policy_or_default(g.policy, g.strict);
   if (!policy) throw FatalError(policy.error().str());
   Thresholds t = g.thresholds;
   policy->thresholds.apply_to(t);
-  auto reports = diff_runs(a, b, *policy, t);
-  bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  std::fputs(render_diff_tables(reports, color).c_str(), stdout);
-  return exit_code(reports);
+  const GateVerdict v = compare_runs(a, b, *policy, t);
+  GateTextOptions text;
+  text.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  text.verbose = !d.brief;
+  print_lines(render_gate_text(v, text));
+  return v.exit_code;
 }
 
 struct CsvArgs {
@@ -40,8 +45,8 @@ struct CsvArgs {
 
 int do_csv(const CsvArgs& c) {
   RunResults r = load_results_or_throw(c.results);
-  const KernelResult* k = c.kernel.empty() && !r.kernels.empty() ? &r.kernels.front()
-                                                                  : r.find(c.kernel);
+  const KernelResult* k =
+      c.kernel.empty() && !r.kernels.empty() ? &r.kernels.front() : r.find(c.kernel);
   if (!k) throw FatalError("no kernel '" + c.kernel + "' in " + c.results.string());
   std::string csv = veristat_csv(*k);
   if (c.out.empty()) {
@@ -52,14 +57,15 @@ int do_csv(const CsvArgs& c) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
 void add_diff_command(CLI::App& app, CommandList& out) {
   auto d = std::make_shared<DiffArgs>();
   auto* cmd = app.add_subcommand("diff", "Compare two results.json files (A is the reference)");
   cmd->add_option("A", d->a, "Reference results.json")->required()->check(CLI::ExistingFile);
   cmd->add_option("B", d->b, "New results.json")->required()->check(CLI::ExistingFile);
-  add_gate_options(cmd, d->gate, false);
+  add_gate_options(cmd, d->gate, false, false);
+  cmd->add_flag("--brief", d->brief, "Only the per-kernel lines and the findings, not the tables");
   out.push_back({cmd, [d] { return do_diff(*d); }});
 
   auto c = std::make_shared<CsvArgs>();
@@ -70,4 +76,4 @@ void add_diff_command(CLI::App& app, CommandList& out) {
   out.push_back({csv, [c] { return do_csv(*c); }});
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,18 +1,16 @@
 // vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines.
-#include <unistd.h>
-
-#include <cstdio>
-#include <memory>
-
+#include "agent/program_loader.h"
 #include "cli/paths.h"
 #include "cli/run_args.h"
+#include "cli/verdict_output.h"
 #include "core/fs.h"
-#include "baseline/diff_table.h"
-#include "report/html_report.h"
 #include "run/corpus.h"
 #include "run/real_stages.h"
 #include "run/shard.h"
 #include "testrun/testrun_file.h"
+
+#include <cstdio>
+#include <memory>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -30,19 +28,15 @@ namespace fs = std::filesystem;
 // Debian's bpftool, bundled into every guest for the capability probe.
 constexpr const char* kDefaultBpftool = "/usr/sbin/bpftool";
 
-int combine_exit(int a, int b) {
-  if (a == 1 || b == 1) return 1;
-  if (a == 2 || b == 2) return 2;
-  return 0;
-}
-
 void add_run_options(CLI::App* cmd, RunArgs& a) {
   add_matrix_options(cmd, a.matrix);
   cmd->add_option("-k,--kernel", a.opts.kernels,
                   "Kernel row: 4.18, 5.10, 5.15, 6.1, 6.6, 6.12 or host (repeatable; default: "
                   "the matrix's defaults, skipping rows no source of which is available here)");
-  cmd->add_option("--corpus", a.opts.corpus_dir,
-                  "Directory of BPF objects (*.o) (default: the bundled corpus in the build tree)");
+  cmd->add_option("--corpus", a.corpus,
+                  "Folder or file of BPF objects (repeatable). Folders are searched recursively "
+                  "for ELF files whose machine is BPF, whatever their name (default: the bundled "
+                  "corpus in the build tree)");
   cmd->add_option("--testrun", a.testrun_dir, "Directory of BPF_PROG_TEST_RUN cases")
       ->capture_default_str();
   cmd->add_flag("--no-testrun", a.no_testrun, "Ignore testrun/ cases; use default inputs");
@@ -65,45 +59,10 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
                 "Probe capabilities in every guest even when this kernel build's probe is cached");
   cmd->add_option("--bpftool", a.bpftool,
                   std::string("bpftool to bundle into the guests for the capability probe "
-                              "(default: ") + kDefaultBpftool + ")");
+                              "(default: ") +
+                      kDefaultBpftool + ")");
   cmd->add_option("--shard", a.shard,
                   "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
-}
-
-void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate) {
-  cmd->add_option("--baselines", g.baselines, "Directory of <kernel>.json baselines")
-      ->capture_default_str();
-  cmd->add_option("--policy", g.policy,
-                  "Policy file: expected failures, thresholds, ignores (default: bpf/policy.yaml)");
-  cmd->add_flag("--strict", g.strict, "New or removed programs and missing baselines fail");
-  cmd->add_option("--insns-pct", g.thresholds.insns_pct,
-                  "Insns change (percent) that warns; both pct and abs must be exceeded")
-      ->capture_default_str();
-  cmd->add_option("--insns-abs", g.thresholds.insns_abs, "Insns change (absolute) that warns")
-      ->capture_default_str();
-  cmd->add_option("--states-pct", g.thresholds.states_pct, "States change (percent) that warns")
-      ->capture_default_str();
-  cmd->add_option("--states-abs", g.thresholds.states_abs, "States change (absolute) that warns")
-      ->capture_default_str();
-  cmd->add_flag("--fail-on-stats", g.thresholds.fail_on_stats,
-                "Stats moves beyond the thresholds fail instead of warning");
-  if (with_no_gate)
-    cmd->add_flag("--no-gate", g.no_gate, "Only record results; do not diff against baselines");
-}
-
-GateOptions resolve_gate(const GateArgs& g) {
-  GateOptions o;
-  o.baselines_dir = project_path(g.baselines);
-  if (!g.policy.empty()) {
-    o.policy = g.policy;
-  } else {
-    fs::path def = project_path("bpf/policy.yaml");
-    std::error_code ec;
-    if (fs::exists(def, ec)) o.policy = def;
-  }
-  o.strict = g.strict;
-  o.thresholds = g.thresholds;
-  return o;
 }
 
 namespace {
@@ -124,12 +83,29 @@ fs::path choose_bpftool(const RunArgs& a, Progress& progress) {
   return {};
 }
 
-}  // namespace
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v)
+    s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// Programs per object as libbpf lists them on the host (nothing is loaded), so the run can say
+// what it found before any guest boots.
+int64_t count_programs(const std::vector<CorpusObject>& objects) {
+  int64_t n = 0;
+  for (const auto& o : objects)
+    if (o.error.empty()) n += static_cast<int64_t>(list_programs(o.path.string()).programs.size());
+  return n;
+}
+
+} // namespace
 
 RunOutcome execute_run(RunArgs& a) {
   Matrix matrix = load_matrix_or_throw(a.matrix);
   a.opts.timeout = std::chrono::seconds(a.timeout_s);
-  if (a.opts.corpus_dir.empty()) a.opts.corpus_dir = default_corpus_dir();
+  const bool bundled = a.corpus.empty();
+  if (bundled) a.corpus = {default_corpus_dir()};
   if (a.opts.agent.empty()) a.opts.agent = default_agent_path();
   std::error_code ec;
   if (!fs::exists(a.opts.agent, ec))
@@ -138,27 +114,71 @@ RunOutcome execute_run(RunArgs& a) {
 
   fs::path testrun = project_path(a.testrun_dir);
   CaseLoader cases;
+  // testrun/<path>/<stem>.yaml for an object found in a subfolder, else testrun/<stem>.yaml: a
+  // build tree's layout should not force the same layout on the cases.
   if (!a.no_testrun)
-    cases = [testrun](const std::string& stem) { return load_testrun_dir(testrun, stem); };
-  auto corpus = discover_corpus(a.opts.corpus_dir, cases);
+    cases = [testrun](const std::string& stem) -> Result<std::vector<TestCase>> {
+      auto found = load_testrun_dir(testrun, stem);
+      const size_t slash = stem.rfind('/');
+      if (!found || !found->empty() || slash == std::string::npos) return found;
+      return load_testrun_dir(testrun, stem.substr(slash + 1));
+    };
+  auto corpus = discover_corpus(a.corpus, cases);
   if (!corpus) throw FatalError(corpus.error().str());
+  CorpusInfo info;
+  info.roots = corpus->roots;
+  info.total_objects = static_cast<int64_t>(corpus->objects.size());
+  info.files_scanned = corpus->files_scanned;
+  info.bundled = bundled;
+  std::vector<CorpusObject> objects = corpus->objects;
   if (!a.shard.empty()) {
     auto shard = parse_shard(a.shard);
     if (!shard) throw FatalError(shard.error().str());
-    *corpus = select_shard(*corpus, *shard);
+    objects = select_shard(objects, *shard);
+    info.shard = a.shard;
   }
+  info.objects = static_cast<int64_t>(objects.size());
+  info.programs = count_programs(objects);
 
   auto progress = make_progress(stderr);
-  progress->note("corpus: " + std::to_string(corpus->size()) + " objects from " +
-                 a.opts.corpus_dir.string());
+  progress->note(
+      "corpus: " + std::to_string(info.objects) + " objects with " + std::to_string(info.programs) +
+      " programs" +
+      (info.objects == info.total_objects
+           ? ""
+           : " (shard " + info.shard + " of " + std::to_string(info.total_objects) + " objects)") +
+      " found under " + join(info.roots) + " (" + std::to_string(info.files_scanned) +
+      " files searched)");
+  for (const auto& n : corpus->notes)
+    progress->note("corpus: " + n);
   a.opts.bpftool = choose_bpftool(a, *progress);
   a.opts.capabilities_cache = cache_dir_of(a.matrix) / "capabilities";
-  RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
-  Controller controller(matrix, stages, *progress);
-  RunOutcome outcome = controller.run(a.opts, *corpus);
+
+  RunOutcome outcome;
+  if (objects.empty()) {
+    // Nothing to verify: booting kernels would only cost time. The gate says why this is an
+    // error (or, for an empty shard of a non-empty corpus, only a note).
+    const std::string why = info.total_objects == 0 ? "not booted: the corpus holds no BPF objects"
+                                                    : "not booted: this shard holds no objects";
+    std::vector<std::string> names = a.opts.kernels;
+    if (names.empty()) names = matrix.defaults;
+    for (const auto& n : names) {
+      KernelResult k;
+      k.name = n;
+      k.status = KernelStatus::Skipped;
+      k.error = why;
+      outcome.results.kernels.push_back(std::move(k));
+    }
+    if (!a.opts.kernels.empty()) outcome.results.selected = a.opts.kernels;
+  } else {
+    RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
+    Controller controller(matrix, stages, *progress);
+    outcome = controller.run(a.opts, objects);
+  }
   progress->finish();
 
   outcome.results.toolchain = {VMTEST_BPF_CLANG_VERSION, LIBBPF_HOST_VERSION, VMTEST_VERSION};
+  outcome.results.corpus = info;
   fs::path results = a.opts.out_dir / "results.json";
   auto w = write_file_atomic(results, nlohmann::json(outcome.results).dump(2) + "\n");
   if (!w) throw FatalError("cannot write results: " + w.error().str());
@@ -168,68 +188,30 @@ RunOutcome execute_run(RunArgs& a) {
 
 namespace {
 
-// The report is for humans; failing to write it must not hide the run's verdict.
-void write_report(const RunResults& results, const std::vector<DiffReport>& diffs,
-                  const fs::path& out_dir) {
-  const fs::path report = out_dir / "report.html";
-  if (auto r = write_html_report(results, diffs, report); r)
-    std::fprintf(stderr, "vmtest: wrote %s\n", report.c_str());
-  else
-    std::fprintf(stderr, "vmtest: warning: no HTML report: %s\n", r.error().str().c_str());
-}
-
 struct RunCommandArgs {
   RunArgs run;
   GateArgs gate;
-  CLI::Option* baselines_opt = nullptr;
+  OutputArgs out;
 };
 
 int do_run(RunCommandArgs& a) {
-  // The bundled baselines describe the bundled corpus; gating another corpus against them
-  // would only report every program as new or removed.
-  bool own_corpus = !a.run.opts.corpus_dir.empty();
-  bool baselines_given = a.baselines_opt && a.baselines_opt->count() > 0;
   RunOutcome outcome = execute_run(a.run);
-  const fs::path& out_dir = a.run.opts.out_dir;
-  if (a.gate.no_gate) {
-    write_report(outcome.results, {}, out_dir);
-    return outcome.exit_code;
-  }
-  if (own_corpus && !baselines_given) {
-    std::fprintf(stderr,
-                 "vmtest: not gating: --corpus was given without --baselines (record some with "
-                 "`vmtest baseline update --corpus DIR --baselines DIR2`)\n");
-    write_report(outcome.results, {}, out_dir);
-    return outcome.exit_code;
-  }
-  auto gate = gate_run(outcome.results, resolve_gate(a.gate));
-  if (!gate) {
-    std::fprintf(stderr, "vmtest: error: %s\n", gate.error().str().c_str());
-    write_report(outcome.results, {}, out_dir);
-    return 2;
-  }
-  write_report(outcome.results, gate->reports, out_dir);
-  bool color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  std::fputs(render_diff_tables(gate->reports, color).c_str(), stdout);
-  for (const auto& n : gate->notes) std::fprintf(stderr, "vmtest: %s\n", n.c_str());
-  int rc = combine_exit(outcome.exit_code, gate->exit_code);
-  std::fprintf(stderr, "vmtest: %s\n",
-               rc == 0   ? "clean: no verifier regressions"
-               : rc == 1 ? "FAIL: verifier acceptance or test outcome changed (see above)"
-                         : "ERROR: infrastructure or input problem (see above)");
-  return rc;
+  // The HTML report is always written next to results.json.
+  if (a.out.html.empty()) a.out.html = a.run.opts.out_dir / "report.html";
+  return deliver_verdict(outcome.results, a.gate, a.out);
 }
 
-}  // namespace
+} // namespace
 
 void add_run_command(CLI::App& app, CommandList& out) {
   auto a = std::make_shared<RunCommandArgs>();
   auto* cmd = app.add_subcommand(
-      "run", "Run the corpus on the kernel matrix, write results.json and gate on baselines");
+      "run", "Run the corpus on the kernel matrix, write results.json and report.html, and gate "
+             "on the baselines (exit 0 clean, 1 regression, 2 error)");
   add_run_options(cmd, a->run);
-  add_gate_options(cmd, a->gate, true);
-  a->baselines_opt = cmd->get_option("--baselines");
+  add_gate_options(cmd, a->gate, true, false);
+  add_output_options(cmd, a->out, "");
   out.push_back({cmd, [a] { return do_run(*a); }});
 }
 
-}  // namespace vmtest
+} // namespace vmtest

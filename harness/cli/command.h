@@ -1,21 +1,20 @@
 #pragma once
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself here: it declares its
 // options on a CLI11 subcommand and returns the function that runs it.
-#include <CLI/CLI.hpp>
-
-#include <filesystem>
-#include <functional>
-#include <vector>
-
 #include "kernel/kernel_source.h"
 #include "kernel/matrix.h"
 #include "results/results.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <vector>
 
 namespace vmtest {
 
 struct Subcommand {
   CLI::App* app;
-  std::function<int()> run;  // returns the process exit code
+  std::function<int()> run; // returns the process exit code
 };
 using CommandList = std::vector<Subcommand>;
 
@@ -23,7 +22,7 @@ using CommandList = std::vector<Subcommand>;
 struct MatrixOptions {
   std::filesystem::path matrix = "kernels/matrix.yaml";
   std::filesystem::path lock = "kernels/matrix.lock.json";
-  std::filesystem::path cache;  // empty: default_cache_dir()
+  std::filesystem::path cache; // empty: default_cache_dir()
   // Local kernel images (<row>/bzImage + <row>/config); empty: $VMTEST_KERNEL_DIR.
   std::filesystem::path kernel_dir;
 };
@@ -47,5 +46,6 @@ void add_baseline_command(CLI::App& app, CommandList& out);
 void add_diff_command(CLI::App& app, CommandList& out);
 void add_kernels_command(CLI::App& app, CommandList& out);
 void add_report_command(CLI::App& app, CommandList& out);
+void add_gate_command(CLI::App& app, CommandList& out);
 
-}  // namespace vmtest
+} // namespace vmtest

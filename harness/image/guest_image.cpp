@@ -1,17 +1,18 @@
 #include "image/guest_image.h"
 
-#include <set>
-
 #include "image/bzimage.h"
 #include "image/initramfs_writer.h"
 #include "image/shared_libs.h"
+
+#include <set>
 
 namespace vmtest {
 
 Manifest guest_manifest(const GuestImageSpec& spec) {
   Manifest m;
   m.log_tail_lines = spec.log_tail_lines;
-  for (const auto& o : spec.objects) m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
+  for (const auto& o : spec.objects)
+    m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
   if (!spec.bpftool.empty()) m.bpftool = kGuestBpftool;
   return m;
 }
@@ -20,7 +21,8 @@ namespace {
 
 // Adds every missing parent directory of `path` (relative, no leading slash).
 void add_parents(InitramfsWriter& w, std::set<std::string>& dirs, const std::string& path) {
-  for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+  for (size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
     std::string dir = path.substr(0, slash);
     if (dirs.insert(dir).second) w.add_dir(dir);
   }
@@ -52,17 +54,23 @@ Result<void> add_capability_probe(InitramfsWriter& w, std::set<std::string>& dir
   return {};
 }
 
-}  // namespace
+} // namespace
 
 Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem::path& out) {
   InitramfsWriter w;
   std::set<std::string> dirs{"dev", "proc", "sys", "tmp", "vmtest", "objects"};
-  for (const auto& d : dirs) w.add_dir(d);
+  for (const auto& d : dirs)
+    w.add_dir(d);
   // The kernel opens /dev/console for init's stdio before init can mount devtmpfs.
   w.add_char_device("dev/console", 5, 1);
   if (auto r = w.add_file_from("init", spec.agent, 0755); !r) return r.error();
   w.add_file("vmtest/manifest.json", nlohmann::json(guest_manifest(spec)).dump());
   for (const auto& o : spec.objects) {
+    // Objects found in subfolders keep their relative path; the cpio needs each parent folder.
+    for (size_t slash = o.name.find('/'); slash != std::string::npos;
+         slash = o.name.find('/', slash + 1))
+      if (dirs.insert("objects/" + o.name.substr(0, slash)).second)
+        w.add_dir("objects/" + o.name.substr(0, slash));
     if (auto r = w.add_file_from("objects/" + o.name, o.source); !r) return r.error();
   }
   if (!spec.bpftool.empty())
@@ -70,4 +78,4 @@ Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem
   return w.write(out);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,18 +1,20 @@
 #include "report/annotations.h"
 
-#include <cctype>
-#include <map>
-
 #include "core/fs.h"
 #include "report/report_model.h"
 #include "run/corpus.h"
+
+#include <cctype>
+#include <map>
 
 namespace vmtest {
 namespace fs = std::filesystem;
 
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 std::vector<std::string_view> split_lines(std::string_view s) {
   std::vector<std::string_view> lines;
@@ -28,16 +30,18 @@ std::vector<std::string_view> split_lines(std::string_view s) {
 
 // `name` followed by optional blanks and "(", not part of a longer identifier.
 bool mentions_call_shape(std::string_view line, std::string_view name) {
-  for (size_t pos = line.find(name); pos != std::string_view::npos; pos = line.find(name, pos + 1)) {
+  for (size_t pos = line.find(name); pos != std::string_view::npos;
+       pos = line.find(name, pos + 1)) {
     if (pos > 0 && ident_char(line[pos - 1])) continue;
     size_t i = pos + name.size();
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+      ++i;
     if (i < line.size() && line[i] == '(') return true;
   }
   return false;
 }
 
-}  // namespace
+} // namespace
 
 int find_program_line(std::string_view source, std::string_view program) {
   if (program.empty()) return 0;
@@ -53,7 +57,8 @@ int find_program_line(std::string_view source, std::string_view program) {
       continue;
     }
     for (size_t back = 0; back <= 3 && back <= i; ++back)
-      if (lines[i - back].find("SEC(") != std::string_view::npos) return static_cast<int>(i - back) + 1;
+      if (lines[i - back].find("SEC(") != std::string_view::npos)
+        return static_cast<int>(i - back) + 1;
     return static_cast<int>(i) + 1;
   }
   return fallback;
@@ -74,10 +79,14 @@ SourceLocation locate_program(const fs::path& repo_root, const std::string& corp
 std::string annotation_data(std::string_view text) {
   std::string out;
   for (char ch : text) {
-    if (ch == '%') out += "%25";
-    else if (ch == '\r') out += "%0D";
-    else if (ch == '\n') out += "%0A";
-    else out += ch;
+    if (ch == '%')
+      out += "%25";
+    else if (ch == '\r')
+      out += "%0D";
+    else if (ch == '\n')
+      out += "%0A";
+    else
+      out += ch;
   }
   return out;
 }
@@ -85,33 +94,39 @@ std::string annotation_data(std::string_view text) {
 std::string annotation_property(std::string_view text) {
   std::string out;
   for (char ch : annotation_data(text)) {
-    if (ch == ':') out += "%3A";
-    else if (ch == ',') out += "%2C";
-    else out += ch;
+    if (ch == ':')
+      out += "%3A";
+    else if (ch == ',')
+      out += "%2C";
+    else
+      out += ch;
   }
   return out;
 }
 
-std::string render_annotations(const RunResults& run, const std::vector<DiffReport>& diffs,
+std::string render_annotations(const RunResults& run, const GateVerdict& verdict,
                                const fs::path& repo_root, const std::string& corpus) {
-  const ReportModel m = build_report_model(run, diffs);
+  const ReportModel m = build_report_model(run, verdict);
   std::string out;
-  for (const auto& k : m.kernels) {
-    const KernelResult& kr = *k.result;
-    if (kr.status == "ok" || kr.status == "skipped") continue;
-    out += "::error title=" + annotation_property("vmtest: kernel " + kr.name + " " + kr.status) +
-           "::" + annotation_data("no verdicts from kernel " + kr.name +
-                                  (kr.error.empty() ? "" : ": " + kr.error)) + "\n";
-  }
+  // Run- and kernel-level findings that fail or error have no source line to point at.
+  auto general = [&out](const std::string& title, const Finding& f) {
+    if (f.severity < Severity::ERROR) return;
+    out += "::error title=" + annotation_property(title) + "::" + annotation_data(f.message) + "\n";
+  };
+  for (const auto& f : verdict.findings)
+    general(std::string("vmtest: ") + finding_name(f.kind), f);
+  for (const auto& k : verdict.kernels)
+    for (const auto& f : k.kernel_findings)
+      general("vmtest: kernel " + k.kernel + " " + finding_name(f.kind), f);
   // One annotation per program (GitHub shows only a few per step), naming every kernel.
   for (const auto& r : m.rows) {
     std::map<std::string, std::vector<std::string>> kernels_by_status;
     std::string message;
     for (const auto& c : r.cells) {
-      if (c.severity != Severity::FAIL || c.status == "no-result") continue;
+      if (c.severity < Severity::ERROR || c.status == "no-result") continue;
       kernels_by_status[status_label(c.status)].push_back(c.kernel);
       for (const auto& f : c.findings)
-        if (f.severity == Severity::FAIL) message += c.kernel + ": " + f.message + "\n";
+        if (f.severity >= Severity::ERROR) message += c.kernel + ": " + f.message + "\n";
       if (c.result && !c.result->log_tail.empty()) {
         const auto& tail = c.result->log_tail;
         for (size_t i = tail.size() > 3 ? tail.size() - 3 : 0; i < tail.size(); ++i)
@@ -122,7 +137,8 @@ std::string render_annotations(const RunResults& run, const std::vector<DiffRepo
     std::string title = r.program + ":";
     for (const auto& [status, ks] : kernels_by_status) {
       title += " " + status + " on";
-      for (size_t i = 0; i < ks.size(); ++i) title += (i ? ", " : " ") + ks[i];
+      for (size_t i = 0; i < ks.size(); ++i)
+        title += (i ? ", " : " ") + ks[i];
     }
     if (!message.empty() && message.back() == '\n') message.pop_back();
     const SourceLocation loc = locate_program(repo_root, corpus, r.object, r.program);
@@ -134,4 +150,4 @@ std::string render_annotations(const RunResults& run, const std::vector<DiffRepo
   return out;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

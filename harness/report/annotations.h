@@ -2,18 +2,18 @@
 // GitHub workflow-command annotations: one `::error file=bpf/corpus/<stem>.bpf.c,line=N,...`
 // per failing program, pointing at its SEC() line, so the failure shows up on the PR's diff.
 // Kernels that gave no verdicts get an annotation without a file.
+#include "gate/gate.h"
+#include "results/results.h"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "baseline/classify.h"
-#include "results/results.h"
-
 namespace vmtest {
 
 struct SourceLocation {
-  std::string file;  // relative to the repository root; empty when the source was not found
+  std::string file; // relative to the repository root; empty when the source was not found
   int line = 1;
 };
 
@@ -24,7 +24,7 @@ SourceLocation locate_program(const std::filesystem::path& repo_root, const std:
 // The same search on a source text, for tests; 0 when the program is not found.
 int find_program_line(std::string_view source, std::string_view program);
 
-std::string render_annotations(const RunResults& run, const std::vector<DiffReport>& diffs,
+std::string render_annotations(const RunResults& run, const GateVerdict& verdict,
                                const std::filesystem::path& repo_root,
                                const std::string& corpus = "bpf/corpus");
 
@@ -32,4 +32,4 @@ std::string render_annotations(const RunResults& run, const std::vector<DiffRepo
 std::string annotation_data(std::string_view text);
 std::string annotation_property(std::string_view text);
 
-}  // namespace vmtest
+} // namespace vmtest

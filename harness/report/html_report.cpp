@@ -1,23 +1,21 @@
 #include "report/html_report.h"
 
-#include <map>
-#include <tuple>
-
-#include "capabilities/rejection.h"
-
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <set>
-
-#include <dtl/dtl.hpp>
-#include <mstch/mstch.hpp>
-
 #include "baseline/baseline_file.h"
+#include "baseline/diff_table.h"
+#include "capabilities/rejection.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "report/report_model.h"
 #include "report/templates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <dtl/dtl.hpp>
+#include <map>
+#include <mstch/mstch.hpp>
+#include <set>
+#include <tuple>
 
 #ifndef VMTEST_VERSION
 #define VMTEST_VERSION "dev"
@@ -29,10 +27,16 @@ namespace {
 
 const char* severity_class(Severity s) {
   switch (s) {
-    case Severity::OK: return "ok";
-    case Severity::INFO: return "info";
-    case Severity::WARN: return "warn";
-    case Severity::FAIL: return "fail";
+  case Severity::OK:
+    return "ok";
+  case Severity::INFO:
+    return "info";
+  case Severity::WARN:
+    return "warn";
+  case Severity::ERROR:
+    return "error";
+  case Severity::FAIL:
+    return "fail";
   }
   return "ok";
 }
@@ -44,8 +48,12 @@ std::string fmt_seconds(double s) {
   return buf;
 }
 
-std::string opt(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
-std::string opt(const std::optional<uint32_t>& v) { return v ? std::to_string(*v) : "-"; }
+std::string opt(const std::optional<int64_t>& v) {
+  return v ? std::to_string(*v) : "-";
+}
+std::string opt(const std::optional<uint32_t>& v) {
+  return v ? std::to_string(*v) : "-";
+}
 
 std::string delta_text(const std::optional<int64_t>& a, const std::optional<int64_t>& b) {
   if (!a || !b || *a == *b) return "";
@@ -53,7 +61,8 @@ std::string delta_text(const std::optional<int64_t>& a, const std::optional<int6
   std::string s = (d > 0 ? "+" : "") + std::to_string(d);
   if (*a != 0) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, " (%+.1f%%)", 100.0 * static_cast<double>(d) / static_cast<double>(*a));
+    std::snprintf(buf, sizeof buf, " (%+.1f%%)",
+                  100.0 * static_cast<double>(d) / static_cast<double>(*a));
     s += buf;
   }
   return s;
@@ -61,7 +70,8 @@ std::string delta_text(const std::optional<int64_t>& a, const std::optional<int6
 
 mstch::array lines_of(const std::vector<std::string>& lines) {
   mstch::array a;
-  for (const auto& l : lines) a.push_back(mstch::map{{"line", l}});
+  for (const auto& l : lines)
+    a.push_back(mstch::map{{"line", l}});
   return a;
 }
 
@@ -70,87 +80,83 @@ mstch::array findings_of(const std::vector<Finding>& findings) {
   for (const auto& f : findings)
     a.push_back(mstch::map{{"severity", std::string(severity_name(f.severity))},
                            {"sev_class", std::string(severity_class(f.severity))},
-                           {"change", std::string(change_name(f.change))},
+                           {"change", std::string(finding_name(f.kind))},
                            {"message", f.message}});
   return a;
 }
 
 // What a matrix cell prints under its status: the number a reviewer scans for.
 std::string cell_detail(const ReportCell& c) {
-  if (c.result && c.result->insns_processed && c.result->verdict == "accepted")
-    return std::to_string(*c.result->insns_processed) + " insns";
-  if (c.result && c.result->verdict == "rejected" && c.result->err)
+  const auto& insns = c.result ? c.result->metrics[Metric::InsnsProcessed] : std::nullopt;
+  if (insns && c.result->verdict == Verdict::Accepted) return std::to_string(*insns) + " insns";
+  if (c.result && c.result->verdict == Verdict::Rejected && c.result->err)
     return "errno " + std::to_string(c.result->err);
   return "";
 }
 
 std::string cell_title(const ReportCell& c) {
   std::string t = c.kernel + ": " + status_label(c.status);
-  for (const auto& f : c.findings) t += "\n" + std::string(severity_name(f.severity)) + " " + f.message;
+  for (const auto& f : c.findings)
+    t += "\n" + std::string(severity_name(f.severity)) + " " + f.message;
   return t;
 }
 
-struct Metric {
-  std::string name, base, cur, delta;
-  bool changed = false;
-};
-
+// Verdict, errno, then one row per metric the table shows in diffs, then test_run.
 mstch::array metrics_of(const ReportCell& c) {
-  std::vector<Metric> ms;
-  const BaselineProgram* base = c.diff && c.diff->base ? &*c.diff->base : nullptr;
-  std::optional<BaselineProgram> cur_view;
-  if (c.diff && c.diff->current) cur_view = c.diff->current;
-  else if (c.result) cur_view = baseline_program(*c.result);
-  const BaselineProgram* cur = cur_view ? &*cur_view : nullptr;
-  auto add = [&](std::string name, std::string b, std::string a, std::string delta = "") {
-    Metric m{std::move(name), std::move(b), std::move(a), std::move(delta)};
-    m.changed = base && cur && m.base != m.cur;
-    ms.push_back(std::move(m));
+  mstch::array a;
+  const ProgramDiff* d = c.diff;
+  const bool has_base = d && (d->base || d->base_result);
+  const bool has_cur = d && (d->current || d->result);
+  auto add = [&](std::string name, std::string b, std::string cur, std::string delta = "") {
+    const bool changed = has_base && has_cur && b != cur;
+    a.push_back(mstch::map{{"name", std::move(name)},
+                           {"base", std::move(b)},
+                           {"cur", std::move(cur)},
+                           {"delta", std::move(delta)},
+                           {"changed", changed}});
   };
+  const BaselineProgram* base = d && d->base ? &*d->base : nullptr;
+  const BaselineProgram* cur = d && d->current ? &*d->current : nullptr;
   auto s = [](const BaselineProgram* p, auto f) { return p ? f(*p) : std::string("-"); };
-  add("verdict", s(base, [](auto& p) { return p.verdict; }), s(cur, [](auto& p) { return p.verdict; }));
+  add("verdict", s(base, [](auto& p) { return std::string(to_string(p.verdict)); }),
+      s(cur, [](auto& p) { return std::string(to_string(p.verdict)); }));
   add("errno", s(base, [](auto& p) { return std::to_string(p.err); }),
       s(cur, [](auto& p) { return std::to_string(p.err); }));
-  add("insns processed", s(base, [](auto& p) { return opt(p.insns_processed); }),
-      s(cur, [](auto& p) { return opt(p.insns_processed); }),
-      base && cur ? delta_text(base->insns_processed, cur->insns_processed) : "");
-  add("total states", s(base, [](auto& p) { return opt(p.total_states); }),
-      s(cur, [](auto& p) { return opt(p.total_states); }),
-      base && cur ? delta_text(base->total_states, cur->total_states) : "");
-  add("peak states", s(base, [](auto& p) { return opt(p.peak_states); }),
-      s(cur, [](auto& p) { return opt(p.peak_states); }),
-      base && cur ? delta_text(base->peak_states, cur->peak_states) : "");
-  add("test_run", s(base, [](auto& p) { return p.test_run.status; }),
-      s(cur, [](auto& p) { return p.test_run.status; }));
+  for (const auto& m : kMetrics) {
+    if (!m.in_diff || !d) continue;
+    const auto before = metric_before(*d, m.id), after = metric_after(*d, m.id);
+    add(std::string(m.label), has_base ? opt(before) : "-", opt(after),
+        has_base ? delta_text(before, after) : "");
+  }
+  add("test_run", s(base, [](auto& p) { return std::string(to_string(p.test_run.status)); }),
+      s(cur, [](auto& p) { return std::string(to_string(p.test_run.status)); }));
   add("test_run retval", s(base, [](auto& p) { return opt(p.test_run.retval); }),
       s(cur, [](auto& p) { return opt(p.test_run.retval); }));
   add("data_out sha256", s(base, [](auto& p) { return p.test_run.data_out_sha256.substr(0, 12); }),
       s(cur, [](auto& p) { return p.test_run.data_out_sha256.substr(0, 12); }));
-  mstch::array a;
-  for (const auto& m : ms)
-    a.push_back(mstch::map{{"name", m.name}, {"base", m.base}, {"cur", m.cur},
-                           {"delta", m.delta}, {"changed", m.changed}});
   return a;
 }
 
 mstch::array test_runs_of(const ProgramResult& p) {
   std::vector<const TestRunResult*> runs = {&p.test_run};
-  for (const auto& t : p.more_test_runs) runs.push_back(&t);
+  for (const auto& t : p.more_test_runs)
+    runs.push_back(&t);
   mstch::array a;
   for (const TestRunResult* t : runs) {
     std::string expected;
     if (t->expected_retval) expected = "retval " + std::to_string(*t->expected_retval);
-    if (t->expected_data_out_hex) expected += std::string(expected.empty() ? "" : ", ") + "data_out";
+    if (t->expected_data_out_hex)
+      expected += std::string(expected.empty() ? "" : ", ") + "data_out";
     a.push_back(mstch::map{
         {"case", t->case_name.empty() ? std::string("default") : t->case_name},
-        {"status", t->status},
+        {"status", std::string(to_string(t->status))},
         {"errno", t->err ? std::to_string(t->err) : std::string()},
         {"retval", opt(t->retval)},
         {"duration", t->duration_ns ? std::to_string(*t->duration_ns) + " ns" : std::string("-")},
         {"expected", expected.empty() ? std::string("-") : expected},
         {"failed", t->expectation_failed},
-        {"data_out", t->data_out_hex.size() > 64 ? t->data_out_hex.substr(0, 64) + "…"
-                                                 : t->data_out_hex}});
+        {"data_out",
+         t->data_out_hex.size() > 64 ? t->data_out_hex.substr(0, 64) + "…" : t->data_out_hex}});
   }
   return a;
 }
@@ -162,7 +168,7 @@ mstch::map program_kernel_view(const ReportCell& c, const std::string& cause) {
                {"sev_class", std::string(severity_class(c.severity))},
                {"findings", findings_of(c.findings)},
                {"has_findings", !c.findings.empty()},
-               {"open", c.severity == Severity::FAIL}};
+               {"open", c.severity >= Severity::ERROR}};
   if (c.status == "skipped" || c.status == "no-result" || c.status == "absent") {
     v["no_data"] = true;
     return v;
@@ -193,15 +199,18 @@ mstch::map program_kernel_view(const ReportCell& c, const std::string& cause) {
     // "bpf_loop is absent on 5.10" says more to a reviewer than the raw log does.
     if (!cause.empty()) v["cause"] = cause;
     std::vector<std::string> extra;
-    if (p.verification_time_us) extra.push_back("verification " + std::to_string(*p.verification_time_us) + " µs");
     if (!p.stack_depth.empty()) extra.push_back("stack depth " + p.stack_depth);
-    if (p.xlated_size) extra.push_back("xlated " + std::to_string(*p.xlated_size) + " B");
-    if (p.jited_size) extra.push_back("jited " + std::to_string(*p.jited_size) + " B");
-    if (p.verified_insns) extra.push_back("verified_insns " + std::to_string(*p.verified_insns));
-    extra.push_back("log level " + std::to_string(p.log_level) + ", " + std::to_string(p.log_bytes) + " bytes");
-    if (!p.log_truncated.empty()) extra.push_back("log truncated (" + p.log_truncated + " lost)");
+    // Metrics not already in the table above.
+    for (const auto& m : kMetrics)
+      if (!m.in_diff && p.metrics[m.id])
+        extra.push_back(std::string(m.label) + " " + std::to_string(*p.metrics[m.id]));
+    extra.push_back("log level " + std::to_string(p.log_level) + ", " +
+                    std::to_string(p.log_bytes) + " bytes");
+    if (p.log_truncated != LogTruncation::None)
+      extra.push_back(std::string("log truncated (") + to_string(p.log_truncated) + " lost)");
     std::string joined;
-    for (const auto& e : extra) joined += (joined.empty() ? "" : " · ") + e;
+    for (const auto& e : extra)
+      joined += (joined.empty() ? "" : " · ") + e;
     v["extra"] = joined;
   }
   return v;
@@ -212,22 +221,26 @@ std::string row_tags(const ReportRow& r) {
   bool changed = false;
   for (const auto& c : r.cells) {
     tags.insert(c.status);
-    if (c.severity == Severity::FAIL) tags.insert("failing");
+    if (c.severity >= Severity::ERROR) tags.insert("failing");
     if (c.severity != Severity::OK) changed = true;
-    if (c.result && c.result->verdict == "rejected") tags.insert("rejected");
+    if (c.result && c.result->verdict == Verdict::Rejected) tags.insert("rejected");
   }
   if (changed) tags.insert("changed");
   std::string s;
-  for (const auto& t : tags) s += (s.empty() ? "" : " ") + t;
+  for (const auto& t : tags)
+    s += (s.empty() ? "" : " ") + t;
   return s;
 }
 
 mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
-  const KernelResult& r = *k.result;
+  // A kernel missing from the results still gets a card: the gate names it.
+  static const KernelResult kMissing;
+  const KernelResult& r = k.result ? *k.result : kMissing;
+  const std::string status = k.result ? to_string(r.status) : "missing";
   std::map<std::string, int> counts;
   for (const auto& row : m.rows)
     for (const auto& c : row.cells)
-      if (c.kernel == r.name) counts[c.status]++;
+      if (c.kernel == k.name) counts[c.status]++;
   mstch::array count_list;
   std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
   std::sort(sorted.begin(), sorted.end(),
@@ -236,16 +249,16 @@ mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
     if (s != "skipped" && s != "no-result" && s != "absent")
       count_list.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
   mstch::array features;
-  for (auto [name, on] : {std::pair{"log_stats", r.features.log_stats},
-                          std::pair{"log_rotating", r.features.log_rotating},
-                          std::pair{"btf", r.features.btf}})
+  for (auto [name, on] :
+       {std::pair{"log_stats", r.features.log_stats},
+        std::pair{"log_rotating", r.features.log_rotating}, std::pair{"btf", r.features.btf}})
     features.push_back(mstch::map{{"name", std::string(name)}, {"on", on}});
-  const bool failed = r.status != "ok" && r.status != "skipped";
-  mstch::map v{{"name", r.name},
-               {"status", r.status},
+  const bool failed = !k.result || is_failure(r.status);
+  mstch::map v{{"name", k.name},
+               {"status", status},
                {"sev_class", std::string(severity_class(k.severity))},
-               {"ok", r.status == "ok"},
-               {"skipped", r.status == "skipped"},
+               {"ok", k.has_verdicts()},
+               {"skipped", k.skipped()},
                {"error", r.error},
                {"image", r.image.empty() ? std::string("-") : r.image},
                {"image_sha256", r.image_sha256.empty() ? std::string("-") : r.image_sha256},
@@ -255,8 +268,9 @@ mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
                {"libbpf", r.libbpf_version.empty() ? std::string("-") : r.libbpf_version},
                {"features", features},
                {"counts", count_list},
-               {"baseline", std::string(k.diff ? "compared with its baseline"
-                                               : r.status == "ok" ? "no baseline" : "")},
+               {"baseline", std::string(k.diff && k.diff->compared ? "compared with its baseline"
+                                        : k.has_verdicts()         ? "no baseline"
+                                                                   : "")},
                {"findings", findings_of(k.diff ? k.diff->kernel_findings : std::vector<Finding>{})},
                {"console", lines_of(r.console_tail)},
                {"show_console", !r.console_tail.empty()},
@@ -279,15 +293,18 @@ mstch::array objects_view(const ReportModel& m) {
     for (const auto& c : row.cells)
       if (c.diff && c.diff->object_changed)
         for (const auto& f : c.diff->findings)
-          if (f.change == Change::ObjectChanged) objs[row.object].base_hashes.insert(f.message);
+          if (f.kind == FindingKind::ObjectChanged) objs[row.object].base_hashes.insert(f.message);
   mstch::array a;
   for (const auto& [name, o] : objs) {
     std::string hashes;
-    for (const auto& h : o.hashes) hashes += (hashes.empty() ? "" : " ") + h;
+    for (const auto& h : o.hashes)
+      hashes += (hashes.empty() ? "" : " ") + h;
     mstch::array errors;
-    for (const auto& e : o.errors) errors.push_back(mstch::map{{"line", e}});
+    for (const auto& e : o.errors)
+      errors.push_back(mstch::map{{"line", e}});
     std::string changed;
-    for (const auto& h : o.base_hashes) changed = h;
+    for (const auto& h : o.base_hashes)
+      changed = h;
     a.push_back(mstch::map{{"name", name},
                            {"sha256", hashes.empty() ? std::string("-") : hashes},
                            {"errors", errors},
@@ -312,24 +329,26 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
   for (size_t i = 0; i < m.kernels.size(); ++i) {
     const auto& k = m.kernels[i];
     kernels.push_back(kernel_view(k, m));
-    if (k.result->status == "skipped") {
-      skipped_note += (skipped_note.empty() ? "" : "; ") + k.result->name +
+    if (k.skipped()) {
+      skipped_note += (skipped_note.empty() ? "" : "; ") + k.name +
                       (k.result->error.empty() ? "" : " (" + k.result->error + ")");
       continue;
     }
-    kernel_heads.push_back(mstch::map{{"name", k.result->name},
-                                      {"col", static_cast<int>(columns.size())},
-                                      {"status", k.result->status},
-                                      {"accel", k.result->accel},
-                                      {"sev_class", std::string(severity_class(k.severity))}});
+    kernel_heads.push_back(
+        mstch::map{{"name", k.name},
+                   {"col", static_cast<int>(columns.size())},
+                   {"status", std::string(k.result ? to_string(k.result->status) : "missing")},
+                   {"accel", k.result ? k.result->accel : std::string("-")},
+                   {"sev_class", std::string(severity_class(k.severity))}});
     columns.push_back(i);
   }
 
   // Rejections linked to the capability the kernel lacks, from its recorded bpftool probe.
   std::map<std::tuple<std::string, std::string, std::string>, std::string> causes;
   for (const auto& k : m.kernels)
-    for (const auto& c : explain_rejections(*k.result))
-      causes[{k.result->name, c.object, c.program}] = c.message;
+    if (k.result)
+      for (const auto& c : explain_rejections(*k.result))
+        causes[{k.name, c.object, c.program}] = c.message;
 
   mstch::array rows, programs;
   for (size_t i = 0; i < m.rows.size(); ++i) {
@@ -361,7 +380,7 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
                       {"tags", tags},
                       {"search", search},
                       {"rank", worst},
-                      {"failing", r.severity == Severity::FAIL}};
+                      {"failing", r.severity >= Severity::ERROR}};
     mstch::map row = common;
     row["cells"] = cells;
     rows.push_back(row);
@@ -375,7 +394,8 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
   std::sort(counts.begin(), counts.end(),
             [](auto& a, auto& b) { return status_rank(a.first) < status_rank(b.first); });
   for (const auto& [s, n] : counts)
-    if (s != "skipped") legend.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
+    if (s != "skipped")
+      legend.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
 
   int loads = 0, ok_kernels = 0, programs_n = 0;
   for (const auto& k : m.kernels)
@@ -389,8 +409,10 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
   const Toolchain& tc = m.run->toolchain;
   return mstch::map{
       {"title", options.title},
-      {"verdict", m.verdict},
-      {"verdict_title", std::string(verdict_title(m.verdict))},
+      {"run_findings", findings_of(m.verdict->findings)},
+      {"has_run_findings", !m.verdict->findings.empty()},
+      {"verdict", m.verdict_key},
+      {"verdict_title", std::string(verdict_title(m.verdict_key))},
       {"headline", m.headline},
       {"exit_code", m.exit_code},
       {"has_baselines", m.has_baselines},
@@ -419,8 +441,10 @@ std::string base64(const std::string& bytes) {
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += tbl[(v >> s) & 63];
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    for (int s = 18; s >= 0; s -= 6)
+      out += tbl[(v >> s) & 63];
   }
   if (i < bytes.size()) {
     unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
@@ -442,21 +466,36 @@ std::string csp_hash(const std::string& script) {
   return "'sha256-" + base64(raw) + "'";
 }
 
-}  // namespace
+} // namespace
 
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '`': out += "&#96;"; break;
-      case '=': out += "&#61;"; break;
-      default: out += ch;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    case '`':
+      out += "&#96;";
+      break;
+    case '=':
+      out += "&#61;";
+      break;
+    default:
+      out += ch;
     }
   }
   return out;
@@ -475,7 +514,9 @@ std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
       SideBySideLine l;
       if (i < removed.size()) l.left = removed[i];
       if (i < added.size()) l.right = added[i];
-      l.kind = i < removed.size() && i < added.size() ? "changed" : i < removed.size() ? "removed" : "added";
+      l.kind = i < removed.size() && i < added.size() ? "changed"
+               : i < removed.size()                   ? "removed"
+                                                      : "added";
       out.push_back(std::move(l));
     }
     removed.clear();
@@ -497,7 +538,7 @@ std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
   return out;
 }
 
-Result<std::string> render_html_report(const RunResults& run, const std::vector<DiffReport>& diffs,
+Result<std::string> render_html_report(const RunResults& run, const GateVerdict& verdict,
                                        const HtmlReportOptions& options) {
   auto templates = load_templates(options.templates_dir);
   if (!templates) return templates.error();
@@ -505,12 +546,13 @@ Result<std::string> render_html_report(const RunResults& run, const std::vector<
   for (const char* name : {"report.html.mustache", "report.js", "report.css"})
     if (!t.count(name))
       return Error{std::string("template ") + name + " is missing",
-                   options.templates_dir.empty() ? "embedded templates" : options.templates_dir.string()};
+                   options.templates_dir.empty() ? "embedded templates"
+                                                 : options.templates_dir.string()};
 
   // Our own escaping, not the library default, so the escaped set is known and tested.
   mstch::config::escape = [](const std::string& s) { return html_escape(s); };
 
-  const ReportModel model = build_report_model(run, diffs);
+  const ReportModel model = build_report_model(run, verdict);
   mstch::map ctx = build_context(model, options);
   // The script and the style are our own template files, not data; they are inserted
   // unescaped ({{{ }}}) and the script is pinned by its hash in the page's CSP.
@@ -522,13 +564,13 @@ Result<std::string> render_html_report(const RunResults& run, const std::vector<
   return mstch::render(t.at("report.html.mustache"), ctx, partials);
 }
 
-Result<void> write_html_report(const RunResults& run, const std::vector<DiffReport>& diffs,
+Result<void> write_html_report(const RunResults& run, const GateVerdict& verdict,
                                const std::filesystem::path& out, const HtmlReportOptions& options) {
-  auto html = render_html_report(run, diffs, options);
+  auto html = render_html_report(run, verdict, options);
   if (!html) return html.error();
   auto w = write_file_atomic(out, *html);
   if (!w) return w.error().wrap("writing the HTML report");
   return {};
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -4,27 +4,27 @@
 // reports/templates with mstch. Every value taken from a run (program and section names,
 // verifier log lines, console lines, error texts) goes through {{ }}, which HTML-escapes it,
 // and the page's Content-Security-Policy only lets the page's own script run.
+#include "core/result.h"
+#include "gate/gate.h"
+#include "results/results.h"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "baseline/classify.h"
-#include "core/result.h"
-#include "results/results.h"
-
 namespace vmtest {
 
 struct HtmlReportOptions {
-  std::filesystem::path templates_dir;  // empty: the templates embedded at build time
+  std::filesystem::path templates_dir; // empty: the templates embedded at build time
   std::string title = "vmtest verifier report";
 };
 
-// `diffs` may be empty: without baselines the matrix shows accepted/rejected only.
-Result<std::string> render_html_report(const RunResults& run, const std::vector<DiffReport>& diffs,
+// Without baselines the matrix shows accepted/rejected only.
+Result<std::string> render_html_report(const RunResults& run, const GateVerdict& verdict,
                                        const HtmlReportOptions& options = {});
 // Renders and writes `out` atomically.
-Result<void> write_html_report(const RunResults& run, const std::vector<DiffReport>& diffs,
+Result<void> write_html_report(const RunResults& run, const GateVerdict& verdict,
                                const std::filesystem::path& out,
                                const HtmlReportOptions& options = {});
 
@@ -34,9 +34,9 @@ std::string html_escape(std::string_view text);
 // One row of a side-by-side log view; either side may be missing ("" kind).
 struct SideBySideLine {
   std::string left, right;
-  std::string kind;  // "same", "changed", "removed" (left only), "added" (right only)
+  std::string kind; // "same", "changed", "removed" (left only), "added" (right only)
 };
 std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
                                          const std::vector<std::string>& after);
 
-}  // namespace vmtest
+} // namespace vmtest

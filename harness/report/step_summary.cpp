@@ -1,8 +1,8 @@
 #include "report/step_summary.h"
 
-#include <algorithm>
-
 #include "report/report_model.h"
+
+#include <algorithm>
 
 namespace vmtest {
 
@@ -10,36 +10,55 @@ namespace {
 
 std::string icon(const ReportCell& c) {
   if (c.severity == Severity::FAIL) return "❌";
+  if (c.severity == Severity::ERROR) return "⛔";
   if (c.severity == Severity::WARN) return "⚠️";
   if (c.severity == Severity::INFO) return "ℹ️";
   if (c.status == "accepted" || c.status == "unchanged") return "✅";
   if (c.status == "skipped" || c.status == "absent") return "➖";
-  return "⚪";  // rejected as before, expected to fail, ignored
+  return "⚪"; // rejected as before, expected to fail, ignored
 }
 
 const char* verdict_line(const std::string& v) {
   if (v == "fail") return "❌ vmtest: verifier regression";
-  if (v == "infra") return "⚠️ vmtest: infrastructure error";
+  if (v == "infra") return "⛔ vmtest: error (no verdict to judge)";
   if (v == "pass") return "✅ vmtest: no verifier changes";
   return "ℹ️ vmtest: verdicts (no baselines)";
 }
 
-}  // namespace
+} // namespace
 
 std::string markdown_escape(std::string_view text) {
   std::string out;
   for (char ch : text) {
     switch (ch) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n': case '\r': out += ' '; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': case '!':
-      case '#':
-        out += '\\';
-        out += ch;
-        break;
-      default: out += ch;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '\n':
+    case '\r':
+      out += ' ';
+      break;
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '|':
+    case '~':
+    case '!':
+    case '#':
+      out += '\\';
+      out += ch;
+      break;
+    default:
+      out += ch;
     }
   }
   return out;
@@ -52,14 +71,27 @@ std::string markdown_code_block(const std::string& body, const std::string& lang
     longest = std::max(longest, run);
   }
   const std::string fence(std::max<size_t>(3, longest + 1), '`');
-  return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence + "\n";
+  return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence +
+         "\n";
 }
 
-std::string render_step_summary(const RunResults& run, const std::vector<DiffReport>& diffs,
+std::string render_step_summary(const RunResults& run, const GateVerdict& verdict,
                                 const StepSummaryOptions& options) {
-  const ReportModel m = build_report_model(run, diffs);
-  std::string md = "## " + std::string(verdict_line(m.verdict)) + "\n\n" +
+  const ReportModel m = build_report_model(run, verdict);
+  std::string md = "## " + std::string(verdict_line(m.verdict_key)) + "\n\n" +
                    markdown_escape(m.headline) + "\n\n";
+  // Findings about the run and the kernels come first: they explain everything below them.
+  std::string general;
+  for (const auto& f : verdict.findings)
+    if (f.severity >= Severity::WARN)
+      general += "- **" + std::string(severity_name(f.severity)) + "** " +
+                 markdown_escape(f.message) + "\n";
+  for (const auto& k : verdict.kernels)
+    for (const auto& f : k.kernel_findings)
+      if (f.severity >= Severity::WARN)
+        general += "- **" + std::string(severity_name(f.severity)) + "** kernel " +
+                   markdown_escape(k.kernel) + ": " + markdown_escape(f.message) + "\n";
+  if (!general.empty()) md += general + "\n";
 
   // The matrix: with baselines only rows that changed; without, everything (it is the news).
   std::vector<const ReportRow*> rows;
@@ -72,20 +104,25 @@ std::string render_step_summary(const RunResults& run, const std::vector<DiffRep
   std::vector<size_t> cols;
   std::string skipped;
   for (size_t i = 0; i < m.kernels.size(); ++i) {
-    if (m.kernels[i].result->status != "skipped") cols.push_back(i);
-    else skipped += (skipped.empty() ? "" : ", ") + markdown_escape(m.kernels[i].result->name);
+    if (!m.kernels[i].skipped())
+      cols.push_back(i);
+    else
+      skipped += (skipped.empty() ? "" : ", ") + markdown_escape(m.kernels[i].name);
   }
   if (!rows.empty() && !cols.empty()) {
     md += "| program |";
-    for (size_t i : cols) md += " " + markdown_escape(m.kernels[i].result->name) + " |";
+    for (size_t i : cols)
+      md += " " + markdown_escape(m.kernels[i].name) + " |";
     md += "\n|---|";
-    for (size_t n = 0; n < cols.size(); ++n) md += ":---:|";
+    for (size_t n = 0; n < cols.size(); ++n)
+      md += ":---:|";
     md += "\n";
     for (size_t i = 0; i < rows.size() && i < options.max_rows; ++i) {
       const ReportRow& r = *rows[i];
       md += "| " + markdown_escape(r.program) + " <sub>" + markdown_escape(r.object) + "</sub> |";
       for (size_t k : cols)
-        md += " " + icon(r.cells[k]) + " " + markdown_escape(status_label(r.cells[k].status)) + " |";
+        md +=
+            " " + icon(r.cells[k]) + " " + markdown_escape(status_label(r.cells[k].status)) + " |";
       md += "\n";
     }
     if (rows.size() > options.max_rows)
@@ -103,14 +140,15 @@ std::string render_step_summary(const RunResults& run, const std::vector<DiffRep
   std::string details;
   for (const auto& r : m.rows)
     for (const auto& c : r.cells) {
-      if (c.severity != Severity::FAIL || c.status == "no-result") continue;
+      if (c.severity < Severity::ERROR || c.status == "no-result") continue;
       if (++total > options.max_failures) continue;
       ++shown;
       details += "#### " + markdown_escape(r.program) + " on " + markdown_escape(c.kernel) + ": " +
                  markdown_escape(status_label(c.status)) + "\n\n";
       details += "Object " + markdown_escape(r.object) + "\n\n";
       for (const auto& f : c.findings)
-        details += "- **" + std::string(severity_name(f.severity)) + "** " + markdown_escape(f.message) + "\n";
+        details += "- **" + std::string(severity_name(f.severity)) + "** " +
+                   markdown_escape(f.message) + "\n";
       if (c.diff && !c.diff->policy_reason.empty())
         details += "- policy: " + markdown_escape(c.diff->policy_reason) + "\n";
       if (c.result && !c.result->log_tail.empty()) {
@@ -126,18 +164,22 @@ std::string render_step_summary(const RunResults& run, const std::vector<DiffRep
     }
   if (total) {
     md += "### Failing checks\n\n" + details;
-    if (total > shown) md += "… and " + std::to_string(total - shown) + " more; see the HTML report.\n\n";
+    if (total > shown)
+      md += "… and " + std::to_string(total - shown) + " more; see the HTML report.\n\n";
   }
 
   for (const auto& k : m.kernels) {
+    if (!k.result || !is_failure(k.result->status)) continue;
     const KernelResult& kr = *k.result;
-    if (kr.status == "ok" || kr.status == "skipped") continue;
-    md += "### Kernel " + markdown_escape(kr.name) + ": " + markdown_escape(kr.status) + "\n\n";
+    md += "### Kernel " + markdown_escape(kr.name) + ": " + markdown_escape(to_string(kr.status)) +
+          "\n\n";
     if (!kr.error.empty()) md += markdown_escape(kr.error) + "\n\n";
     if (!kr.console_tail.empty()) {
       std::string body;
-      for (const auto& l : kr.console_tail) body += l + "\n";
-      md += "<details><summary>console tail</summary>\n\n" + markdown_code_block(body) + "\n</details>\n\n";
+      for (const auto& l : kr.console_tail)
+        body += l + "\n";
+      md += "<details><summary>console tail</summary>\n\n" + markdown_code_block(body) +
+            "\n</details>\n\n";
     }
   }
   if (!options.report_name.empty())
@@ -145,4 +187,4 @@ std::string render_step_summary(const RunResults& run, const std::vector<DiffRep
   return md;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -3,23 +3,23 @@
 // rows with something to say once baselines exist), then every failing program with its
 // findings and its last verifier log lines, and the console tail of kernels that gave no
 // verdicts. Run values are escaped so they cannot add markup, links or HTML.
+#include "gate/gate.h"
+#include "results/results.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "baseline/classify.h"
-#include "results/results.h"
-
 namespace vmtest {
 
 struct StepSummaryOptions {
-  size_t max_rows = 60;       // matrix rows before "... and N more"
-  size_t max_failures = 25;   // failing programs shown in detail
-  size_t log_lines = 10;      // last log lines per failing program
-  std::string report_name;    // e.g. "report.html" to point at the artifact; empty: no mention
+  size_t max_rows = 60;     // matrix rows before "... and N more"
+  size_t max_failures = 25; // failing programs shown in detail
+  size_t log_lines = 10;    // last log lines per failing program
+  std::string report_name;  // e.g. "report.html" to point at the artifact; empty: no mention
 };
 
-std::string render_step_summary(const RunResults& run, const std::vector<DiffReport>& diffs,
+std::string render_step_summary(const RunResults& run, const GateVerdict& verdict,
                                 const StepSummaryOptions& options = {});
 
 // Inline markdown text: backslash-escapes markdown punctuation and turns < > & into entities.
@@ -27,4 +27,4 @@ std::string markdown_escape(std::string_view text);
 // A fenced code block whose fence is longer than any backtick run inside `body`.
 std::string markdown_code_block(const std::string& body, const std::string& lang = "text");
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -10,42 +10,55 @@ namespace {
 
 std::string errno_name(int e) {
   switch (e) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case E2BIG: return "E2BIG";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EINVAL: return "EINVAL";
-    case ENOSPC: return "ENOSPC";
-    case ENOTSUP: return "EOPNOTSUPP";
-    case 524: return "ENOTSUPP";
-    default: return "errno " + std::to_string(e);
+  case EPERM:
+    return "EPERM";
+  case ENOENT:
+    return "ENOENT";
+  case E2BIG:
+    return "E2BIG";
+  case EACCES:
+    return "EACCES";
+  case EFAULT:
+    return "EFAULT";
+  case EINVAL:
+    return "EINVAL";
+  case ENOSPC:
+    return "ENOSPC";
+  case ENOTSUP:
+    return "EOPNOTSUPP";
+  case 524:
+    return "ENOTSUPP";
+  default:
+    return "errno " + std::to_string(e);
   }
 }
 
-}  // namespace
+} // namespace
 
 std::string render_verdict_matrix(const RunResults& results) {
   std::vector<const KernelResult*> kernels;
   for (const auto& k : results.kernels)
-    if (k.status == "ok") kernels.push_back(&k);
+    if (k.status == KernelStatus::Ok) kernels.push_back(&k);
   // (object, program) -> kernel -> cell, in name order.
   std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> rows;
   for (const auto* k : kernels)
     for (const auto& o : k->objects) {
       if (!o.error.empty()) rows[{o.name, "(object unreadable)"}][k->name] = "⚠️ unreadable";
       for (const auto& p : o.programs) {
-        std::string cell = p.verdict == "accepted"
-                               ? "✅ " + (p.insns_processed ? std::to_string(*p.insns_processed) : "")
+        const auto& insns = p.metrics[Metric::InsnsProcessed];
+        std::string cell = p.verdict == Verdict::Accepted
+                               ? "✅ " + (insns ? std::to_string(*insns) : "")
                                : "❌ " + errno_name(p.err);
         rows[{o.name, p.name}][k->name] = cell;
       }
     }
   std::ostringstream out;
   out << "| object | program |";
-  for (const auto* k : kernels) out << " " << k->name << " |";
+  for (const auto* k : kernels)
+    out << " " << k->name << " |";
   out << "\n|---|---|";
-  for (size_t i = 0; i < kernels.size(); ++i) out << "---|";
+  for (size_t i = 0; i < kernels.size(); ++i)
+    out << "---|";
   out << "\n";
   for (const auto& [key, cells] : rows) {
     out << "| " << key.first << " | " << key.second << " |";
@@ -58,4 +71,4 @@ std::string render_verdict_matrix(const RunResults& results) {
   return out.str();
 }
 
-}  // namespace vmtest
+} // namespace vmtest

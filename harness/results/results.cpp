@@ -1,6 +1,9 @@
 #include "results/results.h"
 
+#include "results/json_read.h"
+
 namespace vmtest {
+using json_read::get;
 using nlohmann::json;
 
 namespace {
@@ -8,14 +11,6 @@ namespace {
 // cannot report a figure reads differently from one that reported zero.
 template <typename T> void put(json& j, const char* key, const std::optional<T>& v) {
   if (v) j[key] = *v;
-}
-template <typename T> void get(const json& j, const char* key, std::optional<T>& v) {
-  auto it = j.find(key);
-  if (it != j.end() && !it->is_null()) v = it->get<T>();
-}
-template <typename T> void get(const json& j, const char* key, T& v) {
-  auto it = j.find(key);
-  if (it != j.end() && !it->is_null()) v = it->get<T>();
 }
 // The capability probe's fields, shared by AgentReport and KernelResult; all omitted when the
 // kernel was not probed, so older results read the same.
@@ -29,7 +24,23 @@ void get_capabilities(const json& j, json& caps, std::string& error, double& sec
   get(j, "capabilities_error", error);
   get(j, "capabilities_seconds", seconds);
 }
-}  // namespace
+} // namespace
+
+// Metrics sit flat in the program object under their table keys, as they always have.
+void put_metrics(json& j, const Metrics& m) {
+  for (const auto& d : kMetrics)
+    if (m[d.id]) j[std::string(d.key)] = *m[d.id];
+}
+void get_metrics(const json& j, Metrics& m) {
+  for (const auto& d : kMetrics) {
+    const std::string key(d.key);
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) continue;
+    const int64_t v = json_read::integer<int64_t>(*it, key);
+    if (v < 0) json_read::fail(*it, key, "must not be negative: " + it->dump());
+    m[d.id] = v;
+  }
+}
 
 void to_json(json& j, const TestRunResult& r) {
   j = json{{"status", r.status}};
@@ -37,7 +48,7 @@ void to_json(json& j, const TestRunResult& r) {
   if (r.err) j["errno"] = r.err;
   put(j, "retval", r.retval);
   put(j, "duration_ns", r.duration_ns);
-  if (r.status == "ok") j["data_out_hex"] = r.data_out_hex;
+  if (r.status == TestRunStatus::Ok) j["data_out_hex"] = r.data_out_hex;
   put(j, "expected_retval", r.expected_retval);
   put(j, "expected_data_out_hex", r.expected_data_out_hex);
   if (r.expectation_failed) j["expectation_failed"] = true;
@@ -55,22 +66,13 @@ void from_json(const json& j, TestRunResult& r) {
 }
 
 void to_json(json& j, const ProgramResult& r) {
-  j = json{{"name", r.name},         {"section", r.section},   {"prog_type", r.prog_type},
-           {"verdict", r.verdict},   {"errno", r.err},         {"log_tail", r.log_tail},
+  j = json{{"name", r.name},           {"section", r.section},     {"prog_type", r.prog_type},
+           {"verdict", r.verdict},     {"errno", r.err},           {"log_tail", r.log_tail},
            {"log_bytes", r.log_bytes}, {"log_level", r.log_level}, {"test_run", r.test_run}};
   if (!r.error.empty()) j["error"] = r.error;
-  put(j, "insns_processed", r.insns_processed);
-  put(j, "insn_limit", r.insn_limit);
-  put(j, "max_states_per_insn", r.max_states_per_insn);
-  put(j, "total_states", r.total_states);
-  put(j, "peak_states", r.peak_states);
-  put(j, "mark_read", r.mark_read);
-  put(j, "verification_time_us", r.verification_time_us);
+  put_metrics(j, r.metrics);
   if (!r.stack_depth.empty()) j["stack_depth"] = r.stack_depth;
-  put(j, "xlated_size", r.xlated_size);
-  put(j, "jited_size", r.jited_size);
-  put(j, "verified_insns", r.verified_insns);
-  if (!r.log_truncated.empty()) j["log_truncated"] = r.log_truncated;
+  if (r.log_truncated != LogTruncation::None) j["log_truncated"] = r.log_truncated;
   if (!r.more_test_runs.empty()) j["more_test_runs"] = r.more_test_runs;
   if (!r.helper_ids.empty()) j["helper_ids"] = r.helper_ids;
 }
@@ -81,24 +83,19 @@ void from_json(const json& j, ProgramResult& r) {
   get(j, "verdict", r.verdict);
   get(j, "errno", r.err);
   get(j, "error", r.error);
-  get(j, "insns_processed", r.insns_processed);
-  get(j, "insn_limit", r.insn_limit);
-  get(j, "max_states_per_insn", r.max_states_per_insn);
-  get(j, "total_states", r.total_states);
-  get(j, "peak_states", r.peak_states);
-  get(j, "mark_read", r.mark_read);
-  get(j, "verification_time_us", r.verification_time_us);
+  get_metrics(j, r.metrics);
   get(j, "stack_depth", r.stack_depth);
-  get(j, "xlated_size", r.xlated_size);
-  get(j, "jited_size", r.jited_size);
-  get(j, "verified_insns", r.verified_insns);
   get(j, "log_tail", r.log_tail);
   get(j, "log_bytes", r.log_bytes);
   get(j, "log_truncated", r.log_truncated);
   get(j, "more_test_runs", r.more_test_runs);
   get(j, "log_level", r.log_level);
   get(j, "test_run", r.test_run);
-  get(j, "helper_ids", r.helper_ids);
+  if (auto it = j.find("helper_ids"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) json_read::fail(*it, "helper_ids", "must be an array");
+    for (const auto& id : *it)
+      r.helper_ids.push_back(json_read::integer<int32_t>(id, "helper_ids"));
+  }
 }
 
 void to_json(json& j, const ObjectResult& r) {
@@ -122,8 +119,10 @@ void from_json(const json& j, AgentFeatures& r) {
 }
 
 void to_json(json& j, const AgentReport& r) {
-  j = json{{"kernel_release", r.kernel_release}, {"libbpf_version", r.libbpf_version},
-           {"features", r.features},             {"objects", r.objects},
+  j = json{{"kernel_release", r.kernel_release},
+           {"libbpf_version", r.libbpf_version},
+           {"features", r.features},
+           {"objects", r.objects},
            {"agent_seconds", r.agent_seconds}};
   if (!r.fatal.empty()) j["fatal"] = r.fatal;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
@@ -190,12 +189,44 @@ void from_json(const json& j, Toolchain& r) {
   get(j, "vmtest", r.vmtest);
 }
 
+void to_json(json& j, const CorpusInfo& r) {
+  j = json{{"roots", r.roots},
+           {"objects", r.objects},
+           {"total_objects", r.total_objects},
+           {"programs", r.programs},
+           {"files_scanned", r.files_scanned}};
+  if (!r.shard.empty()) j["shard"] = r.shard;
+  if (r.bundled) j["bundled"] = true;
+}
+void from_json(const json& j, CorpusInfo& r) {
+  get(j, "roots", r.roots);
+  get(j, "objects", r.objects);
+  get(j, "total_objects", r.total_objects);
+  get(j, "programs", r.programs);
+  get(j, "files_scanned", r.files_scanned);
+  get(j, "shard", r.shard);
+  get(j, "bundled", r.bundled);
+}
+
 void to_json(json& j, const RunResults& r) {
-  j = json{{"schema_version", r.schema_version}, {"toolchain", r.toolchain}, {"kernels", r.kernels}};
+  j = json{
+      {"schema_version", r.schema_version}, {"toolchain", r.toolchain}, {"kernels", r.kernels}};
+  if (r.corpus) j["corpus"] = *r.corpus;
+  if (!r.selected.empty()) j["selected"] = r.selected;
 }
 void from_json(const json& j, RunResults& r) {
-  get(j, "schema_version", r.schema_version);
+  if (!j.is_object()) json_read::fail(j, "(top level)", "must be an object");
+  // The version comes first: a newer schema may differ in every other field.
+  auto ver = j.find("schema_version");
+  if (ver == j.end()) json_read::fail(j, "schema_version", "is missing: not a vmtest results file");
+  r.schema_version = json_read::integer<int>(*ver, "schema_version");
+  if (r.schema_version != kResultsSchemaVersion)
+    json_read::fail(*ver, "schema_version",
+                    "is " + std::to_string(r.schema_version) + "; this vmtest reads version " +
+                        std::to_string(kResultsSchemaVersion));
   get(j, "toolchain", r.toolchain);
+  get(j, "corpus", r.corpus);
+  get(j, "selected", r.selected);
   get(j, "kernels", r.kernels);
 }
 
@@ -205,4 +236,4 @@ const KernelResult* RunResults::find(const std::string& kernel) const {
   return nullptr;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

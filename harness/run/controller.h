@@ -2,12 +2,6 @@
 // The controller drives one run through the stages: matrix -> kernel image -> guest image ->
 // VM -> results. Each stage sits behind RunStages so the orchestration (selection, skips,
 // failure isolation, exit codes) is unit-tested without booting anything.
-#include <chrono>
-#include <filesystem>
-#include <functional>
-#include <string>
-#include <vector>
-
 #include "core/process.h"
 #include "kernel/kernel_image.h"
 #include "kernel/matrix.h"
@@ -16,14 +10,19 @@
 #include "run/progress.h"
 #include "vm/vm_runner.h"
 
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
 namespace vmtest {
 
 struct RunOptions {
-  std::vector<std::string> kernels;  // empty: the matrix's defaults (unavailable rows skipped)
-  std::filesystem::path corpus_dir;
+  std::vector<std::string> kernels; // empty: the matrix's defaults (unavailable rows skipped)
   std::filesystem::path out_dir = "vmtest-out";
-  std::filesystem::path agent;  // vmtest-guest
-  int jobs = 0;                 // 0: number of cores
+  std::filesystem::path agent; // vmtest-guest
+  int jobs = 0;                // 0: number of cores
   std::chrono::seconds timeout{180};
   int log_tail_lines = 20;
   int memory_mb = 512;
@@ -33,32 +32,31 @@ struct RunOptions {
   // Capabilities of a kernel build never change, so a probe result is cached by the image's
   // sha256 here and later guests skip the probe (about 1 s each under TCG). Empty: no cache.
   std::filesystem::path capabilities_cache;
-  bool refresh_capabilities = false;  // probe even when cached (and store the new result)
+  bool refresh_capabilities = false; // probe even when cached (and store the new result)
 };
 
 class RunStages {
- public:
+public:
   virtual ~RunStages() = default;
   // The row's first available source, fetched; or why none is available here (skipped in a
   // default run, an error when asked for by name); or how the fetch failed.
   virtual RowFetch fetch_kernel(const KernelRow& row) = 0;
-  virtual std::vector<VmOutcome> boot_all(const std::vector<VmSpec>& specs, int jobs,
-                                          const std::function<void(size_t, const std::string&)>&
-                                              state) = 0;
+  virtual std::vector<VmOutcome>
+  boot_all(const std::vector<VmSpec>& specs, int jobs,
+           const std::function<void(size_t, const std::string&)>& state) = 0;
   // Runs vmtest-guest on the host kernel.
   virtual Result<ExitStatus> run_host(const Command& cmd, std::chrono::milliseconds timeout) = 0;
 };
 
 struct RunOutcome {
-  RunResults results;
-  int exit_code = 0;  // 0 clean, 1 a test case's expectation failed, 2 infrastructure
+  RunResults results; // what happened; gate/gate.h decides what it means
 };
 
 // Row names a user may pass to --kernel: the matrix rows plus "host".
 std::vector<std::string> known_kernel_names(const Matrix& matrix);
 
 class Controller {
- public:
+public:
   Controller(const Matrix& matrix, RunStages& stages, Progress& progress)
       : matrix_(matrix), stages_(stages), progress_(progress) {}
 
@@ -66,7 +64,7 @@ class Controller {
   // in the results so one broken kernel never hides the others.
   RunOutcome run(const RunOptions& opts, const std::vector<CorpusObject>& corpus);
 
- private:
+private:
   KernelResult run_host(const RunOptions& opts, const std::vector<CorpusObject>& corpus);
   void absorb_report(const std::string& json_text, const std::vector<CorpusObject>& corpus,
                      KernelResult& kr);
@@ -79,4 +77,4 @@ class Controller {
 // Summary line per kernel for the terminal ("6.1  ok  27 programs: 24 accepted, 3 rejected").
 std::string summarise_kernel(const KernelResult& kr);
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,31 +1,49 @@
 #pragma once
-// A corpus is any directory of compiled BPF objects (*.o). No sidecar is needed; testrun/
-// cases are attached by object stem when they exist.
+// A corpus is whatever folders (or files) the user points at. Folders are walked recursively,
+// following symbolic links but never into a folder already visited (a symlink loop ends
+// there), and every ELF file whose machine is BPF (EM_BPF) is an object, whatever it is called
+// (.o, .bpf.o, .elf, no suffix). No sidecar is needed; testrun/ cases are attached by stem.
+// A file that cannot be read is not dropped: when its name says it is an object it becomes an
+// object with an error, so one broken file is reported and never hides the others.
+#include "core/result.h"
+#include "results/manifest.h"
+
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "core/result.h"
-#include "results/manifest.h"
-
 namespace vmtest {
 
 struct CorpusObject {
-  std::string name;  // file name, e.g. "bpf_loop.bpf.o"
-  std::string stem;  // name without ".bpf.o" / ".o", the key into testrun/
+  std::string name; // path relative to its root, '/'-separated, e.g. "parser.bpf.o", "net/xdp.o"
+  std::string stem; // name without ".bpf.o" / ".o" / ".elf", the key into testrun/
   std::filesystem::path path;
   std::string sha256;
+  std::string error; // set when the host could not read it; it then never reaches a guest
   std::vector<TestCase> cases;
+};
+
+struct Corpus {
+  std::vector<CorpusObject> objects; // sorted by name
+  std::vector<std::string> roots;    // as given
+  int64_t files_scanned = 0;         // regular files looked at, BPF or not
+  std::vector<std::string> notes;    // symlink loops and the like, for the user
 };
 
 // Looks up the testrun/ cases of one object stem; an empty list means "no cases".
 using CaseLoader = std::function<Result<std::vector<TestCase>>(const std::string& stem)>;
 
-// Objects sorted by name. A missing directory is an error; an empty one is a valid corpus.
-Result<std::vector<CorpusObject>> discover_corpus(const std::filesystem::path& dir,
-                                                  const CaseLoader& cases);
+// A missing root is an error (a mistyped path must not pass as an empty corpus); an existing
+// but empty one is not: zero objects is for the gate to judge.
+Result<Corpus> discover_corpus(const std::vector<std::filesystem::path>& roots,
+                               const CaseLoader& cases);
 
-std::string object_stem(const std::string& file_name);
+std::string object_stem(const std::string& name);
 
-}  // namespace vmtest
+// True when the first bytes are an ELF header whose e_machine is EM_BPF (247), in either byte
+// order.
+bool is_bpf_elf(std::string_view header);
+
+} // namespace vmtest

@@ -21,18 +21,20 @@ RowFetch RealStages::fetch_kernel(const KernelRow& row) {
   return fetch_row(row, ctx);
 }
 
-std::vector<VmOutcome> RealStages::boot_all(
-    const std::vector<VmSpec>& specs, int jobs,
-    const std::function<void(size_t, const std::string&)>& state) {
+std::vector<VmOutcome>
+RealStages::boot_all(const std::vector<VmSpec>& specs, int jobs,
+                     const std::function<void(size_t, const std::string&)>& state) {
   SteadyClock clock;
   AccelOptions aopts;
   aopts.cache_file = cache_dir_ / "accel.json";
   aopts.notify = [this](std::string_view line) { progress_.note(std::string(line)); };
   AccelSelector accel(runner_, clock, detect_host_facts(), aopts);
   VmRunner vm(runner_, accel, clock);
-  for (size_t i = 0; i < specs.size(); ++i) state(i, "booting");
+  for (size_t i = 0; i < specs.size(); ++i)
+    state(i, "booting");
   return run_all(vm, specs, jobs, [&](size_t i, const VmSpec&, const VmOutcome& o) {
-    state(i, o.status + " after " + std::to_string(o.seconds).substr(0, 4) + "s (" + o.accel + ")");
+    state(i, std::string(to_string(o.status)) + " after " + std::to_string(o.seconds).substr(0, 4) +
+                 "s (" + o.accel + ")");
   });
 }
 
@@ -40,4 +42,4 @@ Result<ExitStatus> RealStages::run_host(const Command& cmd, std::chrono::millise
   return runner_.run(cmd, timeout);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -32,27 +32,41 @@ std::vector<CorpusObject> select_shard(const std::vector<CorpusObject>& corpus, 
 
 namespace {
 
-int status_rank(const std::string& s) {
+int status_rank(KernelStatus s) {
   // Higher is worse; the merged kernel keeps its worst status.
-  if (s == "ok") return 1;
-  if (s == "skipped") return 0;
+  if (s == KernelStatus::Ok) return 1;
+  if (s == KernelStatus::Skipped) return 0;
   return 2;
 }
 
-}  // namespace
+} // namespace
 
 Result<RunResults> merge_results(const std::vector<RunResults>& parts,
                                  const std::vector<std::string>& kernel_order) {
   RunResults out;
   std::map<std::string, KernelResult> kernels;
-  std::map<std::string, std::map<std::string, std::string>> seen;  // kernel -> object -> part
+  std::map<std::string, std::map<std::string, std::string>> seen; // kernel -> object -> part
   for (size_t pi = 0; pi < parts.size(); ++pi) {
     const auto& part = parts[pi];
     if (part.schema_version != kResultsSchemaVersion)
-      return Error{"results schema version " + std::to_string(part.schema_version) +
-                       " is not " + std::to_string(kResultsSchemaVersion),
+      return Error{"results schema version " + std::to_string(part.schema_version) + " is not " +
+                       std::to_string(kResultsSchemaVersion),
                    "input " + std::to_string(pi + 1)};
     if (out.toolchain.clang.empty()) out.toolchain = part.toolchain;
+    // The merged corpus is the union of the parts'. The parts' --kernel selections are dropped
+    // on purpose: after a merge the gate expects every baselined kernel, so a CI job that died
+    // before writing results cannot pass unnoticed.
+    if (part.corpus) {
+      const bool first = !out.corpus;
+      CorpusInfo& c = out.corpus ? *out.corpus : out.corpus.emplace();
+      c.bundled = (first || c.bundled) && part.corpus->bundled;
+      for (const auto& r : part.corpus->roots)
+        if (std::find(c.roots.begin(), c.roots.end(), r) == c.roots.end()) c.roots.push_back(r);
+      c.objects += part.corpus->objects;
+      c.programs += part.corpus->programs;
+      c.total_objects = std::max(c.total_objects, part.corpus->total_objects);
+      c.files_scanned = std::max(c.files_scanned, part.corpus->files_scanned);
+    }
     for (const auto& k : part.kernels) {
       auto [it, fresh] = kernels.try_emplace(k.name, k);
       KernelResult& m = it->second;
@@ -63,7 +77,7 @@ Result<RunResults> merge_results(const std::vector<RunResults>& parts,
         auto objects = std::move(m.objects);
         m = k;
         m.objects = std::move(objects);
-      } else if (m.status == "skipped" && k.status == "ok") {
+      } else if (m.status == KernelStatus::Skipped && k.status == KernelStatus::Ok) {
         auto objects = std::move(m.objects);
         m = k;
         m.objects = std::move(objects);
@@ -84,7 +98,8 @@ Result<RunResults> merge_results(const std::vector<RunResults>& parts,
   }
   auto rank = [&](const std::string& name) {
     auto it = std::find(kernel_order.begin(), kernel_order.end(), name);
-    return it == kernel_order.end() ? kernel_order.size() : static_cast<size_t>(it - kernel_order.begin());
+    return it == kernel_order.end() ? kernel_order.size()
+                                    : static_cast<size_t>(it - kernel_order.begin());
   };
   for (auto& [name, k] : kernels) {
     std::sort(k.objects.begin(), k.objects.end(),
@@ -99,4 +114,4 @@ Result<RunResults> merge_results(const std::vector<RunResults>& parts,
   return out;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

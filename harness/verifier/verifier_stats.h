@@ -7,6 +7,8 @@
 //   older:       processed N insns, stack depth S
 //   5.2+ with BPF_LOG_STATS, on their own lines: "verification time N usec", "stack depth a+b"
 //   on rejection for size: "BPF program is too large. Processed N insn"
+#include "results/metrics.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,15 +19,9 @@ namespace vmtest {
 struct ProgramResult;
 
 struct VerifierStats {
-  std::optional<int64_t> insns_processed;
-  std::optional<int64_t> insn_limit;
-  std::optional<int64_t> max_states_per_insn;
-  std::optional<int64_t> total_states;
-  std::optional<int64_t> peak_states;
-  std::optional<int64_t> mark_read;
-  std::optional<int64_t> verification_time_us;
-  std::string stack_depth;  // "a+b" per subprogram, as printed
-  bool too_large = false;   // "BPF program is too large": the insn limit was hit
+  Metrics metrics;         // insns, limit, states, mark_read, verification time
+  std::string stack_depth; // "a+b" per subprogram, as printed
+  bool too_large = false;  // "BPF program is too large": the insn limit was hit
 };
 
 // Fields the log does not mention stay empty. When a log holds several summaries (a retry
@@ -35,4 +31,4 @@ VerifierStats parse_verifier_stats(std::string_view log);
 // Copies what was found into a ProgramResult, leaving fields it did not find untouched.
 void apply_verifier_stats(const VerifierStats& stats, ProgramResult& program);
 
-}  // namespace vmtest
+} // namespace vmtest

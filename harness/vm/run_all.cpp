@@ -1,12 +1,12 @@
 #include "vm/run_all.h"
 
+#include "vm/qemu_command.h"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <thread>
-
-#include "vm/qemu_command.h"
 
 namespace vmtest {
 
@@ -25,7 +25,7 @@ std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, 
       try {
         out = runner.run(specs[i]);
       } catch (const std::exception& e) {
-        out.status = "boot_failed";
+        out.status = KernelStatus::BootFailed;
         out.console_log = console_log_path(specs[i]);
         out.error = specs[i].name + ": " + e.what();
       }
@@ -37,10 +37,12 @@ std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, 
     }
   };
   std::vector<std::jthread> threads;
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
-  work();  // the calling thread is a worker too
-  for (auto& t : threads) t.join();  // before `outcomes` is moved out
+  for (std::size_t w = 1; w < workers; ++w)
+    threads.emplace_back(work);
+  work(); // the calling thread is a worker too
+  for (auto& t : threads)
+    t.join(); // before `outcomes` is moved out
   return outcomes;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

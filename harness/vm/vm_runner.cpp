@@ -1,12 +1,12 @@
 #include "vm/vm_runner.h"
 
-#include <cstdio>
-#include <vector>
-
 #include "core/fs.h"
 #include "vm/console_scan.h"
 #include "vm/file_follower.h"
 #include "vm/qemu_command.h"
+
+#include <cstdio>
+#include <vector>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -36,23 +36,26 @@ std::string last_lines(const std::string& text, std::size_t n) {
 
 VmOutcome failed(const VmSpec& spec, std::string error) {
   VmOutcome out;
-  out.status = "boot_failed";
+  out.status = KernelStatus::BootFailed;
   out.console_log = console_log_path(spec);
   out.error = std::move(error);
   return out;
 }
 
-}  // namespace
+} // namespace
 
 VmRunner::VmRunner(CommandRunner& runner, AccelSelector& accel, Clock& clock, VmRunnerOptions opts)
     : runner_(runner), accel_(accel), clock_(clock), opts_(std::move(opts)) {}
 
 VmOutcome VmRunner::run(const VmSpec& spec) {
   std::error_code ec;
-  if (!fs::exists(spec.kernel, ec)) return failed(spec, "kernel image not found: " + spec.kernel.string());
-  if (!fs::exists(spec.initrd, ec)) return failed(spec, "initrd not found: " + spec.initrd.string());
+  if (!fs::exists(spec.kernel, ec))
+    return failed(spec, "kernel image not found: " + spec.kernel.string());
+  if (!fs::exists(spec.initrd, ec))
+    return failed(spec, "initrd not found: " + spec.initrd.string());
   fs::create_directories(spec.work_dir, ec);
-  if (ec) return failed(spec, "cannot create work dir " + spec.work_dir.string() + ": " + ec.message());
+  if (ec)
+    return failed(spec, "cannot create work dir " + spec.work_dir.string() + ": " + ec.message());
 
   auto accel = accel_.select(spec.accel, spec.kernel, spec.work_dir);
   if (!accel) return failed(spec, accel.error().str());
@@ -61,7 +64,8 @@ VmOutcome VmRunner::run(const VmSpec& spec) {
   // "auto" trusted a remembered (or probed) KVM verdict, yet this guest never spoke: the
   // verdict is stale. Record that and boot again under TCG, once.
   if (kvm_silent && (spec.accel == "auto" || spec.accel.empty())) {
-    accel_.mark_kvm_broken("a guest printed nothing under KVM within " + seconds_str(opts_.liveness));
+    accel_.mark_kvm_broken("a guest printed nothing under KVM within " +
+                           seconds_str(opts_.liveness));
     out = run_with(spec, Accel::tcg, kvm_silent);
   }
   return out;
@@ -82,7 +86,7 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
   const auto t0 = clock_.now();
   auto started = runner_.start(cmd);
   if (!started) {
-    out.status = "boot_failed";
+    out.status = KernelStatus::BootFailed;
     out.error = "cannot start qemu: " + started.error().str();
     return out;
   }
@@ -127,19 +131,19 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
 
   // A panic outranks everything else: it is why the VM stopped or hung.
   if (scan.panic) {
-    out.status = "panic";
+    out.status = KernelStatus::Panic;
     out.error = *scan.panic;
   } else if (stop == Stop::timeout) {
-    out.status = "timeout";
+    out.status = KernelStatus::Timeout;
     out.error = "no exit within " + seconds_str(spec.timeout) + "; killed";
   } else if (stop == Stop::silent) {
-    out.status = "boot_failed";
+    out.status = KernelStatus::BootFailed;
     out.error = "the kernel printed nothing under KVM within " + seconds_str(opts_.liveness);
     kvm_silent = true;
   } else if (status->term_signal == 0 && status->exit_code == 0) {
-    out.status = "ok";
+    out.status = KernelStatus::Ok;
   } else {
-    out.status = "boot_failed";
+    out.status = KernelStatus::BootFailed;
     out.error = "qemu " + status->describe();
     std::string said = last_lines(status->output, 3);
     if (!said.empty()) out.error += ": " + said;
@@ -148,4 +152,4 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
   return out;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

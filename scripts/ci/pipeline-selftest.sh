@@ -42,6 +42,20 @@ else
   echo "pipeline: README verdict matrix not checked (set VMTEST_KERNEL_DIR for all six rows)"
 fi
 
+# The workflow fails on a failing class, through the same scripts: a testrun case that expects
+# the wrong retval makes the kernel job exit 1, and the gate job on its results exits 1 too.
+# (Every class, without booting, is in tests/gate/failure_classes_test.cpp.)
+cp -r testrun "$work/testrun-broken"
+sed -i '0,/retval: XDP_PASS/s//retval: XDP_DROP/' "$work/testrun-broken/parser.yaml"
+rc=0
+scripts/ci/run-kernel.sh 6.1 "$work/broken/6.1" 1/1 --testrun "$work/testrun-broken" > "$work/broken.log" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$work/broken.log"; echo "run-kernel.sh exited $rc on a missed expectation, not 1" >&2; exit 1; }
+rc=0
+scripts/ci/merge-and-gate.sh "$work/broken" "$work/broken-merged" --kernel 6.1 > "$work/broken-gate.log" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$work/broken-gate.log"; echo "merge-and-gate.sh exited $rc on a missed expectation, not 1" >&2; exit 1; }
+grep -q "expectation failed" "$work/broken-gate.log"
+echo "pipeline: a missed testrun expectation fails the kernel job and the gate job (exit 1)"
+
 mkdir -p "$work/rebaselined"
 BASELINES_DIR="$work/rebaselined" scripts/ci/baseline-update.sh 6.1
 cmp "$work/rebaselined/6.1.json" bpf/baselines/6.1.json

@@ -1,19 +1,18 @@
 // These tests load real programs into the running kernel, so they need root (CAP_BPF); they
 // boot nothing and run in a few milliseconds.
+#include "agent/agent.h"
+#include "agent/features.h"
 #include "agent/program_loader.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include "agent/agent.h"
-#include "agent/features.h"
 
 namespace vmtest {
 
 static const std::string kFixture = VMTEST_BINARY_DIR "/tests/bpf/agent_fixture.bpf.o";
 
 class LoaderTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root to call bpf()";
     features_ = probe_features();
@@ -44,7 +43,7 @@ TEST_F(LoaderTest, ListsProgramsWithTypes) {
 TEST_F(LoaderTest, ListingRecordsTheHelpersEachProgramCalls) {
   auto listing = list_programs(kFixture);
   ASSERT_EQ(listing.programs.size(), 3u);
-  EXPECT_EQ(listing.programs[0].helper_ids, std::vector<int32_t>{1});  // bpf_map_lookup_elem
+  EXPECT_EQ(listing.programs[0].helper_ids, std::vector<int32_t>{1}); // bpf_map_lookup_elem
   EXPECT_TRUE(listing.programs[1].helper_ids.empty());
 }
 
@@ -52,12 +51,12 @@ TEST_F(LoaderTest, AcceptedProgramHasStatsAndSizes) {
   LoadOptions o;
   o.log_stats = features_.log_stats;
   auto r = load("xdp_ok", o);
-  EXPECT_EQ(r.verdict, "accepted");
+  EXPECT_EQ(r.verdict, Verdict::Accepted);
   EXPECT_EQ(r.err, 0);
-  ASSERT_TRUE(r.insns_processed.has_value());
-  EXPECT_GT(*r.insns_processed, 3);
-  ASSERT_TRUE(r.xlated_size.has_value());
-  EXPECT_GT(*r.xlated_size, 0u);
+  ASSERT_TRUE(r.metrics[Metric::InsnsProcessed].has_value());
+  EXPECT_GT(*r.metrics[Metric::InsnsProcessed], 3);
+  ASSERT_TRUE(r.metrics[Metric::XlatedSize].has_value());
+  EXPECT_GT(*r.metrics[Metric::XlatedSize], 0u);
   EXPECT_FALSE(r.log_tail.empty());
 }
 
@@ -66,27 +65,29 @@ TEST_F(LoaderTest, RejectedProgramKeepsTheErrorLine) {
   o.log_stats = features_.log_stats;
   o.log_rotating = features_.log_rotating;
   auto r = load("xdp_reject_late", o);
-  EXPECT_EQ(r.verdict, "rejected");
+  EXPECT_EQ(r.verdict, Verdict::Rejected);
   EXPECT_EQ(r.err, EACCES);
   std::string tail;
-  for (const auto& l : r.log_tail) tail += l + "\n";
+  for (const auto& l : r.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
   EXPECT_GE(r.log_level & 1, 1);
-  EXPECT_TRUE(r.log_truncated.empty());
+  EXPECT_EQ(r.log_truncated, LogTruncation::None);
 }
 
 TEST_F(LoaderTest, OverflowWithoutRotationGrowsBufferUntilTheTailFits) {
   LoadOptions o;
   o.log_stats = features_.log_stats;
-  o.log_rotating = false;  // behave as on a pre-6.4 kernel
+  o.log_rotating = false; // behave as on a pre-6.4 kernel
   o.initial_log_size = 512;
   auto r = load("xdp_reject_late", o);
-  EXPECT_EQ(r.verdict, "rejected");
-  EXPECT_EQ(r.err, EACCES);  // the real verdict, not ENOSPC
-  EXPECT_TRUE(r.log_truncated.empty());
+  EXPECT_EQ(r.verdict, Verdict::Rejected);
+  EXPECT_EQ(r.err, EACCES); // the real verdict, not ENOSPC
+  EXPECT_EQ(r.log_truncated, LogTruncation::None);
   EXPECT_GT(r.log_bytes, 512u);
   std::string tail;
-  for (const auto& l : r.log_tail) tail += l + "\n";
+  for (const auto& l : r.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
@@ -97,9 +98,9 @@ TEST_F(LoaderTest, OverflowBeyondMaxSaysTheTailWasLost) {
   o.initial_log_size = 256;
   o.max_log_size = 1024;
   auto r = load("xdp_reject_late", o);
-  EXPECT_EQ(r.verdict, "rejected");
+  EXPECT_EQ(r.verdict, Verdict::Rejected);
   EXPECT_EQ(r.err, EACCES);
-  EXPECT_EQ(r.log_truncated, "tail");
+  EXPECT_EQ(r.log_truncated, LogTruncation::Tail);
   ASSERT_FALSE(r.log_tail.empty());
   EXPECT_NE(r.log_tail.back().find("kept only its head"), std::string::npos);
 }
@@ -112,11 +113,12 @@ TEST_F(LoaderTest, RotatingKernelKeepsTheTailOfAnOverflowingLog) {
   o.initial_log_size = 512;
   o.max_log_size = 512;
   auto r = load("xdp_reject_late", o);
-  EXPECT_EQ(r.verdict, "rejected");
+  EXPECT_EQ(r.verdict, Verdict::Rejected);
   EXPECT_EQ(r.err, EACCES);
-  EXPECT_EQ(r.log_truncated, "head");
+  EXPECT_EQ(r.log_truncated, LogTruncation::Head);
   std::string tail;
-  for (const auto& l : r.log_tail) tail += l + "\n";
+  for (const auto& l : r.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
@@ -128,16 +130,17 @@ TEST_F(LoaderTest, WithoutLogLevel4LevelOneGivesStatsAndTheError) {
   o.log_stats = false;
   o.log_rotating = false;
   auto ok = load("xdp_ok", o);
-  EXPECT_EQ(ok.verdict, "accepted");
+  EXPECT_EQ(ok.verdict, Verdict::Accepted);
   EXPECT_EQ(ok.log_level, 1);
-  ASSERT_TRUE(ok.insns_processed.has_value());
-  EXPECT_GT(*ok.insns_processed, 3);
+  ASSERT_TRUE(ok.metrics[Metric::InsnsProcessed].has_value());
+  EXPECT_GT(*ok.metrics[Metric::InsnsProcessed], 3);
 
   auto bad = load("xdp_reject_late", o);
-  EXPECT_EQ(bad.verdict, "rejected");
+  EXPECT_EQ(bad.verdict, Verdict::Rejected);
   EXPECT_EQ(bad.log_level, 1);
   std::string tail;
-  for (const auto& l : bad.log_tail) tail += l + "\n";
+  for (const auto& l : bad.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
@@ -149,19 +152,19 @@ TEST_F(LoaderTest, AgentRecordsNotRunnableAndBrokenObjectsSeparately) {
   tc.program = "xdp_ok";
   tc.name = "expects_drop";
   tc.data_in_hex = std::string(120, '0');
-  tc.expect_retval = 1;  // XDP_DROP, but the program passes: the case must fail
+  tc.expect_retval = 1; // XDP_DROP, but the program passes: the case must fail
   m.objects[0].cases.push_back(tc);
   auto report = run_agent(m);
   ASSERT_EQ(report.objects.size(), 2u);
   const auto& progs = report.objects[0].programs;
   ASSERT_EQ(progs.size(), 3u);
-  EXPECT_EQ(progs[0].test_run.status, "ok");
-  EXPECT_EQ(progs[0].test_run.retval, 2u);  // XDP_PASS
+  EXPECT_EQ(progs[0].test_run.status, TestRunStatus::Ok);
+  EXPECT_EQ(progs[0].test_run.retval, 2u); // XDP_PASS
   EXPECT_TRUE(progs[0].test_run.expectation_failed);
-  EXPECT_EQ(progs[1].test_run.status, "skipped");  // rejected programs are not run
-  EXPECT_EQ(progs[2].test_run.status, "not_runnable");
+  EXPECT_EQ(progs[1].test_run.status, TestRunStatus::Skipped); // rejected programs are not run
+  EXPECT_EQ(progs[2].test_run.status, TestRunStatus::NotRunnable);
   EXPECT_FALSE(report.objects[1].error.empty());
   EXPECT_TRUE(report.objects[1].programs.empty());
 }
 
-}  // namespace vmtest
+} // namespace vmtest

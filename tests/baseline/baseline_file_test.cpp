@@ -1,13 +1,11 @@
 #include "baseline/baseline_file.h"
-
-#include <gtest/gtest.h>
-
-#include <algorithm>
-
 #include "baseline/sample_results.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "support/fixture.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
 
 namespace vmtest {
 using namespace vmtest::testing;
@@ -17,12 +15,15 @@ KernelResult sample() {
   auto k = kernel();
   auto p = accepted("xdp_count", 19);
   p.log_tail.insert(p.log_tail.begin(), "4: (18) r1 = 0xffff8c2a41f6e400");
-  k.objects.push_back(object("loop.bpf.o", "sha-loop", {p, rejected("xdp_loop", "unknown func bpf_loop#181")}));
+  k.objects.push_back(
+      object("loop.bpf.o", "sha-loop", {p, rejected("xdp_loop", "unknown func bpf_loop#181")}));
   k.objects.push_back(object("alpha.bpf.o", "sha-alpha", {accepted("tc_main", 700)}));
   return k;
 }
-Toolchain tools() { return {"Debian clang version 14.0.6", "1.1.2", "0.1.0"}; }
-}  // namespace
+Toolchain tools() {
+  return {"Debian clang version 14.0.6", "1.1.2", "0.1.0"};
+}
+} // namespace
 
 TEST(BaselineFile, FromKernelResultNormalisesAndHashes) {
   auto b = baseline_from_kernel_result(sample(), tools());
@@ -32,8 +33,8 @@ TEST(BaselineFile, FromKernelResultNormalisesAndHashes) {
   EXPECT_EQ(b.compiler.clang, "Debian clang version 14.0.6");
   ASSERT_EQ(b.objects.size(), 2u);
   const auto& p = b.objects.at("loop.bpf.o").programs.at("xdp_count");
-  EXPECT_EQ(p.verdict, "accepted");
-  EXPECT_EQ(p.insns_processed, 19);
+  EXPECT_EQ(p.verdict, Verdict::Accepted);
+  EXPECT_EQ(p.metrics[Metric::InsnsProcessed], 19);
   EXPECT_EQ(p.log_tail[0], "4: (18) r1 = 0xKADDR");
   EXPECT_EQ(p.log_tail[1], "verification time N usec");
   EXPECT_EQ(p.test_run.retval, 2u);
@@ -47,17 +48,20 @@ TEST(BaselineFile, SerialisationIsDeterministicAndOrderIndependent) {
   auto k1 = sample();
   auto k2 = sample();
   std::reverse(k2.objects.begin(), k2.objects.end());
-  for (auto& o : k2.objects) std::reverse(o.programs.begin(), o.programs.end());
-  k2.boot_seconds = 9.9;  // timings never reach the file
-  k2.objects[0].programs[0].verification_time_us = 99999;
+  for (auto& o : k2.objects)
+    std::reverse(o.programs.begin(), o.programs.end());
+  k2.boot_seconds = 9.9; // timings never reach the file
+  k2.objects[0].programs[0].metrics[Metric::VerificationTimeUs] = 99999;
   const auto s1 = serialise_baseline(baseline_from_kernel_result(k1, tools()));
   EXPECT_EQ(s1, serialise_baseline(baseline_from_kernel_result(k1, tools())));
   EXPECT_EQ(s1, serialise_baseline(baseline_from_kernel_result(k2, tools())));
   EXPECT_EQ(s1.back(), '\n');
   // The only timing text left is the normalised placeholder.
   size_t usec = 0, placeholder = 0;
-  for (auto pos = s1.find(" usec"); pos != std::string::npos; pos = s1.find(" usec", pos + 1)) ++usec;
-  for (auto pos = s1.find("time N usec"); pos != std::string::npos; pos = s1.find("time N usec", pos + 1))
+  for (auto pos = s1.find(" usec"); pos != std::string::npos; pos = s1.find(" usec", pos + 1))
+    ++usec;
+  for (auto pos = s1.find("time N usec"); pos != std::string::npos;
+       pos = s1.find("time N usec", pos + 1))
     ++placeholder;
   EXPECT_EQ(usec, placeholder) << "a timing leaked into the baseline";
   EXPECT_GT(placeholder, 0u);
@@ -79,13 +83,21 @@ TEST(BaselineFile, RoundTrip) {
 TEST(BaselineFile, ReadsCommittedFixture) {
   auto b = parse_baseline(fixture("baseline/6.1.json"), "6.1.json");
   ASSERT_TRUE(b.ok()) << b.error().str();
-  EXPECT_EQ(b->kernel.image_sha256, "aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44");
+  EXPECT_EQ(b->kernel.image_sha256,
+            "aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44");
   const auto& p = b->objects.at("loop.bpf.o").programs.at("xdp_loop");
-  EXPECT_EQ(p.verdict, "accepted");
-  EXPECT_EQ(p.insns_processed, 19);
-  EXPECT_FALSE(b->objects.at("loop.bpf.o").programs.at("xdp_old").total_states.has_value());
-  // The fixture is in canonical form: re-serialising reproduces it byte for byte.
-  EXPECT_EQ(serialise_baseline(*b), fixture("baseline/6.1.json"));
+  EXPECT_EQ(p.verdict, Verdict::Accepted);
+  EXPECT_EQ(p.metrics[Metric::InsnsProcessed], 19);
+  EXPECT_FALSE(
+      b->objects.at("loop.bpf.o").programs.at("xdp_old").metrics[Metric::TotalStates].has_value());
+  // The fixture predates the size metrics: it reads unchanged, and re-serialising writes them
+  // as null (unknown) and is canonical from then on.
+  const std::string again = serialise_baseline(*b);
+  EXPECT_NE(again.find("\"jited_size\": null"), std::string::npos) << again;
+  auto b2 = parse_baseline(again, "again.json");
+  ASSERT_TRUE(b2.ok()) << b2.error().str();
+  EXPECT_EQ(*b2, *b);
+  EXPECT_EQ(serialise_baseline(*b2), again);
 }
 
 TEST(BaselineFile, CorruptJsonNamesTheFile) {
@@ -114,10 +126,15 @@ TEST(BaselineFile, MissingAndUnknownFieldsAreErrors) {
     s.erase(pos, needle.size());
     return s;
   };
-  auto b = parse_baseline(drop("\"peak_states\": 3,"), "x.json");
+  auto b = parse_baseline(drop("\"errno\": 0,"), "x.json");
   ASSERT_FALSE(b.ok());
-  EXPECT_NE(b.error().str().find("peak_states"), std::string::npos) << b.error().str();
+  EXPECT_NE(b.error().str().find("errno"), std::string::npos) << b.error().str();
   EXPECT_NE(b.error().str().find("x.json"), std::string::npos);
+
+  // A metric is optional: a baseline recorded before the metric existed still reads, as unset.
+  b = parse_baseline(drop("\"peak_states\": 3,"), "x.json");
+  ASSERT_TRUE(b.ok()) << b.error().str();
+  EXPECT_FALSE(b->objects.at("loop.bpf.o").programs.at("xdp_loop").metrics[Metric::PeakStates]);
 
   auto typo = text;
   typo.replace(typo.find("\"verdict\""), 9, "\"verdikt\"");
@@ -151,7 +168,7 @@ TEST(BaselineFile, SaveIsAtomicAndLoadable) {
   std::filesystem::remove_all(*dir);
 }
 
-}  // namespace vmtest
+} // namespace vmtest
 
 namespace vmtest {
 
@@ -176,4 +193,4 @@ TEST(BaselineFile, RecordsTheSourceThatBootedAndReadsBaselinesWithoutOne) {
   EXPECT_TRUE(read->kernel.source.empty());
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,10 +1,9 @@
 #include "baseline/classify.h"
-
-#include <gtest/gtest.h>
+#include "baseline/sample_results.h"
+#include "gate/gate.h"
 
 #include <algorithm>
-
-#include "baseline/sample_results.h"
+#include <gtest/gtest.h>
 
 namespace vmtest {
 using namespace vmtest::testing;
@@ -20,9 +19,18 @@ struct Fixture {
   Thresholds thresholds;
 
   DiffReport run() const {
-    return diff_kernel(baseline_from_kernel_result(before, kTools), after, policy, thresholds);
+    const Baseline base = baseline_from_kernel_result(before, kTools);
+    return diff_kernel(&base, after, kTools, policy, thresholds);
   }
 };
+
+// What the gate makes of one kernel's report: the exit code lives there, not in classify.
+int exit_code(const DiffReport& r) {
+  GateVerdict v;
+  v.kernels.push_back(r);
+  finalise(v);
+  return v.exit_code;
+}
 
 // One object, one program on each side.
 Fixture single(ProgramResult a, ProgramResult b) {
@@ -53,7 +61,7 @@ PolicyRule rule(std::string obj, std::string prog, std::string reason) {
   return r;
 }
 
-}  // namespace
+} // namespace
 
 TEST(Classify, UnchangedHasNoFindings) {
   auto r = single(accepted("p", 19), accepted("p", 19)).run();
@@ -69,7 +77,7 @@ TEST(Classify, TimingAndAddressNoiseIsNotAChange) {
   a.log_tail.insert(a.log_tail.begin(), "4: (18) r1 = 0xffff8c2a41f6e400");
   b.log_tail.insert(b.log_tail.begin(), "4: (18) r1 = 0xffff9d0012345000");
   b.log_tail[1] = "verification time 977 usec";
-  b.verification_time_us = 977;
+  b.metrics[Metric::VerificationTimeUs] = 977;
   b.test_run.duration_ns = 999999;
   auto r = single(a, b).run();
   EXPECT_TRUE(r.programs[0].findings.empty()) << r.programs[0].findings[0].message;
@@ -78,32 +86,33 @@ TEST(Classify, TimingAndAddressNoiseIsNotAChange) {
 TEST(Classify, AcceptedToRejectedIsARegression) {
   auto r = single(accepted("p", 19), rejected("p", "unknown func bpf_loop#181")).run();
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::Regression));
+  ASSERT_TRUE(p.has(FindingKind::Regression));
   EXPECT_EQ(p.severity(), Severity::FAIL);
   EXPECT_NE(p.findings[0].message.find("bpf_loop"), std::string::npos) << p.findings[0].message;
   EXPECT_NE(p.findings[0].message.find("errno 22"), std::string::npos);
   // Stats and test_run are not compared across a verdict change.
-  EXPECT_FALSE(p.has(Change::StatsMoved));
-  EXPECT_FALSE(p.has(Change::TestRunChanged));
+  EXPECT_FALSE(p.has(FindingKind::StatsMoved));
+  EXPECT_FALSE(p.has(FindingKind::TestRunChanged));
   EXPECT_EQ(exit_code(r), 1);
 }
 
 TEST(Classify, RejectedToAcceptedStillFails) {
   auto r = single(rejected("p", "invalid func unknown#181"), accepted("p", 31)).run();
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::Improved));
+  ASSERT_TRUE(p.has(FindingKind::Improved));
   EXPECT_EQ(p.severity(), Severity::FAIL);
   EXPECT_EQ(exit_code(r), 1);
 }
 
 TEST(Classify, ExpectedFailIsOkAndShowsReason) {
-  auto f = single(rejected("p", "invalid func unknown#181"), rejected("p", "invalid func unknown#181"));
+  auto f =
+      single(rejected("p", "invalid func unknown#181"), rejected("p", "invalid func unknown#181"));
   auto ru = rule("loop.bpf.o", "p", "bpf_loop arrived in 5.17");
   ru.expected_to_fail = true;
   f.policy = policy_with(ru);
   auto r = f.run();
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::ExpectedFail));
+  ASSERT_TRUE(p.has(FindingKind::ExpectedFail));
   EXPECT_EQ(p.severity(), Severity::OK);
   EXPECT_EQ(p.policy_reason, "bpf_loop arrived in 5.17");
   EXPECT_EQ(exit_code(r), 0);
@@ -112,9 +121,9 @@ TEST(Classify, ExpectedFailIsOkAndShowsReason) {
   f.before = kernel();
   f.before.objects.push_back(object("loop.bpf.o", "sha-1", {accepted("p", 19)}));
   auto r2 = f.run();
-  EXPECT_TRUE(row(r2, "p").has(Change::ExpectedFail));
-  EXPECT_FALSE(row(r2, "p").has(Change::Regression));
-  EXPECT_EQ(row(r2, "p").severity(), Severity::INFO);  // only the log tail note remains
+  EXPECT_TRUE(row(r2, "p").has(FindingKind::ExpectedFail));
+  EXPECT_FALSE(row(r2, "p").has(FindingKind::Regression));
+  EXPECT_EQ(row(r2, "p").severity(), Severity::INFO); // only the log tail note remains
   EXPECT_EQ(exit_code(r2), 0);
 }
 
@@ -125,7 +134,7 @@ TEST(Classify, ExpectedFailThatLoadsIsReported) {
   f.policy = policy_with(ru);
   const auto r = f.run();
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::UnexpectedPass));
+  ASSERT_TRUE(p.has(FindingKind::UnexpectedPass));
   EXPECT_EQ(p.severity(), Severity::FAIL);
   EXPECT_NE(p.findings[0].message.find("old kernels lack bpf_loop"), std::string::npos);
 }
@@ -135,7 +144,7 @@ TEST(Classify, ErrnoChangeWhileStillRejectedWarns) {
                   rejected("p", "R1 invalid mem access 'scalar'", 22))
                .run();
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::ErrnoChanged));
+  ASSERT_TRUE(p.has(FindingKind::ErrnoChanged));
   EXPECT_EQ(p.severity(), Severity::WARN);
 }
 
@@ -143,41 +152,46 @@ TEST(Classify, TestRunRetvalOrDataChangeFails) {
   auto b = accepted("p", 19);
   b.test_run.retval = 1;
   auto r = single(accepted("p", 19), b).run();
-  ASSERT_TRUE(row(r, "p").has(Change::TestRunChanged));
+  ASSERT_TRUE(row(r, "p").has(FindingKind::TestRunChanged));
   EXPECT_EQ(row(r, "p").severity(), Severity::FAIL);
   EXPECT_NE(row(r, "p").findings[0].message.find("retval 2 -> 1"), std::string::npos);
 
   auto c = accepted("p", 19);
   c.test_run.data_out_hex = "00112234";
   r = single(accepted("p", 19), c).run();
-  ASSERT_TRUE(row(r, "p").has(Change::TestRunChanged));
+  ASSERT_TRUE(row(r, "p").has(FindingKind::TestRunChanged));
   EXPECT_NE(row(r, "p").findings[0].message.find("data_out"), std::string::npos);
 
   auto d = accepted("p", 19);
   d.test_run = TestRunResult{};
-  d.test_run.status = "not_runnable";
+  d.test_run.status = TestRunStatus::NotRunnable;
   r = single(accepted("p", 19), d).run();
   EXPECT_NE(row(r, "p").findings[0].message.find("status ok -> not_runnable"), std::string::npos);
 }
 
 TEST(Classify, StatsMustExceedPercentAndAbsolute) {
   // Defaults: 10% and 100 insns.
-  auto r = single(accepted("p", 1000), accepted("p", 1200)).run();  // +200, +20%
+  auto r = single(accepted("p", 1000), accepted("p", 1200)).run(); // +200, +20%
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::StatsMoved));
-  EXPECT_EQ(p.severity(), Severity::WARN);  // the log tail change is INFO; stats WARN
+  ASSERT_TRUE(p.has(FindingKind::StatsMoved));
+  EXPECT_EQ(p.severity(), Severity::WARN); // the log tail change is INFO; stats WARN
   EXPECT_NE(p.findings[0].message.find("insns 1000 -> 1200 (+200, +20.0%)"), std::string::npos)
       << p.findings[0].message;
 
   // Big percentage, tiny absolute move: noise.
-  EXPECT_FALSE(row(single(accepted("p", 10), accepted("p", 30)).run(), "p").has(Change::StatsMoved));
+  EXPECT_FALSE(
+      row(single(accepted("p", 10), accepted("p", 30)).run(), "p").has(FindingKind::StatsMoved));
   // Big absolute move, tiny percentage: noise.
-  EXPECT_FALSE(row(single(accepted("p", 900000), accepted("p", 905000)).run(), "p").has(Change::StatsMoved));
+  EXPECT_FALSE(row(single(accepted("p", 900000), accepted("p", 905000)).run(), "p")
+                   .has(FindingKind::StatsMoved));
   // Shrinking counts past both thresholds are reported too.
-  EXPECT_TRUE(row(single(accepted("p", 1200), accepted("p", 1000)).run(), "p").has(Change::StatsMoved));
+  EXPECT_TRUE(row(single(accepted("p", 1200), accepted("p", 1000)).run(), "p")
+                  .has(FindingKind::StatsMoved));
   // States use their own thresholds (10%, 10 states).
-  EXPECT_TRUE(row(single(accepted("p", 500, 100), accepted("p", 500, 150)).run(), "p").has(Change::StatsMoved));
-  EXPECT_FALSE(row(single(accepted("p", 500, 10), accepted("p", 500, 15)).run(), "p").has(Change::StatsMoved));
+  EXPECT_TRUE(row(single(accepted("p", 500, 100), accepted("p", 500, 150)).run(), "p")
+                  .has(FindingKind::StatsMoved));
+  EXPECT_FALSE(row(single(accepted("p", 500, 10), accepted("p", 500, 15)).run(), "p")
+                   .has(FindingKind::StatsMoved));
 }
 
 TEST(Classify, StatsFailWhenPolicySaysSo) {
@@ -191,7 +205,7 @@ TEST(Classify, StatsFailWhenPolicySaysSo) {
   ru.thresholds = ThresholdOverrides{};
   ru.thresholds->insns_pct = 50;
   f.policy = policy_with(ru);
-  EXPECT_FALSE(row(f.run(), "p").has(Change::StatsMoved));
+  EXPECT_FALSE(row(f.run(), "p").has(FindingKind::StatsMoved));
   ru.thresholds->insns_pct = 5;
   ru.thresholds->fail_on_stats = true;
   f.policy = policy_with(ru);
@@ -205,14 +219,17 @@ TEST(Classify, LogTailChangeIsInfoWithUnifiedDiff) {
   auto b = rejected("p", "R1 invalid mem access 'inv'");
   auto r = single(a, b).run();
   const auto& p = row(r, "p");
-  ASSERT_TRUE(p.has(Change::LogChanged));
+  ASSERT_TRUE(p.has(FindingKind::LogChanged));
   EXPECT_EQ(p.severity(), Severity::INFO);
   EXPECT_EQ(exit_code(r), 0);
   ASSERT_FALSE(p.log_diff.empty());
   EXPECT_EQ(p.log_diff[0].rfind("@@ -", 0), 0u) << p.log_diff[0];
-  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), "-R1 invalid mem access 'scalar'"), p.log_diff.end());
-  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), "+R1 invalid mem access 'inv'"), p.log_diff.end());
-  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), " 5: (85) call bpf_loop#181"), p.log_diff.end());
+  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), "-R1 invalid mem access 'scalar'"),
+            p.log_diff.end());
+  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), "+R1 invalid mem access 'inv'"),
+            p.log_diff.end());
+  EXPECT_NE(std::find(p.log_diff.begin(), p.log_diff.end(), " 5: (85) call bpf_loop#181"),
+            p.log_diff.end());
 }
 
 TEST(Classify, NewAndRemovedProgramsInfoUnlessStrict) {
@@ -220,9 +237,9 @@ TEST(Classify, NewAndRemovedProgramsInfoUnlessStrict) {
   f.before.objects.push_back(object("o.bpf.o", "s", {accepted("gone", 10), accepted("kept", 10)}));
   f.after.objects.push_back(object("o.bpf.o", "s", {accepted("kept", 10), accepted("fresh", 12)}));
   auto r = f.run();
-  EXPECT_TRUE(row(r, "gone").has(Change::RemovedProgram));
+  EXPECT_TRUE(row(r, "gone").has(FindingKind::RemovedProgram));
   EXPECT_EQ(row(r, "gone").severity(), Severity::INFO);
-  EXPECT_TRUE(row(r, "fresh").has(Change::NewProgram));
+  EXPECT_TRUE(row(r, "fresh").has(FindingKind::NewProgram));
   EXPECT_EQ(row(r, "fresh").severity(), Severity::INFO);
   EXPECT_EQ(exit_code(r), 0);
 
@@ -236,7 +253,8 @@ TEST(Classify, NewAndRemovedProgramsInfoUnlessStrict) {
 TEST(Classify, NewRejectedProgramWarns) {
   Fixture f;
   f.before.objects.push_back(object("o.bpf.o", "s", {}));
-  f.after.objects.push_back(object("o.bpf.o", "s", {rejected("fresh", "unknown func bpf_loop#181")}));
+  f.after.objects.push_back(
+      object("o.bpf.o", "s", {rejected("fresh", "unknown func bpf_loop#181")}));
   EXPECT_EQ(row(f.run(), "fresh").severity(), Severity::WARN);
 }
 
@@ -249,7 +267,7 @@ TEST(Classify, ObjectChangeFlaggedOnEveryRow) {
   auto r = f.run();
   for (const char* name : {"a", "b"}) {
     EXPECT_TRUE(row(r, name).object_changed) << name;
-    EXPECT_TRUE(row(r, name).has(Change::ObjectChanged)) << name;
+    EXPECT_TRUE(row(r, name).has(FindingKind::ObjectChanged)) << name;
   }
   EXPECT_FALSE(row(r, "c").object_changed);
   EXPECT_TRUE(row(r, "c").findings.empty());
@@ -263,36 +281,64 @@ TEST(Classify, ObjectThatNoLongerOpensFails) {
   broken.error = "libbpf: failed to find BTF for extern 'bpf_loop'";
   f.after.objects.push_back(broken);
   auto r = f.run();
-  EXPECT_TRUE(row(r, "*").has(Change::ObjectError));
-  EXPECT_EQ(exit_code(r), 1);
+  EXPECT_TRUE(row(r, "*").has(FindingKind::ObjectError));
+  EXPECT_EQ(row(r, "*").severity(), Severity::ERROR);
+  // An object that cannot be opened is an input error (2), with or without a baseline.
+  EXPECT_EQ(exit_code(r), 2);
 }
 
-TEST(Classify, KernelBuildChangeFailsWithClearMessage) {
+TEST(Classify, KernelBuildChangeIsAFindingOfItsOwn) {
   auto f = single(accepted("p", 19), accepted("p", 19));
   f.after.image_sha256 = "ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00";
+  f.after.image = "oci quay.io/lvh-images/kernel-images:6.1-main";
   f.after.kernel_release = "6.1.0-38-cloud-amd64";
   auto r = f.run();
   ASSERT_EQ(r.kernel_findings.size(), 1u);
-  EXPECT_EQ(r.kernel_findings[0].change, Change::KernelChanged);
-  EXPECT_EQ(r.kernel_findings[0].severity, Severity::FAIL);
+  EXPECT_EQ(r.kernel_findings[0].kind, FindingKind::KernelChanged);
+  // Another build of the row (another source, say) is compared, never silently: it warns.
+  EXPECT_EQ(r.kernel_findings[0].severity, Severity::WARN);
   const auto& msg = r.kernel_findings[0].message;
   EXPECT_NE(msg.find("6.1.0-37-cloud-amd64 -> 6.1.0-38-cloud-amd64"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("aa11bb22cc33 -> ff00ff00ff00"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("re-record the baseline deliberately"), std::string::npos);
-  EXPECT_EQ(exit_code(r), 1);
+  EXPECT_NE(msg.find("aa11bb22cc33 (linux-image-6.1.0-37-cloud-amd64) -> ff00ff00ff00 (oci "),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("re-record the baseline on this build deliberately"), std::string::npos);
+  EXPECT_EQ(exit_code(r), 0);
+  // Under --strict it fails.
+  f.policy.strict = true;
+  EXPECT_EQ(f.run().kernel_findings[0].severity, Severity::FAIL);
+  EXPECT_EQ(exit_code(f.run()), 1);
+}
+
+TEST(Classify, LibbpfChangeIsAFindingOfItsOwn) {
+  auto f = single(accepted("p", 19), accepted("p", 19));
+  const Baseline base = baseline_from_kernel_result(f.before, kTools);
+  const Toolchain newer{"clang 14", "1.4.6", "0.1.0"};
+  auto r = diff_kernel(&base, f.after, newer, f.policy, f.thresholds);
+  ASSERT_EQ(r.kernel_findings.size(), 1u);
+  EXPECT_EQ(r.kernel_findings[0].kind, FindingKind::ToolchainChanged);
+  EXPECT_EQ(r.kernel_findings[0].severity, Severity::WARN);
+  EXPECT_NE(r.kernel_findings[0].message.find("libbpf 1.1.2 -> 1.4.6"), std::string::npos);
 }
 
 TEST(Classify, KernelWithoutVerdictsIsInfrastructure) {
   auto f = single(accepted("p", 19), accepted("p", 19));
-  f.after.status = "boot_failed";
+  f.after.status = KernelStatus::BootFailed;
   f.after.error = "no console output within 10s";
   auto r = f.run();
-  EXPECT_TRUE(r.infrastructure_error);
+  ASSERT_EQ(r.kernel_findings.size(), 1u);
+  EXPECT_EQ(r.kernel_findings[0].kind, FindingKind::KernelFailed);
+  EXPECT_EQ(r.kernel_findings[0].severity, Severity::ERROR);
+  EXPECT_NE(r.kernel_findings[0].message.find("boot_failed (no console output within 10s)"),
+            std::string::npos);
   EXPECT_TRUE(r.programs.empty());
   EXPECT_EQ(exit_code(r), 2);
   // A real regression elsewhere outranks an infrastructure failure.
   auto bad = single(accepted("p", 19), rejected("p", "x")).run();
-  EXPECT_EQ(exit_code(std::vector<DiffReport>{r, bad}), 1);
+  GateVerdict both;
+  both.kernels = {r, bad};
+  finalise(both);
+  EXPECT_EQ(both.exit_code, 1);
 }
 
 TEST(Classify, IgnoreRulesSilenceButShowReason) {
@@ -301,7 +347,7 @@ TEST(Classify, IgnoreRulesSilenceButShowReason) {
   ru.ignore_all = true;
   f.policy = policy_with(ru);
   auto r = f.run();
-  EXPECT_TRUE(row(r, "p").has(Change::Ignored));
+  EXPECT_TRUE(row(r, "p").has(FindingKind::Ignored));
   EXPECT_EQ(row(r, "p").severity(), Severity::OK);
   EXPECT_EQ(row(r, "p").policy_reason, "tracked in #42");
   EXPECT_EQ(exit_code(r), 0);
@@ -324,42 +370,9 @@ TEST(Classify, ReportOrderIndependentOfInputOrder) {
   std::reverse(f.after.objects.begin(), f.after.objects.end());
   auto r = f.run();
   std::vector<std::string> order;
-  for (const auto& p : r.programs) order.push_back(p.object + "/" + p.program);
+  for (const auto& p : r.programs)
+    order.push_back(p.object + "/" + p.program);
   EXPECT_EQ(order, (std::vector<std::string>{"a.bpf.o/x", "b.bpf.o/y", "b.bpf.o/z"}));
-}
-
-TEST(Classify, DiffTwoRuns) {
-  RunResults a, b;
-  auto k61 = kernel("6.1");
-  k61.objects.push_back(object("o.bpf.o", "s", {accepted("p", 19)}));
-  auto k510 = kernel("5.10");
-  a.kernels = {k61, k510};
-  auto k61b = k61;
-  k61b.objects[0].programs[0] = rejected("p", "unknown func bpf_loop#181");
-  b.kernels = {k61b};
-  auto reports = diff_runs(a, b, Policy{}, Thresholds{});
-  ASSERT_EQ(reports.size(), 2u);
-  EXPECT_EQ(reports[0].kernel, "5.10");
-  EXPECT_EQ(reports[0].kernel_findings[0].change, Change::KernelMissing);
-  EXPECT_EQ(reports[0].severity(), Severity::INFO);
-  EXPECT_EQ(reports[1].kernel, "6.1");
-  EXPECT_TRUE(row(reports[1], "p").has(Change::Regression));
-  EXPECT_EQ(exit_code(reports), 1);
-
-  Policy strict;
-  strict.strict = true;
-  EXPECT_EQ(diff_runs(a, b, strict, Thresholds{})[0].severity(), Severity::FAIL);
-}
-
-TEST(Classify, RowSkippedInBothRunsIsNotCompared) {
-  RunResults a, b;
-  auto k418 = kernel("4.18");
-  k418.status = "skipped";
-  a.kernels = {k418};
-  b.kernels = {k418};
-  auto reports = diff_runs(a, b, Policy{}, Thresholds{});
-  EXPECT_TRUE(reports.empty());
-  EXPECT_EQ(exit_code(reports), 0);
 }
 
 TEST(Classify, LineDiffOfEqualInputsIsEmpty) {
@@ -367,7 +380,7 @@ TEST(Classify, LineDiffOfEqualInputsIsEmpty) {
   EXPECT_FALSE(line_diff({}, {"a"}).empty());
 }
 
-}  // namespace vmtest
+} // namespace vmtest
 
 namespace vmtest {
 
@@ -385,10 +398,10 @@ TEST(Classify, CapabilityChangesAreInfoAndNeverGate) {
   cur.capabilities = nlohmann::json::parse(
       R"({"program_types": {"have_xdp_prog_type": true},
           "helpers": {"xdp_available_helpers": ["bpf_map_lookup_elem", "bpf_loop"]}})");
-  auto r = diff_kernel(older, cur, Policy{}, Thresholds{});
+  auto r = diff_kernel(&older, cur, Toolchain{}, Policy{}, Thresholds{});
   bool found = false;
   for (const auto& f : r.kernel_findings)
-    if (f.change == Change::CapabilityChanged) {
+    if (f.kind == FindingKind::CapabilityChanged) {
       found = true;
       EXPECT_EQ(f.severity, Severity::INFO);
       EXPECT_NE(f.message.find("bpf_loop"), std::string::npos) << f.message;
@@ -401,4 +414,4 @@ TEST(Classify, CapabilityChangesAreInfoAndNeverGate) {
   EXPECT_EQ(parsed->capabilities, base.capabilities);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,8 +1,7 @@
 #include "baseline/diff_table.h"
+#include "baseline/sample_results.h"
 
 #include <gtest/gtest.h>
-
-#include "baseline/sample_results.h"
 
 namespace vmtest {
 using namespace vmtest::testing;
@@ -10,19 +9,32 @@ using namespace vmtest::testing;
 namespace {
 DiffReport sample_report() {
   auto before = kernel();
-  before.objects.push_back(object("loop.bpf.o", "s", {accepted("xdp_loop", 19), accepted("quiet", 5)}));
+  before.objects.push_back(
+      object("loop.bpf.o", "s", {accepted("xdp_loop", 19), accepted("quiet", 5)}));
   auto after = kernel();
-  after.objects.push_back(object("loop.bpf.o", "s", {rejected("xdp_loop", "unknown func bpf_loop#181"), accepted("quiet", 5)}));
-  return diff_kernel(baseline_from_kernel_result(before, {}), after, Policy{}, Thresholds{});
+  after.objects.push_back(
+      object("loop.bpf.o", "s",
+             {rejected("xdp_loop", "unknown func bpf_loop#181"), accepted("quiet", 5)}));
+  const Baseline base = baseline_from_kernel_result(before, {});
+  return diff_kernel(&base, after, {}, Policy{}, Thresholds{});
 }
-}  // namespace
+} // namespace
 
 TEST(DiffTable, PlainRendering) {
   auto text = render_diff_table(sample_report(), false);
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
-  EXPECT_EQ(text.rfind("kernel 6.1: FAIL (1 fail, 0 warn, 0 info, 0 ok, 1 unchanged)\n", 0), 0u) << text;
-  EXPECT_NE(text.find("SEV   OBJECT      PROGRAM   VERDICT"), std::string::npos) << text;
-  EXPECT_NE(text.find("FAIL  loop.bpf.o  xdp_loop  accepted -> rejected  19 -> 5 (-73.7%)"), std::string::npos) << text;
+  EXPECT_EQ(
+      text.rfind("kernel 6.1: FAIL (1 fail, 0 error, 0 warn, 0 info, 0 ok, 1 unchanged)\n", 0), 0u)
+      << text;
+  // One column per metric the metric table shows in diffs, in table order.
+  EXPECT_NE(text.find("SEV   OBJECT      PROGRAM   VERDICT               INSNS             STATES  "
+                      "PEAK STATES  "
+                      "VERIFY TIME (US)  XLATED B  JITED B  CHANGES"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("FAIL  loop.bpf.o  xdp_loop  accepted -> rejected  19 -> 5 (-73.7%)"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("regression,log-changed"), std::string::npos);
   EXPECT_NE(text.find("kernel lacks bpf_loop"), std::string::npos);
   EXPECT_NE(text.find("    | +unknown func bpf_loop#181"), std::string::npos) << text;
@@ -38,11 +50,11 @@ TEST(DiffTable, ColourOnlyWhenAsked) {
 TEST(DiffTable, KernelFindingsAndCleanRun) {
   DiffReport r;
   r.kernel = "5.10";
-  r.kernel_findings.push_back({Change::KernelChanged, Severity::FAIL, "the kernel changed"});
-  auto text = render_diff_tables({r}, false);
+  r.kernel_findings.push_back({FindingKind::KernelChanged, Severity::FAIL, "the kernel changed"});
+  auto text = render_diff_table(r, false);
   EXPECT_NE(text.find("kernel 5.10: FAIL"), std::string::npos);
   EXPECT_NE(text.find("  FAIL  the kernel changed\n"), std::string::npos);
-  EXPECT_EQ(text.find("SEV"), std::string::npos);  // no table when no rows
+  EXPECT_EQ(text.find("SEV"), std::string::npos); // no table when no rows
 }
 
-}  // namespace vmtest
+} // namespace vmtest

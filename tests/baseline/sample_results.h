@@ -1,8 +1,8 @@
 #pragma once
 // Builders for KernelResults used by the baseline tests: small, explicit, no VM.
-#include <string>
-
 #include "results/results.h"
+
+#include <string>
 
 namespace vmtest::testing {
 
@@ -11,16 +11,18 @@ inline ProgramResult accepted(std::string name, int64_t insns, int64_t states = 
   p.name = std::move(name);
   p.section = "xdp";
   p.prog_type = "xdp";
-  p.verdict = "accepted";
-  p.insns_processed = insns;
-  p.total_states = states;
-  p.peak_states = states;
-  p.verification_time_us = 41;
+  p.verdict = Verdict::Accepted;
+  p.metrics[Metric::InsnsProcessed] = insns;
+  p.metrics[Metric::TotalStates] = states;
+  p.metrics[Metric::PeakStates] = states;
+  p.metrics[Metric::VerificationTimeUs] = 41;
   p.log_tail = {"verification time 41 usec", "stack depth 0",
-                "processed " + std::to_string(insns) + " insns (limit 1000000) max_states_per_insn 0 "
-                "total_states " + std::to_string(states) + " peak_states " + std::to_string(states) +
-                " mark_read 1"};
-  p.test_run.status = "ok";
+                "processed " + std::to_string(insns) +
+                    " insns (limit 1000000) max_states_per_insn 0 "
+                    "total_states " +
+                    std::to_string(states) + " peak_states " + std::to_string(states) +
+                    " mark_read 1"};
+  p.test_run.status = TestRunStatus::Ok;
   p.test_run.case_name = "default";
   p.test_run.retval = 2;
   p.test_run.duration_ns = 1234;
@@ -33,20 +35,20 @@ inline ProgramResult rejected(std::string name, std::string error_line, int err 
   p.name = std::move(name);
   p.section = "xdp";
   p.prog_type = "xdp";
-  p.verdict = "rejected";
+  p.verdict = Verdict::Rejected;
   p.err = err;
-  p.insns_processed = 5;
+  p.metrics[Metric::InsnsProcessed] = 5;
   p.log_tail = {"5: (85) call bpf_loop#181", error_line,
                 "processed 5 insns (limit 1000000) max_states_per_insn 0 total_states 0 "
                 "peak_states 0 mark_read 0"};
-  p.test_run.status = "skipped";
+  p.test_run.status = TestRunStatus::Skipped;
   return p;
 }
 
 inline KernelResult kernel(std::string name = "6.1") {
   KernelResult k;
   k.name = std::move(name);
-  k.status = "ok";
+  k.status = KernelStatus::Ok;
   k.image = "linux-image-6.1.0-37-cloud-amd64";
   k.image_sha256 = "aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44";
   k.kernel_release = "6.1.0-37-cloud-amd64";
@@ -63,4 +65,4 @@ inline ObjectResult object(std::string name, std::string sha, std::vector<Progra
   return o;
 }
 
-}  // namespace vmtest::testing
+} // namespace vmtest::testing

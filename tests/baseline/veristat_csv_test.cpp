@@ -1,8 +1,7 @@
+#include "baseline/sample_results.h"
 #include "baseline/veristat_csv.h"
 
 #include <gtest/gtest.h>
-
-#include "baseline/sample_results.h"
 
 namespace vmtest {
 using namespace vmtest::testing;
@@ -10,13 +9,13 @@ using namespace vmtest::testing;
 TEST(VeristatCsv, ColumnsAndRowsMatchVeristat) {
   auto k = kernel();
   auto a = accepted("xdp_count", 19);
-  a.max_states_per_insn = 1;
-  a.mark_read = 2;
+  a.metrics[Metric::MaxStatesPerInsn] = 1;
+  a.metrics[Metric::MarkRead] = 2;
   a.stack_depth = "16+8";
-  a.xlated_size = 160;
-  a.jited_size = 97;
+  a.metrics[Metric::XlatedSize] = 160;
+  a.metrics[Metric::JitedSize] = 97;
   auto r = rejected("xdp_loop", "unknown func bpf_loop#181");
-  r.total_states.reset();
+  r.metrics[Metric::TotalStates].reset();
   k.objects.push_back(object("z.bpf.o", "s", {accepted("tc_main", 7)}));
   k.objects.push_back(object("loop.bpf.o", "s", {r, a}));
   EXPECT_EQ(veristat_csv(k),
@@ -35,4 +34,4 @@ TEST(VeristatCsv, CommasCannotBreakColumns) {
   EXPECT_NE(csv.find("\nwe_ird.o,p,success"), std::string::npos) << csv;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

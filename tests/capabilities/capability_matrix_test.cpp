@@ -100,10 +100,10 @@ TEST(CapabilityMatrix, CollectNamesKernelsWithoutAProbe) {
   ok.name = "6.1";
   ok.capabilities = probe_fixture("6.1");
   failed.name = "5.10";
-  failed.status = "ok";
+  failed.status = KernelStatus::Ok;
   failed.capabilities_error = "/usr/sbin/bpftool timed out after 90 s";
   unprobed.name = "6.12";
-  unprobed.status = "boot_failed";
+  unprobed.status = KernelStatus::BootFailed;
   other.name = "host";
   other.capabilities = probe_fixture("host");
   run.kernels = {ok, failed, unprobed, other};

@@ -14,7 +14,7 @@ ProgramResult rejected(const std::string& name, const std::string& prog_type,
   ProgramResult p;
   p.name = name;
   p.prog_type = prog_type;
-  p.verdict = "rejected";
+  p.verdict = Verdict::Rejected;
   p.err = 22;
   p.log_tail = std::move(log_tail);
   return p;
@@ -124,7 +124,7 @@ TEST(Rejection, ALogThatNamesNoHelperFallsBackToTheHelpersTheProgramCalls) {
 
 TEST(Rejection, AcceptedOrUnrelatedRejectionsHaveNoCause) {
   ProgramResult ok;
-  ok.verdict = "accepted";
+  ok.verdict = Verdict::Accepted;
   ok.log_tail = {"unknown func bpf_loop#181"}; // a stale log must not matter
   auto k = kernel("5.10", probe_fixture("5.10"),
                   {ok, rejected("m", "xdp", {"R0 invalid mem access 'map_value_or_null'"})});

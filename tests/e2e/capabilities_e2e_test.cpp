@@ -25,8 +25,8 @@ protected:
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-caps-"));
     run_ = new CliRun(
         // --refresh-capabilities: the guests must really probe, not reuse the cache.
-        run_vmtest({"run", "--kernel", "5.10", "--kernel", "6.1", "--refresh-capabilities",
-                    "--out", out_->string()},
+        run_vmtest({"run", "--kernel", "5.10", "--kernel", "6.1", "--refresh-capabilities", "--out",
+                    out_->string()},
                    *out_));
   }
   static void TearDownTestSuite() {
@@ -45,7 +45,8 @@ TEST_F(CapabilitiesE2E, EveryGuestRecordsItsProbe) {
   for (const char* k : {"5.10", "6.1"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr) << k;
-    ASSERT_EQ(kr->status, "ok") << k << ": " << kr->error << "\n" << joined(kr->console_tail);
+    ASSERT_EQ(kr->status, KernelStatus::Ok) << k << ": " << kr->error << "\n"
+                                            << joined(kr->console_tail);
     EXPECT_EQ(kr->capabilities_error, "") << k;
     ASSERT_TRUE(kr->capabilities.is_object()) << k;
     EXPECT_GT(kr->capabilities_seconds, 0) << k;

@@ -6,7 +6,7 @@ namespace vmtest::e2e {
 namespace fs = std::filesystem;
 
 class GateE2E : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     dir_ = *make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-gate-");
     fs::create_directories(dir_ / "baselines");
@@ -55,8 +55,9 @@ TEST_F(GateE2E, PolicyTurnsAKnownRejectionIntoAnExpectedFailureWithItsReason) {
   b["objects"]["bpf_loop.bpf.o"]["programs"]["xdp_bpf_loop"]["errno"] = 0;
   write_baseline("5.10", b);
   fs::path out = dir_ / "out";
-  auto r = run_vmtest({"run", "--kernel", "5.10", "--baselines", (dir_ / "baselines").string(),
-                       "--out", out.string()},
+  // -v: a clean run's short summary leaves expected failures out; the full table has them.
+  auto r = run_vmtest({"run", "-v", "--kernel", "5.10", "--baselines",
+                       (dir_ / "baselines").string(), "--out", out.string()},
                       out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("expected-fail"), std::string::npos) << r.output;
@@ -79,7 +80,7 @@ TEST_F(GateE2E, BaselineUpdateFromResultsRefusesFailedKernelsAndKeepsOldFiles) {
   RunResults res;
   KernelResult k;
   k.name = "6.1";
-  k.status = "timeout";
+  k.status = KernelStatus::Timeout;
   k.error = "killed after 180 s";
   res.kernels.push_back(k);
   ASSERT_TRUE(write_file_atomic(dir_ / "results.json", nlohmann::json(res).dump()).ok());
@@ -94,4 +95,4 @@ TEST_F(GateE2E, BaselineUpdateFromResultsRefusesFailedKernelsAndKeepsOldFiles) {
   EXPECT_EQ(nlohmann::json::parse(*read_file(dir_ / "baselines" / "6.1.json")), before);
 }
 
-}  // namespace vmtest::e2e
+} // namespace vmtest::e2e

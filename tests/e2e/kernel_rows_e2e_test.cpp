@@ -77,7 +77,8 @@ TEST_F(KernelRowsE2E, DefaultRunBootsAllSixRowsAndGatesClean) {
     names.push_back(k.name);
   EXPECT_EQ(names, (std::vector<std::string>{"4.18", "5.10", "5.15", "6.1", "6.6", "6.12"}));
   for (const auto& k : run_->results.kernels) {
-    EXPECT_EQ(k.status, "ok") << k.name << ": " << k.error << "\n" << joined(k.console_tail);
+    EXPECT_EQ(k.status, KernelStatus::Ok) << k.name << ": " << k.error << "\n"
+                                          << joined(k.console_tail);
     EXPECT_FALSE(k.objects.empty()) << k.name;
   }
 }
@@ -109,11 +110,11 @@ TEST_F(KernelRowsE2E, EveryProgramHasAVerdictCountsAndALogTail) {
       for (const auto& p : o.programs) {
         ++programs;
         const std::string at = k.name + ": " + o.name + ":" + p.name;
-        EXPECT_TRUE(p.verdict == "accepted" || p.verdict == "rejected") << at;
         EXPECT_FALSE(p.log_tail.empty()) << at;
-        if (p.verdict == "accepted") {
-          EXPECT_TRUE(p.insns_processed.has_value()) << at << "\n" << joined(p.log_tail);
-          EXPECT_TRUE(p.insn_limit.has_value() || k.features.log_stats) << at;
+        if (p.verdict == Verdict::Accepted) {
+          EXPECT_TRUE(p.metrics[Metric::InsnsProcessed].has_value()) << at << "\n"
+                                                                     << joined(p.log_tail);
+          EXPECT_TRUE(p.metrics[Metric::InsnLimit].has_value() || k.features.log_stats) << at;
         } else {
           EXPECT_NE(p.err, 0) << at;
         }
@@ -132,16 +133,16 @@ TEST_F(KernelRowsE2E, Rhel8FactsAreProbedNotAssumed) {
   size_t accepted = 0;
   for (const auto& o : k.objects)
     for (const auto& p : o.programs) {
-      if (p.verdict != "accepted") continue;
+      if (p.verdict != Verdict::Accepted) continue;
       ++accepted;
       // The pre-5.2 summary line: the limit is read from it, the stack depth comes with it.
-      EXPECT_EQ(p.insn_limit, 131072) << p.name;
+      EXPECT_EQ(p.metrics[Metric::InsnLimit], 131072) << p.name;
       EXPECT_FALSE(p.stack_depth.empty()) << p.name;
     }
   EXPECT_GT(accepted, 0u);
   const ProgramResult* loop = find_program(k, "bounded_loop.bpf.o", "cgskb_bounded_loop");
   ASSERT_NE(loop, nullptr);
-  EXPECT_EQ(loop->verdict, "rejected");
+  EXPECT_EQ(loop->verdict, Verdict::Rejected);
   EXPECT_NE(joined(loop->log_tail).find("back-edge"), std::string::npos) << joined(loop->log_tail);
   // The capability probe ran on it too, or says why it could not.
   EXPECT_TRUE(k.capabilities.is_object() || !k.capabilities_error.empty());
@@ -155,10 +156,10 @@ TEST_F(KernelRowsE2E, CrossKernelDifferencesInTheBaselinesHoldOnRealKernels) {
   const auto* iter61 = in_baseline(b61, "iter_num.bpf.o", "xdp_iter_num");
   const auto* iter66 = in_baseline(b66, "iter_num.bpf.o", "xdp_iter_num");
   ASSERT_TRUE(iter61 && iter66);
-  EXPECT_EQ(iter61->verdict, "rejected");
-  EXPECT_EQ(iter66->verdict, "accepted");
-  EXPECT_EQ(find_program(row("6.6"), "iter_num.bpf.o", "xdp_iter_num")->verdict, "accepted");
-  EXPECT_EQ(find_program(row("6.1"), "iter_num.bpf.o", "xdp_iter_num")->verdict, "rejected");
+  EXPECT_EQ(iter61->verdict, Verdict::Rejected);
+  EXPECT_EQ(iter66->verdict, Verdict::Accepted);
+  EXPECT_EQ(find_program(row("6.6"), "iter_num.bpf.o", "xdp_iter_num")->verdict, Verdict::Accepted);
+  EXPECT_EQ(find_program(row("6.1"), "iter_num.bpf.o", "xdp_iter_num")->verdict, Verdict::Rejected);
 
   // Every program 5.15 accepts and 4.18 rejects, per the baselines: each one is a feature
   // RHEL 8.1 lacks, and the run must show the same split.
@@ -167,10 +168,10 @@ TEST_F(KernelRowsE2E, CrossKernelDifferencesInTheBaselinesHoldOnRealKernels) {
     for (const auto& [pname, p] : o.programs) {
       const auto* old = in_baseline(b418, oname, pname);
       ASSERT_NE(old, nullptr) << oname << ":" << pname;
-      if (p.verdict != "accepted" || old->verdict != "rejected") continue;
+      if (p.verdict != Verdict::Accepted || old->verdict != Verdict::Rejected) continue;
       ++differences;
-      EXPECT_EQ(find_program(row("5.15"), oname, pname)->verdict, "accepted") << pname;
-      EXPECT_EQ(find_program(row("4.18"), oname, pname)->verdict, "rejected") << pname;
+      EXPECT_EQ(find_program(row("5.15"), oname, pname)->verdict, Verdict::Accepted) << pname;
+      EXPECT_EQ(find_program(row("4.18"), oname, pname)->verdict, Verdict::Rejected) << pname;
     }
   EXPECT_GE(differences, 5u) << "4.18 lacks bounded loops, ring buffers, fentry, BTF...";
 }

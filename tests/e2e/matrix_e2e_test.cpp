@@ -10,7 +10,7 @@ namespace vmtest::e2e {
 namespace fs = std::filesystem;
 
 class MatrixE2E : public ::testing::Test {
- protected:
+protected:
   static void SetUpTestSuite() {
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-matrix-"));
     ScopedEnv no_local(kKernelDirEnv, std::nullopt);
@@ -35,7 +35,8 @@ TEST_F(MatrixE2E, DefaultRunBootsTheDebianKernelsAndSkipsUnavailableRows) {
   for (const char* k : {"5.10", "6.1", "6.12"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr) << k;
-    EXPECT_EQ(kr->status, "ok") << k << ": " << kr->error << "\n" << joined(kr->console_tail);
+    EXPECT_EQ(kr->status, KernelStatus::Ok) << k << ": " << kr->error << "\n"
+                                            << joined(kr->console_tail);
     EXPECT_TRUE(kr->accel == "tcg" || kr->accel == "kvm") << kr->accel;
     EXPECT_EQ(kr->kernel_release.substr(0, std::string(k).size()), k);
     EXPECT_EQ(kr->image_sha256.size(), 64u);
@@ -45,7 +46,7 @@ TEST_F(MatrixE2E, DefaultRunBootsTheDebianKernelsAndSkipsUnavailableRows) {
   for (const char* k : {"4.18", "5.15", "6.6"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr) << k;
-    EXPECT_EQ(kr->status, "skipped") << k;
+    EXPECT_EQ(kr->status, KernelStatus::Skipped) << k;
     // One line per row, naming every source's reason.
     EXPECT_NE(kr->error.find("local: set VMTEST_KERNEL_DIR"), std::string::npos) << kr->error;
     EXPECT_NE(kr->error.find(std::string("oci: registry ") + kDeadRegistry + " is unreachable"),
@@ -65,7 +66,7 @@ TEST_F(MatrixE2E, BpfLoopIsRejectedOn510AndAcceptedOn61And612) {
   ASSERT_NE(k510, nullptr);
   const ProgramResult* p = find_program(*k510, "bpf_loop.bpf.o", "xdp_bpf_loop");
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p->verdict, "rejected");
+  EXPECT_EQ(p->verdict, Verdict::Rejected);
   EXPECT_EQ(p->err, EINVAL);
   // 5.10 predates both bpf_loop and the callback subprograms it needs; depending on how the
   // object is laid out the verifier stops at the unknown helper or at the func_info check.
@@ -78,10 +79,10 @@ TEST_F(MatrixE2E, BpfLoopIsRejectedOn510AndAcceptedOn61And612) {
     ASSERT_NE(kr, nullptr);
     const ProgramResult* q = find_program(*kr, "bpf_loop.bpf.o", "xdp_bpf_loop");
     ASSERT_NE(q, nullptr) << k;
-    EXPECT_EQ(q->verdict, "accepted") << k << "\n" << joined(q->log_tail);
-    ASSERT_TRUE(q->insns_processed.has_value()) << k;
-    EXPECT_GT(*q->insns_processed, 0);
-    EXPECT_EQ(q->test_run.status, "ok") << k;
+    EXPECT_EQ(q->verdict, Verdict::Accepted) << k << "\n" << joined(q->log_tail);
+    ASSERT_TRUE(q->metrics[Metric::InsnsProcessed].has_value()) << k;
+    EXPECT_GT(*q->metrics[Metric::InsnsProcessed], 0);
+    EXPECT_EQ(q->test_run.status, TestRunStatus::Ok) << k;
   }
 }
 
@@ -96,7 +97,7 @@ TEST_F(MatrixE2E, ResultsCarryToolchainHashesAndLogTails) {
     EXPECT_EQ(o.sha256.size(), 64u) << o.name;
     for (const auto& p : o.programs) {
       ++programs;
-      EXPECT_TRUE(p.verdict == "accepted" || p.verdict == "rejected") << p.name;
+      EXPECT_TRUE(p.verdict == Verdict::Accepted || p.verdict == Verdict::Rejected) << p.name;
       EXPECT_FALSE(p.log_tail.empty()) << o.name << ":" << p.name;
       EXPECT_LE(p.log_tail.size(), 20u);
     }
@@ -105,4 +106,4 @@ TEST_F(MatrixE2E, ResultsCarryToolchainHashesAndLogTails) {
   EXPECT_TRUE(fs::exists(*out_ / "kernels" / "6.1" / "console.log"));
 }
 
-}  // namespace vmtest::e2e
+} // namespace vmtest::e2e

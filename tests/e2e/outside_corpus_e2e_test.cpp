@@ -9,23 +9,25 @@ TEST(OutsideCorpusE2E, LibxdpObjectsAreEachClassifiedOn61) {
   fs::path corpus = "/usr/lib/x86_64-linux-gnu/bpf";
   if (!fs::exists(corpus / "xdp-dispatcher.o")) GTEST_SKIP() << "libxdp1 is not installed";
   auto dir = *make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-libxdp-");
-  auto r = run_vmtest({"run", "--kernel", "6.1", "--corpus", corpus.string(), "--out", dir.string()},
-                      dir);
+  auto r = run_vmtest(
+      {"run", "--kernel", "6.1", "--corpus", corpus.string(), "--out", dir.string()}, dir);
   ASSERT_TRUE(r.has_results) << r.output;
   EXPECT_EQ(r.exit_code, 0) << r.output;
   const KernelResult* k = r.results.find("6.1");
   ASSERT_NE(k, nullptr);
-  ASSERT_EQ(k->status, "ok") << k->error;
+  ASSERT_EQ(k->status, KernelStatus::Ok) << k->error;
   EXPECT_GE(k->objects.size(), 15u);
   size_t programs = 0, accepted = 0;
   for (const auto& o : k->objects) {
     EXPECT_TRUE(o.error.empty()) << o.name << ": " << o.error;
     for (const auto& p : o.programs) {
       ++programs;
-      ASSERT_TRUE(p.verdict == "accepted" || p.verdict == "rejected") << o.name << ":" << p.name;
-      if (p.verdict == "accepted") {
+      ASSERT_TRUE(p.verdict == Verdict::Accepted || p.verdict == Verdict::Rejected)
+          << o.name << ":" << p.name;
+      if (p.verdict == Verdict::Accepted) {
         ++accepted;
-        EXPECT_TRUE(p.test_run.status == "ok" || p.test_run.status == "not_runnable")
+        EXPECT_TRUE(p.test_run.status == TestRunStatus::Ok ||
+                    p.test_run.status == TestRunStatus::NotRunnable)
             << o.name << ":" << p.name << " " << p.test_run.status;
       } else {
         // A rejection always says why: the verifier's or libbpf's words.
@@ -39,4 +41,4 @@ TEST(OutsideCorpusE2E, LibxdpObjectsAreEachClassifiedOn61) {
   fs::remove_all(dir);
 }
 
-}  // namespace vmtest::e2e
+} // namespace vmtest::e2e

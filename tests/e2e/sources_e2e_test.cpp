@@ -3,21 +3,20 @@
 // rpmbuild. Each wraps the Debian 6.1 kernel the matrix suite already caches; the harness
 // pulls it through the source under test, boots it under qemu and runs the corpus.
 // Every server is started on a free 127.0.0.1 port by its test and killed when it ends.
-#include <archive.h>
-#include <archive_entry.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <thread>
-
 #include "core/sha256.h"
 #include "e2e_support.h"
 #include "kernel/kernel_image.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <arpa/inet.h>
+#include <cstdlib>
+#include <fstream>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
 
 namespace vmtest::e2e {
 namespace fs = std::filesystem;
@@ -51,7 +50,7 @@ bool port_open(int port) {
 
 // A loopback server for the duration of one test.
 class Server {
- public:
+public:
   Server(std::vector<std::string> argv, int port, const fs::path& log) : port_(port) {
     Command c;
     c.argv = std::move(argv);
@@ -77,7 +76,7 @@ class Server {
   }
   int port() const { return port_; }
 
- private:
+private:
   SubprocessRunner runner_;
   std::unique_ptr<Process> proc_;
   int port_;
@@ -144,26 +143,24 @@ void write_lvh_layout(const fs::path& layout, const fs::path& work, const std::s
                                {"os", "linux"},
                                {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}}
                               .dump();
-  const std::string manifest =
-      json{{"schemaVersion", 2},
-           {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-           {"config",
-            {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-             {"digest", put_blob(layout, cfg)},
-             {"size", cfg.size()}}},
-           {"layers", layers}}
-          .dump();
+  const std::string manifest = json{
+      {"schemaVersion", 2},
+      {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+      {"config",
+       {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+        {"digest", put_blob(layout, cfg)},
+        {"size", cfg.size()}}},
+      {"layers", layers}}.dump();
   const std::string mdigest = put_blob(layout, manifest);
   // An index with the one platform, as multi-arch catalogues publish them.
-  const std::string index =
-      json{{"schemaVersion", 2},
-           {"mediaType", "application/vnd.oci.image.index.v1+json"},
-           {"manifests",
-            {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-              {"digest", mdigest},
-              {"size", manifest.size()},
-              {"platform", {{"architecture", arch}, {"os", "linux"}}}}}}}
-          .dump();
+  const std::string index = json{{"schemaVersion", 2},
+                                 {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                                 {"manifests",
+                                  {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                    {"digest", mdigest},
+                                    {"size", manifest.size()},
+                                    {"platform", {{"architecture", arch}, {"os", "linux"}}}}}}}
+                                .dump();
   const std::string idigest = put_blob(layout, index);
   std::ofstream(layout / "index.json")
       << json{{"schemaVersion", 2},
@@ -176,14 +173,15 @@ void write_lvh_layout(const fs::path& layout, const fs::path& work, const std::s
 }
 
 
-}  // namespace
+} // namespace
 
 class SourcesE2E : public ::testing::Test {
- protected:
+protected:
   // The real Debian 6.1 kernel through the existing debian path (a cache hit after the
   // matrix suite; a download otherwise).
   static void SetUpTestSuite() {
-    auto m = load_matrix(source_dir() / "kernels/matrix.yaml", source_dir() / "kernels/matrix.lock.json");
+    auto m = load_matrix(source_dir() / "kernels/matrix.yaml",
+                         source_dir() / "kernels/matrix.lock.json");
     ASSERT_TRUE(m.ok()) << m.error().str();
     SubprocessRunner runner;
     FetchContext ctx;
@@ -217,18 +215,21 @@ class SourcesE2E : public ::testing::Test {
     std::ofstream(dir_ / "matrix.lock.json") << lock.dump(2);
   }
   std::vector<std::string> matrix_args() {
-    return {"--matrix", (dir_ / "matrix.yaml").string(), "--lock",
-            (dir_ / "matrix.lock.json").string(), "--cache", (dir_ / "cache").string()};
+    return {"--matrix", (dir_ / "matrix.yaml").string(),
+            "--lock",   (dir_ / "matrix.lock.json").string(),
+            "--cache",  (dir_ / "cache").string()};
   }
   CliRun boot() {
     const fs::path out = dir_ / "out";
     std::vector<std::string> args = {"run", "--kernel", "x", "--out", out.string()};
-    for (auto& a : matrix_args()) args.push_back(a);
+    for (auto& a : matrix_args())
+      args.push_back(a);
     return run_vmtest(args, out);
   }
   CliRun kernels(const std::string& verb) {
     std::vector<std::string> args = {"kernels", verb};
-    for (auto& a : matrix_args()) args.push_back(a);
+    for (auto& a : matrix_args())
+      args.push_back(a);
     return run_vmtest(args, dir_ / "none");
   }
   void expect_booted_61(const CliRun& r) {
@@ -236,12 +237,12 @@ class SourcesE2E : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.output;
     const KernelResult* k = r.results.find("x");
     ASSERT_NE(k, nullptr);
-    EXPECT_EQ(k->status, "ok") << k->error << "\n" << joined(k->console_tail);
+    EXPECT_EQ(k->status, KernelStatus::Ok) << k->error << "\n" << joined(k->console_tail);
     EXPECT_EQ(k->kernel_release.substr(0, 3), "6.1");
     EXPECT_EQ(k->image_sha256, sha256_hex(*vmlinuz_));
     const ProgramResult* p = find_program(*k, "bpf_loop.bpf.o", "xdp_bpf_loop");
     ASSERT_NE(p, nullptr);
-    EXPECT_EQ(p->verdict, "accepted") << joined(p->log_tail);
+    EXPECT_EQ(p->verdict, Verdict::Accepted) << joined(p->log_tail);
   }
   size_t cache_entries() {
     size_t n = 0;
@@ -268,9 +269,10 @@ std::string* SourcesE2E::config_ = nullptr;
 
 TEST_F(SourcesE2E, OciFromDockerRegistryPushedBySkopeoBootsAndPins) {
   const int port = free_port();
-  std::ofstream(dir_ / "registry.yml") << "version: 0.1\nlog:\n  level: warn\nstorage:\n"
-                                       << "  filesystem:\n    rootdirectory: " << (dir_ / "storage").string()
-                                       << "\nhttp:\n  addr: 127.0.0.1:" << port << "\n";
+  std::ofstream(dir_ / "registry.yml")
+      << "version: 0.1\nlog:\n  level: warn\nstorage:\n"
+      << "  filesystem:\n    rootdirectory: " << (dir_ / "storage").string()
+      << "\nhttp:\n  addr: 127.0.0.1:" << port << "\n";
   Server registry({"docker-registry", "serve", (dir_ / "registry.yml").string()}, port,
                   dir_ / "registry.log");
   const std::string host = "127.0.0.1:" + std::to_string(port);
@@ -323,14 +325,16 @@ TEST_F(SourcesE2E, UrlFromLoopbackHttpBootsAnd404AndWrongShaAreClear) {
   auto server = http_server(www);
   const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
 
-  write_matrix("      url: {url: \"" + base + "/missing\", sha256: " + sha256_hex(*vmlinuz_) + "}\n");
+  write_matrix("      url: {url: \"" + base + "/missing\", sha256: " + sha256_hex(*vmlinuz_) +
+               "}\n");
   auto missing = kernels("fetch");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find(base + "/missing: download failed: HTTP 404 Not Found"),
             std::string::npos)
       << missing.output;
 
-  write_matrix("      url: {url: \"" + base + "/vmlinuz-6.1\", sha256: " + std::string(64, '0') + "}\n");
+  write_matrix("      url: {url: \"" + base + "/vmlinuz-6.1\", sha256: " + std::string(64, '0') +
+               "}\n");
   auto wrong = kernels("fetch");
   EXPECT_EQ(wrong.exit_code, 2);
   EXPECT_NE(wrong.output.find("sha256 mismatch: expected " + std::string(64, '0') + ", got " +
@@ -339,7 +343,8 @@ TEST_F(SourcesE2E, UrlFromLoopbackHttpBootsAnd404AndWrongShaAreClear) {
       << wrong.output;
   EXPECT_EQ(cache_entries(), 0u);
 
-  write_matrix("      url: {url: \"" + base + "/vmlinuz-6.1\", sha256: " + sha256_hex(*vmlinuz_) + "}\n");
+  write_matrix("      url: {url: \"" + base + "/vmlinuz-6.1\", sha256: " + sha256_hex(*vmlinuz_) +
+               "}\n");
   expect_booted_61(boot());
 }
 
@@ -351,7 +356,8 @@ TEST_F(SourcesE2E, RpmBuiltByRpmbuildBootsFromLoopbackHttp) {
       << "Name: kernel-core\nVersion: 6.1.0\nRelease: 56\nSummary: test kernel\nLicense: GPL-2.0\n"
          "%description\nDebian's 6.1 kernel in kernel-core layout\n%install\n"
          "mkdir -p %{buildroot}/lib/modules/6.1.0-56-cloud-amd64\n"
-         "install -m 0644 %{_sourcedir}/vmlinuz %{buildroot}/lib/modules/6.1.0-56-cloud-amd64/vmlinuz\n"
+         "install -m 0644 %{_sourcedir}/vmlinuz "
+         "%{buildroot}/lib/modules/6.1.0-56-cloud-amd64/vmlinuz\n"
          "%files\n/lib/modules/6.1.0-56-cloud-amd64/vmlinuz\n";
   auto st = run({"rpmbuild", "-bb", "--nodeps", "--define", "_topdir " + top.string(), "--define",
                  "_sourcedir " + sources.string(), "--define", "__os_install_post %{nil}",
@@ -368,4 +374,4 @@ TEST_F(SourcesE2E, RpmBuiltByRpmbuildBootsFromLoopbackHttp) {
   expect_booted_61(boot());
 }
 
-}  // namespace vmtest::e2e
+} // namespace vmtest::e2e

@@ -1,8 +1,7 @@
 #include "report/annotations.h"
+#include "report/report_fixtures.h"
 
 #include <gtest/gtest.h>
-
-#include "report/report_fixtures.h"
 
 namespace vmtest {
 using namespace vmtest::testing;
@@ -12,19 +11,19 @@ namespace {
 int line_of(const std::string& text, const std::string& needle) {
   const size_t pos = text.find(needle);
   if (pos == std::string::npos) return 0;
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
 }
 
-}  // namespace
+} // namespace
 
 TEST(Annotations, FindsTheSecLineAboveTheDefinition) {
-  const std::string src =
-      "static long count_call(__u32 i, void* d) { return 0; }\n"
-      "\n"
-      "SEC(\"xdp\")\n"
-      "int xdp_bpf_loop(struct xdp_md* ctx) {\n"
-      "  return helper(xdp_bpf_loop_x(ctx));\n"
-      "}\n";
+  const std::string src = "static long count_call(__u32 i, void* d) { return 0; }\n"
+                          "\n"
+                          "SEC(\"xdp\")\n"
+                          "int xdp_bpf_loop(struct xdp_md* ctx) {\n"
+                          "  return helper(xdp_bpf_loop_x(ctx));\n"
+                          "}\n";
   EXPECT_EQ(find_program_line(src, "xdp_bpf_loop"), 3);
   EXPECT_EQ(find_program_line(src, "count_call"), 1);
   EXPECT_EQ(find_program_line(src, "helper"), 5) << "only a call: its line, as a fallback";
@@ -35,7 +34,8 @@ TEST(Annotations, FindsTheSecLineAboveTheDefinition) {
 TEST(Annotations, PointAtTheRealCorpusSource) {
   auto text = read_file(std::string(VMTEST_SOURCE_DIR) + "/bpf/corpus/bpf_loop.bpf.c");
   ASSERT_TRUE(text);
-  const SourceLocation loc = locate_program(VMTEST_SOURCE_DIR, "bpf/corpus", "bpf_loop.bpf.o", "xdp_bpf_loop");
+  const SourceLocation loc =
+      locate_program(VMTEST_SOURCE_DIR, "bpf/corpus", "bpf_loop.bpf.o", "xdp_bpf_loop");
   EXPECT_EQ(loc.file, "bpf/corpus/bpf_loop.bpf.c");
   EXPECT_EQ(loc.line, line_of(*text, "SEC(\"xdp\")\nint xdp_bpf_loop"));
   // Unknown program: line 1. Unknown object, or one that tries to leave the corpus: no file.
@@ -45,8 +45,9 @@ TEST(Annotations, PointAtTheRealCorpusSource) {
 }
 
 TEST(Annotations, OneErrorPerRegressedProgram) {
-  OneProgram run(accepted("xdp_bpf_loop", 19), rejected("xdp_bpf_loop", "invalid func unknown#181"));
-  const std::string out = render_annotations(run.after, run.diffs(), VMTEST_SOURCE_DIR);
+  OneProgram run(accepted("xdp_bpf_loop", 19),
+                 rejected("xdp_bpf_loop", "invalid func unknown#181"));
+  const std::string out = render_annotations(run.after, run.verdict(), VMTEST_SOURCE_DIR);
   auto text = read_file(std::string(VMTEST_SOURCE_DIR) + "/bpf/corpus/bpf_loop.bpf.c");
   ASSERT_TRUE(text);
   const std::string line = std::to_string(line_of(*text, "SEC(\"xdp\")\nint xdp_bpf_loop"));
@@ -62,7 +63,8 @@ TEST(Annotations, OneErrorPerRegressedProgram) {
 TEST(Annotations, EscapingCannotStartAnotherCommand) {
   EXPECT_EQ(annotation_data("50% done\n::error::x\r"), "50%25 done%0A::error::x%0D");
   EXPECT_EQ(annotation_property("a,b:c\n"), "a%2Cb%3Ac%0A");
-  const std::string out = render_annotations(load_run("xss_results.json"), {}, VMTEST_SOURCE_DIR);
+  const RunResults run_ = load_run("xss_results.json");
+  const std::string out = render_annotations(run_, verdict_alone(run_), VMTEST_SOURCE_DIR);
   // Every annotation is one line that starts a command; the payload's "::error::" is data.
   size_t lines = 0;
   for (size_t start = 0; start < out.size();) {
@@ -74,4 +76,4 @@ TEST(Annotations, EscapingCannotStartAnotherCommand) {
   EXPECT_EQ(lines, 2u);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,10 +1,8 @@
 #include "report/html_report.h"
-
-#include <gtest/gtest.h>
+#include "report/report_fixtures.h"
 
 #include <filesystem>
-
-#include "report/report_fixtures.h"
+#include <gtest/gtest.h>
 
 namespace vmtest {
 using namespace vmtest::testing;
@@ -12,19 +10,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string render(const RunResults& run, const std::vector<DiffReport>& diffs = {}) {
-  auto html = render_html_report(run, diffs);
+std::string render(const RunResults& run, const GateVerdict& v) {
+  auto html = render_html_report(run, v);
   EXPECT_TRUE(html) << html.error().str();
   return html ? *html : "";
 }
 
+std::string render_alone(const RunResults& run) {
+  return render(run, verdict_alone(run));
+}
+
 size_t count(const std::string& hay, const std::string& needle) {
   size_t n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1))
+    ++n;
   return n;
 }
 
-}  // namespace
+} // namespace
 
 TEST(HtmlEscape, EscapesMarkupQuotesAndAttributeBreakers) {
   EXPECT_EQ(html_escape("<a href=\"x\" title='y'>&`"),
@@ -50,7 +53,7 @@ TEST(SideBySide, PairsRemovedWithAddedLines) {
 }
 
 TEST(HtmlReport, RealRunIsSelfContained) {
-  const std::string html = render(load_run("real_results.json"));
+  const std::string html = render_alone(load_run("real_results.json"));
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
   // The quotes of the CSP source are escaped like any attribute text; the browser decodes them.
@@ -65,17 +68,20 @@ TEST(HtmlReport, RealRunIsSelfContained) {
   EXPECT_EQ(html.find("{{"), std::string::npos);
   // Content: kernels with their build, the objects' hashes, the toolchain.
   EXPECT_NE(html.find("linux-image-6.12.107+deb13-cloud-amd64"), std::string::npos);
-  EXPECT_NE(html.find("2e141d21dc8fa57e2ab27a7d3757c058d9405b5c27e86707497ce915cc615c1b"), std::string::npos);
-  EXPECT_NE(html.find("11f29ab9153a9f7fa4276c615e89db0ab01e8e3dffa2b037c05f60c05684da1a"), std::string::npos);
+  EXPECT_NE(html.find("2e141d21dc8fa57e2ab27a7d3757c058d9405b5c27e86707497ce915cc615c1b"),
+            std::string::npos);
+  EXPECT_NE(html.find("11f29ab9153a9f7fa4276c615e89db0ab01e8e3dffa2b037c05f60c05684da1a"),
+            std::string::npos);
   EXPECT_NE(html.find("Debian clang version 14.0.6"), std::string::npos);
   EXPECT_NE(html.find("No baselines were given"), std::string::npos);
   EXPECT_EQ(count(html, "<tr class=\"row "), 26u);
 }
 
 TEST(HtmlReport, RegressionRowIsMarkedWithBothLogs) {
-  OneProgram run(accepted("xdp_bpf_loop", 19), rejected("xdp_bpf_loop", "invalid func unknown#181"));
-  const auto diffs = run.diffs();
-  const std::string html = render(run.after, diffs);
+  OneProgram run(accepted("xdp_bpf_loop", 19),
+                 rejected("xdp_bpf_loop", "invalid func unknown#181"));
+  const auto v = run.verdict();
+  const std::string html = render(run.after, v);
   EXPECT_NE(html.find("data-verdict=\"fail\""), std::string::npos);
   EXPECT_NE(html.find("<tr class=\"row sev-fail\""), std::string::npos);
   EXPECT_NE(html.find("class=\"cell st-regressed sev-fail\""), std::string::npos);
@@ -90,18 +96,20 @@ TEST(HtmlReport, XssFixtureIsOnlyText) {
   // Also through the diff path: a baseline whose log tail differs, so the side-by-side view
   // and the findings carry the payloads too.
   RunResults reference = run;
-  reference.kernels[0].objects[0].programs[0].verdict = "accepted";
+  reference.kernels[0].objects[0].programs[0].verdict = Verdict::Accepted;
   reference.kernels[0].objects[0].programs[0].log_tail.push_back("<b>was accepted</b>");
-  for (const auto& diffs : {std::vector<DiffReport>{}, diff_against(reference, run)}) {
-    const std::string html = render(run, diffs);
-    for (const char* raw : {"<img", "<svg", "<iframe", "<script>document", "</script><script>",
-                            "<b>14</b>", "<b>was", "<i>x</i>", "\" onmouseover", "' onfocus",
-                            "<b onmouseover"})
+  for (const auto& v : {verdict_alone(run), verdict_against(reference, run)}) {
+    const std::string html = render(run, v);
+    for (const char* raw :
+         {"<img", "<svg", "<iframe", "<script>document", "</script><script>", "<b>14</b>", "<b>was",
+          "<i>x</i>", "\" onmouseover", "' onfocus", "<b onmouseover"})
       EXPECT_EQ(html.find(raw), std::string::npos) << raw;
     EXPECT_EQ(count(html, "<script"), 1u);
     EXPECT_EQ(count(html, "</script>"), 1u);
-    EXPECT_NE(html.find("&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;program&#39;)"),
-              std::string::npos);
+    EXPECT_NE(
+        html.find(
+            "&lt;script&gt;document.body.setAttribute(&#39;data-pwned&#39;,&#39;program&#39;)"),
+        std::string::npos);
     EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;document.body"), std::string::npos);
     // Data that looks like a template is printed, never expanded.
     EXPECT_NE(html.find("{{#rows}}not a template{{/rows}} {{{headline}}}"), std::string::npos);
@@ -112,12 +120,13 @@ TEST(HtmlReport, TemplatesFromADirectory) {
   const fs::path dir = fs::path(VMTEST_SOURCE_DIR) / "reports" / "templates";
   HtmlReportOptions o;
   o.templates_dir = dir;
-  auto html = render_html_report(load_run("real_results.json"), {}, o);
+  const RunResults run = load_run("real_results.json");
+  auto html = render_html_report(run, verdict_alone(run), o);
   ASSERT_TRUE(html) << html.error().str();
-  EXPECT_EQ(*html, render(load_run("real_results.json"))) << "embedded templates are stale";
+  EXPECT_EQ(*html, render_alone(load_run("real_results.json"))) << "embedded templates are stale";
 
-  o.templates_dir = fs::path(VMTEST_TEST_DATA) / "report";  // holds no templates
-  auto bad = render_html_report(load_run("real_results.json"), {}, o);
+  o.templates_dir = fs::path(VMTEST_TEST_DATA) / "report"; // holds no templates
+  auto bad = render_html_report(run, verdict_alone(run), o);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().str().find("report.html.mustache"), std::string::npos);
 }
@@ -126,7 +135,8 @@ TEST(HtmlReport, WriteIsAtomicAndComplete) {
   auto dir = make_temp_dir(fs::temp_directory_path(), "vmtest-report-");
   ASSERT_TRUE(dir);
   const fs::path out = *dir / "report.html";
-  auto w = write_html_report(load_run("real_results.json"), {}, out);
+  const RunResults run = load_run("real_results.json");
+  auto w = write_html_report(run, verdict_alone(run), out);
   ASSERT_TRUE(w) << w.error().str();
   auto text = read_file(out);
   ASSERT_TRUE(text);
@@ -135,7 +145,7 @@ TEST(HtmlReport, WriteIsAtomicAndComplete) {
   fs::remove_all(*dir);
 }
 
-}  // namespace vmtest
+} // namespace vmtest
 
 namespace vmtest {
 
@@ -152,15 +162,15 @@ TEST(HtmlReport, RejectionNamesTheMissingHelperFromTheProbe) {
   ProgramResult p;
   p.name = "xdp_bpf_loop";
   p.prog_type = "xdp";
-  p.verdict = "rejected";
+  p.verdict = Verdict::Rejected;
   p.err = EINVAL;
   p.log_tail = {"0: (b7) r1 = 10", "unknown func bpf_loop#181"};
   o.programs.push_back(p);
   k.objects.push_back(o);
   run.kernels.push_back(k);
-  auto html = render_html_report(run, {});
+  auto html = render_html_report(run, verdict_alone(run));
   ASSERT_TRUE(html.ok()) << html.error().str();
   EXPECT_NE(html->find("<p class=\"cause\">bpf_loop is absent on 5.10</p>"), std::string::npos);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,14 +1,15 @@
 #pragma once
 // Runs for the report tests: small hand-built ones (tests/baseline/sample_results.h) and the
 // fixtures in tests/data/report (a real run of Debian 5.10/6.1/6.12, and an XSS run).
-#include <string>
-#include <vector>
-
 #include "baseline/baseline_file.h"
 #include "baseline/classify.h"
 #include "baseline/sample_results.h"
 #include "core/fs.h"
+#include "gate/gate.h"
 #include "results/results.h"
+
+#include <string>
+#include <vector>
 
 namespace vmtest::testing {
 
@@ -18,17 +19,25 @@ inline RunResults load_run(const std::string& file) {
   return nlohmann::json::parse(*text).get<RunResults>();
 }
 
-// Diffs every kernel of `run` against baselines recorded from `reference`.
-inline std::vector<DiffReport> diff_against(const RunResults& reference, const RunResults& run,
-                                            const Policy& policy = {}) {
-  std::vector<DiffReport> out;
-  for (const auto& k : run.kernels) {
-    const KernelResult* ref = reference.find(k.name);
-    if (!ref || k.status == "skipped") continue;
-    out.push_back(diff_kernel(baseline_from_kernel_result(*ref, reference.toolchain), k, policy,
-                              Thresholds{}));
-  }
-  return out;
+// The gate's verdict on `run`, with baselines recorded from `reference` (none when null).
+inline GateVerdict verdict_against(const RunResults* reference, const RunResults& run,
+                                   const Policy& policy = {}) {
+  GateInputs in;
+  in.policy = policy;
+  in.compare = reference != nullptr;
+  if (reference)
+    for (const auto& k : reference->kernels)
+      if (k.status == KernelStatus::Ok)
+        in.baselines.emplace(k.name, baseline_from_kernel_result(k, reference->toolchain));
+  return evaluate_gate(run, in);
+}
+inline GateVerdict verdict_against(const RunResults& reference, const RunResults& run,
+                                   const Policy& policy = {}) {
+  return verdict_against(&reference, run, policy);
+}
+// No baselines at all: what `--no-gate` gives.
+inline GateVerdict verdict_alone(const RunResults& run) {
+  return verdict_against(nullptr, run);
 }
 
 // One kernel: bpf_loop.bpf.o with `before` as the baseline's program and `after` as now.
@@ -41,7 +50,7 @@ struct OneProgram {
     before.kernels.push_back(std::move(kb));
     after.kernels.push_back(std::move(ka));
   }
-  std::vector<DiffReport> diffs(const Policy& p = {}) const { return diff_against(before, after, p); }
+  GateVerdict verdict(const Policy& p = {}) const { return verdict_against(before, after, p); }
 };
 
-}  // namespace vmtest::testing
+} // namespace vmtest::testing

@@ -1,39 +1,40 @@
+#include "report/report_fixtures.h"
 #include "report/report_model.h"
 
 #include <gtest/gtest.h>
-
-#include "report/report_fixtures.h"
 
 namespace vmtest {
 using namespace vmtest::testing;
 
 TEST(ReportModel, RegressionFailsTheRun) {
-  OneProgram run(accepted("xdp_bpf_loop", 19), rejected("xdp_bpf_loop", "invalid func unknown#181"));
-  const auto diffs = run.diffs();
-  const ReportModel m = build_report_model(run.after, diffs);
+  OneProgram run(accepted("xdp_bpf_loop", 19),
+                 rejected("xdp_bpf_loop", "invalid func unknown#181"));
+  const auto v = run.verdict();
+  const ReportModel m = build_report_model(run.after, v);
   ASSERT_EQ(m.rows.size(), 1u);
   const ReportCell& c = m.rows[0].cells.at(0);
   EXPECT_EQ(c.status, "regressed");
   EXPECT_EQ(c.severity, Severity::FAIL);
-  EXPECT_EQ(m.verdict, "fail");
+  EXPECT_EQ(m.verdict_key, "fail");
   EXPECT_EQ(m.exit_code, 1);
   EXPECT_EQ(m.failing_cells, 1);
-  EXPECT_NE(m.headline.find("1 regressed on 6.1"), std::string::npos) << m.headline;
+  EXPECT_NE(m.headline.find("regression on 6.1 (1)"), std::string::npos) << m.headline;
 }
 
 TEST(ReportModel, UnchangedAndRejectedAsBaselinedPass) {
   RunResults before, after;
   KernelResult k = kernel();
-  k.objects.push_back(object("a.bpf.o", "sha", {accepted("ok", 10), rejected("bad", "R1 invalid mem access")}));
+  k.objects.push_back(
+      object("a.bpf.o", "sha", {accepted("ok", 10), rejected("bad", "R1 invalid mem access")}));
   before.kernels.push_back(k);
   after.kernels.push_back(k);
-  const auto diffs = diff_against(before, after);
-  const ReportModel m = build_report_model(after, diffs);
+  const auto v = verdict_against(before, after);
+  const ReportModel m = build_report_model(after, v);
   ASSERT_EQ(m.rows.size(), 2u);
   EXPECT_EQ(m.rows[0].program, "bad");
   EXPECT_EQ(m.rows[0].cells[0].status, "rejected-as-baselined");
   EXPECT_EQ(m.rows[1].cells[0].status, "unchanged");
-  EXPECT_EQ(m.verdict, "pass");
+  EXPECT_EQ(m.verdict_key, "pass");
   EXPECT_EQ(m.exit_code, 0);
 }
 
@@ -41,7 +42,8 @@ TEST(ReportModel, ImprovedExpectedFailAndNew) {
   RunResults before, after;
   KernelResult kb = kernel(), ka = kernel();
   kb.objects.push_back(object("a.bpf.o", "sha", {rejected("up", "x"), rejected("ef", "y")}));
-  ka.objects.push_back(object("a.bpf.o", "sha", {accepted("up", 5), rejected("ef", "y"), accepted("fresh", 3)}));
+  ka.objects.push_back(
+      object("a.bpf.o", "sha", {accepted("up", 5), rejected("ef", "y"), accepted("fresh", 3)}));
   before.kernels.push_back(kb);
   after.kernels.push_back(ka);
   Policy policy;
@@ -51,10 +53,11 @@ TEST(ReportModel, ImprovedExpectedFailAndNew) {
   r.expected_to_fail = true;
   r.reason = "needs 6.6";
   policy.rules.push_back(r);
-  const auto diffs = diff_against(before, after, policy);
-  const ReportModel m = build_report_model(after, diffs);
+  const auto v = verdict_against(before, after, policy);
+  const ReportModel m = build_report_model(after, v);
   std::map<std::string, std::string> status;
-  for (const auto& row : m.rows) status[row.program] = row.cells[0].status;
+  for (const auto& row : m.rows)
+    status[row.program] = row.cells[0].status;
   EXPECT_EQ(status["up"], "improved");
   EXPECT_EQ(status["ef"], "expected-fail");
   EXPECT_EQ(status["fresh"], "new");
@@ -63,7 +66,8 @@ TEST(ReportModel, ImprovedExpectedFailAndNew) {
 
 TEST(ReportModel, WithoutBaselinesShowsVerdicts) {
   const RunResults run = load_run("real_results.json");
-  const ReportModel m = build_report_model(run, {});
+  const auto v = verdict_alone(run);
+  const ReportModel m = build_report_model(run, v);
   EXPECT_FALSE(m.has_baselines);
   EXPECT_EQ(m.rows.size(), 26u);
   EXPECT_EQ(m.kernels.size(), 6u);
@@ -74,16 +78,16 @@ TEST(ReportModel, WithoutBaselinesShowsVerdicts) {
           << row.program << " " << c.kernel << " " << c.status;
   // The real run's 5.10 flow_dissector cases missed their expectations: that fails the run
   // even without a baseline, as `vmtest run` does.
-  EXPECT_EQ(m.verdict, "fail");
+  EXPECT_EQ(m.verdict_key, "fail");
   EXPECT_EQ(m.counts.at("skipped"), 26 * 3);
 }
 
 TEST(ReportModel, RealRunAgainstItselfPassesExceptExpectations) {
   const RunResults run = load_run("real_results.json");
-  const auto diffs = diff_against(run, run);
-  const ReportModel m = build_report_model(run, diffs);
+  const auto v = verdict_against(run, run);
+  const ReportModel m = build_report_model(run, v);
   EXPECT_TRUE(m.has_baselines);
-  EXPECT_EQ(m.failing_cells, 1);  // flow_dissector_ipv4 on 5.10
+  EXPECT_EQ(m.failing_cells, 1); // flow_dissector_ipv4 on 5.10
   EXPECT_EQ(m.counts.at("test-run-failed"), 1);
   EXPECT_EQ(m.counts.count("regressed"), 0u);
 }
@@ -91,17 +95,19 @@ TEST(ReportModel, RealRunAgainstItselfPassesExceptExpectations) {
 TEST(ReportModel, KernelWithoutVerdictsIsInfrastructure) {
   RunResults run;
   KernelResult k = kernel("6.1");
-  k.status = "boot_failed";
+  k.status = KernelStatus::BootFailed;
   k.error = "no console output";
   run.kernels.push_back(k);
   KernelResult ok = kernel("6.12");
   ok.objects.push_back(object("a.bpf.o", "sha", {accepted("p", 3)}));
   run.kernels.push_back(ok);
-  const ReportModel m = build_report_model(run, {});
-  EXPECT_EQ(m.verdict, "infra");
+  const auto v = verdict_alone(run);
+  const ReportModel m = build_report_model(run, v);
+  EXPECT_EQ(m.verdict_key, "infra");
   EXPECT_EQ(m.exit_code, 2);
   EXPECT_EQ(m.rows.at(0).cells.at(0).status, "no-result");
-  EXPECT_NE(m.headline.find("6.1 boot_failed (no console output)"), std::string::npos) << m.headline;
+  EXPECT_NE(m.headline.find("kernel-failed on 6.1"), std::string::npos) << m.headline;
+  EXPECT_NE(m.headline.find("boot_failed (no console output)"), std::string::npos) << m.headline;
 }
 
 TEST(ReportModel, StatusRankPutsRegressionsFirst) {
@@ -111,4 +117,4 @@ TEST(ReportModel, StatusRankPutsRegressionsFirst) {
   EXPECT_EQ(status_label("stats-moved"), "stats moved");
 }
 
-}  // namespace vmtest
+} // namespace vmtest

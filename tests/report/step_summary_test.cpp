@@ -1,22 +1,26 @@
+#include "report/report_fixtures.h"
 #include "report/step_summary.h"
 
 #include <gtest/gtest.h>
-
-#include "report/report_fixtures.h"
 
 namespace vmtest {
 using namespace vmtest::testing;
 
 TEST(StepSummary, RegressionWithItsLastLogLines) {
-  OneProgram run(accepted("xdp_bpf_loop", 19), rejected("xdp_bpf_loop", "invalid func unknown#181"));
+  OneProgram run(accepted("xdp_bpf_loop", 19),
+                 rejected("xdp_bpf_loop", "invalid func unknown#181"));
   StepSummaryOptions o;
   o.report_name = "report.html";
-  const std::string md = render_step_summary(run.after, run.diffs(), o);
+  const std::string md = render_step_summary(run.after, run.verdict(), o);
   EXPECT_EQ(md.rfind("## ❌ vmtest: verifier regression\n", 0), 0u) << md;
   EXPECT_NE(md.find("| program | 6.1 |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| xdp\\_bpf\\_loop <sub>bpf\\_loop.bpf.o</sub> | ❌ regressed |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| xdp\\_bpf\\_loop <sub>bpf\\_loop.bpf.o</sub> | ❌ regressed |"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("#### xdp\\_bpf\\_loop on 6.1: regressed"), std::string::npos) << md;
-  EXPECT_NE(md.find("```text\n5: (85) call bpf_loop#181\ninvalid func unknown#181\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("```text\n5: (85) call bpf_loop#181\ninvalid func unknown#181\n"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("report.html"), std::string::npos);
 }
 
@@ -27,22 +31,25 @@ TEST(StepSummary, CleanRunListsNoRows) {
     for (auto& o : k.objects)
       for (auto& p : o.programs) {
         p.test_run.expectation_failed = false;
-        for (auto& t : p.more_test_runs) t.expectation_failed = false;
+        for (auto& t : p.more_test_runs)
+          t.expectation_failed = false;
       }
-  const std::string md = render_step_summary(clean, diff_against(clean, clean));
+  const std::string md = render_step_summary(clean, verdict_against(clean, clean));
   EXPECT_EQ(md.rfind("## ✅ vmtest: no verifier changes", 0), 0u) << md;
   EXPECT_NE(md.find("All 26 programs are unchanged on every kernel."), std::string::npos) << md;
   EXPECT_EQ(md.find("| program |"), std::string::npos);
 }
 
 TEST(StepSummary, SkippedKernelsGetNoColumn) {
-  const std::string md = render_step_summary(load_run("real_results.json"), {});
+  const RunResults run_ = load_run("real_results.json");
+  const std::string md = render_step_summary(run_, verdict_alone(run_));
   EXPECT_NE(md.find("| program | 5.10 | 6.1 | 6.12 |"), std::string::npos) << md;
   EXPECT_NE(md.find("Skipped kernels: 4.18, 5.15, 6.6."), std::string::npos) << md;
 }
 
 TEST(StepSummary, XssAndMarkdownInjectionStayText) {
-  const std::string md = render_step_summary(load_run("xss_results.json"), {});
+  const RunResults run_ = load_run("xss_results.json");
+  const std::string md = render_step_summary(run_, verdict_alone(run_));
   for (const char* raw : {"<script>", "<img", "<svg", "<iframe", "<b>", "<b "}) {
     // Outside code blocks; the console tail is inside a fence, where GitHub shows it as text.
     const size_t fence = md.find("```");
@@ -54,7 +61,8 @@ TEST(StepSummary, XssAndMarkdownInjectionStayText) {
 TEST(StepSummary, CodeFenceOutgrowsBackticksInTheLog) {
   EXPECT_EQ(markdown_code_block("a ```` b\n"), "`````text\na ```` b\n`````\n");
   EXPECT_EQ(markdown_code_block("plain"), "```text\nplain\n```\n");
-  EXPECT_EQ(markdown_escape("[x](javascript:1) | *y* <b>"), "\\[x\\](javascript:1) \\| \\*y\\* &lt;b&gt;");
+  EXPECT_EQ(markdown_escape("[x](javascript:1) | *y* <b>"),
+            "\\[x\\](javascript:1) \\| \\*y\\* &lt;b&gt;");
 }
 
-}  // namespace vmtest
+} // namespace vmtest

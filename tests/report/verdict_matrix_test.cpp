@@ -6,7 +6,7 @@ namespace vmtest {
 
 TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
   RunResults r;
-  auto kernel = [](const std::string& name, const std::string& verdict, int err,
+  auto kernel = [](const std::string& name, Verdict verdict, int err,
                    std::optional<int64_t> insns) {
     KernelResult k;
     k.name = name;
@@ -16,16 +16,16 @@ TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
     p.name = "xdp_bpf_loop";
     p.verdict = verdict;
     p.err = err;
-    p.insns_processed = insns;
+    p.metrics[Metric::InsnsProcessed] = insns;
     o.programs.push_back(p);
     k.objects.push_back(o);
     return k;
   };
-  r.kernels.push_back(kernel("5.10", "rejected", EINVAL, 0));
-  r.kernels.push_back(kernel("6.1", "accepted", 0, 24));
+  r.kernels.push_back(kernel("5.10", Verdict::Rejected, EINVAL, 0));
+  r.kernels.push_back(kernel("6.1", Verdict::Accepted, 0, 24));
   KernelResult skipped;
   skipped.name = "4.18";
-  skipped.status = "skipped";
+  skipped.status = KernelStatus::Skipped;
   r.kernels.push_back(skipped);
   std::string md = render_verdict_matrix(r);
   EXPECT_NE(md.find("| object | program | 5.10 | 6.1 |"), std::string::npos) << md;
@@ -34,4 +34,4 @@ TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
       << md;
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,25 +1,24 @@
+#include "results/manifest.h"
 #include "results/results.h"
 
 #include <gtest/gtest.h>
-
-#include "results/manifest.h"
 
 namespace vmtest {
 
 TEST(Results, ProgramRoundTripKeepsOptionalsDistinctFromZero) {
   ProgramResult p;
   p.name = "xdp_bpf_loop";
-  p.verdict = "accepted";
-  p.insns_processed = 0;  // reported zero must survive as zero
+  p.verdict = Verdict::Accepted;
+  p.metrics[Metric::InsnsProcessed] = 0; // reported zero must survive as zero
   p.log_tail = {"processed 0 insns"};
-  p.test_run.status = "ok";
+  p.test_run.status = TestRunStatus::Ok;
   p.test_run.retval = 2;
   nlohmann::json j = p;
   EXPECT_TRUE(j.contains("insns_processed"));
-  EXPECT_FALSE(j.contains("total_states"));  // unknown is omitted, not null or 0
+  EXPECT_FALSE(j.contains("total_states")); // unknown is omitted, not null or 0
   auto back = j.get<ProgramResult>();
-  EXPECT_EQ(back.insns_processed, 0);
-  EXPECT_FALSE(back.total_states.has_value());
+  EXPECT_EQ(back.metrics[Metric::InsnsProcessed], 0);
+  EXPECT_FALSE(back.metrics[Metric::TotalStates].has_value());
   EXPECT_EQ(back.test_run.retval, 2u);
   EXPECT_EQ(back.log_tail, p.log_tail);
 }
@@ -28,18 +27,18 @@ TEST(Results, RunResultsRoundTripAndFind) {
   RunResults r;
   KernelResult k;
   k.name = "6.1";
-  k.status = "panic";
+  k.status = KernelStatus::Panic;
   k.console_tail = {"Kernel panic - not syncing"};
   r.kernels.push_back(k);
   auto back = nlohmann::json(r).get<RunResults>();
   ASSERT_NE(back.find("6.1"), nullptr);
-  EXPECT_EQ(back.find("6.1")->status, "panic");
+  EXPECT_EQ(back.find("6.1")->status, KernelStatus::Panic);
   EXPECT_EQ(back.find("6.1")->console_tail.front(), "Kernel panic - not syncing");
   EXPECT_EQ(back.find("5.10"), nullptr);
   EXPECT_EQ(back.schema_version, kResultsSchemaVersion);
 }
 
-}  // namespace vmtest
+} // namespace vmtest
 
 namespace vmtest {
 
@@ -70,4 +69,39 @@ TEST(Results, ManifestCarriesTheBpftoolPathOnlyWhenSet) {
   EXPECT_EQ(nlohmann::json(m).get<Manifest>().bpftool, "/usr/sbin/bpftool");
 }
 
-}  // namespace vmtest
+} // namespace vmtest
+
+namespace vmtest {
+
+// Hostile or corrupt files: every integer is range-checked and every word is known.
+TEST(Results, OutOfRangeAndUnknownValuesAreErrorsNamingTheField) {
+  auto bad = [](const std::string& patch) {
+    nlohmann::json j = nlohmann::json::parse(R"({"schema_version": 1, "kernels": [{"name": "6.1",
+        "status": "ok", "objects": [{"name": "a.bpf.o", "programs": [{"name": "p",
+        "verdict": "rejected", "errno": 13, "test_run": {"status": "skipped"}}]}]}]})");
+    j.merge_patch(nlohmann::json::parse(patch));
+    try {
+      j.get<RunResults>();
+      return std::string("no error");
+    } catch (const nlohmann::json::exception& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_NE(bad(R"({"schema_version": 99})").find("schema_version"), std::string::npos);
+  EXPECT_NE(bad(R"({"schema_version": 4294967297})").find("schema_version"), std::string::npos);
+  auto with_program = [&](const std::string& field) {
+    return bad(R"({"kernels": [{"name": "6.1", "status": "ok", "objects": [{"name": "a.bpf.o",
+        "programs": [{"name": "p", "verdict": "rejected", )" +
+               field + R"(}]}]}]})");
+  };
+  EXPECT_NE(with_program(R"("errno": 4294967309)").find("'errno' is out of range"),
+            std::string::npos);
+  EXPECT_NE(with_program(R"("errno": 1e300)").find("'errno' must be an integer"),
+            std::string::npos);
+  EXPECT_NE(with_program(R"("verdict": "maybe", "errno": 0)").find("maybe"), std::string::npos);
+  EXPECT_EQ(with_program(R"("errno": 13)"), "no error");
+  EXPECT_NE(bad(R"({"kernels": [{"name": "6.1", "status": "exploded"}]})").find("exploded"),
+            std::string::npos);
+}
+
+} // namespace vmtest

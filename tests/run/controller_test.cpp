@@ -1,13 +1,12 @@
 // Controller orchestration with faked stages: selection, skips, failure isolation and exit
 // codes, without booting anything.
+#include "core/fs.h"
+#include "gate/gate.h"
+#include "results/guest_protocol.h"
 #include "run/controller.h"
 
 #include <gtest/gtest.h>
-
 #include <map>
-
-#include "core/fs.h"
-#include "results/guest_protocol.h"
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -32,7 +31,7 @@ kernels:
 )";
 
 class QuietProgress : public Progress {
- public:
+public:
   void set_kernels(const std::vector<std::string>& n) override { kernels = n; }
   void kernel(const std::string& name, const std::string& state) override {
     lines.push_back(name + ": " + state);
@@ -42,7 +41,15 @@ class QuietProgress : public Progress {
   std::vector<std::string> kernels, lines;
 };
 
-std::string report_json(const std::string& verdict, bool expectation_failed = false) {
+// What the run means is the gate's to say; these tests check the controller records what the
+// gate needs to say it.
+int gate_exit(const RunResults& r) {
+  GateInputs in;
+  in.compare = false;
+  return evaluate_gate(r, in).exit_code;
+}
+
+std::string report_json(Verdict verdict, bool expectation_failed = false) {
   AgentReport r;
   r.kernel_release = "test";
   ObjectResult o;
@@ -57,7 +64,7 @@ std::string report_json(const std::string& verdict, bool expectation_failed = fa
 }
 
 class FakeStages : public RunStages {
- public:
+public:
   RowFetch fetch_kernel(const KernelRow& row) override {
     fetched.push_back(row.name);
     RowFetch out;
@@ -90,10 +97,12 @@ class FakeStages : public RunStages {
       booted.push_back(s.name);
       cmdlines[s.name] = s.extra_cmdline;
       EXPECT_TRUE(fs::exists(s.initrd)) << "guest image must be built before booting";
-      VmOutcome o = outcomes.count(s.name) ? outcomes[s.name] : VmOutcome{};
-      if (o.status.empty()) {
-        o.status = "ok";
-        o.results = frame_report(report_json("accepted"));
+      VmOutcome o;
+      if (outcomes.count(s.name)) {
+        o = outcomes[s.name];
+      } else {
+        o.status = KernelStatus::Ok;
+        o.results = frame_report(report_json(Verdict::Accepted));
       }
       o.accel = "tcg";
       out.push_back(o);
@@ -114,7 +123,7 @@ class FakeStages : public RunStages {
 };
 
 class ControllerTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     dir_ = *make_temp_dir(fs::temp_directory_path(), "ctl-");
     LockFile lock;
@@ -150,18 +159,19 @@ class ControllerTest : public ::testing::Test {
   std::vector<CorpusObject> corpus_;
 };
 
-}  // namespace
+} // namespace
 
 TEST_F(ControllerTest, DefaultRunSkipsUnavailableRowsAndNamesThem) {
   auto out = run();
-  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(gate_exit(out.results), 0);
   ASSERT_EQ(out.results.kernels.size(), 3u);
   EXPECT_EQ(out.results.kernels[0].name, "4.18");
-  EXPECT_EQ(out.results.kernels[0].status, "skipped");
+  EXPECT_EQ(out.results.kernels[0].status, KernelStatus::Skipped);
   EXPECT_NE(out.results.kernels[0].error.find("VMTEST_OCI_REGISTRY"), std::string::npos);
   EXPECT_EQ(stages_.booted, (std::vector<std::string>{"5.10", "6.1"}));
   bool named = false;
-  for (const auto& l : progress_.lines) named |= l.rfind("4.18: skipped", 0) == 0;
+  for (const auto& l : progress_.lines)
+    named |= l.rfind("4.18: skipped", 0) == 0;
   EXPECT_TRUE(named);
   // The controller fills object hashes from the corpus, not from the guest.
   EXPECT_EQ(out.results.kernels[1].objects.at(0).sha256, std::string(64, 'f'));
@@ -176,8 +186,8 @@ TEST_F(ControllerTest, DefaultRunSkipsUnavailableRowsAndNamesThem) {
 TEST_F(ControllerTest, ExplicitUnavailableRowIsAnError) {
   opts_.kernels = {"4.18"};
   auto out = run();
-  EXPECT_EQ(out.exit_code, 2);
-  EXPECT_EQ(out.results.kernels.at(0).status, "error");
+  EXPECT_EQ(gate_exit(out.results), 2);
+  EXPECT_EQ(out.results.kernels.at(0).status, KernelStatus::Error);
   EXPECT_NE(out.results.kernels.at(0).error.find("not available here"), std::string::npos);
 }
 
@@ -204,61 +214,61 @@ TEST_F(ControllerTest, UnknownKernelNameIsAUsageErrorListingValidNames) {
 
 TEST_F(ControllerTest, OneKernelTimingOutKeepsTheOthersResults) {
   VmOutcome hung;
-  hung.status = "timeout";
+  hung.status = KernelStatus::Timeout;
   hung.error = "killed after 180 s";
   hung.console_tail = {"last line before the hang"};
   stages_.outcomes["5.10"] = hung;
   auto out = run();
-  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(gate_exit(out.results), 2);
   const KernelResult* k510 = out.results.find("5.10");
   const KernelResult* k61 = out.results.find("6.1");
-  EXPECT_EQ(k510->status, "timeout");
+  EXPECT_EQ(k510->status, KernelStatus::Timeout);
   EXPECT_EQ(k510->console_tail, hung.console_tail);
-  EXPECT_EQ(k61->status, "ok");
+  EXPECT_EQ(k61->status, KernelStatus::Ok);
   ASSERT_EQ(k61->objects.size(), 1u);
-  EXPECT_EQ(k61->objects[0].programs[0].verdict, "accepted");
+  EXPECT_EQ(k61->objects[0].programs[0].verdict, Verdict::Accepted);
 }
 
 TEST_F(ControllerTest, FetchFailureIsReportedAndDoesNotBoot) {
   stages_.fetch_errors["6.1"] = "sha256 mismatch: expected 33.., got 00..";
   auto out = run();
-  EXPECT_EQ(out.exit_code, 2);
-  EXPECT_EQ(out.results.find("6.1")->status, "error");
+  EXPECT_EQ(gate_exit(out.results), 2);
+  EXPECT_EQ(out.results.find("6.1")->status, KernelStatus::Error);
   EXPECT_NE(out.results.find("6.1")->error.find("sha256 mismatch"), std::string::npos);
   EXPECT_EQ(stages_.booted, (std::vector<std::string>{"5.10"}));
-  EXPECT_EQ(out.results.find("5.10")->status, "ok");
+  EXPECT_EQ(out.results.find("5.10")->status, KernelStatus::Ok);
 }
 
 TEST_F(ControllerTest, TruncatedResultsAreNoResultsNotAPass) {
   VmOutcome cut;
-  cut.status = "ok";
-  std::string framed = frame_report(report_json("accepted"));
+  cut.status = KernelStatus::Ok;
+  std::string framed = frame_report(report_json(Verdict::Accepted));
   cut.results = framed.substr(0, framed.size() / 2);
   stages_.outcomes["6.1"] = cut;
   auto out = run();
-  EXPECT_EQ(out.exit_code, 2);
-  EXPECT_EQ(out.results.find("6.1")->status, "no_results");
+  EXPECT_EQ(gate_exit(out.results), 2);
+  EXPECT_EQ(out.results.find("6.1")->status, KernelStatus::NoResults);
   EXPECT_NE(out.results.find("6.1")->error.find("truncated"), std::string::npos);
 }
 
 TEST_F(ControllerTest, PanicKeepsConsoleTail) {
   VmOutcome p;
-  p.status = "panic";
+  p.status = KernelStatus::Panic;
   p.error = "Kernel panic - not syncing: Attempted to kill init!";
   p.console_tail = {"Kernel panic - not syncing: Attempted to kill init!"};
   stages_.outcomes["5.10"] = p;
   auto out = run();
-  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(gate_exit(out.results), 2);
   EXPECT_EQ(out.results.find("5.10")->console_tail, p.console_tail);
 }
 
 TEST_F(ControllerTest, FailedTestCaseExpectationExitsOne) {
   VmOutcome o;
-  o.status = "ok";
-  o.results = frame_report(report_json("accepted", /*expectation_failed=*/true));
+  o.status = KernelStatus::Ok;
+  o.results = frame_report(report_json(Verdict::Accepted, /*expectation_failed=*/true));
   stages_.outcomes["6.1"] = o;
   auto out = run();
-  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_EQ(gate_exit(out.results), 1);
 }
 
 TEST_F(ControllerTest, UnreadableObjectMakesTheRunExitTwo) {
@@ -268,27 +278,27 @@ TEST_F(ControllerTest, UnreadableObjectMakesTheRunExitTwo) {
   bad.error = "cannot open BPF object: BPF object format invalid";
   r.objects.push_back(bad);
   VmOutcome o;
-  o.status = "ok";
+  o.status = KernelStatus::Ok;
   o.results = frame_report(nlohmann::json(r).dump());
   stages_.outcomes["6.1"] = o;
   auto out = run();
-  EXPECT_EQ(out.exit_code, 2);
-  EXPECT_EQ(out.results.find("6.1")->status, "ok");
+  EXPECT_EQ(gate_exit(out.results), 2);
+  EXPECT_EQ(out.results.find("6.1")->status, KernelStatus::Ok);
 }
 
 TEST_F(ControllerTest, AgentFatalErrorIsAnError) {
   AgentReport r;
   r.fatal = "cannot open manifest";
   VmOutcome o;
-  o.status = "ok";
+  o.status = KernelStatus::Ok;
   o.results = frame_report(nlohmann::json(r).dump());
   stages_.outcomes["5.10"] = o;
   auto out = run();
-  EXPECT_EQ(out.results.find("5.10")->status, "error");
+  EXPECT_EQ(out.results.find("5.10")->status, KernelStatus::Error);
   EXPECT_NE(out.results.find("5.10")->error.find("cannot open manifest"), std::string::npos);
 }
 
-}  // namespace vmtest
+} // namespace vmtest
 
 namespace vmtest {
 
@@ -296,7 +306,7 @@ TEST_F(ControllerTest, CachedCapabilitiesSkipTheProbeAndFreshOnesAreStored) {
   opts_.bpftool = "/usr/sbin/bpftool";
   opts_.capabilities_cache = dir_ / "caps";
   // 5.10's probe is cached; 6.1's guest probes and its result must be stored.
-  std::string sha(64, 'a');  // FakeStages gives every image this sha256
+  std::string sha(64, 'a'); // FakeStages gives every image this sha256
   ASSERT_TRUE(write_file_atomic(opts_.capabilities_cache / (sha + ".json"),
                                 R"({"helpers": {"xdp_available_helpers": ["bpf_loop"]}})")
                   .ok());
@@ -317,7 +327,7 @@ TEST_F(ControllerTest, WithoutACacheEntryTheGuestProbesAndTheResultIsCached) {
   o.name = "a.bpf.o";
   r.objects.push_back(o);
   VmOutcome vo;
-  vo.status = "ok";
+  vo.status = KernelStatus::Ok;
   vo.results = frame_report(nlohmann::json(r).dump());
   stages_.outcomes["6.1"] = vo;
   opts_.kernels = {"6.1"};
@@ -328,4 +338,33 @@ TEST_F(ControllerTest, WithoutACacheEntryTheGuestProbesAndTheResultIsCached) {
   EXPECT_EQ(nlohmann::json::parse(*stored), r.capabilities);
 }
 
-}  // namespace vmtest
+TEST_F(ControllerTest, ObjectTheHostCannotReadIsAnErrorOnEveryKernelAndNeverBooted) {
+  CorpusObject broken;
+  broken.name = "z_unreadable.bpf.o";
+  broken.stem = "z_unreadable";
+  broken.path = dir_ / "z_unreadable.bpf.o";
+  broken.error = "cannot read: Permission denied";
+  corpus_.push_back(broken);
+  auto out = run();
+  for (const char* k : {"5.10", "6.1"}) {
+    const KernelResult* kr = out.results.find(k);
+    ASSERT_NE(kr, nullptr);
+    EXPECT_EQ(kr->status, KernelStatus::Ok);
+    ASSERT_EQ(kr->objects.size(), 2u) << k;
+    EXPECT_EQ(kr->objects[0].name, "a.bpf.o");
+    EXPECT_EQ(kr->objects[0].programs.size(), 1u); // the good object was still verified
+    EXPECT_EQ(kr->objects[1].name, "z_unreadable.bpf.o");
+    EXPECT_EQ(kr->objects[1].error, "cannot read: Permission denied");
+  }
+  EXPECT_EQ(gate_exit(out.results), 2);
+}
+
+TEST_F(ControllerTest, ExplicitSelectionIsRecordedForTheGate) {
+  opts_.kernels = {"6.1"};
+  auto out = run();
+  EXPECT_EQ(out.results.selected, (std::vector<std::string>{"6.1"}));
+  opts_.kernels.clear();
+  EXPECT_TRUE(run().results.selected.empty());
+}
+
+} // namespace vmtest

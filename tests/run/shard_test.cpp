@@ -1,11 +1,9 @@
+#include "core/fs.h"
 #include "run/shard.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <map>
-
-#include "core/fs.h"
 
 namespace vmtest {
 
@@ -20,12 +18,15 @@ TEST(Shard, ParsesAndRejects) {
 
 TEST(Shard, EveryObjectLandsInExactlyOneShard) {
   std::vector<CorpusObject> corpus;
-  for (int i = 0; i < 11; ++i) corpus.push_back({"o" + std::to_string(i) + ".o", "", "", "", {}});
+  for (int i = 0; i < 11; ++i)
+    corpus.push_back({"o" + std::to_string(i) + ".o", "", "", "", {}});
   std::map<std::string, int> count;
   for (int i = 1; i <= 3; ++i)
-    for (const auto& o : select_shard(corpus, {i, 3})) ++count[o.name];
+    for (const auto& o : select_shard(corpus, {i, 3}))
+      ++count[o.name];
   EXPECT_EQ(count.size(), 11u);
-  for (const auto& [name, n] : count) EXPECT_EQ(n, 1) << name;
+  for (const auto& [name, n] : count)
+    EXPECT_EQ(n, 1) << name;
 }
 
 // Splitting a real run's results by object and merging them back gives the original exactly.
@@ -34,7 +35,8 @@ TEST(Shard, MergeOfShardsEqualsTheUnshardedRun) {
   ASSERT_TRUE(text.ok());
   RunResults whole = nlohmann::json::parse(*text).get<RunResults>();
   std::vector<std::string> order;
-  for (const auto& k : whole.kernels) order.push_back(k.name);
+  for (const auto& k : whole.kernels)
+    order.push_back(k.name);
   for (int n : {1, 2, 3, 5}) {
     std::vector<RunResults> parts(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
@@ -46,7 +48,7 @@ TEST(Shard, MergeOfShardsEqualsTheUnshardedRun) {
         k.objects = mine;
       }
     }
-    std::reverse(parts.begin(), parts.end());  // input order must not matter
+    std::reverse(parts.begin(), parts.end()); // input order must not matter
     auto merged = merge_results(parts, order);
     ASSERT_TRUE(merged.ok()) << merged.error().str();
     EXPECT_EQ(nlohmann::json(*merged), nlohmann::json(whole)) << "shards: " << n;
@@ -87,14 +89,14 @@ TEST(Shard, AFailedShardKeepsItsFailure) {
   ObjectResult o;
   o.name = "x.bpf.o";
   ok.objects = {o};
-  bad.status = "timeout";
+  bad.status = KernelStatus::Timeout;
   bad.error = "killed";
   a.kernels = {ok};
   b.kernels = {bad};
   auto merged = merge_results({a, b}, {});
   ASSERT_TRUE(merged.ok());
-  EXPECT_EQ(merged->kernels[0].status, "timeout");
+  EXPECT_EQ(merged->kernels[0].status, KernelStatus::Timeout);
   EXPECT_EQ(merged->kernels[0].objects.size(), 1u);
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -1,11 +1,9 @@
+#include "core/fs.h"
+#include "fakes.h"
 #include "vm/run_all.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
-
-#include "core/fs.h"
-#include "fakes.h"
 
 namespace vmtest {
 namespace {
@@ -24,7 +22,8 @@ TEST(RunAll, BoundedParallelismInputOrderAndIsolation) {
   // The work dir names the VM: vm0..vm6. vm2 panics, vm4 hangs, the rest boot.
   runner.script = [](const std::vector<std::string>& argv) {
     std::string all;
-    for (auto& a : argv) all += a + " ";
+    for (auto& a : argv)
+      all += a + " ";
     if (all.find("/vm2/") != std::string::npos)
       return FakeVm{.console = {{100ms, "Kernel panic - not syncing: boom\n"}}, .exit_at = 200ms};
     if (all.find("/vm4/") != std::string::npos) return FakeVm{.console = {{100ms, "hi\n"}}};
@@ -54,20 +53,20 @@ TEST(RunAll, BoundedParallelismInputOrderAndIsolation) {
     ++calls;
     seen.insert(i);
     EXPECT_EQ(s.name, specs[i].name);
-    EXPECT_FALSE(o.status.empty());
+    EXPECT_STRNE(to_string(o.status), "?");
   });
   ASSERT_EQ(outs.size(), specs.size());
   EXPECT_EQ(calls, 7);
   EXPECT_EQ(seen.size(), 7u);
   EXPECT_LE(runner.stats.max_active, 2);
   for (std::size_t i : {0u, 1u, 3u, 5u}) {
-    EXPECT_EQ(outs[i].status, "ok") << i << ": " << outs[i].error;
+    EXPECT_EQ(outs[i].status, KernelStatus::Ok) << i << ": " << outs[i].error;
     EXPECT_EQ(outs[i].results, "ok\n") << i;
     EXPECT_EQ(outs[i].console_log, dir / specs[i].name / "console.log");
   }
-  EXPECT_EQ(outs[2].status, "panic");
-  EXPECT_EQ(outs[4].status, "timeout");
-  EXPECT_EQ(outs[6].status, "boot_failed");
+  EXPECT_EQ(outs[2].status, KernelStatus::Panic);
+  EXPECT_EQ(outs[4].status, KernelStatus::Timeout);
+  EXPECT_EQ(outs[6].status, KernelStatus::BootFailed);
   fs::remove_all(dir);
 }
 
@@ -79,5 +78,5 @@ TEST(RunAll, EmptyInput) {
   EXPECT_TRUE(run_all(vm, std::span<const VmSpec>{}, 4).empty());
 }
 
-}  // namespace
-}  // namespace vmtest
+} // namespace
+} // namespace vmtest

@@ -1,22 +1,22 @@
+#include "core/fs.h"
+#include "fakes.h"
 #include "vm/vm_runner.h"
 
 #include <gtest/gtest.h>
-
-#include "core/fs.h"
-#include "fakes.h"
 
 namespace vmtest {
 namespace {
 using namespace testing;
 namespace fs = std::filesystem;
 
-const char* kBoot = "Probing EDD (edd=off to disable)... ok\r\n[    0.000000] Linux version 6.1.0\r\n";
+const char* kBoot =
+    "Probing EDD (edd=off to disable)... ok\r\n[    0.000000] Linux version 6.1.0\r\n";
 const char* kPanic =
     "[    1.6] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\r\n"
     "[    1.6] Call Trace:\r\n";
 
 class VmRunnerTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     auto d = make_temp_dir(fs::temp_directory_path(), "vmtest-vmrunner-");
     ASSERT_TRUE(d.ok());
@@ -58,7 +58,7 @@ TEST_F(VmRunnerTest, NormalExitIsOk) {
                   .exit_at = 2100ms};
   };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "ok") << out.error;
+  EXPECT_EQ(out.status, KernelStatus::Ok) << out.error;
   EXPECT_EQ(out.accel, "tcg");
   EXPECT_EQ(out.results, "{\"programs\": []}\n");
   EXPECT_NEAR(out.seconds, 2.1, 0.05);
@@ -72,10 +72,11 @@ TEST_F(VmRunnerTest, NormalExitIsOk) {
 
 TEST_F(VmRunnerTest, StaleFilesFromAnEarlierRunAreRemoved) {
   ASSERT_TRUE(write_file_atomic(dir / "work" / "results.out", "old results").ok());
-  ASSERT_TRUE(write_file_atomic(dir / "work" / "console.log", "Kernel panic - not syncing: old\n").ok());
+  ASSERT_TRUE(
+      write_file_atomic(dir / "work" / "console.log", "Kernel panic - not syncing: old\n").ok());
   runner.script = [](auto&) { return FakeVm{.console = {{100ms, kBoot}}, .exit_at = 1s}; };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "ok") << out.error;
+  EXPECT_EQ(out.status, KernelStatus::Ok) << out.error;
   EXPECT_EQ(out.results, "");
 }
 
@@ -84,7 +85,7 @@ TEST_F(VmRunnerTest, HangIsKilledAtTheDeadlineAndKeepsWhatWasWritten) {
     return FakeVm{.console = {{100ms, kBoot}}, .results = {{1s, "partial\n"}}};
   };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "timeout");
+  EXPECT_EQ(out.status, KernelStatus::Timeout);
   EXPECT_EQ(runner.stats.killed, 1);
   EXPECT_GE(out.seconds, 10.0);
   EXPECT_LT(out.seconds, 10.5);
@@ -99,7 +100,7 @@ TEST_F(VmRunnerTest, PanicThenExitIsPanic) {
     return FakeVm{.console = {{100ms, kBoot}, {1600ms, kPanic}}, .exit_at = 1650ms};
   };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "panic");
+  EXPECT_EQ(out.status, KernelStatus::Panic);
   EXPECT_NE(out.error.find("Attempted to kill init"), std::string::npos) << out.error;
   EXPECT_EQ(out.console_tail.back(), "[    1.6] Call Trace:");
   EXPECT_EQ(runner.stats.killed, 0);
@@ -108,7 +109,7 @@ TEST_F(VmRunnerTest, PanicThenExitIsPanic) {
 TEST_F(VmRunnerTest, PanicWithoutExitIsKilledPromptly) {
   runner.script = [](auto&) { return FakeVm{.console = {{100ms, kBoot}, {1s, kPanic}}}; };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "panic");
+  EXPECT_EQ(out.status, KernelStatus::Panic);
   EXPECT_EQ(runner.stats.killed, 1);
   // Panic grace (2 s) after the panic line, well before the 10 s deadline.
   EXPECT_NEAR(out.seconds, 3.0, 0.1);
@@ -116,24 +117,26 @@ TEST_F(VmRunnerTest, PanicWithoutExitIsKilledPromptly) {
 
 TEST_F(VmRunnerTest, OopsIsReportedEvenWhenOk) {
   runner.script = [](auto&) {
-    return FakeVm{.console = {{100ms, kBoot},
-                              {500ms, "[ 0.5] WARNING: CPU: 0 PID: 1 at kernel/bpf/core.c:1 f+0x1\r\n"
-                                      "[ 0.5] Call Trace:\r\n[ 0.5] ---[ end trace 0 ]---\r\n"}},
-                  .exit_at = 1s};
+    return FakeVm{
+        .console = {{100ms, kBoot},
+                    {500ms, "[ 0.5] WARNING: CPU: 0 PID: 1 at kernel/bpf/core.c:1 f+0x1\r\n"
+                            "[ 0.5] Call Trace:\r\n[ 0.5] ---[ end trace 0 ]---\r\n"}},
+        .exit_at = 1s};
   };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "ok");
+  EXPECT_EQ(out.status, KernelStatus::Ok);
   ASSERT_EQ(out.oopses.size(), 1u);
   EXPECT_EQ(out.oopses[0], "WARNING: CPU: 0 PID: 1 at kernel/bpf/core.c:1 f+0x1");
 }
 
 TEST_F(VmRunnerTest, QemuErrorIsBootFailedWithItsMessage) {
   runner.script = [](auto&) {
-    return FakeVm{.exit_at = 50ms, .exit_code = 1,
+    return FakeVm{.exit_at = 50ms,
+                  .exit_code = 1,
                   .output = "qemu-system-x86_64: -m 999999: cannot set up guest memory 'pc.ram'\n"};
   };
   auto out = run(spec());
-  EXPECT_EQ(out.status, "boot_failed");
+  EXPECT_EQ(out.status, KernelStatus::BootFailed);
   EXPECT_NE(out.error.find("exit code 1"), std::string::npos) << out.error;
   EXPECT_NE(out.error.find("cannot set up guest memory"), std::string::npos) << out.error;
 }
@@ -141,7 +144,7 @@ TEST_F(VmRunnerTest, QemuErrorIsBootFailedWithItsMessage) {
 TEST_F(VmRunnerTest, StartFailureIsBootFailed) {
   runner.fail_start = true;
   auto out = run(spec());
-  EXPECT_EQ(out.status, "boot_failed");
+  EXPECT_EQ(out.status, KernelStatus::BootFailed);
   EXPECT_NE(out.error.find("cannot start qemu"), std::string::npos) << out.error;
 }
 
@@ -149,7 +152,7 @@ TEST_F(VmRunnerTest, MissingKernelIsBootFailed) {
   VmSpec s = spec();
   s.kernel = dir / "nope";
   auto out = run(s);
-  EXPECT_EQ(out.status, "boot_failed");
+  EXPECT_EQ(out.status, KernelStatus::BootFailed);
   EXPECT_NE(out.error.find("nope"), std::string::npos);
   EXPECT_TRUE(runner.stats.commands.empty());
 }
@@ -159,10 +162,10 @@ TEST_F(VmRunnerTest, ForcedKvmThatStaysSilentFailsWithoutRetry) {
     return FakeVm{.console = {{50ms, "Probing EDD (edd=off to disable)... ok\r\n"}}};
   };
   auto out = run(spec("kvm"), {.kvm_device = true, .kernel_release = "h"});
-  EXPECT_EQ(out.status, "boot_failed");
+  EXPECT_EQ(out.status, KernelStatus::BootFailed);
   EXPECT_EQ(out.accel, "kvm");
   EXPECT_NE(out.error.find("printed nothing under KVM"), std::string::npos) << out.error;
-  EXPECT_NEAR(out.seconds, 3.0, 0.1);  // liveness deadline, not the 10 s timeout
+  EXPECT_NEAR(out.seconds, 3.0, 0.1); // liveness deadline, not the 10 s timeout
   EXPECT_EQ(runner.boots().size(), 1u);
 }
 
@@ -177,10 +180,10 @@ TEST_F(VmRunnerTest, AutoWithStaleKvmVerdictFallsBackToTcgAndRunsAgain) {
     return FakeVm{.console = {{100ms, kBoot}}, .results = {{500ms, "r\n"}}, .exit_at = 1s};
   };
   auto out = run(spec("auto"), {.kvm_device = true, .kernel_release = "h"});
-  EXPECT_EQ(out.status, "ok") << out.error;
+  EXPECT_EQ(out.status, KernelStatus::Ok) << out.error;
   EXPECT_EQ(out.accel, "tcg");
   EXPECT_EQ(out.results, "r\n");
-  ASSERT_EQ(runner.boots().size(), 2u);  // no separate probe: the verdict was trusted
+  ASSERT_EQ(runner.boots().size(), 2u); // no separate probe: the verdict was trusted
   EXPECT_TRUE(has_pair(runner.boots()[0], "-accel", "kvm"));
   EXPECT_TRUE(has_pair(runner.boots()[1], "-accel", "tcg"));
   EXPECT_EQ(notes.size(), 1u);
@@ -189,5 +192,5 @@ TEST_F(VmRunnerTest, AutoWithStaleKvmVerdictFallsBackToTcgAndRunsAgain) {
   EXPECT_NE(cache->find("\"kvm_works\": false"), std::string::npos) << *cache;
 }
 
-}  // namespace
-}  // namespace vmtest
+} // namespace
+} // namespace vmtest

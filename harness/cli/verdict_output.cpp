@@ -1,0 +1,181 @@
+#include "cli/verdict_output.h"
+
+#include "cli/paths.h"
+#include "core/fs.h"
+#include "gate/gate_text.h"
+#include "gate/verdict_json.h"
+#include "report/annotations.h"
+#include "report/html_report.h"
+#include "report/junit.h"
+#include "report/step_summary.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace vmtest {
+namespace fs = std::filesystem;
+
+void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate, bool with_kernels) {
+  g.baselines_opt =
+      cmd->add_option("--baselines", g.baselines, "Directory of <kernel>.json baselines")
+          ->capture_default_str();
+  cmd->add_option("--policy", g.policy,
+                  "Policy file: expected failures, thresholds, ignores (default: bpf/policy.yaml)");
+  cmd->add_flag("--strict", g.strict,
+                "New or removed programs, missing baselines and another kernel build fail");
+  if (with_kernels)
+    cmd->add_option("-k,--kernel", g.kernels,
+                    "Kernel that must have verdicts (repeatable; default: the run's own "
+                    "selection, or every kernel with a baseline)");
+  cmd->add_option("--insns-pct", g.thresholds.insns_pct,
+                  "Insns change (percent) that warns; both pct and abs must be exceeded")
+      ->capture_default_str();
+  cmd->add_option("--insns-abs", g.thresholds.insns_abs, "Insns change (absolute) that warns")
+      ->capture_default_str();
+  cmd->add_option("--states-pct", g.thresholds.states_pct, "States change (percent) that warns")
+      ->capture_default_str();
+  cmd->add_option("--states-abs", g.thresholds.states_abs, "States change (absolute) that warns")
+      ->capture_default_str();
+  cmd->add_flag("--fail-on-stats", g.thresholds.fail_on_stats,
+                "Stats moves beyond the thresholds fail instead of warning");
+  if (with_no_gate)
+    cmd->add_flag("--no-gate", g.no_gate,
+                  "Do not compare with baselines (missed test expectations, kernels without "
+                  "verdicts, unreadable objects and an empty corpus still count)");
+}
+
+GateOptions resolve_gate(const GateArgs& g, const RunResults& results) {
+  GateOptions o;
+  const bool given = g.baselines_opt && g.baselines_opt->count() > 0;
+  o.baselines_dir = given ? g.baselines : project_path(g.baselines);
+  o.baselines_explicit = given;
+  if (g.no_gate) {
+    o.compare = false;
+    o.not_compared_reason = "--no-gate";
+  } else if (!given && results.corpus && !results.corpus->bundled) {
+    o.compare = false;
+    o.not_compared_reason =
+        "the corpus is not the bundled one and no --baselines was given (record some with "
+        "`vmtest baseline update --corpus DIR --baselines DIR2`)";
+  }
+  if (!g.policy.empty()) {
+    o.policy = g.policy;
+  } else {
+    fs::path def = project_path("bpf/policy.yaml");
+    std::error_code ec;
+    if (fs::exists(def, ec)) o.policy = def;
+  }
+  o.strict = g.strict;
+  o.thresholds = g.thresholds;
+  o.kernels = g.kernels;
+  return o;
+}
+
+void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& html_flags) {
+  if (!html_flags.empty()) cmd->add_option(html_flags, o.html, "Write the HTML report to FILE");
+  cmd->add_option("--junit", o.junit, "Also write JUnit XML to FILE");
+  cmd->add_option("--markdown", o.markdown, "Also write the markdown summary to FILE");
+  cmd->add_option("--verdict-json", o.verdict_json,
+                  "Also write the verdict (outcome, exit code, every finding) as JSON to FILE");
+  cmd->add_flag("--step-summary", o.step_summary,
+                "Append the markdown summary to $GITHUB_STEP_SUMMARY");
+  cmd->add_flag("--annotations", o.annotations,
+                "Print ::error annotations pointing at the bpf/corpus source of failing programs");
+  cmd->add_option("--repo-root", o.repo_root,
+                  "Checkout that holds bpf/corpus, for annotation paths")
+      ->capture_default_str();
+  cmd->add_option("--templates", o.templates,
+                  "Read report templates from DIR instead of the ones built in (for editing them)");
+  cmd->add_flag("-v,--verbose", o.verbose,
+                "Show every kernel's table, every finding and log diffs");
+  cmd->add_flag("-q,--quiet", o.quiet, "Print only the final verdict line");
+}
+
+void print_lines(const std::string& text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    std::fwrite(text.data() + start, 1, end - start, stdout);
+    std::fflush(stdout);
+    start = end;
+  }
+}
+
+namespace {
+
+bool write_output(const fs::path& path, const std::string& text, const char* what) {
+  if (auto w = write_file_atomic(path, text); !w) {
+    std::fprintf(stderr, "vmtest: error: cannot write the %s: %s\n", what, w.error().str().c_str());
+    return false;
+  }
+  std::fprintf(stderr, "vmtest: wrote %s\n", path.c_str());
+  return true;
+}
+
+GateVerdict compute(const RunResults& results, const GateArgs& gate) {
+  auto in = load_gate_inputs(results, resolve_gate(gate, results));
+  if (in) return evaluate_gate(results, *in);
+  // A corrupt baseline or policy must not pass, and must not hide what the run did either:
+  // judge without baselines and add the error, which makes the outcome exit 2 at least.
+  GateInputs fallback;
+  fallback.compare = false;
+  fallback.not_compared_reason = "the baselines or the policy could not be read";
+  GateVerdict v = evaluate_gate(results, fallback);
+  v.findings.insert(v.findings.begin(), {FindingKind::BadInput, Severity::ERROR, in.error().str()});
+  finalise(v);
+  return v;
+}
+
+} // namespace
+
+int deliver_verdict(const RunResults& results, const GateArgs& gate, const OutputArgs& out) {
+  const GateVerdict v = compute(results, gate);
+  bool written = true;
+  if (!out.html.empty()) {
+    HtmlReportOptions html;
+    html.templates_dir = out.templates;
+    if (auto r = write_html_report(results, v, out.html, html); r)
+      std::fprintf(stderr, "vmtest: wrote %s\n", out.html.c_str());
+    else
+      written = false,
+      std::fprintf(stderr, "vmtest: error: no HTML report: %s\n", r.error().str().c_str());
+  }
+  if (!out.junit.empty()) written &= write_output(out.junit, render_junit(results, v), "JUnit XML");
+  StepSummaryOptions md;
+  if (!out.html.empty()) md.report_name = out.html.filename().string();
+  if (!out.markdown.empty())
+    written &= write_output(out.markdown, render_step_summary(results, v, md), "markdown summary");
+  if (!out.verdict_json.empty())
+    written &= write_output(out.verdict_json, verdict_to_json(v).dump(2) + "\n", "verdict JSON");
+  if (out.step_summary) {
+    // GitHub collects this file per step and other tools may have written to it: append.
+    const char* target = std::getenv("GITHUB_STEP_SUMMARY");
+    FILE* f = target && *target ? std::fopen(target, "a") : nullptr;
+    if (!f) {
+      std::fprintf(
+          stderr,
+          "vmtest: error: --step-summary: GITHUB_STEP_SUMMARY is not set or not writable\n");
+      written = false;
+    } else {
+      const std::string text = render_step_summary(results, v, md);
+      std::fwrite(text.data(), 1, text.size(), f);
+      std::fclose(f);
+    }
+  }
+  if (out.annotations) print_lines(render_annotations(results, v, out.repo_root));
+
+  GateTextOptions text;
+  text.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  text.verbose = out.verbose;
+  std::string rendered = render_gate_text(v, text);
+  if (out.quiet) rendered = rendered.substr(rendered.rfind("\nvmtest: ") + 1);
+  print_lines(rendered);
+  // A report that was asked for and not written is an infrastructure error of its own; a
+  // regression still wins, as everywhere.
+  if (!written && v.exit_code == 0) return 2;
+  return v.exit_code;
+}
+
+} // namespace vmtest

@@ -1,0 +1,37 @@
+#pragma once
+// The last step of `vmtest run`, `gate` and `report`: compute the verdict once, render it to
+// the terminal and to every requested file, and return its exit code. Because all three go
+// through here with the same options, they cannot disagree about a results.json.
+#include "cli/run_args.h"
+#include "results/results.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+
+namespace vmtest {
+
+struct OutputArgs {
+  std::filesystem::path html; // report.html to write; empty: none
+  std::filesystem::path junit;
+  std::filesystem::path markdown;
+  std::filesystem::path verdict_json;
+  bool step_summary = false; // append the markdown to $GITHUB_STEP_SUMMARY
+  bool annotations = false;  // ::error lines on stdout
+  std::filesystem::path repo_root = ".";
+  std::filesystem::path templates;
+  bool verbose = false; // per-kernel tables with every finding and log diff
+  bool quiet = false;   // only the final verdict line
+};
+
+// `html_flags`: the CLI11 names of the HTML report option ("" for none).
+void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& html_flags);
+
+// Never throws for what the gate can judge: unreadable baselines or policy become an ERROR
+// finding of the verdict (exit 2) so reports still say what happened.
+int deliver_verdict(const RunResults& results, const GateArgs& gate, const OutputArgs& out);
+
+// Writes text to stdout one whole line at a time, flushing after each, so lines never
+// interleave with stderr's progress when both go to one CI log.
+void print_lines(const std::string& text);
+
+} // namespace vmtest

@@ -1,0 +1,291 @@
+#include "baseline/sample_results.h"
+#include "core/fs.h"
+#include "gate/gate.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+
+namespace vmtest {
+using namespace vmtest::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const Toolchain kTools{"clang 14", "1.4.6", "0.1.0"};
+
+RunResults run_of(std::vector<KernelResult> kernels) {
+  RunResults r;
+  r.toolchain = kTools;
+  r.kernels = std::move(kernels);
+  return r;
+}
+
+KernelResult with(KernelResult k, std::vector<ObjectResult> objects) {
+  k.objects = std::move(objects);
+  return k;
+}
+
+// Baselines recorded from `reference`, one per kernel that gave verdicts.
+GateInputs inputs_from(const RunResults& reference, Policy policy = {}) {
+  GateInputs in;
+  in.policy = std::move(policy);
+  for (const auto& k : reference.kernels)
+    if (k.status == KernelStatus::Ok)
+      in.baselines.emplace(k.name, baseline_from_kernel_result(k, kTools));
+  for (const auto& [name, b] : in.baselines)
+    in.expected.push_back(name);
+  return in;
+}
+
+bool has_run_finding(const GateVerdict& v, FindingKind k) {
+  return std::any_of(v.findings.begin(), v.findings.end(),
+                     [k](const Finding& f) { return f.kind == k; });
+}
+
+const ProgramDiff& row(const DiffReport& r, const std::string& prog) {
+  for (const auto& p : r.programs)
+    if (p.program == prog) return p;
+  throw std::runtime_error("no row " + prog);
+}
+
+} // namespace
+
+TEST(Gate, ExitCodeFollowsTheWorstSeverityAndFailBeatsError) {
+  GateVerdict v;
+  finalise(v);
+  EXPECT_EQ(v.outcome, Outcome::Clean);
+  EXPECT_EQ(v.exit_code, 0);
+  v.findings.push_back({FindingKind::NotCompared, Severity::WARN, "w"});
+  finalise(v);
+  EXPECT_EQ(v.exit_code, 0);
+  v.findings.push_back({FindingKind::EmptyCorpus, Severity::ERROR, "e"});
+  finalise(v);
+  EXPECT_EQ(v.outcome, Outcome::Error);
+  EXPECT_EQ(v.exit_code, 2);
+  DiffReport k;
+  k.kernel = "6.1";
+  ProgramDiff p;
+  p.findings.push_back({FindingKind::Regression, Severity::FAIL, "f"});
+  k.programs.push_back(p);
+  v.kernels.push_back(k);
+  finalise(v);
+  EXPECT_EQ(v.outcome, Outcome::Regression);
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_STREQ(outcome_name(v.outcome), "regression");
+}
+
+TEST(Gate, CleanRunAgainstItsOwnBaselines) {
+  auto run = run_of(
+      {with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10), rejected("q", "x")})})});
+  auto v = evaluate_gate(run, inputs_from(run));
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_TRUE(v.compared);
+  ASSERT_EQ(v.kernels.size(), 1u);
+  EXPECT_TRUE(v.kernels[0].compared);
+}
+
+TEST(Gate, BaselinedKernelMissingFromTheResultsIsAnError) {
+  auto both = run_of({with(kernel("5.10"), {object("a.bpf.o", "s", {accepted("p", 10)})}),
+                      with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10)})})});
+  auto only61 = run_of({both.kernels[1]});
+  auto v = evaluate_gate(only61, inputs_from(both));
+  EXPECT_EQ(v.exit_code, 2);
+  const DiffReport* missing = v.find("5.10");
+  ASSERT_NE(missing, nullptr);
+  EXPECT_EQ(missing->result, nullptr);
+  ASSERT_EQ(missing->kernel_findings.size(), 1u);
+  EXPECT_EQ(missing->kernel_findings[0].kind, FindingKind::KernelMissing);
+  EXPECT_NE(missing->kernel_findings[0].message.find("has a baseline"), std::string::npos);
+}
+
+TEST(Gate, SelectionLimitsWhatIsExpected) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "gate-");
+  auto both = run_of({with(kernel("5.10"), {object("a.bpf.o", "s", {accepted("p", 10)})}),
+                      with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10)})})});
+  for (const auto& k : both.kernels)
+    ASSERT_TRUE(
+        save_baseline(baseline_path(dir, k.name), baseline_from_kernel_result(k, kTools)).ok());
+  auto only61 = run_of({both.kernels[1]});
+  GateOptions o;
+  o.baselines_dir = dir;
+  // A run of the whole matrix expects every baselined kernel...
+  auto whole = gate_run(only61, o);
+  ASSERT_TRUE(whole.ok()) << whole.error().str();
+  EXPECT_EQ(whole->exit_code, 2);
+  // ... a run that named its kernels (`run --kernel 6.1`) expects only those ...
+  only61.selected = {"6.1"};
+  EXPECT_EQ(gate_run(only61, o)->exit_code, 0);
+  // ... and `gate --kernel` overrides both.
+  o.kernels = {"6.1", "5.10"};
+  EXPECT_EQ(gate_run(only61, o)->exit_code, 2);
+  fs::remove_all(dir);
+}
+
+TEST(Gate, SkippedKernelWarnsAndFailedKernelErrors) {
+  auto skipped = kernel("4.18");
+  skipped.status = KernelStatus::Skipped;
+  skipped.error = "not available here";
+  auto ok = with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10)})});
+  auto run = run_of({skipped, ok});
+  auto v = evaluate_gate(run, inputs_from(run));
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.find("4.18")->severity(), Severity::WARN);
+
+  auto dead = kernel("5.10");
+  dead.status = KernelStatus::Timeout;
+  run.kernels.push_back(dead);
+  v = evaluate_gate(run, inputs_from(run));
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_EQ(v.find("5.10")->kernel_findings.at(0).kind, FindingKind::KernelFailed);
+}
+
+TEST(Gate, NoBaselineWarnsAndFailsUnderStrict) {
+  auto run = run_of({with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10)})})});
+  GateInputs in; // comparing, but no baseline recorded
+  auto v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.find("6.1")->kernel_findings.at(0).kind, FindingKind::NoBaseline);
+  in.policy.strict = true;
+  EXPECT_EQ(evaluate_gate(run, in).exit_code, 1);
+}
+
+TEST(Gate, NotComparedStillJudgesExpectationsObjectsAndKernels) {
+  auto p = accepted("p", 10);
+  p.test_run.expectation_failed = true;
+  p.test_run.expected_retval = 1;
+  auto run = run_of({with(kernel("6.1"), {object("a.bpf.o", "s", {p})})});
+  GateInputs in;
+  in.compare = false;
+  in.not_compared_reason = "--no-gate";
+  auto v = evaluate_gate(run, in);
+  EXPECT_TRUE(has_run_finding(v, FindingKind::NotCompared));
+  EXPECT_FALSE(v.compared);
+  EXPECT_TRUE(row(v.kernels[0], "p").has(FindingKind::TestRunExpectation));
+  EXPECT_EQ(v.exit_code, 1);
+
+  auto broken = object("b.bpf.o", "", {});
+  broken.error = "cannot open BPF object: format invalid";
+  run.kernels[0].objects = {object("a.bpf.o", "s", {accepted("p", 10)}), broken};
+  v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 2);
+}
+
+TEST(Gate, EmptyCorpusIsAnErrorThatSaysWhy) {
+  auto run = run_of({kernel("6.1")});
+  run.corpus = CorpusInfo{};
+  run.corpus->roots = {"build/"};
+  run.corpus->files_scanned = 12;
+  GateInputs in;
+  in.compare = false;
+  auto v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 2);
+  ASSERT_TRUE(has_run_finding(v, FindingKind::EmptyCorpus));
+  std::string msg;
+  for (const auto& f : v.findings)
+    if (f.kind == FindingKind::EmptyCorpus) msg = f.message;
+  EXPECT_NE(msg.find("no BPF objects in build/"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("12 files"), std::string::npos) << msg;
+
+  // Objects that hold nothing loadable are zero programs too.
+  run.corpus->total_objects = run.corpus->objects = 1;
+  auto broken = object("b.bpf.o", "", {});
+  broken.error = "cannot open";
+  run.kernels[0].objects = {broken};
+  v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_TRUE(has_run_finding(v, FindingKind::EmptyCorpus));
+
+  // An empty shard of a non-empty corpus is only a note.
+  run.kernels[0].objects.clear();
+  run.corpus->objects = 0;
+  run.corpus->total_objects = 5;
+  run.corpus->shard = "4/4";
+  run.kernels[0].status = KernelStatus::Skipped;
+  v = evaluate_gate(run, in);
+  EXPECT_NE(v.exit_code, 1);
+}
+
+TEST(Gate, NoKernelWithVerdictsIsAnError) {
+  auto skipped = kernel("4.18");
+  skipped.status = KernelStatus::Skipped;
+  auto run = run_of({skipped});
+  GateInputs in;
+  in.compare = false;
+  auto v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_TRUE(has_run_finding(v, FindingKind::NoKernel));
+}
+
+TEST(Gate, CorruptBaselineIsAnErrorNamingTheFile) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "gate-");
+  ASSERT_TRUE(write_file_atomic(dir / "6.1.json", "{\"format_version\": 4294967297}").ok());
+  auto run = run_of({with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10)})})});
+  GateOptions o;
+  o.baselines_dir = dir;
+  auto v = gate_run(run, o);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.error().str().find("6.1.json"), std::string::npos);
+  EXPECT_NE(v.error().str().find("format_version"), std::string::npos);
+  // A baseline folder given by name must exist.
+  o.baselines_dir = dir / "nope";
+  o.baselines_explicit = true;
+  EXPECT_FALSE(gate_run(run, o).ok());
+  o.baselines_explicit = false;
+  EXPECT_TRUE(gate_run(run, o).ok());
+  fs::remove_all(dir);
+}
+
+TEST(Gate, CompareRunsIsDiffWithTheSameExitRule) {
+  RunResults a, b;
+  auto k61 = kernel("6.1");
+  k61.objects.push_back(object("o.bpf.o", "s", {accepted("p", 19)}));
+  auto k510 = kernel("5.10");
+  a.kernels = {k61, k510};
+  auto k61b = k61;
+  k61b.objects[0].programs[0] = rejected("p", "unknown func bpf_loop#181");
+  b.kernels = {k61b};
+  auto v = compare_runs(a, b, Policy{}, Thresholds{});
+  ASSERT_EQ(v.kernels.size(), 2u);
+  EXPECT_EQ(v.kernels[0].kernel, "5.10");
+  EXPECT_EQ(v.kernels[0].kernel_findings[0].kind, FindingKind::KernelMissing);
+  EXPECT_EQ(v.kernels[0].severity(), Severity::INFO);
+  EXPECT_EQ(v.kernels[1].kernel, "6.1");
+  EXPECT_TRUE(row(v.kernels[1], "p").has(FindingKind::Regression));
+  EXPECT_EQ(v.exit_code, 1);
+
+  Policy strict;
+  strict.strict = true;
+  EXPECT_EQ(compare_runs(a, b, strict, Thresholds{}).kernels[0].severity(), Severity::FAIL);
+}
+
+TEST(Gate, CompareRunsKeepsTheReferenceResultForInformationalMetrics) {
+  RunResults a, b;
+  auto ka = kernel("6.1"), kb = kernel("6.1");
+  auto pa = accepted("p", 19), pb = accepted("p", 19);
+  pa.metrics[Metric::VerificationTimeUs] = 40;
+  pb.metrics[Metric::VerificationTimeUs] = 90;
+  ka.objects.push_back(object("o.bpf.o", "s", {pa}));
+  kb.objects.push_back(object("o.bpf.o", "s", {pb}));
+  a.kernels = {ka};
+  b.kernels = {kb};
+  auto v = compare_runs(a, b, Policy{}, Thresholds{});
+  const ProgramDiff& r = row(v.kernels[0], "p");
+  ASSERT_NE(r.base_result, nullptr);
+  EXPECT_EQ(r.base_result->metrics[Metric::VerificationTimeUs], 40);
+  // Informational metrics never make a finding, however much they move.
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(v.exit_code, 0);
+}
+
+TEST(Gate, RowSkippedInBothRunsIsNotCompared) {
+  RunResults a, b;
+  auto k418 = kernel("4.18");
+  k418.status = KernelStatus::Skipped;
+  a.kernels = {k418};
+  b.kernels = {k418};
+  auto v = compare_runs(a, b, Policy{}, Thresholds{});
+  EXPECT_TRUE(v.kernels.empty());
+  EXPECT_EQ(v.exit_code, 0);
+}
+
+} // namespace vmtest
