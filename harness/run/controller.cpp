@@ -45,7 +45,8 @@ std::vector<std::string> known_kernel_names(const Matrix& matrix) {
 }
 
 std::string summarise_kernel(const KernelResult& kr) {
-  if (kr.status == KernelStatus::Skipped) return "skipped: " + kr.error;
+  // A skipped row's reason is a finding of the verdict, which every command prints once.
+  if (kr.status == KernelStatus::Skipped) return "skipped";
   if (kr.status != KernelStatus::Ok) return std::string(to_string(kr.status)) + ": " + kr.error;
   size_t accepted = 0, rejected = 0, broken = 0;
   for (const auto& o : kr.objects) {
@@ -178,7 +179,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     if (got.status == FetchStatus::unavailable) {
       kr.status = explicit_selection ? KernelStatus::Error : KernelStatus::Skipped;
       kr.error = got.reason;
-      // The reasons are said once, in the row's summary line at the end of the run.
+      // The reasons are said once, by the verdict's finding for the row.
       progress_.kernel(kr.name, "no source available here");
       continue;
     }
