@@ -26,6 +26,14 @@ std::vector<TestCase> cases_for(const ManifestObject& obj, const ProgramInfo& pr
 
 }  // namespace
 
+std::string libbpf_version() {
+  // libbpf reports only major.minor at run time; the build knows the package's full version.
+  std::string running = std::to_string(libbpf_major_version()) + "." +
+                        std::to_string(libbpf_minor_version());
+  std::string built = VMTEST_LIBBPF_VERSION;
+  return built.rfind(running + ".", 0) == 0 ? built : running;
+}
+
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   install_libbpf_capture(opts.echo_libbpf);
@@ -36,8 +44,7 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   AgentReport report;
   utsname u{};
   if (uname(&u) == 0) report.kernel_release = u.release;
-  report.libbpf_version = "v" + std::to_string(libbpf_major_version()) + "." +
-                          std::to_string(libbpf_minor_version());
+  report.libbpf_version = libbpf_version();
   report.features = probe_features();
 
   LoadOptions lopts;

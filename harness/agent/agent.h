@@ -20,4 +20,7 @@ struct AgentOptions {
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});
 
+// The libbpf the agent runs with, e.g. "1.4.6" (recorded in every result).
+std::string libbpf_version();
+
 }  // namespace vmtest
