@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "agent/fixups.h"
 #include "agent/log_capture.h"
 #include "verifier/log_tail.h"
 #include "verifier/verifier_stats.h"
@@ -36,21 +37,6 @@ ObjectPtr open_object(const std::string& path, std::string& error) {
     return nullptr;
   }
   return ObjectPtr(obj);
-}
-
-// The usual fixups that let a program load outside the application that ships it.
-void apply_fixups(bpf_object* obj) {
-  bpf_map* map;
-  bpf_object__for_each_map(map, obj) {
-    bpf_map__set_pin_path(map, nullptr);
-    if (bpf_map__max_entries(map) == 0) {
-      auto type = bpf_map__type(map);
-      if (type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_USER_RINGBUF)
-        bpf_map__set_max_entries(map, 4096);
-      else if (type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)  // libbpf sizes this one to the CPUs
-        bpf_map__set_max_entries(map, 1);
-    }
-  }
 }
 
 struct Attempt {
@@ -83,7 +69,7 @@ Attempt attempt_load(const std::string& path, const std::string& prog_name, unsi
     a.libbpf_messages = "program disappeared between listing and loading";
     return a;
   }
-  apply_fixups(a.obj.get());
+  apply_fixups(a.obj.get(), target);
   std::vector<char> buf;
   if (level != 0) {
     buf.assign(log_size, 0);
@@ -167,7 +153,8 @@ ObjectListing list_programs(const std::string& path) {
   if (!obj) return listing;
   bpf_program* p;
   bpf_object__for_each_program(p, obj.get()) {
-    const char* type = libbpf_bpf_prog_type_str(bpf_program__type(p));
+    auto guess = guess_freplace_type(obj.get(), p);
+    const char* type = libbpf_bpf_prog_type_str(guess ? guess->prog_type : bpf_program__type(p));
     listing.programs.push_back({bpf_program__name(p), bpf_program__section_name(p),
                                 type ? type : "unknown", called_helpers(p)});
   }

@@ -14,7 +14,7 @@ namespace vmtest {
 struct ProgramInfo {
   std::string name;
   std::string section;
-  std::string prog_type;
+  std::string prog_type;            // as it will be loaded (an freplace's guessed type)
   std::vector<int32_t> helper_ids;  // helpers its main body calls, sorted, unique
 };
 
