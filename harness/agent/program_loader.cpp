@@ -1,24 +1,33 @@
 #include "agent/program_loader.h"
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-
+#include "agent/attach_targets.h"
 #include "agent/fixups.h"
 #include "agent/log_capture.h"
 #include "verifier/log_tail.h"
 #include "verifier/verifier_stats.h"
 
+#include <algorithm>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
 namespace vmtest {
 namespace {
 
-struct ObjectCloser {
-  void operator()(bpf_object* o) const { bpf_object__close(o); }
-};
-using ObjectPtr = std::unique_ptr<bpf_object, ObjectCloser>;
+// Stats-only logs are a few lines; a first load at level 1 (no BPF_LOG_STATS) that overflows
+// this is loaded again with a growing buffer.
+constexpr size_t kFirstLogSize = 64 * 1024;
+
+// Stats-only logging is cheap and enough for accepted programs. Kernels without
+// BPF_LOG_STATS print the summary at level 1 anyway.
+unsigned first_log_level(const LoadOptions& opts) {
+  return opts.log_stats ? 4 : 1;
+}
 
 std::string libbpf_error_text(int err) {
   char buf[256];
@@ -28,7 +37,10 @@ std::string libbpf_error_text(int err) {
 
 ObjectPtr open_object(const std::string& path, std::string& error) {
   take_libbpf_messages();
-  bpf_object* obj = bpf_object__open_file(path.c_str(), nullptr);
+  // No BPF token: the agent runs as root, and trying to derive one from bpffs costs a failed
+  // syscall in every load.
+  LIBBPF_OPTS(bpf_object_open_opts, open_opts, .bpf_token_path = "");
+  bpf_object* obj = bpf_object__open_file(path.c_str(), &open_opts);
   if (!obj) {
     int err = errno;
     std::string msgs = take_libbpf_messages();
@@ -39,14 +51,19 @@ ObjectPtr open_object(const std::string& path, std::string& error) {
   return ObjectPtr(obj);
 }
 
+std::string log_text(const std::vector<char>& buf) {
+  return std::string(buf.data(), strnlen(buf.data(), buf.size()));
+}
+
 struct Attempt {
-  int err = 0;  // 0 or negative errno of bpf_object__load
+  int err = 0; // 0 or negative errno of bpf_object__load
   std::string log;
   bool buffer_full = false;
   std::string libbpf_messages;
   ObjectPtr obj;
 };
 
+// One isolated load: only `prog_name` is autoloaded.
 Attempt attempt_load(const std::string& path, const std::string& prog_name, unsigned level,
                      size_t log_size) {
   Attempt a;
@@ -80,25 +97,29 @@ Attempt attempt_load(const std::string& path, const std::string& prog_name, unsi
   a.err = bpf_object__load(a.obj.get());
   a.libbpf_messages = take_libbpf_messages();
   if (!buf.empty()) {
-    size_t n = strnlen(buf.data(), buf.size());
-    a.log.assign(buf.data(), n);
-    a.buffer_full = n + 1 >= buf.size();
+    a.log = log_text(buf);
+    a.buffer_full = a.log.size() + 1 >= buf.size();
   }
   return a;
 }
 
-void fill_info(int fd, ProgramResult& out) {
+// Sizes and verified_insns of a loaded program; returns the ids of the maps it uses.
+std::vector<uint32_t> fill_info(int fd, ProgramResult& out) {
+  std::vector<uint32_t> map_ids(64); // the kernel's limit of maps per program
   bpf_prog_info info{};
+  info.nr_map_ids = static_cast<__u32>(map_ids.size());
+  info.map_ids = reinterpret_cast<__u64>(map_ids.data());
   __u32 len = sizeof info;
-  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return;
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return {};
   out.xlated_size = info.xlated_prog_len;
   if (info.jited_prog_len) out.jited_size = info.jited_prog_len;
   // verified_insns arrived in 5.16; older kernels leave the field short or zero.
   if (len >= offsetof(bpf_prog_info, verified_insns) + sizeof(info.verified_insns) &&
       info.verified_insns)
     out.verified_insns = info.verified_insns;
+  map_ids.resize(std::min<size_t>(info.nr_map_ids, map_ids.size()));
+  return map_ids;
 }
-
 
 // Keeps libbpf's explanation short: the verifier log is recorded separately.
 std::string summarise_libbpf(const std::string& msgs) {
@@ -111,14 +132,161 @@ std::string summarise_libbpf(const std::string& msgs) {
     start = end + 1;
     if (line.empty() || line.find("-- BEGIN PROG LOAD LOG --") != std::string::npos) continue;
     if (line.find("-- END PROG LOAD LOG --") != std::string::npos) continue;
-    if (line.rfind("libbpf:", 0) != 0) continue;  // verifier log lines echoed by libbpf
+    if (line.rfind("libbpf:", 0) != 0) continue; // verifier log lines echoed by libbpf
     if (!out.empty()) out += "\n";
     out += line;
   }
   return out;
 }
 
-}  // namespace
+void record_log(const std::string& log, unsigned level, const LoadOptions& opts,
+                ProgramResult& out) {
+  out.log_level = static_cast<int>(level);
+  out.log_bytes = log.size();
+  out.log_tail = log_tail(log, opts.log_tail_lines);
+  if (out.log_truncated == "tail")
+    out.log_tail.push_back("[vmtest: log exceeded " + std::to_string(opts.max_log_size) +
+                           " bytes; the kernel kept only its head]");
+  apply_verifier_stats(parse_verifier_stats(log), out);
+}
+
+// The trace of a rejection is what explains it, and only the verifier writes one. A first load
+// that left the log empty (libbpf refused the program, or the kernel refused it before
+// verifying) or in which the verifier processed no instruction already holds every line a
+// level-1 load would print, so loading again would only cost time.
+bool trace_adds_nothing(const std::string& first_log) {
+  if (first_log.empty()) return true;
+  auto stats = parse_verifier_stats(first_log);
+  return stats.insns_processed && *stats.insns_processed == 0;
+}
+
+// The first load of a program as a whole-object load already made it: the program it failed
+// on, at the first log level, with its own log buffer.
+struct FirstLoad {
+  int err = 0;
+  std::string log;
+};
+
+LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const LoadOptions& opts,
+                         ProgramResult& out, const FirstLoad* known);
+
+// Every program of `members` (indices into the listing) loaded together in one object.
+struct Batch {
+  ObjectPtr obj;
+  int err = 0;
+  std::string libbpf_messages;
+  std::vector<std::vector<char>> logs; // one buffer per member
+  std::vector<bpf_program*> progs;
+};
+
+// `opened`, when given, is the object freshly opened and never loaded.
+Batch load_together(const std::string& path, const std::vector<ProgramInfo>& programs,
+                    const std::vector<size_t>& members, const LoadOptions& opts, ObjectPtr opened) {
+  Batch b;
+  std::string open_error;
+  b.obj = opened ? std::move(opened) : open_object(path, open_error);
+  if (!b.obj) {
+    b.err = -EINVAL;
+    b.libbpf_messages = open_error;
+    return b;
+  }
+  bpf_program* p;
+  bpf_object__for_each_program(p, b.obj.get()) bpf_program__set_autoload(p, false);
+  b.logs.resize(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    p = bpf_object__find_program_by_name(b.obj.get(), programs[members[m]].name.c_str());
+    if (!p) {
+      b.err = -ENOENT;
+      return b;
+    }
+    bpf_program__set_autoload(p, true);
+    b.logs[m].assign(kFirstLogSize, 0);
+    bpf_program__set_log_buf(p, b.logs[m].data(), b.logs[m].size());
+    bpf_program__set_log_level(p, first_log_level(opts));
+    b.progs.push_back(p);
+  }
+  apply_fixups(b.obj.get(), nullptr);
+  take_libbpf_messages();
+  b.err = bpf_object__load(b.obj.get());
+  b.libbpf_messages = take_libbpf_messages();
+  return b;
+}
+
+// libbpf stops at the first program that fails and names it ("prog 'x': failed to load: -13").
+// A failure before any program is loaded (a map, an extern, BTF) names none.
+std::optional<size_t> failed_member(const Batch& b, const std::vector<ProgramInfo>& programs,
+                                    const std::vector<size_t>& members) {
+  for (size_t m = 0; m < members.size(); ++m) {
+    std::string needle = "prog '" + programs[members[m]].name + "': failed to load";
+    if (b.libbpf_messages.find(needle) != std::string::npos) return m;
+  }
+  return std::nullopt;
+}
+
+// Maps BPF programs can write to: everything but the read-only data sections (.rodata,
+// .kconfig), which every program of an object tends to share.
+std::set<uint32_t> writable_map_ids(bpf_object* obj) {
+  std::set<uint32_t> ids;
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj) {
+    int fd = bpf_map__fd(map);
+    if (fd < 0 || (bpf_map__map_flags(map) & BPF_F_RDONLY_PROG)) continue;
+    bpf_map_info info{};
+    __u32 len = sizeof info;
+    if (bpf_map_get_info_by_fd(fd, &info, &len) == 0) ids.insert(info.id);
+  }
+  return ids;
+}
+
+ProgramResult start_result(const ProgramInfo& info) {
+  ProgramResult out;
+  out.name = info.name;
+  out.section = info.section;
+  out.prog_type = info.prog_type;
+  out.helper_ids = info.helper_ids;
+  return out;
+}
+
+// Records a batch that loaded whole and runs its programs' test cases.
+void finish_together(Batch& b, const std::string& path, const std::vector<ProgramInfo>& programs,
+                     const std::vector<size_t>& members, const LoadOptions& opts,
+                     const TestRunner& run_tests, std::vector<ProgramResult>& out) {
+  std::vector<std::vector<uint32_t>> used(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    ProgramResult& r = out[members[m]];
+    record_log(log_text(b.logs[m]), first_log_level(opts), opts, r);
+    r.verdict = "accepted";
+    used[m] = fill_info(bpf_program__fd(b.progs[m]), r);
+  }
+  // In an isolated load every program's test runs start from freshly created maps. Here the
+  // maps are shared, so a program whose writable maps an earlier test run may have changed
+  // is loaded on its own again for its runs.
+  std::set<uint32_t> writable = writable_map_ids(b.obj.get());
+  std::set<uint32_t> touched;
+  for (size_t m = 0; m < members.size(); ++m) {
+    size_t i = members[m];
+    std::vector<uint32_t> mine;
+    for (uint32_t id : used[m])
+      if (writable.count(id)) mine.push_back(id);
+    bool clean =
+        std::none_of(mine.begin(), mine.end(), [&](uint32_t id) { return touched.count(id) > 0; });
+    if (clean) {
+      if (run_tests(i, bpf_program__fd(b.progs[m]), out[i]))
+        touched.insert(mine.begin(), mine.end());
+      continue;
+    }
+    ProgramResult fresh = start_result(programs[i]);
+    LoadedProgram alone = load_program(path, programs[i], opts, fresh);
+    out[i] = std::move(fresh);
+    if (alone.fd() >= 0) run_tests(i, alone.fd(), out[i]);
+  }
+}
+
+} // namespace
+
+void ObjectCloser::operator()(bpf_object* obj) const {
+  bpf_object__close(obj);
+}
 
 LoadedProgram& LoadedProgram::operator=(LoadedProgram&& o) noexcept {
   if (this != &o) {
@@ -149,36 +317,51 @@ static std::vector<int32_t> called_helpers(const bpf_program* p) {
 
 ObjectListing list_programs(const std::string& path) {
   ObjectListing listing;
-  ObjectPtr obj = open_object(path, listing.error);
+  listing.object = open_object(path, listing.error);
+  bpf_object* obj = listing.object.get();
   if (!obj) return listing;
   bpf_program* p;
-  bpf_object__for_each_program(p, obj.get()) {
-    auto guess = guess_freplace_type(obj.get(), p);
+  bpf_object__for_each_program(p, obj) {
+    auto guess = guess_freplace_type(obj, p);
     const char* type = libbpf_bpf_prog_type_str(guess ? guess->prog_type : bpf_program__type(p));
     listing.programs.push_back({bpf_program__name(p), bpf_program__section_name(p),
-                                type ? type : "unknown", called_helpers(p)});
+                                type ? type : "unknown", called_helpers(p),
+                                attach_target_missing(p)});
   }
   return listing;
 }
 
 LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
                            const LoadOptions& opts, ProgramResult& out) {
+  return load_alone(path, info, opts, out, nullptr);
+}
+
+namespace {
+
+LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const LoadOptions& opts,
+                         ProgramResult& out, const FirstLoad* known) {
   out.name = info.name;
   out.section = info.section;
   out.prog_type = info.prog_type;
   out.helper_ids = info.helper_ids;
 
-  // Stats-only logging is cheap and enough for accepted programs. Kernels without
-  // BPF_LOG_STATS print the summary at level 1 anyway.
-  const unsigned first_level = opts.log_stats ? 4 : 1;
-  Attempt a = attempt_load(path, info.name, first_level, 64 * 1024);
+  const unsigned first_level = first_log_level(opts);
   unsigned level = first_level;
-  size_t size = 64 * 1024;
-
-  // A rejected program needs the trace that explains the rejection: reload at level 1
-  // (plus stats where supported) and grow the buffer until the log fits.
-  bool overflowed = a.err == -ENOSPC && a.buffer_full;
-  bool need_trace = a.err != 0 && (first_level != 1 || overflowed);
+  size_t size = kFirstLogSize;
+  Attempt a;
+  bool need_trace;
+  if (known && first_level != 1 && known->err != 0 && known->err != -ENOSPC &&
+      !trace_adds_nothing(known->log)) {
+    // The verifier rejected it in the whole-object load: that was this first load, so go
+    // straight to the trace.
+    need_trace = true;
+  } else {
+    a = attempt_load(path, info.name, first_level, kFirstLogSize);
+    // A rejected program needs the trace that explains the rejection: reload at level 1
+    // (plus stats where supported) and grow the buffer until the log fits.
+    bool overflowed = a.err == -ENOSPC && a.buffer_full;
+    need_trace = a.err != 0 && (overflowed || (first_level != 1 && !trace_adds_nothing(a.log)));
+  }
   if (need_trace) {
     level = opts.log_stats ? (1 | 4) : 1;
     size = opts.initial_log_size;
@@ -192,16 +375,16 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
       if (opts.log_rotating) {
         // The kernel kept the tail; the load itself only failed because of the log, so
         // take the verdict from a stats-only load and keep this tail.
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, 64 * 1024);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize);
         std::string tail_log = std::move(t.log);
         a = std::move(v);
-        if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG;  // cannot happen at level 4
+        if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG; // cannot happen at level 4
         a.log = std::move(tail_log);
         out.log_truncated = "head";
         break;
       }
       if (size >= opts.max_log_size) {
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, 64 * 1024);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize);
         std::string head_log = std::move(t.log);
         std::string stats_log = v.log;
         a = std::move(v);
@@ -213,13 +396,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
     }
   }
 
-  out.log_level = static_cast<int>(level);
-  out.log_bytes = a.log.size();
-  out.log_tail = log_tail(a.log, opts.log_tail_lines);
-  if (out.log_truncated == "tail")
-    out.log_tail.push_back("[vmtest: log exceeded " + std::to_string(opts.max_log_size) +
-                           " bytes; the kernel kept only its head]");
-  apply_verifier_stats(parse_verifier_stats(a.log), out);
+  record_log(a.log, level, opts, out);
 
   if (a.err == 0) {
     out.verdict = "accepted";
@@ -239,4 +416,44 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   return {};
 }
 
-}  // namespace vmtest
+} // namespace
+
+std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& listing,
+                                       const LoadOptions& opts, const TestRunner& run_tests) {
+  const std::vector<ProgramInfo>& programs = listing.programs;
+  ObjectPtr opened = std::move(listing.object);
+  std::vector<ProgramResult> out;
+  for (const auto& info : programs)
+    out.push_back(start_result(info));
+  std::vector<size_t> together, alone;
+  for (size_t i = 0; i < programs.size(); ++i)
+    (opts.isolated || programs[i].attach_target_missing ? alone : together).push_back(i);
+  std::map<size_t, FirstLoad> known; // first loads whole-object loads already made
+
+  // Each round either loads the whole rest or takes out the program that failed; a lone
+  // program left over is simply an isolated load.
+  while (together.size() >= 2) {
+    Batch b = load_together(path, programs, together, opts, std::move(opened));
+    if (b.err == 0) {
+      finish_together(b, path, programs, together, opts, run_tests, out);
+      together.clear();
+      break;
+    }
+    auto failed = failed_member(b, programs, together);
+    if (!failed) break; // nothing to blame: every remaining program goes on its own
+    known[together[*failed]] = FirstLoad{b.err, log_text(b.logs[*failed])};
+    alone.push_back(together[*failed]);
+    together.erase(together.begin() + static_cast<std::ptrdiff_t>(*failed));
+  }
+  alone.insert(alone.end(), together.begin(), together.end());
+  std::sort(alone.begin(), alone.end());
+  for (size_t i : alone) {
+    auto k = known.find(i);
+    LoadedProgram loaded =
+        load_alone(path, programs[i], opts, out[i], k == known.end() ? nullptr : &k->second);
+    if (loaded.fd() >= 0) run_tests(i, loaded.fd(), out[i]);
+  }
+  return out;
+}
+
+} // namespace vmtest

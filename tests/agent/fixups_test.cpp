@@ -147,11 +147,10 @@ TEST(FixupsTest, WholeObjectLoadsLeaveStructOpsMapsAlone) {
 
 // --- verdicts on the running kernel: what veristat gives for the same objects ---
 
-class FixupVerdictTest : public ::testing::Test {
+class FixupVerdictTest : public ::testing::TestWithParam<bool> {
 protected:
   void SetUp() override {
-    if (geteuid() != 0)
-      GTEST_SKIP() << "needs root to call bpf()";
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to call bpf()";
     install_libbpf_capture(false); // rejections carry libbpf's words, as in the agent
     features_ = probe_features();
   }
@@ -161,15 +160,17 @@ protected:
     LoadOptions o;
     o.log_stats = features_.log_stats;
     o.log_rotating = features_.log_rotating;
+    o.isolated = GetParam();
     std::map<std::string, ProgramResult> out;
-    for (const auto& p : listing.programs)
-      load_program(fixup_object(name), p, o, out[p.name]);
+    for (auto& r : load_object(fixup_object(name), listing, o,
+                               [](size_t, int, ProgramResult&) { return false; }))
+      out[r.name] = r;
     return out;
   }
   AgentFeatures features_;
 };
 
-TEST_F(FixupVerdictTest, LocalStorageProgramsLoad) {
+TEST_P(FixupVerdictTest, LocalStorageProgramsLoad) {
   auto r = load("storage_maps");
   ASSERT_EQ(r.size(), 3u);
   for (const auto& [name, p] : r)
@@ -179,7 +180,7 @@ TEST_F(FixupVerdictTest, LocalStorageProgramsLoad) {
       << percpu["cgskb_percpu_cgroup_storage"].error;
 }
 
-TEST_F(FixupVerdictTest, StructOpsProgramsAreJudgedOneByOne) {
+TEST_P(FixupVerdictTest, StructOpsProgramsAreJudgedOneByOne) {
   auto r = load("struct_ops");
   EXPECT_EQ(r["good_ssthresh"].verdict, "accepted") << r["good_ssthresh"].error;
   EXPECT_EQ(r["good_cong_avoid"].verdict, "accepted") << r["good_cong_avoid"].error;
@@ -187,7 +188,7 @@ TEST_F(FixupVerdictTest, StructOpsProgramsAreJudgedOneByOne) {
   EXPECT_EQ(r["bad_undo_cwnd"].err, EACCES);
 }
 
-TEST_F(FixupVerdictTest, FreplaceLoadsAsTheGuessedType) {
+TEST_P(FixupVerdictTest, FreplaceLoadsAsTheGuessedType) {
   auto r = load("freplace");
   EXPECT_EQ(r["freplace_xdp"].verdict, "accepted") << r["freplace_xdp"].error;
   EXPECT_EQ(r["freplace_xdp"].prog_type, "xdp");
@@ -196,14 +197,14 @@ TEST_F(FixupVerdictTest, FreplaceLoadsAsTheGuessedType) {
   EXPECT_EQ(r["freplace_unknown"].err, EINVAL);
 }
 
-TEST_F(FixupVerdictTest, MapsSizedAtRunTimeLoadWithOneEntry) {
+TEST_P(FixupVerdictTest, MapsSizedAtRunTimeLoadWithOneEntry) {
   auto r = load("runtime_max_entries");
   ASSERT_EQ(r.size(), 2u);
   for (const auto& [name, p] : r)
     EXPECT_EQ(p.verdict, "accepted") << name << "\n" << p.error;
 }
 
-TEST_F(FixupVerdictTest, AStackMapWithoutValueSizeRejectsTheWholeObject) {
+TEST_P(FixupVerdictTest, AStackMapWithoutValueSizeRejectsTheWholeObject) {
   auto r = load("runtime_value_size");
   ASSERT_EQ(r.size(), 2u);
   for (const auto& [name, p] : r) {
@@ -212,6 +213,9 @@ TEST_F(FixupVerdictTest, AStackMapWithoutValueSizeRejectsTheWholeObject) {
     EXPECT_NE(p.error.find("map 'stackmap': failed to create"), std::string::npos) << p.error;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Loads, FixupVerdictTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Isolated" : "WholeObject"; });
 
 } // namespace
 } // namespace vmtest

@@ -7,10 +7,17 @@
 
 #include "agent/agent.h"
 #include "agent/features.h"
+#include "agent/test_runner.h"
 
 namespace vmtest {
 
 static const std::string kFixture = VMTEST_BINARY_DIR "/tests/bpf/agent_fixture.bpf.o";
+
+static std::string joined_tail(const ProgramResult& r) {
+  std::string s;
+  for (const auto& l : r.log_tail) s += l + "\n";
+  return s;
+}
 
 class LoaderTest : public ::testing::Test {
  protected:
@@ -139,6 +146,71 @@ TEST_F(LoaderTest, WithoutLogLevel4LevelOneGivesStatsAndTheError) {
   std::string tail;
   for (const auto& l : bad.log_tail) tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
+}
+
+// --- load_object: whole-object loads with isolated fallbacks must equal isolated loads ---
+
+static const std::string kSharedMap = VMTEST_BINARY_DIR "/tests/bpf/shared_map_fixture.bpf.o";
+
+class ObjectLoaderTest : public LoaderTest {
+ protected:
+  struct Loaded {
+    std::vector<ProgramResult> results;
+    std::vector<std::string> tested;  // programs whose test runs were called, in order
+  };
+  Loaded load_all(const std::string& path, bool isolated) {
+    auto listing = list_programs(path);
+    EXPECT_TRUE(listing.error.empty()) << listing.error;
+    LoadOptions o;
+    o.log_stats = features_.log_stats;
+    o.log_rotating = features_.log_rotating;
+    o.isolated = isolated;
+    Loaded l;
+    l.results = load_object(path, listing, o, [&](size_t i, int fd, ProgramResult& r) {
+      l.tested.push_back(listing.programs[i].name);
+      r.test_run = run_test_case(fd, default_test_case(r.name, r.prog_type));
+      return r.test_run.status == "ok";
+    });
+    return l;
+  }
+};
+
+TEST_F(ObjectLoaderTest, ResultsFollowTheListingAndMatchIsolatedLoads) {
+  auto fast = load_all(kFixture, false);
+  auto slow = load_all(kFixture, true);
+  ASSERT_EQ(fast.results.size(), 3u);
+  ASSERT_EQ(slow.results.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& f = fast.results[i];
+    const auto& s = slow.results[i];
+    EXPECT_EQ(f.name, s.name);
+    EXPECT_EQ(f.verdict, s.verdict) << f.name;
+    EXPECT_EQ(f.err, s.err) << f.name;
+    EXPECT_EQ(f.insns_processed, s.insns_processed) << f.name;
+    EXPECT_EQ(f.total_states, s.total_states) << f.name;
+    EXPECT_EQ(f.peak_states, s.peak_states) << f.name;
+    EXPECT_EQ(f.log_tail.size(), s.log_tail.size()) << f.name;
+    EXPECT_EQ(f.test_run.status, s.test_run.status) << f.name;
+  }
+  EXPECT_EQ(fast.results[0].name, "xdp_ok");
+  EXPECT_EQ(fast.results[0].verdict, "accepted");
+  EXPECT_EQ(fast.results[1].verdict, "rejected");
+  EXPECT_EQ(fast.results[1].err, EACCES);
+  // The rejected program still gets its full trace, not just the stats-only first log.
+  EXPECT_NE(joined_tail(fast.results[1]).find("outside of the packet"), std::string::npos);
+  // Test runs only for accepted programs, each exactly once.
+  EXPECT_EQ(fast.tested, (std::vector<std::string>{"xdp_ok", "kprobe_noop"}));
+}
+
+TEST_F(ObjectLoaderTest, TestRunsDoNotSeeAnotherProgramsWrites) {
+  for (bool isolated : {false, true}) {
+    auto l = load_all(kSharedMap, isolated);
+    ASSERT_EQ(l.results.size(), 2u);
+    EXPECT_EQ(l.results[0].name, "xdp_counter_writer");
+    EXPECT_EQ(l.results[0].test_run.retval, 2u);  // XDP_PASS
+    // A fresh map holds zero, so the reader passes too; after the writer's run it would drop.
+    EXPECT_EQ(l.results[1].test_run.retval, 2u) << (isolated ? "isolated" : "whole object");
+  }
 }
 
 TEST_F(LoaderTest, AgentRecordsNotRunnableAndBrokenObjectsSeparately) {
