@@ -11,7 +11,9 @@
 # Usage: bench/loader-overhead.sh [BUILD_DIR] [RUNS]
 #   KERNEL=6.1        guest row to measure
 #   CORPUS=DIR        objects to load (default: bench/libbpf-tools-corpus.sh into a temp dir)
-#   VMTEST_ARGS=...   extra `vmtest run` options, e.g. "--isolated-loads" or "--agent OLD"
+#   VMTEST_ARGS=...   extra `vmtest run` options, e.g. "--isolated-loads"
+#   COMPARE_AGENT=F   also measure this vmtest-guest (say, an older build), its runs alternating
+#                     with the others so both see the same machine load: a before/after in one run
 #   NO_HOST=1         skip the host measurement
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,15 +33,18 @@ if [ -z "${CORPUS:-}" ]; then
 fi
 mkdir -p "$WORK/empty"
 
-guest_run() {  # CORPUS_DIR OUT
-  "$VMTEST" run --kernel "$KERNEL" --corpus "$1" --no-gate --no-capabilities --timeout 1800 \
-    "${EXTRA[@]}" --out "$2" >"$2.log" 2>&1 || true
+guest_run() {  # CORPUS_DIR OUT [vmtest run options...]
+  local corpus=$1 out=$2
+  shift 2
+  "$VMTEST" run --kernel "$KERNEL" --corpus "$corpus" --no-gate --no-capabilities --timeout 1800 \
+    "${EXTRA[@]}" "$@" --out "$out" >"$out.log" 2>&1 || true
 }
 # One unmeasured boot first: kernel fetch, accelerator verdict, page cache.
 guest_run "$WORK/empty" "$WORK/warm"
 for i in $(seq 1 "$RUNS"); do
   guest_run "$WORK/empty" "$WORK/empty-$i"
   guest_run "$CORPUS" "$WORK/corpus-$i"
+  if [ -n "${COMPARE_AGENT:-}" ]; then guest_run "$CORPUS" "$WORK/compare-$i" --agent "$COMPARE_AGENT"; fi
 done
 
 # Host: `vmtest run --kernel host` writes the agent's manifest; then time the agent alone.
@@ -54,10 +59,10 @@ for ((i = 0; i < ${#EXTRA[@]}; i++)); do
   [ "${EXTRA[$i]}" = "--agent" ] && AGENT="${EXTRA[$((i + 1))]}"
 done
 
-python3 - "$WORK" "$RUNS" "$KERNEL" "$CORPUS" "$HOST_MANIFEST" "$AGENT" <<'PY'
+python3 - "$WORK" "$RUNS" "$KERNEL" "$CORPUS" "$HOST_MANIFEST" "$AGENT" "${COMPARE_AGENT:-}" <<'PY'
 import json, os, resource, statistics, subprocess, sys, time
 
-work, runs, kernel, corpus, host_manifest, agent = sys.argv[1:7]
+work, runs, kernel, corpus, host_manifest, agent, compare = sys.argv[1:8]
 runs = int(runs)
 
 def guest(name):
@@ -75,34 +80,43 @@ def guest(name):
 
 empty = [guest(f"empty-{i}") for i in range(1, runs + 1)]
 full = [guest(f"corpus-{i}") for i in range(1, runs + 1)]
+other = [guest(f"compare-{i}") for i in range(1, runs + 1)] if compare else []
 med = lambda rows, key: statistics.median(r[key] for r in rows)
 objects = len([f for f in os.listdir(corpus) if f.endswith(".o")])
 n = full[0]["programs"]
 print(f"corpus {corpus}: {objects} objects, {n} programs ({full[0]['accepted']} accepted); "
       f"kernel {kernel} ({full[0]['accel']}); median of {runs} runs")
 print(f"{'':14} {'programs':>8} {'guest_wall_s':>13} {'sum_verif_s':>12}   all walls")
-for label, rows in (("empty corpus", empty), ("corpus", full)):
+table = [("empty corpus", empty), ("corpus", full)] + ([("compare agent", other)] if other else [])
+for label, rows in table:
     walls = " ".join("%.2f" % r["wall"] for r in rows)
     print(f"{label:14} {rows[0]['programs']:>8} {med(rows, 'wall'):>13.2f} "
           f"{med(rows, 'verif'):>12.3f}   {walls}")
-over = (med(full, "wall") - med(empty, "wall") - med(full, "verif")) / max(n, 1) * 1000
-print(f"overhead per program: ({med(full, 'wall'):.2f} - {med(empty, 'wall'):.2f} - "
-      f"{med(full, 'verif'):.3f}) s / {n} = {over:.1f} ms")
+for label, rows in table[1:]:
+    over = (med(rows, "wall") - med(empty, "wall") - med(rows, "verif")) / max(n, 1) * 1000
+    print(f"overhead per program ({label}): ({med(rows, 'wall'):.2f} - {med(empty, 'wall'):.2f}"
+          f" - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
+
+def host_run(binary):  # wall, user+sys CPU and peak RSS (MiB) of one agent run
+    t0 = time.monotonic()
+    child = subprocess.Popen([binary, "--manifest", host_manifest, "--output",
+                              os.path.join(work, "host.out")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    return time.monotonic() - t0, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 if host_manifest:
-    walls, cpus, rss = [], [], []
+    agents = [("agent", agent)] + ([("compare agent", compare)] if compare else [])
+    samples = {label: [] for label, _ in agents}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.monotonic()
-        subprocess.run([agent, "--manifest", host_manifest, "--output", os.path.join(work, "host.out")],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        walls.append(time.monotonic() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        rss.append(after.ru_maxrss / 1024)  # the largest child so far; the agent is the only one
+        for label, binary in agents:  # alternating, as in the guest
+            samples[label].append(host_run(binary))
     report = json.load(open(os.path.join(work, "host.out")))
     hp = sum(len(o["programs"]) for o in report["objects"])
-    print(f"host kernel {os.uname().release}, agent alone ({agent}), {hp} programs, median of {runs}: "
-          f"wall {statistics.median(walls):.2f} s, cpu {statistics.median(cpus):.2f} s, "
-          f"peak RSS {max(rss):.0f} MiB")
+    print(f"host kernel {os.uname().release}, the agent alone (vmtest-guest --manifest), "
+          f"{hp} programs, median of {runs}:")
+    for label, binary in agents:
+        walls, cpus, rss = zip(*samples[label])
+        print(f"  {label:14} wall {statistics.median(walls):.2f} s, cpu "
+              f"{statistics.median(cpus):.2f} s, peak RSS {max(rss):.0f} MiB   ({binary})")
 PY
