@@ -12,8 +12,9 @@
 #   KERNEL=6.1        guest row to measure
 #   CORPUS=DIR        objects to load (default: bench/libbpf-tools-corpus.sh into a temp dir)
 #   VMTEST_ARGS=...   extra `vmtest run` options, e.g. "--isolated-loads"
-#   COMPARE_AGENT=F   also measure this vmtest-guest (say, an older build), its runs alternating
-#                     with the others so both see the same machine load: a before/after in one run
+#   COMPARE_AGENT="F..." also measure these vmtest-guest builds (say, older ones), their runs
+#                     alternating with the others so all see the same machine load: a
+#                     before/after in one run
 #   NO_HOST=1         skip the host measurement
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +45,11 @@ guest_run "$WORK/empty" "$WORK/warm"
 for i in $(seq 1 "$RUNS"); do
   guest_run "$WORK/empty" "$WORK/empty-$i"
   guest_run "$CORPUS" "$WORK/corpus-$i"
-  if [ -n "${COMPARE_AGENT:-}" ]; then guest_run "$CORPUS" "$WORK/compare-$i" --agent "$COMPARE_AGENT"; fi
+  c=0
+  for other in ${COMPARE_AGENT:-}; do
+    c=$((c + 1))
+    guest_run "$CORPUS" "$WORK/compare$c-$i" --agent "$other"
+  done
 done
 
 # Host: `vmtest run --kernel host` writes the agent's manifest; then time the agent alone.
@@ -80,14 +85,18 @@ def guest(name):
 
 empty = [guest(f"empty-{i}") for i in range(1, runs + 1)]
 full = [guest(f"corpus-{i}") for i in range(1, runs + 1)]
-other = [guest(f"compare-{i}") for i in range(1, runs + 1)] if compare else []
+compares = compare.split()
+others = [[guest(f"compare{c}-{i}") for i in range(1, runs + 1)] for c in range(1, len(compares) + 1)]
 med = lambda rows, key: statistics.median(r[key] for r in rows)
 objects = len([f for f in os.listdir(corpus) if f.endswith(".o")])
 n = full[0]["programs"]
 print(f"corpus {corpus}: {objects} objects, {n} programs ({full[0]['accepted']} accepted); "
       f"kernel {kernel} ({full[0]['accel']}); median of {runs} runs")
+for c, binary in enumerate(compares):
+    print(f"compare {c + 1}: {binary}")
 print(f"{'':14} {'programs':>8} {'guest_wall_s':>13} {'sum_verif_s':>12}   all walls")
-table = [("empty corpus", empty), ("corpus", full)] + ([("compare agent", other)] if other else [])
+table = [("empty corpus", empty), ("corpus", full)]
+table += [(f"compare {c + 1}", rows) for c, rows in enumerate(others)]
 for label, rows in table:
     walls = " ".join("%.2f" % r["wall"] for r in rows)
     print(f"{label:14} {rows[0]['programs']:>8} {med(rows, 'wall'):>13.2f} "
@@ -106,7 +115,7 @@ def host_run(binary):  # wall, user+sys CPU and peak RSS (MiB) of one agent run
     return time.monotonic() - t0, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 if host_manifest:
-    agents = [("agent", agent)] + ([("compare agent", compare)] if compare else [])
+    agents = [("agent", agent)] + [(f"compare {c + 1}", b) for c, b in enumerate(compares)]
     samples = {label: [] for label, _ in agents}
     for _ in range(runs):
         for label, binary in agents:  # alternating, as in the guest
