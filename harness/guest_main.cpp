@@ -111,9 +111,12 @@ int host_main(int argc, char** argv) {
     if (a == "--manifest" && i + 1 < argc) manifest = argv[++i];
     else if (a == "--output" && i + 1 < argc) output = argv[++i];
     else if (a == "--verbose") echo = true;
-    else {
+    else if (a == "--version") {
+      std::printf("vmtest-guest libbpf %s\n", vmtest::libbpf_version().c_str());
+      return 0;
+    } else {
       std::fprintf(stderr,
-                   "usage: vmtest-guest --manifest FILE [--output FILE] [--verbose]\n"
+                   "usage: vmtest-guest --manifest FILE [--output FILE] [--verbose] | --version\n"
                    "Runs as /init inside a vmtest VM; with --manifest it runs on this kernel.\n");
       return 2;
     }

@@ -6,12 +6,12 @@ set -euo pipefail
 PKGS=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang llvm
-  # core libraries
-  libbpf-dev libelf-dev zlib1g-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
+  # core libraries (libbpf comes from bookworm-backports, below)
+  libelf-dev zlib1g-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   libarchive-dev libcurl4-openssl-dev libssl-dev libmstch-dev libdtl-dev
   libgtest-dev libgmock-dev
-  # BPF headers and tooling (asm/types.h lives in linux-libc-dev)
-  linux-libc-dev bpftool
+  # BPF headers (asm/types.h lives in linux-libc-dev)
+  linux-libc-dev
   # the VM layer
   qemu-system-x86 busybox-static
   # kernel downloads go through apt itself
@@ -24,8 +24,39 @@ PKGS=(
   chromium
 )
 
+# From bookworm-backports, pinned: the libbpf the agent links statically (1.4: newer BTF kinds,
+# kfuncs, struct_ops autoload, better messages) and the bpftool every guest probes with.
+# Upstream versions are fixed; the Debian revision may move with backports' rebuilds.
+# vmtest-guest records the libbpf version in every result, so a change here shows up there.
+BACKPORTS_PKGS=(
+  "libbpf-dev=1:1.4.6-*" "libbpf1=1:1.4.6-*"
+  "bpftool=7.5.0+*"
+)
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+
+# bookworm-backports from the mirror this machine already uses (never a host name of ours).
+. "$(dirname "$0")/lib/debian-mirror.sh"
+if ! grep -qsE '^[[:space:]]*Suites:.*[[:space:]]bookworm-backports([[:space:]]|$)' \
+       /etc/apt/sources.list.d/*.sources &&
+   ! grep -qsE '^[[:space:]]*deb[[:space:]].*[[:space:]]bookworm-backports[[:space:]]' \
+       /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
+  mirror=$(debian_mirror_uri bookworm) || {
+    echo "install-deps: no bookworm entry in /etc/apt sources to take the mirror from" >&2
+    exit 2
+  }
+  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
+    "$mirror" /usr/share/keyrings/debian-archive-keyring.gpg |
+    $SUDO tee /etc/apt/sources.list.d/vmtest-backports.sources >/dev/null
+fi
+
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PKGS[@]}"
+if ! $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports \
+       "${BACKPORTS_PKGS[@]}"; then
+  echo "install-deps: a pinned bookworm-backports version is gone; available now:" >&2
+  apt-cache policy libbpf-dev bpftool >&2
+  exit 2
+fi

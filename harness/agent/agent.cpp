@@ -6,7 +6,9 @@
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
 
+#include <algorithm>
 #include <bpf/libbpf.h>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <sys/resource.h>
@@ -23,7 +25,26 @@ std::vector<TestCase> cases_for(const ManifestObject& obj, const ProgramInfo& pr
   return out;
 }
 
+// Whether the test runs executed the program itself. Tracing test runs (fentry, fexit,
+// fmod_ret) only call the kernel's test functions, which an unattached program never sees;
+// EINVAL is test_run refusing the input before running anything.
+bool executed(const ProgramResult& pr) {
+  if (pr.prog_type == "tracing") return false;
+  auto ran = [](const TestRunResult& t) {
+    return t.status == TestRunStatus::Ok || (t.status == TestRunStatus::Error && t.err != EINVAL);
+  };
+  return ran(pr.test_run) || std::any_of(pr.more_test_runs.begin(), pr.more_test_runs.end(), ran);
+}
+
 } // namespace
+
+std::string libbpf_version() {
+  // libbpf reports only major.minor at run time; the build knows the package's full version.
+  std::string running =
+      std::to_string(libbpf_major_version()) + "." + std::to_string(libbpf_minor_version());
+  std::string built = VMTEST_LIBBPF_VERSION;
+  return built.rfind(running + ".", 0) == 0 ? built : running;
+}
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
@@ -35,46 +56,40 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   AgentReport report;
   utsname u{};
   if (uname(&u) == 0) report.kernel_release = u.release;
-  report.libbpf_version =
-      "v" + std::to_string(libbpf_major_version()) + "." + std::to_string(libbpf_minor_version());
+  report.libbpf_version = libbpf_version();
   report.features = probe_features();
 
   LoadOptions lopts;
   lopts.log_tail_lines = static_cast<size_t>(std::max(1, manifest.log_tail_lines));
   lopts.log_stats = report.features.log_stats;
   lopts.log_rotating = report.features.log_rotating;
+  lopts.isolated = manifest.isolated_loads;
 
-  size_t total = 0, done = 0;
-  std::vector<ObjectListing> listings;
-  for (const auto& obj : manifest.objects) {
-    listings.push_back(list_programs(obj.path));
-    total += listings.back().programs.size();
-  }
-
-  for (size_t i = 0; i < manifest.objects.size(); ++i) {
+  // One object at a time: listed, loaded, closed. A listing keeps its object open for the
+  // first load, and a corpus need not fit in the guest's memory all at once.
+  const size_t objects = manifest.objects.size();
+  for (size_t i = 0; i < objects; ++i) {
     const auto& mobj = manifest.objects[i];
+    const std::string where = "[" + std::to_string(i + 1) + "/" + std::to_string(objects) + "] ";
+    ObjectListing listing = list_programs(mobj.path);
     ObjectResult orr;
     orr.name = mobj.name;
-    orr.error = listings[i].error;
-    if (!orr.error.empty() && opts.progress) opts.progress(mobj.name + ": " + orr.error);
-    for (const auto& prog : listings[i].programs) {
-      ProgramResult pr;
-      LoadedProgram loaded = load_program(mobj.path, prog, lopts, pr);
-      if (loaded.fd() >= 0) {
-        auto cases = cases_for(mobj, prog);
-        pr.test_run = run_test_case(loaded.fd(), cases.front());
-        for (size_t c = 1; c < cases.size(); ++c)
-          pr.more_test_runs.push_back(run_test_case(loaded.fd(), cases[c]));
-      }
-      ++done;
+    orr.error = listing.error;
+    if (!orr.error.empty() && opts.progress) opts.progress(where + mobj.name + ": " + orr.error);
+    auto run_tests = [&](size_t p, int fd, ProgramResult& pr) {
+      auto cases = cases_for(mobj, listing.programs[p]);
+      pr.test_run = run_test_case(fd, cases.front());
+      for (size_t c = 1; c < cases.size(); ++c)
+        pr.more_test_runs.push_back(run_test_case(fd, cases[c]));
+      return executed(pr);
+    };
+    orr.programs = load_object(mobj.path, listing, lopts, run_tests);
+    for (const auto& pr : orr.programs)
       if (opts.progress)
-        opts.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + mobj.name +
-                      ":" + prog.name + " " + to_string(pr.verdict) +
+        opts.progress(where + mobj.name + ":" + pr.name + " " + to_string(pr.verdict) +
                       (pr.metrics[Metric::InsnsProcessed]
                            ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
                            : std::string()));
-      orr.programs.push_back(std::move(pr));
-    }
     report.objects.push_back(std::move(orr));
   }
 

@@ -11,13 +11,16 @@ namespace vmtest {
 
 struct AgentOptions {
   bool echo_libbpf = false;
-  // Progress lines ("[3/27] loop.bpf.o:xdp_bpf_loop accepted"); inside a VM they go to the
-  // console so a hang shows where it happened.
+  // Progress lines ("[3/27] loop.bpf.o:xdp_bpf_loop accepted": object 3 of 27); inside a VM
+  // they go to the console so a hang shows where it happened.
   std::function<void(const std::string&)> progress;
   // The controller already has this kernel's capability probe (see kSkipCapabilitiesArg).
   bool skip_capabilities = false;
 };
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});
+
+// The libbpf the agent runs with, e.g. "1.4.6" (recorded in every result).
+std::string libbpf_version();
 
 }  // namespace vmtest

@@ -1,5 +1,7 @@
 #include "agent/program_loader.h"
 
+#include "agent/attach_targets.h"
+#include "agent/fixups.h"
 #include "agent/log_capture.h"
 #include "verifier/log_tail.h"
 #include "verifier/verifier_stats.h"
@@ -9,14 +11,23 @@
 #include <bpf/libbpf.h>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
 
 namespace vmtest {
 namespace {
 
-struct ObjectCloser {
-  void operator()(bpf_object* o) const { bpf_object__close(o); }
-};
-using ObjectPtr = std::unique_ptr<bpf_object, ObjectCloser>;
+// Stats-only logs are a few lines; a first load at level 1 (no BPF_LOG_STATS) that overflows
+// this is loaded again with a growing buffer.
+constexpr size_t kFirstLogSize = 64 * 1024;
+
+// Stats-only logging is cheap and enough for accepted programs. Kernels without
+// BPF_LOG_STATS print the summary at level 1 anyway.
+unsigned first_log_level(const LoadOptions& opts) {
+  return opts.log_stats ? 4 : 1;
+}
 
 std::string libbpf_error_text(int err) {
   char buf[256];
@@ -26,7 +37,10 @@ std::string libbpf_error_text(int err) {
 
 ObjectPtr open_object(const std::string& path, std::string& error) {
   take_libbpf_messages();
-  bpf_object* obj = bpf_object__open_file(path.c_str(), nullptr);
+  // No BPF token: the agent runs as root, and trying to derive one from bpffs costs a failed
+  // syscall in every load.
+  LIBBPF_OPTS(bpf_object_open_opts, open_opts, .bpf_token_path = "");
+  bpf_object* obj = bpf_object__open_file(path.c_str(), &open_opts);
   if (!obj) {
     int err = errno;
     std::string msgs = take_libbpf_messages();
@@ -37,20 +51,13 @@ ObjectPtr open_object(const std::string& path, std::string& error) {
   return ObjectPtr(obj);
 }
 
-// The usual fixups that let a program load outside the application that ships it.
-void apply_fixups(bpf_object* obj) {
-  bpf_map* map;
-  bpf_object__for_each_map(map, obj) {
-    bpf_map__set_pin_path(map, nullptr);
-    if (bpf_map__max_entries(map) == 0) {
-      auto type = bpf_map__type(map);
-      if (type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_USER_RINGBUF)
-        bpf_map__set_max_entries(map, 4096);
-      else if (type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) // libbpf sizes this one to the CPUs
-        bpf_map__set_max_entries(map, 1);
-    }
-  }
+std::string log_text(const std::vector<char>& buf) {
+  return std::string(buf.data(), strnlen(buf.data(), buf.size()));
 }
+
+// Maps a load takes over from an object of the same file that is already loaded, by name,
+// instead of creating them again (see live_maps).
+using SharedMaps = std::map<std::string, int>;
 
 struct Attempt {
   int err = 0; // 0 or negative errno of bpf_object__load
@@ -60,8 +67,9 @@ struct Attempt {
   ObjectPtr obj;
 };
 
+// One isolated load: only `prog_name` is autoloaded.
 Attempt attempt_load(const std::string& path, const std::string& prog_name, unsigned level,
-                     size_t log_size) {
+                     size_t log_size, const SharedMaps& shared) {
   Attempt a;
   std::string open_error;
   a.obj = open_object(path, open_error);
@@ -82,7 +90,13 @@ Attempt attempt_load(const std::string& path, const std::string& prog_name, unsi
     a.libbpf_messages = "program disappeared between listing and loading";
     return a;
   }
-  apply_fixups(a.obj.get());
+  apply_fixups(a.obj.get(), target);
+  bpf_map* map;
+  bpf_object__for_each_map(map, a.obj.get()) {
+    auto it = shared.find(bpf_map__name(map));
+    // Should taking it over fail, libbpf simply creates the map.
+    if (it != shared.end()) bpf_map__reuse_fd(map, it->second);
+  }
   std::vector<char> buf;
   if (level != 0) {
     buf.assign(log_size, 0);
@@ -93,23 +107,28 @@ Attempt attempt_load(const std::string& path, const std::string& prog_name, unsi
   a.err = bpf_object__load(a.obj.get());
   a.libbpf_messages = take_libbpf_messages();
   if (!buf.empty()) {
-    size_t n = strnlen(buf.data(), buf.size());
-    a.log.assign(buf.data(), n);
-    a.buffer_full = n + 1 >= buf.size();
+    a.log = log_text(buf);
+    a.buffer_full = a.log.size() + 1 >= buf.size();
   }
   return a;
 }
 
-void fill_info(int fd, ProgramResult& out) {
+// Sizes and verified_insns of a loaded program; returns the ids of the maps it uses.
+std::vector<uint32_t> fill_info(int fd, ProgramResult& out) {
+  std::vector<uint32_t> map_ids(64); // the kernel's limit of maps per program
   bpf_prog_info info{};
+  info.nr_map_ids = static_cast<__u32>(map_ids.size());
+  info.map_ids = reinterpret_cast<__u64>(map_ids.data());
   __u32 len = sizeof info;
-  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return;
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) return {};
   out.metrics[Metric::XlatedSize] = info.xlated_prog_len;
   if (info.jited_prog_len) out.metrics[Metric::JitedSize] = info.jited_prog_len;
   // verified_insns arrived in 5.16; older kernels leave the field short or zero.
   if (len >= offsetof(bpf_prog_info, verified_insns) + sizeof(info.verified_insns) &&
       info.verified_insns)
     out.metrics[Metric::VerifiedInsns] = info.verified_insns;
+  map_ids.resize(std::min<size_t>(info.nr_map_ids, map_ids.size()));
+  return map_ids;
 }
 
 // Keeps libbpf's explanation short: the verifier log is recorded separately.
@@ -130,7 +149,203 @@ std::string summarise_libbpf(const std::string& msgs) {
   return out;
 }
 
+void record_log(const std::string& log, unsigned level, const LoadOptions& opts,
+                ProgramResult& out) {
+  out.log_level = static_cast<int>(level);
+  out.log_bytes = log.size();
+  out.log_tail = log_tail(log, opts.log_tail_lines);
+  if (out.log_truncated == LogTruncation::Tail)
+    out.log_tail.push_back("[vmtest: log exceeded " + std::to_string(opts.max_log_size) +
+                           " bytes; the kernel kept only its head]");
+  apply_verifier_stats(parse_verifier_stats(log), out);
+}
+
+// The trace of a rejection is what explains it, and only the verifier writes one. A first load
+// that left the log empty (libbpf refused the program, or the kernel refused it before
+// verifying) or in which the verifier processed no instruction already holds every line a
+// level-1 load would print, so loading again would only cost time.
+bool trace_adds_nothing(const std::string& first_log) {
+  if (first_log.empty()) return true;
+  auto stats = parse_verifier_stats(first_log);
+  return stats.metrics[Metric::InsnsProcessed] && *stats.metrics[Metric::InsnsProcessed] == 0;
+}
+
+// The first load of a program as a whole-object load already made it: the program it failed
+// on, at the first log level, with its own log buffer.
+struct FirstLoad {
+  int err = 0;
+  std::string log;
+};
+
+LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const LoadOptions& opts,
+                         ProgramResult& out, const FirstLoad* known, const SharedMaps& shared);
+
+// Every program of `members` (indices into the listing) loaded together in one object.
+struct Batch {
+  ObjectPtr obj;
+  int err = 0;
+  std::string libbpf_messages;
+  std::vector<std::vector<char>> logs; // one buffer per member
+  std::vector<bpf_program*> progs;
+};
+
+// `opened`, when given, is the object freshly opened and never loaded.
+Batch load_together(const std::string& path, const std::vector<ProgramInfo>& programs,
+                    const std::vector<size_t>& members, const LoadOptions& opts, ObjectPtr opened) {
+  Batch b;
+  std::string open_error;
+  b.obj = opened ? std::move(opened) : open_object(path, open_error);
+  if (!b.obj) {
+    b.err = -EINVAL;
+    b.libbpf_messages = open_error;
+    return b;
+  }
+  bpf_program* p;
+  bpf_object__for_each_program(p, b.obj.get()) bpf_program__set_autoload(p, false);
+  b.logs.resize(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    p = bpf_object__find_program_by_name(b.obj.get(), programs[members[m]].name.c_str());
+    if (!p) {
+      b.err = -ENOENT;
+      return b;
+    }
+    bpf_program__set_autoload(p, true);
+    b.logs[m].assign(kFirstLogSize, 0);
+    bpf_program__set_log_buf(p, b.logs[m].data(), b.logs[m].size());
+    bpf_program__set_log_level(p, first_log_level(opts));
+    b.progs.push_back(p);
+  }
+  apply_fixups(b.obj.get(), nullptr);
+  take_libbpf_messages();
+  b.err = bpf_object__load(b.obj.get());
+  b.libbpf_messages = take_libbpf_messages();
+  return b;
+}
+
+// libbpf stops at the first program that fails and names it ("prog 'x': failed to load: -13").
+// A failure before any program is loaded (a map, an extern, BTF) names none.
+std::optional<size_t> failed_member(const Batch& b, const std::vector<ProgramInfo>& programs,
+                                    const std::vector<size_t>& members) {
+  for (size_t m = 0; m < members.size(); ++m) {
+    std::string needle = "prog '" + programs[members[m]].name + "': failed to load";
+    if (b.libbpf_messages.find(needle) != std::string::npos) return m;
+  }
+  return std::nullopt;
+}
+
+// The maps of a loaded object. Creating maps is most of what a load costs beyond the
+// verifier: libbpf-tools' hash maps preallocate 10240 or more entries, and under TCG that is
+// milliseconds per map, up to half a second for the largest. Isolated loads of the same object
+// take them over (bpf_map__reuse_fd) instead of creating them again. The verifier sees only a
+// map's type, sizes, flags, BTF and, for frozen read-only data, its contents, and all of these
+// come from the same object with the same fixups, so nothing it decides changes. What an
+// isolated load must not inherit is state:
+//   - contents a test run may have written: callers leave out the maps such runs touched;
+//   - maps that bind the programs using them: a program array takes the type of its first
+//     user, and cgroup storage belonged to one program on older kernels;
+//   - maps libbpf fills only when it creates them: maps of maps, struct_ops.
+struct LiveMap {
+  std::string name;
+  int fd = -1;
+  uint32_t id = 0;
+  bool writable = false; // by BPF programs: all but read-only data (.rodata, .kconfig)
+  bool shareable = false;
+};
+
+bool shareable_type(bpf_map_type type) {
+  switch (type) {
+  case BPF_MAP_TYPE_PROG_ARRAY:
+  case BPF_MAP_TYPE_CGROUP_STORAGE:
+  case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+  case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+  case BPF_MAP_TYPE_HASH_OF_MAPS:
+  case BPF_MAP_TYPE_STRUCT_OPS:
+    return false;
+  default:
+    return true;
+  }
+}
+
+std::vector<LiveMap> live_maps(bpf_object* obj) {
+  std::vector<LiveMap> out;
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj) {
+    int fd = bpf_map__fd(map);
+    bpf_map_info info{};
+    __u32 len = sizeof info;
+    if (fd < 0 || bpf_map_get_info_by_fd(fd, &info, &len) != 0) continue;
+    out.push_back({bpf_map__name(map), fd, info.id, !(bpf_map__map_flags(map) & BPF_F_RDONLY_PROG),
+                   shareable_type(bpf_map__type(map))});
+  }
+  return out;
+}
+
+// The live maps an isolated load may take over: shareable ones no test run has touched.
+SharedMaps untouched(const std::vector<LiveMap>& maps, const std::set<uint32_t>& touched) {
+  SharedMaps out;
+  for (const LiveMap& m : maps)
+    if (m.shareable && !touched.count(m.id)) out.emplace(m.name, m.fd);
+  return out;
+}
+
+ProgramResult start_result(const ProgramInfo& info) {
+  ProgramResult out;
+  out.name = info.name;
+  out.section = info.section;
+  out.prog_type = info.prog_type;
+  out.helper_ids = info.helper_ids;
+  return out;
+}
+
+// Records a batch that loaded whole and runs its programs' test cases. Returns the ids of the
+// maps those runs may have written.
+std::set<uint32_t> finish_together(Batch& b, const std::string& path,
+                                   const std::vector<ProgramInfo>& programs,
+                                   const std::vector<size_t>& members, const LoadOptions& opts,
+                                   const std::vector<LiveMap>& maps, const TestRunner& run_tests,
+                                   std::vector<ProgramResult>& out) {
+  std::vector<std::vector<uint32_t>> used(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    ProgramResult& r = out[members[m]];
+    record_log(log_text(b.logs[m]), first_log_level(opts), opts, r);
+    r.verdict = Verdict::Accepted;
+    used[m] = fill_info(bpf_program__fd(b.progs[m]), r);
+  }
+  // In an isolated load every program's test runs start from freshly created maps. Here the
+  // maps are shared, so a program whose writable maps an earlier test run may have changed
+  // is loaded on its own again for its runs.
+  std::set<uint32_t> writable;
+  for (const LiveMap& m : maps)
+    if (m.writable) writable.insert(m.id);
+  std::set<uint32_t> touched;
+  for (size_t m = 0; m < members.size(); ++m) {
+    size_t i = members[m];
+    std::vector<uint32_t> mine;
+    for (uint32_t id : used[m])
+      if (writable.count(id)) mine.push_back(id);
+    bool clean =
+        std::none_of(mine.begin(), mine.end(), [&](uint32_t id) { return touched.count(id) > 0; });
+    if (clean) {
+      if (run_tests(i, bpf_program__fd(b.progs[m]), out[i]))
+        touched.insert(mine.begin(), mine.end());
+      continue;
+    }
+    ProgramResult fresh = start_result(programs[i]);
+    LoadedProgram alone =
+        load_alone(path, programs[i], opts, fresh, nullptr, untouched(maps, touched));
+    out[i] = std::move(fresh);
+    // Its runs write the maps it took over from the batch as well.
+    if (alone.fd() >= 0 && run_tests(i, alone.fd(), out[i]))
+      touched.insert(mine.begin(), mine.end());
+  }
+  return touched;
+}
+
 } // namespace
+
+void ObjectCloser::operator()(bpf_object* obj) const {
+  bpf_object__close(obj);
+}
 
 LoadedProgram& LoadedProgram::operator=(LoadedProgram&& o) noexcept {
   if (this != &o) {
@@ -161,40 +376,56 @@ static std::vector<int32_t> called_helpers(const bpf_program* p) {
 
 ObjectListing list_programs(const std::string& path) {
   ObjectListing listing;
-  ObjectPtr obj = open_object(path, listing.error);
+  listing.object = open_object(path, listing.error);
+  bpf_object* obj = listing.object.get();
   if (!obj) return listing;
   bpf_program* p;
-  bpf_object__for_each_program(p, obj.get()) {
-    const char* type = libbpf_bpf_prog_type_str(bpf_program__type(p));
+  bpf_object__for_each_program(p, obj) {
+    auto guess = guess_freplace_type(obj, p);
+    const char* type = libbpf_bpf_prog_type_str(guess ? guess->prog_type : bpf_program__type(p));
     listing.programs.push_back({bpf_program__name(p), bpf_program__section_name(p),
-                                type ? type : "unknown", called_helpers(p)});
+                                type ? type : "unknown", called_helpers(p),
+                                attach_target_missing(p)});
   }
   return listing;
 }
 
 LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
                            const LoadOptions& opts, ProgramResult& out) {
+  return load_alone(path, info, opts, out, nullptr, {});
+}
+
+namespace {
+
+LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const LoadOptions& opts,
+                         ProgramResult& out, const FirstLoad* known, const SharedMaps& shared) {
   out.name = info.name;
   out.section = info.section;
   out.prog_type = info.prog_type;
   out.helper_ids = info.helper_ids;
 
-  // Stats-only logging is cheap and enough for accepted programs. Kernels without
-  // BPF_LOG_STATS print the summary at level 1 anyway.
-  const unsigned first_level = opts.log_stats ? 4 : 1;
-  Attempt a = attempt_load(path, info.name, first_level, 64 * 1024);
+  const unsigned first_level = first_log_level(opts);
   unsigned level = first_level;
-  size_t size = 64 * 1024;
-
-  // A rejected program needs the trace that explains the rejection: reload at level 1
-  // (plus stats where supported) and grow the buffer until the log fits.
-  bool overflowed = a.err == -ENOSPC && a.buffer_full;
-  bool need_trace = a.err != 0 && (first_level != 1 || overflowed);
+  size_t size = kFirstLogSize;
+  Attempt a;
+  bool need_trace;
+  if (known && first_level != 1 && known->err != 0 && known->err != -ENOSPC &&
+      !trace_adds_nothing(known->log)) {
+    // The verifier rejected it in the whole-object load: that was this first load, so go
+    // straight to the trace.
+    need_trace = true;
+  } else {
+    a = attempt_load(path, info.name, first_level, kFirstLogSize, shared);
+    // A rejected program needs the trace that explains the rejection: reload at level 1
+    // (plus stats where supported) and grow the buffer until the log fits.
+    bool overflowed = a.err == -ENOSPC && a.buffer_full;
+    need_trace = a.err != 0 && (overflowed || (first_level != 1 && !trace_adds_nothing(a.log)));
+  }
   if (need_trace) {
     level = opts.log_stats ? (1 | 4) : 1;
     size = opts.initial_log_size;
     for (;;) {
-      Attempt t = attempt_load(path, info.name, level, size);
+      Attempt t = attempt_load(path, info.name, level, size, shared);
       bool overflow = t.err == -ENOSPC && t.buffer_full;
       if (!overflow) {
         a = std::move(t);
@@ -203,7 +434,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
       if (opts.log_rotating) {
         // The kernel kept the tail; the load itself only failed because of the log, so
         // take the verdict from a stats-only load and keep this tail.
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, 64 * 1024);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared);
         std::string tail_log = std::move(t.log);
         a = std::move(v);
         if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG; // cannot happen at level 4
@@ -212,7 +443,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
         break;
       }
       if (size >= opts.max_log_size) {
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, 64 * 1024);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared);
         std::string head_log = std::move(t.log);
         std::string stats_log = v.log;
         a = std::move(v);
@@ -224,13 +455,7 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
     }
   }
 
-  out.log_level = static_cast<int>(level);
-  out.log_bytes = a.log.size();
-  out.log_tail = log_tail(a.log, opts.log_tail_lines);
-  if (out.log_truncated == LogTruncation::Tail)
-    out.log_tail.push_back("[vmtest: log exceeded " + std::to_string(opts.max_log_size) +
-                           " bytes; the kernel kept only its head]");
-  apply_verifier_stats(parse_verifier_stats(a.log), out);
+  record_log(a.log, level, opts, out);
 
   if (a.err == 0) {
     out.verdict = Verdict::Accepted;
@@ -248,6 +473,55 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
   // what a reviewer needs in the tail.
   if (out.log_tail.empty()) out.log_tail = log_tail(out.error, opts.log_tail_lines);
   return {};
+}
+
+} // namespace
+
+std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& listing,
+                                       const LoadOptions& opts, const TestRunner& run_tests) {
+  const std::vector<ProgramInfo>& programs = listing.programs;
+  ObjectPtr opened = std::move(listing.object);
+  std::vector<ProgramResult> out;
+  for (const auto& info : programs)
+    out.push_back(start_result(info));
+  std::vector<size_t> together, alone;
+  for (size_t i = 0; i < programs.size(); ++i)
+    (opts.isolated || programs[i].attach_target_missing ? alone : together).push_back(i);
+  std::map<size_t, FirstLoad> known; // first loads whole-object loads already made
+  // The whole-object load that succeeded stays loaded until the isolated loads are done, so
+  // they can take over its maps.
+  Batch loaded;
+  SharedMaps shared;
+
+  // Each round either loads the whole rest or takes out the program that failed; a lone
+  // program left over is simply an isolated load.
+  while (together.size() >= 2) {
+    Batch b = load_together(path, programs, together, opts, std::move(opened));
+    if (b.err == 0) {
+      std::vector<LiveMap> maps = live_maps(b.obj.get());
+      std::set<uint32_t> touched =
+          finish_together(b, path, programs, together, opts, maps, run_tests, out);
+      shared = untouched(maps, touched);
+      loaded = std::move(b);
+      together.clear();
+      break;
+    }
+    auto failed = failed_member(b, programs, together);
+    if (!failed) break; // nothing to blame: every remaining program goes on its own
+    known[together[*failed]] = FirstLoad{b.err, log_text(b.logs[*failed])};
+    alone.push_back(together[*failed]);
+    together.erase(together.begin() + static_cast<std::ptrdiff_t>(*failed));
+  }
+  alone.insert(alone.end(), together.begin(), together.end());
+  std::sort(alone.begin(), alone.end());
+  for (size_t i : alone) {
+    auto k = known.find(i);
+    LoadedProgram alone = load_alone(path, programs[i], opts, out[i],
+                                     k == known.end() ? nullptr : &k->second, shared);
+    // A run that executed may have written maps it took over; later loads create their own.
+    if (alone.fd() >= 0 && run_tests(i, alone.fd(), out[i])) shared.clear();
+  }
+  return out;
 }
 
 } // namespace vmtest

@@ -1,11 +1,22 @@
 #pragma once
-// Loads exactly one program of an object, in isolation: the object is reopened for every
-// program and only the target is autoloaded, so one program's verdict and counts never depend
-// on its neighbours.
+// Loads the programs of an object and records, for each one, what loading it on its own would
+// give: verdict, errno, verifier stats and log tail. "On its own" is veristat's way: reopen the
+// object, autoload only that program, load, close. That is also the slow way: every load
+// creates all of the object's maps again and runs libbpf's relocations again, so by default an
+// object is first loaded whole, and programs are loaded on their own only when it must be:
+//   - a program the kernel (or libbpf) rejects is loaded on its own, and the rest of the object
+//     is tried together again without it;
+//   - a failure that names no program (a map that cannot be created, a missing kfunc) sends
+//     every remaining program to its own load;
+//   - a program whose attach target the kernel's BTF lacks is loaded on its own from the start.
+// Each program's verification is a BPF_PROG_LOAD of its own either way, so the results are
+// the same; the e2e layer checks that against LoadOptions::isolated on real corpora.
+#include "results/results.h"
+
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
-
-#include "results/results.h"
 
 struct bpf_object;
 
@@ -14,20 +25,31 @@ namespace vmtest {
 struct ProgramInfo {
   std::string name;
   std::string section;
-  std::string prog_type;
-  std::vector<int32_t> helper_ids;  // helpers its main body calls, sorted, unique
+  std::string prog_type;           // as it will be loaded (an freplace's guessed type)
+  std::vector<int32_t> helper_ids; // helpers its main body calls, sorted, unique
+  // libbpf will most likely not find its attach target (agent/attach_targets.h): load_object
+  // loads it on its own rather than in the whole-object load. A hint, never a verdict.
+  bool attach_target_missing = false;
 };
+
+struct ObjectCloser {
+  void operator()(bpf_object* obj) const;
+};
+using ObjectPtr = std::unique_ptr<bpf_object, ObjectCloser>;
 
 // Lists the programs of an object without loading anything. Error text comes from libbpf.
 struct ObjectListing {
   std::vector<ProgramInfo> programs;
-  std::string error;  // non-empty when the object cannot be opened
+  std::string error; // non-empty when the object cannot be opened
+  // The object as opened for listing, not loaded. load_object makes its first load with it,
+  // which saves parsing the ELF and BTF once more per object.
+  ObjectPtr object;
 };
 ObjectListing list_programs(const std::string& path);
 
 // A loaded program; closes its object (and with it the program fd) on destruction.
 class LoadedProgram {
- public:
+public:
   LoadedProgram() = default;
   explicit LoadedProgram(bpf_object* obj, int fd) : obj_(obj), fd_(fd) {}
   LoadedProgram(LoadedProgram&& o) noexcept : obj_(o.obj_), fd_(o.fd_) { o.obj_ = nullptr; }
@@ -35,22 +57,37 @@ class LoadedProgram {
   ~LoadedProgram();
   int fd() const { return obj_ ? fd_ : -1; }
 
- private:
+private:
   bpf_object* obj_ = nullptr;
   int fd_ = -1;
 };
 
 struct LoadOptions {
   size_t log_tail_lines = 20;
-  bool log_stats = false;     // kernel accepts log_level 4
-  bool log_rotating = false;  // overflowing log keeps its tail
+  bool log_stats = false;    // kernel accepts log_level 4
+  bool log_rotating = false; // overflowing log keeps its tail
   size_t initial_log_size = 1 << 20;
   size_t max_log_size = 256u << 20;
+  // Load every program on its own even when the object would load whole: slower, and the
+  // reference the default must match.
+  bool isolated = false;
 };
 
-// Fills verdict, errno, stats, sizes and the log tail of `out`; returns the live program
-// when it was accepted so the caller can BPF_PROG_TEST_RUN it.
+// Fills verdict, errno, stats, sizes and the log tail of `out` from an isolated load; returns
+// the live program when it was accepted so the caller can BPF_PROG_TEST_RUN it.
 LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
                            const LoadOptions& opts, ProgramResult& out);
 
-}  // namespace vmtest
+// Runs the test cases of programs[index] on a live program fd, recording them in `result`.
+// Returns whether the program itself executed, and so may have changed what is in its maps.
+using TestRunner = std::function<bool(size_t index, int prog_fd, ProgramResult& result)>;
+
+// Loads every program of the object's listing and returns their results in the listing's
+// order (taking over listing.object). `run_tests` is called once for each accepted program
+// while it is loaded. Test runs see maps as an isolated load leaves them: a program whose
+// writable maps another program's test run has already executed on gets a fresh isolated load
+// for its own runs.
+std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& listing,
+                                       const LoadOptions& opts, const TestRunner& run_tests);
+
+} // namespace vmtest

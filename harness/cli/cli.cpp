@@ -2,6 +2,7 @@
 
 #include "cli/command.h"
 #include "cli/paths.h"
+#include "cli/version.h"
 #include "core/fs.h"
 #include "core/result.h"
 
@@ -62,7 +63,13 @@ int cli_main(int argc, char** argv) {
   CLI::App app{"vmtest: catch eBPF verifier regressions across a matrix of real kernels.\n"
                "Boots each kernel of kernels/matrix.yaml in qemu, loads every program of every\n"
                "BPF object, runs BPF_PROG_TEST_RUN, and records verdicts, counts and log tails."};
-  app.set_version_flag("--version", VMTEST_VERSION);
+  app.set_version_flag("--version", [] {
+    SubprocessRunner runner;
+    // The bpftool `vmtest run` bundles into guests unless told otherwise (--bpftool).
+    std::string text = version_text(runner, default_agent_path(), "/usr/sbin/bpftool");
+    text.pop_back();  // CLI11 adds the final newline
+    return text;
+  });
   app.require_subcommand(1);
   app.footer(
       "Exit codes (run, gate, report, diff): 0 clean; 1 regression (verdict flip, test_run\n"

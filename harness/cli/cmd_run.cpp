@@ -48,6 +48,9 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--log-lines", a.opts.log_tail_lines, "Verifier log lines to keep per program")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  cmd->add_flag("--isolated-loads", a.opts.isolated_loads,
+                "Load every program in an object of its own, as veristat does, even when its "
+                "object loads whole (slower; the reference the default must match)");
   cmd->add_option("--memory", a.opts.memory_mb, "Guest memory in MiB")->capture_default_str();
   cmd->add_option("--accel", a.opts.accel, "Accelerator: auto, kvm or tcg")
       ->capture_default_str()

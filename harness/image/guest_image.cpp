@@ -11,6 +11,7 @@ namespace vmtest {
 Manifest guest_manifest(const GuestImageSpec& spec) {
   Manifest m;
   m.log_tail_lines = spec.log_tail_lines;
+  m.isolated_loads = spec.isolated_loads;
   for (const auto& o : spec.objects)
     m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
   if (!spec.bpftool.empty()) m.bpftool = kGuestBpftool;

@@ -25,6 +25,7 @@ struct GuestImageSpec {
   std::filesystem::path agent;  // static vmtest-guest binary
   std::vector<GuestObject> objects;
   int log_tail_lines = 20;
+  bool isolated_loads = false;  // Manifest::isolated_loads
   // Capability probe: the host's bpftool, copied to /usr/sbin/bpftool with the libraries it
   // needs under their own paths; empty: the guest does not probe.
   std::filesystem::path bpftool;

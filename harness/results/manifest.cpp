@@ -30,11 +30,13 @@ void from_json(const json& j, ManifestObject& o) {
 void to_json(json& j, const Manifest& m) {
   j = json{{"log_tail_lines", m.log_tail_lines}, {"objects", m.objects}};
   if (!m.bpftool.empty()) j["bpftool"] = m.bpftool;
+  if (m.isolated_loads) j["isolated_loads"] = true;
 }
 void from_json(const json& j, Manifest& m) {
   m.log_tail_lines = j.value("log_tail_lines", 20);
   m.objects = j.value("objects", std::vector<ManifestObject>{});
   m.bpftool = j.value("bpftool", std::string());
+  m.isolated_loads = j.value("isolated_loads", false);
 }
 
 }  // namespace vmtest

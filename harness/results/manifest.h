@@ -38,6 +38,9 @@ struct Manifest {
   // bpftool to run for the capability probe (`feature probe kernel -j`); empty: no probe.
   std::string bpftool;
   std::vector<ManifestObject> objects;
+  // Load every program in an object of its own (veristat's way) instead of loading an object
+  // whole when it verifies whole. Same results, slower: the reference the fast path must match.
+  bool isolated_loads = false;
 };
 
 void to_json(nlohmann::json& j, const TestCase& c);

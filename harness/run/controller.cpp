@@ -108,6 +108,7 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
   fs::create_directories(work, ec);
   Manifest m;
   m.log_tail_lines = opts.log_tail_lines;
+  m.isolated_loads = opts.isolated_loads;
   for (const auto& c : corpus)
     if (c.error.empty()) m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases});
   if (!opts.bpftool.empty()) m.bpftool = fs::absolute(opts.bpftool).string();
@@ -219,6 +220,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     GuestImageSpec gspec;
     gspec.agent = opts.agent;
     gspec.log_tail_lines = opts.log_tail_lines;
+    gspec.isolated_loads = opts.isolated_loads;
     // bpftool, its libraries and the kernel configs triple the image; leave them out when
     // every kernel's probe is cached (a smaller initramfs unpacks faster under TCG).
     bool need_probe = !opts.bpftool.empty() && cached_caps.size() < specs.size();

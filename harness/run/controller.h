@@ -25,6 +25,7 @@ struct RunOptions {
   int jobs = 0;                // 0: number of cores
   std::chrono::seconds timeout{180};
   int log_tail_lines = 20;
+  bool isolated_loads = false;  // Manifest::isolated_loads
   int memory_mb = 512;
   std::string accel = "auto";
   // bpftool for the capability probe in every guest and on the host; empty: no probe.

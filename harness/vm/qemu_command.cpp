@@ -27,7 +27,9 @@ std::vector<std::string> qemu_argv(const VmSpec& spec, Accel accel,
       // qemu 7.2's TCG corrupts EFLAGS around cmpxchg16b when an interrupt lands nearby,
       // and Debian's 6.12 SLUB uses it on every allocation. Measured on a loaded 2-core
       // host: 6.12 crashed (double fault in __kmalloc, NULL derefs) in about half of the
-      // boots with max or qemu64, and in 0 of 16 with cx16 off.
+      // boots with max or qemu64, and in 0 of 16 with cx16 off. Re-measured with
+      // bench/qemu-eval.sh: 5 of 16 crashed with max on 7.2; qemu 10.0.2 (backports) no
+      // longer has the bug (0 of 36 with max) but boots slower, so 7.2 and this flag stay.
       "-cpu", accel == Accel::kvm ? "host" : "max,cx16=off",
       "-m", std::to_string(spec.memory_mb),
       "-smp", std::to_string(spec.cpus),

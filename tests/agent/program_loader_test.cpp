@@ -3,13 +3,22 @@
 #include "agent/agent.h"
 #include "agent/features.h"
 #include "agent/program_loader.h"
+#include "agent/test_runner.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 namespace vmtest {
 
 static const std::string kFixture = VMTEST_BINARY_DIR "/tests/bpf/agent_fixture.bpf.o";
+
+static std::string joined_tail(const ProgramResult& r) {
+  std::string s;
+  for (const auto& l : r.log_tail)
+    s += l + "\n";
+  return s;
+}
 
 class LoaderTest : public ::testing::Test {
 protected:
@@ -142,6 +151,102 @@ TEST_F(LoaderTest, WithoutLogLevel4LevelOneGivesStatsAndTheError) {
   for (const auto& l : bad.log_tail)
     tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
+}
+
+// --- load_object: whole-object loads with isolated fallbacks must equal isolated loads ---
+
+static const std::string kSharedMap = VMTEST_BINARY_DIR "/tests/bpf/shared_map_fixture.bpf.o";
+
+class ObjectLoaderTest : public LoaderTest {
+protected:
+  struct Loaded {
+    std::vector<ProgramResult> results;
+    std::vector<std::string> tested; // programs whose test runs were called, in order
+  };
+  // `alone`: programs to load on their own, as a predicted-missing attach target would be.
+  Loaded load_all(const std::string& path, bool isolated,
+                  const std::vector<std::string>& alone = {}) {
+    auto listing = list_programs(path);
+    EXPECT_TRUE(listing.error.empty()) << listing.error;
+    for (auto& p : listing.programs)
+      if (std::find(alone.begin(), alone.end(), p.name) != alone.end())
+        p.attach_target_missing = true;
+    LoadOptions o;
+    o.log_stats = features_.log_stats;
+    o.log_rotating = features_.log_rotating;
+    o.isolated = isolated;
+    Loaded l;
+    l.results = load_object(path, listing, o, [&](size_t i, int fd, ProgramResult& r) {
+      l.tested.push_back(listing.programs[i].name);
+      r.test_run = run_test_case(fd, default_test_case(r.name, r.prog_type));
+      return r.test_run.status == TestRunStatus::Ok;
+    });
+    return l;
+  }
+};
+
+TEST_F(ObjectLoaderTest, ResultsFollowTheListingAndMatchIsolatedLoads) {
+  auto fast = load_all(kFixture, false);
+  auto slow = load_all(kFixture, true);
+  ASSERT_EQ(fast.results.size(), 3u);
+  ASSERT_EQ(slow.results.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& f = fast.results[i];
+    const auto& s = slow.results[i];
+    EXPECT_EQ(f.name, s.name);
+    EXPECT_EQ(f.verdict, s.verdict) << f.name;
+    EXPECT_EQ(f.err, s.err) << f.name;
+    EXPECT_EQ(f.metrics[Metric::InsnsProcessed], s.metrics[Metric::InsnsProcessed]) << f.name;
+    EXPECT_EQ(f.metrics[Metric::TotalStates], s.metrics[Metric::TotalStates]) << f.name;
+    EXPECT_EQ(f.metrics[Metric::PeakStates], s.metrics[Metric::PeakStates]) << f.name;
+    EXPECT_EQ(f.log_tail.size(), s.log_tail.size()) << f.name;
+    EXPECT_EQ(f.test_run.status, s.test_run.status) << f.name;
+  }
+  EXPECT_EQ(fast.results[0].name, "xdp_ok");
+  EXPECT_EQ(fast.results[0].verdict, Verdict::Accepted);
+  EXPECT_EQ(fast.results[1].verdict, Verdict::Rejected);
+  EXPECT_EQ(fast.results[1].err, EACCES);
+  // The rejected program still gets its full trace, not just the stats-only first log.
+  EXPECT_NE(joined_tail(fast.results[1]).find("outside of the packet"), std::string::npos);
+  // Test runs only for accepted programs, each exactly once.
+  EXPECT_EQ(fast.tested, (std::vector<std::string>{"xdp_ok", "kprobe_noop"}));
+}
+
+TEST_F(ObjectLoaderTest, TestRunsDoNotSeeAnotherProgramsWrites) {
+  for (bool isolated : {false, true}) {
+    auto l = load_all(kSharedMap, isolated);
+    ASSERT_EQ(l.results.size(), 2u);
+    EXPECT_EQ(l.results[0].name, "xdp_counter_writer");
+    EXPECT_EQ(l.results[0].test_run.retval, 2u); // XDP_PASS
+    // A fresh map holds zero, so the reader passes too; after the writer's run it would drop.
+    EXPECT_EQ(l.results[1].test_run.retval, 2u) << (isolated ? "isolated" : "whole object");
+  }
+}
+
+static const std::string kMapTakeover = VMTEST_BINARY_DIR "/tests/bpf/map_takeover_fixture.bpf.o";
+
+// The reader loads on its own after the whole-object load, whose maps it takes over; the
+// writer's test run has written `counter`, so that one it must create afresh.
+TEST_F(ObjectLoaderTest, IsolatedLoadsDoNotTakeOverMapsATestRunWrote) {
+  auto l = load_all(kMapTakeover, false, {"xdp_counter_reader"});
+  ASSERT_EQ(l.results.size(), 4u);
+  EXPECT_EQ(l.tested, (std::vector<std::string>{"xdp_counter_writer", "xdp_idle_a", "xdp_idle_b",
+                                                "xdp_counter_reader"}));
+  for (const auto& r : l.results) {
+    EXPECT_EQ(r.verdict, Verdict::Accepted) << r.name;
+    EXPECT_EQ(r.test_run.retval, 2u) << r.name; // XDP_PASS: the reader saw a fresh zero
+  }
+}
+
+// Writer and reader both load on their own: the writer takes over the untouched `counter`,
+// and once its run has written it, the reader must not get it.
+TEST_F(ObjectLoaderTest, AnIsolatedLoadsTestRunEndsTheTakeOver) {
+  auto l = load_all(kMapTakeover, false, {"xdp_counter_writer", "xdp_counter_reader"});
+  ASSERT_EQ(l.results.size(), 4u);
+  EXPECT_EQ(l.tested, (std::vector<std::string>{"xdp_idle_a", "xdp_idle_b", "xdp_counter_writer",
+                                                "xdp_counter_reader"}));
+  for (const auto& r : l.results)
+    EXPECT_EQ(r.test_run.retval, 2u) << r.name;
 }
 
 TEST_F(LoaderTest, AgentRecordsNotRunnableAndBrokenObjectsSeparately) {

@@ -67,7 +67,8 @@ TEST(QemuCommand, Cmdline) {
   auto it = std::find(argv.begin(), argv.end(), "-append");
   ASSERT_NE(it, argv.end());
   const std::string& cmdline = *(it + 1);
-  EXPECT_EQ(cmdline, "console=ttyS0 panic=-1 earlyprintk=serial printk.time=1 loglevel=5 no_timer_check nokaslr");
+  EXPECT_EQ(cmdline, "console=ttyS0 panic=-1 earlyprintk=serial printk.time=1 loglevel=5 "
+                     "no_timer_check nokaslr");
   // acpi=off breaks poweroff in the guest; quiet would hide WARNING splats.
   EXPECT_EQ(cmdline.find("acpi=off"), std::string::npos);
   EXPECT_EQ(cmdline.find("quiet"), std::string::npos);

@@ -1,0 +1,47 @@
+#include "cli/version.h"
+#include "core/fs.h"
+#include "kernel/fake_runner.h"
+
+#include <gtest/gtest.h>
+
+namespace vmtest {
+namespace {
+namespace fs = std::filesystem;
+
+class VersionTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = *make_temp_dir(fs::temp_directory_path(), "vmtest-version-test-");
+    agent_ = dir_ / "vmtest-guest";
+    bpftool_ = dir_ / "bpftool";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_, agent_, bpftool_;
+};
+
+TEST_F(VersionTest, NamesTheAgentsLibbpfAndTheGuestsBpftool) {
+  ASSERT_TRUE(write_file_atomic(agent_, "").ok());
+  ASSERT_TRUE(write_file_atomic(bpftool_, "").ok());
+  testing::FakeRunner runner([&](const Command& c) {
+    EXPECT_EQ(c.argv.at(1), "--version");
+    if (c.argv[0] == agent_.string()) return testing::exited(0, "vmtest-guest libbpf 1.4.6\n");
+    return testing::exited(0, "bpftool v7.5.0\nusing libbpf v1.5\nfeatures:\n");
+  });
+  std::string text = version_text(runner, agent_, bpftool_);
+  EXPECT_EQ(text.rfind("vmtest ", 0), 0u) << text;
+  EXPECT_NE(text.find("\nlibbpf 1.4.6 (in " + agent_.string() + ")\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nbpftool 7.5.0 (" + bpftool_.string()), std::string::npos) << text;
+  EXPECT_EQ(runner.commands.size(), 2u);
+}
+
+TEST_F(VersionTest, SaysWhatIsMissing) {
+  testing::FakeRunner runner([](const Command&) { return testing::exited(0, "unused"); });
+  std::string text = version_text(runner, agent_, bpftool_);
+  EXPECT_NE(text.find("(built against; no agent at " + agent_.string() + ")"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("bpftool not found at " + bpftool_.string()), std::string::npos) << text;
+  EXPECT_TRUE(runner.commands.empty());
+}
+
+} // namespace
+} // namespace vmtest
