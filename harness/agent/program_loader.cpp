@@ -55,6 +55,10 @@ std::string log_text(const std::vector<char>& buf) {
   return std::string(buf.data(), strnlen(buf.data(), buf.size()));
 }
 
+// Maps a load takes over from an object of the same file that is already loaded, by name,
+// instead of creating them again (see live_maps).
+using SharedMaps = std::map<std::string, int>;
+
 struct Attempt {
   int err = 0; // 0 or negative errno of bpf_object__load
   std::string log;
@@ -65,7 +69,7 @@ struct Attempt {
 
 // One isolated load: only `prog_name` is autoloaded.
 Attempt attempt_load(const std::string& path, const std::string& prog_name, unsigned level,
-                     size_t log_size) {
+                     size_t log_size, const SharedMaps& shared) {
   Attempt a;
   std::string open_error;
   a.obj = open_object(path, open_error);
@@ -87,6 +91,12 @@ Attempt attempt_load(const std::string& path, const std::string& prog_name, unsi
     return a;
   }
   apply_fixups(a.obj.get(), target);
+  bpf_map* map;
+  bpf_object__for_each_map(map, a.obj.get()) {
+    auto it = shared.find(bpf_map__name(map));
+    // Should taking it over fail, libbpf simply creates the map.
+    if (it != shared.end()) bpf_map__reuse_fd(map, it->second);
+  }
   std::vector<char> buf;
   if (level != 0) {
     buf.assign(log_size, 0);
@@ -168,7 +178,7 @@ struct FirstLoad {
 };
 
 LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const LoadOptions& opts,
-                         ProgramResult& out, const FirstLoad* known);
+                         ProgramResult& out, const FirstLoad* known, const SharedMaps& shared);
 
 // Every program of `members` (indices into the listing) loaded together in one object.
 struct Batch {
@@ -223,19 +233,59 @@ std::optional<size_t> failed_member(const Batch& b, const std::vector<ProgramInf
   return std::nullopt;
 }
 
-// Maps BPF programs can write to: everything but the read-only data sections (.rodata,
-// .kconfig), which every program of an object tends to share.
-std::set<uint32_t> writable_map_ids(bpf_object* obj) {
-  std::set<uint32_t> ids;
+// The maps of a loaded object. Creating maps is most of what a load costs beyond the
+// verifier: libbpf-tools' hash maps preallocate 10240 or more entries, and under TCG that is
+// milliseconds per map, up to half a second for the largest. Isolated loads of the same object
+// take them over (bpf_map__reuse_fd) instead of creating them again. The verifier sees only a
+// map's type, sizes, flags, BTF and, for frozen read-only data, its contents, and all of these
+// come from the same object with the same fixups, so nothing it decides changes. What an
+// isolated load must not inherit is state:
+//   - contents a test run may have written: callers leave out the maps such runs touched;
+//   - maps that bind the programs using them: a program array takes the type of its first
+//     user, and cgroup storage belonged to one program on older kernels;
+//   - maps libbpf fills only when it creates them: maps of maps, struct_ops.
+struct LiveMap {
+  std::string name;
+  int fd = -1;
+  uint32_t id = 0;
+  bool writable = false; // by BPF programs: all but read-only data (.rodata, .kconfig)
+  bool shareable = false;
+};
+
+bool shareable_type(bpf_map_type type) {
+  switch (type) {
+  case BPF_MAP_TYPE_PROG_ARRAY:
+  case BPF_MAP_TYPE_CGROUP_STORAGE:
+  case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+  case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+  case BPF_MAP_TYPE_HASH_OF_MAPS:
+  case BPF_MAP_TYPE_STRUCT_OPS:
+    return false;
+  default:
+    return true;
+  }
+}
+
+std::vector<LiveMap> live_maps(bpf_object* obj) {
+  std::vector<LiveMap> out;
   bpf_map* map;
   bpf_object__for_each_map(map, obj) {
     int fd = bpf_map__fd(map);
-    if (fd < 0 || (bpf_map__map_flags(map) & BPF_F_RDONLY_PROG)) continue;
     bpf_map_info info{};
     __u32 len = sizeof info;
-    if (bpf_map_get_info_by_fd(fd, &info, &len) == 0) ids.insert(info.id);
+    if (fd < 0 || bpf_map_get_info_by_fd(fd, &info, &len) != 0) continue;
+    out.push_back({bpf_map__name(map), fd, info.id, !(bpf_map__map_flags(map) & BPF_F_RDONLY_PROG),
+                   shareable_type(bpf_map__type(map))});
   }
-  return ids;
+  return out;
+}
+
+// The live maps an isolated load may take over: shareable ones no test run has touched.
+SharedMaps untouched(const std::vector<LiveMap>& maps, const std::set<uint32_t>& touched) {
+  SharedMaps out;
+  for (const LiveMap& m : maps)
+    if (m.shareable && !touched.count(m.id)) out.emplace(m.name, m.fd);
+  return out;
 }
 
 ProgramResult start_result(const ProgramInfo& info) {
@@ -247,10 +297,13 @@ ProgramResult start_result(const ProgramInfo& info) {
   return out;
 }
 
-// Records a batch that loaded whole and runs its programs' test cases.
-void finish_together(Batch& b, const std::string& path, const std::vector<ProgramInfo>& programs,
-                     const std::vector<size_t>& members, const LoadOptions& opts,
-                     const TestRunner& run_tests, std::vector<ProgramResult>& out) {
+// Records a batch that loaded whole and runs its programs' test cases. Returns the ids of the
+// maps those runs may have written.
+std::set<uint32_t> finish_together(Batch& b, const std::string& path,
+                                   const std::vector<ProgramInfo>& programs,
+                                   const std::vector<size_t>& members, const LoadOptions& opts,
+                                   const std::vector<LiveMap>& maps, const TestRunner& run_tests,
+                                   std::vector<ProgramResult>& out) {
   std::vector<std::vector<uint32_t>> used(members.size());
   for (size_t m = 0; m < members.size(); ++m) {
     ProgramResult& r = out[members[m]];
@@ -261,7 +314,9 @@ void finish_together(Batch& b, const std::string& path, const std::vector<Progra
   // In an isolated load every program's test runs start from freshly created maps. Here the
   // maps are shared, so a program whose writable maps an earlier test run may have changed
   // is loaded on its own again for its runs.
-  std::set<uint32_t> writable = writable_map_ids(b.obj.get());
+  std::set<uint32_t> writable;
+  for (const LiveMap& m : maps)
+    if (m.writable) writable.insert(m.id);
   std::set<uint32_t> touched;
   for (size_t m = 0; m < members.size(); ++m) {
     size_t i = members[m];
@@ -276,10 +331,14 @@ void finish_together(Batch& b, const std::string& path, const std::vector<Progra
       continue;
     }
     ProgramResult fresh = start_result(programs[i]);
-    LoadedProgram alone = load_program(path, programs[i], opts, fresh);
+    LoadedProgram alone =
+        load_alone(path, programs[i], opts, fresh, nullptr, untouched(maps, touched));
     out[i] = std::move(fresh);
-    if (alone.fd() >= 0) run_tests(i, alone.fd(), out[i]);
+    // Its runs write the maps it took over from the batch as well.
+    if (alone.fd() >= 0 && run_tests(i, alone.fd(), out[i]))
+      touched.insert(mine.begin(), mine.end());
   }
+  return touched;
 }
 
 } // namespace
@@ -333,13 +392,13 @@ ObjectListing list_programs(const std::string& path) {
 
 LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
                            const LoadOptions& opts, ProgramResult& out) {
-  return load_alone(path, info, opts, out, nullptr);
+  return load_alone(path, info, opts, out, nullptr, {});
 }
 
 namespace {
 
 LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const LoadOptions& opts,
-                         ProgramResult& out, const FirstLoad* known) {
+                         ProgramResult& out, const FirstLoad* known, const SharedMaps& shared) {
   out.name = info.name;
   out.section = info.section;
   out.prog_type = info.prog_type;
@@ -356,7 +415,7 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
     // straight to the trace.
     need_trace = true;
   } else {
-    a = attempt_load(path, info.name, first_level, kFirstLogSize);
+    a = attempt_load(path, info.name, first_level, kFirstLogSize, shared);
     // A rejected program needs the trace that explains the rejection: reload at level 1
     // (plus stats where supported) and grow the buffer until the log fits.
     bool overflowed = a.err == -ENOSPC && a.buffer_full;
@@ -366,7 +425,7 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
     level = opts.log_stats ? (1 | 4) : 1;
     size = opts.initial_log_size;
     for (;;) {
-      Attempt t = attempt_load(path, info.name, level, size);
+      Attempt t = attempt_load(path, info.name, level, size, shared);
       bool overflow = t.err == -ENOSPC && t.buffer_full;
       if (!overflow) {
         a = std::move(t);
@@ -375,7 +434,7 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
       if (opts.log_rotating) {
         // The kernel kept the tail; the load itself only failed because of the log, so
         // take the verdict from a stats-only load and keep this tail.
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared);
         std::string tail_log = std::move(t.log);
         a = std::move(v);
         if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG; // cannot happen at level 4
@@ -384,7 +443,7 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
         break;
       }
       if (size >= opts.max_log_size) {
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared);
         std::string head_log = std::move(t.log);
         std::string stats_log = v.log;
         a = std::move(v);
@@ -429,13 +488,21 @@ std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& l
   for (size_t i = 0; i < programs.size(); ++i)
     (opts.isolated || programs[i].attach_target_missing ? alone : together).push_back(i);
   std::map<size_t, FirstLoad> known; // first loads whole-object loads already made
+  // The whole-object load that succeeded stays loaded until the isolated loads are done, so
+  // they can take over its maps.
+  Batch loaded;
+  SharedMaps shared;
 
   // Each round either loads the whole rest or takes out the program that failed; a lone
   // program left over is simply an isolated load.
   while (together.size() >= 2) {
     Batch b = load_together(path, programs, together, opts, std::move(opened));
     if (b.err == 0) {
-      finish_together(b, path, programs, together, opts, run_tests, out);
+      std::vector<LiveMap> maps = live_maps(b.obj.get());
+      std::set<uint32_t> touched =
+          finish_together(b, path, programs, together, opts, maps, run_tests, out);
+      shared = untouched(maps, touched);
+      loaded = std::move(b);
       together.clear();
       break;
     }
@@ -449,9 +516,10 @@ std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& l
   std::sort(alone.begin(), alone.end());
   for (size_t i : alone) {
     auto k = known.find(i);
-    LoadedProgram loaded =
-        load_alone(path, programs[i], opts, out[i], k == known.end() ? nullptr : &k->second);
-    if (loaded.fd() >= 0) run_tests(i, loaded.fd(), out[i]);
+    LoadedProgram alone = load_alone(path, programs[i], opts, out[i],
+                                     k == known.end() ? nullptr : &k->second, shared);
+    // A run that executed may have written maps it took over; later loads create their own.
+    if (alone.fd() >= 0 && run_tests(i, alone.fd(), out[i])) shared.clear();
   }
   return out;
 }
