@@ -1,13 +1,13 @@
 // These tests load real programs into the running kernel, so they need root (CAP_BPF); they
 // boot nothing and run in a few milliseconds.
-#include "agent/program_loader.h"
-
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include "agent/agent.h"
 #include "agent/features.h"
+#include "agent/program_loader.h"
 #include "agent/test_runner.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace vmtest {
 
@@ -15,12 +15,13 @@ static const std::string kFixture = VMTEST_BINARY_DIR "/tests/bpf/agent_fixture.
 
 static std::string joined_tail(const ProgramResult& r) {
   std::string s;
-  for (const auto& l : r.log_tail) s += l + "\n";
+  for (const auto& l : r.log_tail)
+    s += l + "\n";
   return s;
 }
 
 class LoaderTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root to call bpf()";
     features_ = probe_features();
@@ -51,7 +52,7 @@ TEST_F(LoaderTest, ListsProgramsWithTypes) {
 TEST_F(LoaderTest, ListingRecordsTheHelpersEachProgramCalls) {
   auto listing = list_programs(kFixture);
   ASSERT_EQ(listing.programs.size(), 3u);
-  EXPECT_EQ(listing.programs[0].helper_ids, std::vector<int32_t>{1});  // bpf_map_lookup_elem
+  EXPECT_EQ(listing.programs[0].helper_ids, std::vector<int32_t>{1}); // bpf_map_lookup_elem
   EXPECT_TRUE(listing.programs[1].helper_ids.empty());
 }
 
@@ -76,7 +77,8 @@ TEST_F(LoaderTest, RejectedProgramKeepsTheErrorLine) {
   EXPECT_EQ(r.verdict, "rejected");
   EXPECT_EQ(r.err, EACCES);
   std::string tail;
-  for (const auto& l : r.log_tail) tail += l + "\n";
+  for (const auto& l : r.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
   EXPECT_GE(r.log_level & 1, 1);
   EXPECT_TRUE(r.log_truncated.empty());
@@ -85,15 +87,16 @@ TEST_F(LoaderTest, RejectedProgramKeepsTheErrorLine) {
 TEST_F(LoaderTest, OverflowWithoutRotationGrowsBufferUntilTheTailFits) {
   LoadOptions o;
   o.log_stats = features_.log_stats;
-  o.log_rotating = false;  // behave as on a pre-6.4 kernel
+  o.log_rotating = false; // behave as on a pre-6.4 kernel
   o.initial_log_size = 512;
   auto r = load("xdp_reject_late", o);
   EXPECT_EQ(r.verdict, "rejected");
-  EXPECT_EQ(r.err, EACCES);  // the real verdict, not ENOSPC
+  EXPECT_EQ(r.err, EACCES); // the real verdict, not ENOSPC
   EXPECT_TRUE(r.log_truncated.empty());
   EXPECT_GT(r.log_bytes, 512u);
   std::string tail;
-  for (const auto& l : r.log_tail) tail += l + "\n";
+  for (const auto& l : r.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
@@ -123,7 +126,8 @@ TEST_F(LoaderTest, RotatingKernelKeepsTheTailOfAnOverflowingLog) {
   EXPECT_EQ(r.err, EACCES);
   EXPECT_EQ(r.log_truncated, "head");
   std::string tail;
-  for (const auto& l : r.log_tail) tail += l + "\n";
+  for (const auto& l : r.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
@@ -144,7 +148,8 @@ TEST_F(LoaderTest, WithoutLogLevel4LevelOneGivesStatsAndTheError) {
   EXPECT_EQ(bad.verdict, "rejected");
   EXPECT_EQ(bad.log_level, 1);
   std::string tail;
-  for (const auto& l : bad.log_tail) tail += l + "\n";
+  for (const auto& l : bad.log_tail)
+    tail += l + "\n";
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
@@ -153,14 +158,19 @@ TEST_F(LoaderTest, WithoutLogLevel4LevelOneGivesStatsAndTheError) {
 static const std::string kSharedMap = VMTEST_BINARY_DIR "/tests/bpf/shared_map_fixture.bpf.o";
 
 class ObjectLoaderTest : public LoaderTest {
- protected:
+protected:
   struct Loaded {
     std::vector<ProgramResult> results;
-    std::vector<std::string> tested;  // programs whose test runs were called, in order
+    std::vector<std::string> tested; // programs whose test runs were called, in order
   };
-  Loaded load_all(const std::string& path, bool isolated) {
+  // `alone`: programs to load on their own, as a predicted-missing attach target would be.
+  Loaded load_all(const std::string& path, bool isolated,
+                  const std::vector<std::string>& alone = {}) {
     auto listing = list_programs(path);
     EXPECT_TRUE(listing.error.empty()) << listing.error;
+    for (auto& p : listing.programs)
+      if (std::find(alone.begin(), alone.end(), p.name) != alone.end())
+        p.attach_target_missing = true;
     LoadOptions o;
     o.log_stats = features_.log_stats;
     o.log_rotating = features_.log_rotating;
@@ -207,10 +217,36 @@ TEST_F(ObjectLoaderTest, TestRunsDoNotSeeAnotherProgramsWrites) {
     auto l = load_all(kSharedMap, isolated);
     ASSERT_EQ(l.results.size(), 2u);
     EXPECT_EQ(l.results[0].name, "xdp_counter_writer");
-    EXPECT_EQ(l.results[0].test_run.retval, 2u);  // XDP_PASS
+    EXPECT_EQ(l.results[0].test_run.retval, 2u); // XDP_PASS
     // A fresh map holds zero, so the reader passes too; after the writer's run it would drop.
     EXPECT_EQ(l.results[1].test_run.retval, 2u) << (isolated ? "isolated" : "whole object");
   }
+}
+
+static const std::string kMapTakeover = VMTEST_BINARY_DIR "/tests/bpf/map_takeover_fixture.bpf.o";
+
+// The reader loads on its own after the whole-object load, whose maps it takes over; the
+// writer's test run has written `counter`, so that one it must create afresh.
+TEST_F(ObjectLoaderTest, IsolatedLoadsDoNotTakeOverMapsATestRunWrote) {
+  auto l = load_all(kMapTakeover, false, {"xdp_counter_reader"});
+  ASSERT_EQ(l.results.size(), 4u);
+  EXPECT_EQ(l.tested, (std::vector<std::string>{"xdp_counter_writer", "xdp_idle_a", "xdp_idle_b",
+                                                "xdp_counter_reader"}));
+  for (const auto& r : l.results) {
+    EXPECT_EQ(r.verdict, "accepted") << r.name;
+    EXPECT_EQ(r.test_run.retval, 2u) << r.name; // XDP_PASS: the reader saw a fresh zero
+  }
+}
+
+// Writer and reader both load on their own: the writer takes over the untouched `counter`,
+// and once its run has written it, the reader must not get it.
+TEST_F(ObjectLoaderTest, AnIsolatedLoadsTestRunEndsTheTakeOver) {
+  auto l = load_all(kMapTakeover, false, {"xdp_counter_writer", "xdp_counter_reader"});
+  ASSERT_EQ(l.results.size(), 4u);
+  EXPECT_EQ(l.tested, (std::vector<std::string>{"xdp_idle_a", "xdp_idle_b", "xdp_counter_writer",
+                                                "xdp_counter_reader"}));
+  for (const auto& r : l.results)
+    EXPECT_EQ(r.test_run.retval, 2u) << r.name;
 }
 
 TEST_F(LoaderTest, AgentRecordsNotRunnableAndBrokenObjectsSeparately) {
@@ -221,19 +257,19 @@ TEST_F(LoaderTest, AgentRecordsNotRunnableAndBrokenObjectsSeparately) {
   tc.program = "xdp_ok";
   tc.name = "expects_drop";
   tc.data_in_hex = std::string(120, '0');
-  tc.expect_retval = 1;  // XDP_DROP, but the program passes: the case must fail
+  tc.expect_retval = 1; // XDP_DROP, but the program passes: the case must fail
   m.objects[0].cases.push_back(tc);
   auto report = run_agent(m);
   ASSERT_EQ(report.objects.size(), 2u);
   const auto& progs = report.objects[0].programs;
   ASSERT_EQ(progs.size(), 3u);
   EXPECT_EQ(progs[0].test_run.status, "ok");
-  EXPECT_EQ(progs[0].test_run.retval, 2u);  // XDP_PASS
+  EXPECT_EQ(progs[0].test_run.retval, 2u); // XDP_PASS
   EXPECT_TRUE(progs[0].test_run.expectation_failed);
-  EXPECT_EQ(progs[1].test_run.status, "skipped");  // rejected programs are not run
+  EXPECT_EQ(progs[1].test_run.status, "skipped"); // rejected programs are not run
   EXPECT_EQ(progs[2].test_run.status, "not_runnable");
   EXPECT_FALSE(report.objects[1].error.empty());
   EXPECT_TRUE(report.objects[1].programs.empty());
 }
 
-}  // namespace vmtest
+} // namespace vmtest
