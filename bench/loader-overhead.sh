@@ -8,7 +8,8 @@
 #     which is everything the loader, libbpf and test runs add beyond the verifier itself.
 #     The machine is shared and its load drifts, so the same figure is also printed round by
 #     round (each corpus run against the empty run before it) and with the host CPU time of
-#     each run (vmtest and its qemu) in place of the guest's wall time.
+#     each run (vmtest and its qemu) in place of the guest's wall time; and for the agent
+#     alone, by the time the agent itself reports (no boot, no results transfer).
 #  2. On the host kernel: the agent alone (vmtest-guest --manifest) on the same objects:
 #     wall, CPU (user+sys) and peak RSS.
 # Usage: bench/loader-overhead.sh [BUILD_DIR] [RUNS]
@@ -69,7 +70,7 @@ for ((i = 0; i < ${#EXTRA[@]}; i++)); do
 done
 
 python3 - "$WORK" "$RUNS" "$KERNEL" "$CORPUS" "$HOST_MANIFEST" "$AGENT" "${COMPARE_AGENT:-}" <<'PY'
-import json, os, resource, statistics, subprocess, sys, time
+import json, os, re, resource, statistics, subprocess, sys, time
 
 work, runs, kernel, corpus, host_manifest, agent, compare = sys.argv[1:8]
 runs = int(runs)
@@ -87,7 +88,11 @@ def guest(name):
     # user+sys of vmtest and the qemu it waits for: on a shared machine the CPU a run takes
     # varies much less than its wall time.
     cpu = sum(float(x) for x in open(os.path.join(work, name + ".cpu")).read().split()[-2:])
+    # The agent's own time in the guest, from the report it sent (no boot, no results transfer).
+    raw = open(os.path.join(work, name, "kernels", kernel, "results.out"), errors="replace").read()
+    agent_s = float(re.findall(r'"agent_seconds":([0-9.eE+-]+)', raw)[-1])
     return {"programs": len(progs), "wall": k["boot_seconds"], "verif": verif, "cpu": cpu,
+            "agent": agent_s,
             "accel": k["accel"], "accepted": sum(p["verdict"] == "accepted" for p in progs)}
 
 empty = [guest(f"empty-{i}") for i in range(1, runs + 1)]
@@ -102,13 +107,13 @@ print(f"corpus {corpus}: {objects} objects, {n} programs ({full[0]['accepted']} 
 for c, binary in enumerate(compares):
     print(f"compare {c + 1}: {binary}")
 print(f"{'':14} {'programs':>8} {'guest_wall_s':>13} {'sum_verif_s':>12} {'host_cpu_s':>11}"
-      "   all walls")
+      f" {'agent_s':>8}   all walls")
 table = [("empty corpus", empty), ("corpus", full)]
 table += [(f"compare {c + 1}", rows) for c, rows in enumerate(others)]
 for label, rows in table:
     walls = " ".join("%.2f" % r["wall"] for r in rows)
     print(f"{label:14} {rows[0]['programs']:>8} {med(rows, 'wall'):>13.2f} "
-          f"{med(rows, 'verif'):>12.3f} {med(rows, 'cpu'):>11.2f}   {walls}")
+          f"{med(rows, 'verif'):>12.3f} {med(rows, 'cpu'):>11.2f} {med(rows, 'agent'):>8.2f}   {walls}")
 for label, rows in table[1:]:
     over = (med(rows, "wall") - med(empty, "wall") - med(rows, "verif")) / max(n, 1) * 1000
     print(f"overhead per program ({label}): ({med(rows, 'wall'):.2f} - {med(empty, 'wall'):.2f}"
@@ -125,6 +130,12 @@ for label, rows in table[1:]:
     over = (med(rows, "cpu") - med(empty, "cpu") - med(rows, "verif")) / max(n, 1) * 1000
     print(f"overhead per program by host CPU ({label}): ({med(rows, 'cpu'):.2f} - "
           f"{med(empty, 'cpu'):.2f} - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
+# The loader alone: the agent's time in the guest, which leaves out the boot (most of the
+# noise) and the transfer of the results over the serial port.
+for label, rows in table[1:]:
+    over = (med(rows, "agent") - med(empty, "agent") - med(rows, "verif")) / max(n, 1) * 1000
+    print(f"agent-only overhead per program ({label}): ({med(rows, 'agent'):.2f} - "
+          f"{med(empty, 'agent'):.2f} - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
 
 def host_run(binary):  # wall, user+sys CPU and peak RSS (MiB) of one agent run
     t0 = time.monotonic()
