@@ -6,6 +6,10 @@
 #     summed over every program, and the overhead per program:
 #         (wall(corpus) - wall(empty) - sum(verification time)) / programs
 #     which is everything the loader, libbpf and test runs add beyond the verifier itself.
+#     The machine is shared and its load drifts, so the same figure is also printed round by
+#     round (each corpus run against the empty run before it) and with the host CPU time of
+#     each run (vmtest and its qemu) in place of the guest's wall time; and for the agent
+#     alone, by the time the agent itself reports (no boot, no results transfer).
 #  2. On the host kernel: the agent alone (vmtest-guest --manifest) on the same objects:
 #     wall, CPU (user+sys) and peak RSS.
 # Usage: bench/loader-overhead.sh [BUILD_DIR] [RUNS]
@@ -34,10 +38,11 @@ if [ -z "${CORPUS:-}" ]; then
 fi
 mkdir -p "$WORK/empty"
 
-guest_run() {  # CORPUS_DIR OUT [vmtest run options...]
+guest_run() {  # CORPUS_DIR OUT [vmtest run options...]; OUT.cpu gets the run's host CPU time
   local corpus=$1 out=$2
   shift 2
-  "$VMTEST" run --kernel "$KERNEL" --corpus "$corpus" --no-gate --no-capabilities --timeout 1800 \
+  /usr/bin/time -f "%U %S" -o "$out.cpu" \
+    "$VMTEST" run --kernel "$KERNEL" --corpus "$corpus" --no-gate --no-capabilities --timeout 1800 \
     "${EXTRA[@]}" "$@" --out "$out" >"$out.log" 2>&1 || true
 }
 # One unmeasured boot first: kernel fetch, accelerator verdict, page cache.
@@ -65,7 +70,7 @@ for ((i = 0; i < ${#EXTRA[@]}; i++)); do
 done
 
 python3 - "$WORK" "$RUNS" "$KERNEL" "$CORPUS" "$HOST_MANIFEST" "$AGENT" "${COMPARE_AGENT:-}" <<'PY'
-import json, os, resource, statistics, subprocess, sys, time
+import json, os, re, resource, statistics, subprocess, sys, time
 
 work, runs, kernel, corpus, host_manifest, agent, compare = sys.argv[1:8]
 runs = int(runs)
@@ -80,7 +85,14 @@ def guest(name):
         sys.exit(f"{name}: kernel {k['name']} {k['status']}: {k.get('error', '')}")
     progs = [p for o in k["objects"] for p in o["programs"]]
     verif = sum(p.get("verification_time_us") or 0 for p in progs) / 1e6
-    return {"programs": len(progs), "wall": k["boot_seconds"], "verif": verif,
+    # user+sys of vmtest and the qemu it waits for: on a shared machine the CPU a run takes
+    # varies much less than its wall time.
+    cpu = sum(float(x) for x in open(os.path.join(work, name + ".cpu")).read().split()[-2:])
+    # The agent's own time in the guest, from the report it sent (no boot, no results transfer).
+    raw = open(os.path.join(work, name, "kernels", kernel, "results.out"), errors="replace").read()
+    agent_s = float(re.findall(r'"agent_seconds":([0-9.eE+-]+)', raw)[-1])
+    return {"programs": len(progs), "wall": k["boot_seconds"], "verif": verif, "cpu": cpu,
+            "agent": agent_s,
             "accel": k["accel"], "accepted": sum(p["verdict"] == "accepted" for p in progs)}
 
 empty = [guest(f"empty-{i}") for i in range(1, runs + 1)]
@@ -94,17 +106,36 @@ print(f"corpus {corpus}: {objects} objects, {n} programs ({full[0]['accepted']} 
       f"kernel {kernel} ({full[0]['accel']}); median of {runs} runs")
 for c, binary in enumerate(compares):
     print(f"compare {c + 1}: {binary}")
-print(f"{'':14} {'programs':>8} {'guest_wall_s':>13} {'sum_verif_s':>12}   all walls")
+print(f"{'':14} {'programs':>8} {'guest_wall_s':>13} {'sum_verif_s':>12} {'host_cpu_s':>11}"
+      f" {'agent_s':>8}   all walls")
 table = [("empty corpus", empty), ("corpus", full)]
 table += [(f"compare {c + 1}", rows) for c, rows in enumerate(others)]
 for label, rows in table:
     walls = " ".join("%.2f" % r["wall"] for r in rows)
     print(f"{label:14} {rows[0]['programs']:>8} {med(rows, 'wall'):>13.2f} "
-          f"{med(rows, 'verif'):>12.3f}   {walls}")
+          f"{med(rows, 'verif'):>12.3f} {med(rows, 'cpu'):>11.2f} {med(rows, 'agent'):>8.2f}   {walls}")
 for label, rows in table[1:]:
     over = (med(rows, "wall") - med(empty, "wall") - med(rows, "verif")) / max(n, 1) * 1000
     print(f"overhead per program ({label}): ({med(rows, 'wall'):.2f} - {med(empty, 'wall'):.2f}"
           f" - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
+# The same figure round by round, each corpus run against the empty run just before it: the
+# machine's load drifts within minutes, and a pair shares more of it than two medians do.
+for label, rows in table[1:]:
+    paired = [(r["wall"] - e["wall"] - r["verif"]) / max(n, 1) * 1000 for r, e in zip(rows, empty)]
+    print(f"paired per round ({label}): median {statistics.median(paired):.1f} ms   "
+          + " ".join("%.1f" % x for x in paired))
+# And by host CPU instead of guest wall: under TCG the guest's time is qemu's CPU time, so this
+# is the same overhead with less of the machine's load in it.
+for label, rows in table[1:]:
+    over = (med(rows, "cpu") - med(empty, "cpu") - med(rows, "verif")) / max(n, 1) * 1000
+    print(f"overhead per program by host CPU ({label}): ({med(rows, 'cpu'):.2f} - "
+          f"{med(empty, 'cpu'):.2f} - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
+# The loader alone: the agent's time in the guest, which leaves out the boot (most of the
+# noise) and the transfer of the results over the serial port.
+for label, rows in table[1:]:
+    over = (med(rows, "agent") - med(empty, "agent") - med(rows, "verif")) / max(n, 1) * 1000
+    print(f"agent-only overhead per program ({label}): ({med(rows, 'agent'):.2f} - "
+          f"{med(empty, 'agent'):.2f} - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
 
 def host_run(binary):  # wall, user+sys CPU and peak RSS (MiB) of one agent run
     t0 = time.monotonic()

@@ -9,6 +9,9 @@
 //   - a failure that names no program (a map that cannot be created, a missing kfunc) sends
 //     every remaining program to its own load;
 //   - a program whose attach target the kernel's BTF lacks is loaded on its own from the start.
+// Isolated loads that follow a whole-object load take over its maps rather than create them
+// again, except maps a test run may have written and maps that bind their users (program
+// arrays, cgroup storage, maps of maps, struct_ops).
 // Each program's verification is a BPF_PROG_LOAD of its own either way, so the results are
 // the same; the e2e layer checks that against LoadOptions::isolated on real corpora.
 #include "results/results.h"
