@@ -1,13 +1,13 @@
 // vmtest kernels list|fetch|verify|lock: the kernel cache and the lock file, without booting.
-#include <cstdio>
-#include <memory>
-
 #include "cli/command.h"
-#include "cli/paths.h"
+#include "cli/settings.h"
 #include "core/process.h"
 #include "kernel/kernel_cache.h"
 #include "kernel/kernel_image.h"
 #include "kernel/oci_source.h"
+
+#include <cstdio>
+#include <memory>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -19,10 +19,12 @@ struct KernelsArgs {
   std::vector<std::string> kernels; // empty: every row
 };
 
-std::vector<const KernelRow*> selected_rows(const Matrix& m, const std::vector<std::string>& names) {
+std::vector<const KernelRow*> selected_rows(const Matrix& m,
+                                            const std::vector<std::string>& names) {
   std::vector<const KernelRow*> out;
   if (names.empty()) {
-    for (const auto& r : m.rows) out.push_back(&r);
+    for (const auto& r : m.rows)
+      out.push_back(&r);
     return out;
   }
   for (const auto& n : names) {
@@ -125,7 +127,7 @@ int do_verify(const KernelsArgs& a) {
 
 int do_lock(const KernelsArgs& a) {
   Matrix m = load_matrix_or_throw(a.matrix);
-  const fs::path lock_path = project_path(a.matrix.lock);
+  const fs::path lock_path = a.matrix.lock;
   auto lock = load_lock(lock_path);
   if (!lock) throw FatalError(lock.error().str());
   SubprocessRunner runner;
@@ -186,7 +188,10 @@ void add_kernels_command(CLI::App& app, CommandList& out) {
     auto* sub = cmd->add_subcommand(v.name, v.help);
     add_matrix_options(sub, a->matrix);
     if (v.takes_kernels) sub->add_option("-k,--kernel", a->kernels, "Kernel row (repeatable)");
-    out.push_back({sub, [a, run = v.run] { return run(*a); }});
+    out.push_back({sub, [a, sub, run = v.run] {
+                     apply_settings(*sub, {&a->matrix, nullptr, nullptr, nullptr});
+                     return run(*a);
+                   }});
   }
 }
 
