@@ -166,6 +166,7 @@ Result<KernelImage> fetch_debian(const KernelRow& row, const DebianSource& src,
   auto k = download_into_cache(row, *apt, pin.package, pin.version, pin.deb_sha256,
                                pin.vmlinuz_sha256, ctx);
   if (!k) return k.error();
+  apt->prune();
   return image_from(row, *k, /*from_cache=*/false);
 }
 
@@ -275,6 +276,7 @@ Result<DebPin> refresh_debian_pin(const KernelRow& row, const FetchContext& ctx)
   say(ctx, rctx + ": measuring " + origin_of(newest.package, newest.version));
   auto k = download_into_cache(row, *apt, newest.package, newest.version, newest.sha256, "", ctx);
   if (!k) return k.error();
+  apt->prune();
   return DebPin{newest.package, newest.version, newest.filename, newest.sha256,
                 k->info.vmlinuz_sha256};
 }
