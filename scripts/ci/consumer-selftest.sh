@@ -56,7 +56,7 @@ PY
 booted=()
 for k in $rows; do
   out="vmtest-results/$k-1of1"
-  rc=0
+  rc=0 t=$SECONDS
   bash "$src/scripts/action/run.sh" "$k" "$out" 1/1 >"run-$k.log" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ] && [ "$k" != 5.10 ] && unavailable "$out"; then
     echo "consumer: $k: left out: $(grep -m1 -o 'not available here.*' "run-$k.log" | cut -c1-120)"
@@ -65,6 +65,7 @@ for k in $rows; do
   fi
   cat "run-$k.log"
   [ "$rc" -eq 0 ] || fail "row $k: run.sh exited $rc"
+  echo "consumer: $k: run.sh exit 0 in $((SECONDS - t)) s"
   booted+=("$k")
 done
 gate_rows=()

@@ -10,7 +10,7 @@
 # Usage: scripts/ci/package-selftest.sh [KERNEL (default 6.1)]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD_DIR=${BUILD_DIR:-$src/build}
+BUILD_DIR=$(cd "${BUILD_DIR:-$src/build}" && pwd) # absolute: cpack runs elsewhere
 kernel=${1:-6.1}
 ci_cache=${VMTEST_CI_CACHE:-$HOME/.cache/vmtest-ci}
 kcache=${VMTEST_CACHE:-$HOME/.cache/vmtest}
