@@ -34,7 +34,11 @@ BACKPORTS_PKGS=(
 )
 
 SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  # A minimal Debian 12 root (a container, a debootstrap) has no sudo: say so, run as root.
+  command -v sudo >/dev/null || { echo "install-deps: run as root (no sudo here)" >&2; exit 2; }
+  SUDO="sudo"
+fi
 export DEBIAN_FRONTEND=noninteractive
 
 # bookworm-backports from the mirror this machine already uses (never a host name of ours).

@@ -3,10 +3,13 @@
 #include "cli/command.h"
 #include "cli/paths.h"
 #include "cli/version.h"
+#include "cli/project_matrix.h"
+#include "cli/settings.h"
 #include "core/fs.h"
 #include "core/result.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #ifndef VMTEST_VERSION
 #define VMTEST_VERSION "dev"
@@ -15,8 +18,12 @@
 namespace vmtest {
 
 void add_matrix_options(CLI::App* app, MatrixOptions& o) {
-  app->add_option("--matrix", o.matrix, "Kernel matrix file")->capture_default_str();
-  app->add_option("--lock", o.lock, "Lock file pinning each kernel image")->capture_default_str();
+  app->add_option("--matrix", o.matrix,
+                  "Kernel matrix file (default: vmtest.yaml's kernels.matrix, else the bundled "
+                  "one)");
+  app->add_option("--lock", o.lock,
+                  "Lock file pinning each kernel image (default: matrix.lock.json next to the "
+                  "matrix)");
   app->add_option("--cache", o.cache,
                   "Cache directory for kernel images (default: $VMTEST_CACHE or ~/.cache/vmtest)");
   app->add_option("--kernel-dir", o.kernel_dir,
@@ -25,9 +32,15 @@ void add_matrix_options(CLI::App* app, MatrixOptions& o) {
 }
 
 Matrix load_matrix_or_throw(const MatrixOptions& o) {
-  auto m = load_matrix(project_path(o.matrix), project_path(o.lock));
+  auto m = load_matrix(o.matrix, o.lock);
   if (!m) throw FatalError(m.error().str());
-  return std::move(*m);
+  if (!o.rows && !o.defaults) return std::move(*m);
+  auto lock = load_lock(o.lock);
+  if (!lock) throw FatalError(lock.error().str());
+  auto merged = with_project_rows(std::move(*m), o.rows ? &*o.rows : nullptr, o.defaults, *lock,
+                                  o.project_origin);
+  if (!merged) throw FatalError(merged.error().str());
+  return std::move(*merged);
 }
 
 std::filesystem::path cache_dir_of(const MatrixOptions& o) {
@@ -61,7 +74,7 @@ RunResults load_results_or_throw(const std::filesystem::path& path) {
 
 int cli_main(int argc, char** argv) {
   CLI::App app{"vmtest: catch eBPF verifier regressions across a matrix of real kernels.\n"
-               "Boots each kernel of kernels/matrix.yaml in qemu, loads every program of every\n"
+               "Boots each kernel of the matrix in qemu, loads every program of every\n"
                "BPF object, runs BPF_PROG_TEST_RUN, and records verdicts, counts and log tails."};
   app.set_version_flag("--version", [] {
     SubprocessRunner runner;
@@ -71,10 +84,20 @@ int cli_main(int argc, char** argv) {
     return text;
   });
   app.require_subcommand(1);
+  // Global, and accepted after the subcommand too (`vmtest run --config F`).
+  ProjectChoice choice;
+  app.add_option("--config", choice.config,
+                 "Project file to use instead of the nearest vmtest.yaml above the current "
+                 "directory (also $VMTEST_CONFIG)")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--no-config", choice.none, "Ignore any vmtest.yaml; flags and defaults only");
+  app.fallthrough();
   app.footer(
       "Exit codes (run, gate, report, diff): 0 clean; 1 regression (verdict flip, test_run\n"
       "change or missed expectation); 2 error (a kernel without verdicts, an unreadable object\n"
       "or baseline, zero programs verified, bad usage). 1 wins over 2.\n"
+      "Settings come from flags, then the nearest vmtest.yaml above the current directory, then\n"
+      "defaults; 'vmtest config' shows each one's origin, 'vmtest init' writes a starter file.\n"
       "Run 'vmtest COMMAND --help' for a command's options.");
 
   // The subcommands, in the order `vmtest --help` lists them.
@@ -82,7 +105,7 @@ int cli_main(int argc, char** argv) {
   static constexpr Register kCommands[] = {
       add_run_command,  add_gate_command,  add_report_command,  add_baseline_command,
       add_diff_command, add_merge_command, add_kernels_command, add_capabilities_command,
-      add_boot_command, add_image_command,
+      add_boot_command, add_image_command, add_config_command,  add_init_command,
   };
   CommandList commands;
   for (Register add : kCommands)
@@ -95,6 +118,13 @@ int cli_main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
+    // `vmtest init` writes the file, so a broken one must not stop it.
+    const bool init = app.got_subcommand("init");
+    if (const char* env = std::getenv("VMTEST_CONFIG"); choice.config.empty() && env && *env)
+      choice.config = env;
+    auto project = init ? Result<std::optional<ProjectFile>>(std::nullopt) : load_project(choice);
+    if (!project) throw FatalError(project.error().str());
+    set_current_project(std::move(*project));
     for (const auto& c : commands)
       if (c.app->parsed()) return c.run();
   } catch (const FatalError& e) {

@@ -3,8 +3,8 @@
 // kernel that did not produce verdicts.
 #include "baseline/baseline_file.h"
 #include "baseline/diff_table.h"
-#include "cli/paths.h"
 #include "cli/run_args.h"
+#include "cli/settings.h"
 #include "cli/verdict_output.h"
 #include "core/fs.h"
 
@@ -43,7 +43,8 @@ int do_update(BaselineArgs& a) {
   GateOptions g = resolve_gate(a.gate, results);
   // The bundled baselines describe the bundled corpus; another corpus gets its own folder.
   if (results.corpus && !results.corpus->bundled && !g.baselines_explicit)
-    throw FatalError("the corpus is not the bundled one: pass --baselines DIR for its baselines");
+    throw FatalError("the corpus is not the project's own (vmtest.yaml's): pass --baselines "
+                     "DIR for its baselines");
   auto policy = load_policy_or_default(g.policy, g.strict);
   if (!policy) throw FatalError(policy.error().str());
   Thresholds thresholds = g.thresholds;
@@ -109,7 +110,10 @@ void add_baseline_command(CLI::App& app, CommandList& out) {
   add_gate_options(cmd, a->gate, false, false);
   cmd->add_option("--from", a->from, "Use an existing results.json instead of running")
       ->check(CLI::ExistingFile);
-  out.push_back({cmd, [a] { return do_update(*a); }});
+  out.push_back({cmd, [a, cmd] {
+                   apply_settings(*cmd, {nullptr, &a->run, &a->gate, nullptr});
+                   return do_update(*a);
+                 }});
 }
 
 } // namespace vmtest

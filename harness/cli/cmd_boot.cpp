@@ -1,6 +1,7 @@
 // vmtest boot: boot one matrix kernel with any initramfs and report how it ended. Useful to
 // debug a guest image, and the benchmark uses it to measure the bare boot floor.
 #include "cli/command.h"
+#include "cli/settings.h"
 #include "core/fs.h"
 #include "run/progress.h"
 #include "run/real_stages.h"
@@ -76,7 +77,10 @@ void add_boot_command(CLI::App& app, CommandList& out) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   cmd->add_flag("--json", a->json, "Print one JSON line");
-  out.push_back({cmd, [a] { return do_boot(*a); }});
+  out.push_back({cmd, [a, cmd] {
+                   apply_settings(*cmd, {&a->matrix, nullptr, nullptr, nullptr});
+                   return do_boot(*a);
+                 }});
 }
 
 } // namespace vmtest

@@ -2,6 +2,7 @@
 // veristat -C; and vmtest csv: export one kernel's results as veristat-compatible CSV.
 #include "baseline/veristat_csv.h"
 #include "cli/run_args.h"
+#include "cli/settings.h"
 #include "cli/verdict_output.h"
 #include "core/fs.h"
 #include "gate/gate_text.h"
@@ -66,7 +67,10 @@ void add_diff_command(CLI::App& app, CommandList& out) {
   cmd->add_option("B", d->b, "New results.json")->required()->check(CLI::ExistingFile);
   add_gate_options(cmd, d->gate, false, false);
   cmd->add_flag("--brief", d->brief, "Only the per-kernel lines and the findings, not the tables");
-  out.push_back({cmd, [d] { return do_diff(*d); }});
+  out.push_back({cmd, [d, cmd] {
+                   apply_settings(*cmd, {nullptr, nullptr, &d->gate, nullptr});
+                   return do_diff(*d);
+                 }});
 
   auto c = std::make_shared<CsvArgs>();
   auto* csv = app.add_subcommand("csv", "Export one kernel's results as veristat-compatible CSV");

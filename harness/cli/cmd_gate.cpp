@@ -2,6 +2,7 @@
 // same options, the same defaults and therefore the same outcome as `vmtest run` on those
 // results. Reports can be written in the same step.
 #include "cli/run_args.h"
+#include "cli/settings.h"
 #include "cli/verdict_output.h"
 
 #include <memory>
@@ -26,8 +27,10 @@ void add_gate_command(CLI::App& app, CommandList& out) {
   gate->add_option("RESULTS", g->results, "results.json")->required()->check(CLI::ExistingFile);
   add_gate_options(gate, g->gate, true, true);
   add_output_options(gate, g->out, "--html");
-  out.push_back(
-      {gate, [g] { return deliver_verdict(load_results_or_throw(g->results), g->gate, g->out); }});
+  out.push_back({gate, [g, gate] {
+                   apply_settings(*gate, {nullptr, nullptr, &g->gate, &g->out});
+                   return deliver_verdict(load_results_or_throw(g->results), g->gate, g->out);
+                 }});
 }
 
 } // namespace vmtest

@@ -1,12 +1,13 @@
 // vmtest kernels list|fetch|verify|lock: the kernel cache and the lock file, without booting.
 #include "cli/command.h"
-#include "cli/paths.h"
+#include "cli/settings.h"
 #include "core/process.h"
 #include "kernel/kernel_cache.h"
 #include "kernel/kernel_image.h"
 
 #include <cstdio>
 #include <memory>
+
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -121,7 +122,7 @@ int do_verify(const KernelsArgs& a, CommandRunner&, HttpClient&) {
 // here keeps its pin (or gets an explicitly empty one) so the file says what is unknown.
 int do_lock(const KernelsArgs& a, CommandRunner& runner, HttpClient& http) {
   Matrix m = load_matrix_or_throw(a.matrix);
-  const fs::path lock_path = project_path(a.matrix.lock);
+  const fs::path lock_path = a.matrix.lock;
   auto lock = load_lock(lock_path);
   if (!lock) throw FatalError(lock.error().str());
   const FetchContext ctx = make_fetch_context(a.matrix, runner, http, stderr_log());
@@ -176,7 +177,8 @@ void add_kernels_command(CLI::App& app, CommandList& out) {
     auto* sub = cmd->add_subcommand(v.name, v.help);
     add_matrix_options(sub, a->matrix);
     if (v.takes_kernels) sub->add_option("-k,--kernel", a->kernels, "Kernel row (repeatable)");
-    out.push_back({sub, [a, run = v.run] {
+    out.push_back({sub, [a, sub, run = v.run] {
+                     apply_settings(*sub, {&a->matrix, nullptr, nullptr, nullptr});
                      SubprocessRunner runner;
                      CurlHttpClient http;
                      return run(*a, runner, http);

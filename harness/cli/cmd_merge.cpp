@@ -1,6 +1,7 @@
 // vmtest merge: combine results.json files from shards or per-kernel CI jobs into one, equal
 // to what a single unsharded run would have written.
 #include "cli/run_args.h"
+#include "cli/settings.h"
 #include "core/fs.h"
 #include "run/shard.h"
 
@@ -22,10 +23,12 @@ int do_merge(const MergeArgs& a) {
   for (const auto& p : a.inputs)
     parts.push_back(load_results_or_throw(p));
   std::vector<std::string> order;
-  auto matrix = load_matrix(a.matrix.matrix, a.matrix.lock);
-  if (matrix)
-    for (const auto& r : matrix->rows)
+  // Rows in matrix order; a matrix that cannot be read only loses the ordering.
+  try {
+    for (const auto& r : load_matrix_or_throw(a.matrix).rows)
       order.push_back(r.name);
+  } catch (const FatalError&) {
+  }
   auto merged = merge_results(parts, order);
   if (!merged) throw FatalError(merged.error().str());
   if (auto w = write_file_atomic(a.out, nlohmann::json(*merged).dump(2) + "\n"); !w)
@@ -43,7 +46,10 @@ void add_merge_command(CLI::App& app, CommandList& out) {
   add_matrix_options(cmd, m->matrix);
   cmd->add_option("inputs", m->inputs, "results.json files")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--out", m->out, "Merged results file")->capture_default_str();
-  out.push_back({cmd, [m] { return do_merge(*m); }});
+  out.push_back({cmd, [m, cmd] {
+                   apply_settings(*cmd, {&m->matrix, nullptr, nullptr, nullptr});
+                   return do_merge(*m);
+                 }});
 }
 
 } // namespace vmtest

@@ -2,6 +2,7 @@
 // annotations, verdict JSON). It is `vmtest gate` with the HTML report on by default: the same
 // options, the same verdict and the same exit code, plus the verdict matrix for the README.
 #include "cli/run_args.h"
+#include "cli/settings.h"
 #include "cli/verdict_output.h"
 #include "core/fs.h"
 #include "report/verdict_matrix.h"
@@ -51,7 +52,10 @@ void add_report_command(CLI::App& app, CommandList& out) {
   cmd->add_option("--verdict-matrix", a->verdict_matrix,
                   "Also write the program x kernel verdict matrix (markdown) to FILE");
   cmd->add_flag("--summary", a->summary, "Print the per-kernel summary and findings too");
-  out.push_back({cmd, [a] { return do_report(*a); }});
+  out.push_back({cmd, [a, cmd] {
+                   apply_settings(*cmd, {nullptr, nullptr, &a->gate, &a->out});
+                   return do_report(*a);
+                 }});
 }
 
 } // namespace vmtest

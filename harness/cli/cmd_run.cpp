@@ -2,6 +2,7 @@
 #include "agent/program_loader.h"
 #include "cli/paths.h"
 #include "cli/run_args.h"
+#include "cli/settings.h"
 #include "cli/verdict_output.h"
 #include "core/fs.h"
 #include "run/corpus.h"
@@ -35,9 +36,10 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
                   "the matrix's defaults, skipping rows no source of which is available here)");
   cmd->add_option("--corpus", a.corpus,
                   "Folder or file of BPF objects (repeatable). Folders are searched recursively "
-                  "for ELF files whose machine is BPF, whatever their name (default: the bundled "
-                  "corpus in the build tree)");
-  cmd->add_option("--testrun", a.testrun_dir, "Directory of BPF_PROG_TEST_RUN cases")
+                  "for ELF files whose machine is BPF, whatever their name (default: "
+                  "vmtest.yaml's corpus, else the corpus built with vmtest in its build tree)");
+  cmd->add_option("--testrun", a.testrun_dir,
+                  "Directory of BPF_PROG_TEST_RUN cases (<object stem>.yaml)")
       ->capture_default_str();
   cmd->add_flag("--no-testrun", a.no_testrun, "Ignore testrun/ cases; use default inputs");
   cmd->add_option("-o,--out", a.opts.out_dir, "Output directory")->capture_default_str();
@@ -107,15 +109,17 @@ int64_t count_programs(const std::vector<CorpusObject>& objects) {
 RunOutcome execute_run(RunArgs& a) {
   Matrix matrix = load_matrix_or_throw(a.matrix);
   a.opts.timeout = std::chrono::seconds(a.timeout_s);
-  const bool bundled = a.corpus.empty();
-  if (bundled) a.corpus = {default_corpus_dir()};
+  const bool bundled = a.corpus_bundled;
+  if (a.corpus.empty())
+    throw FatalError("no corpus: pass --corpus DIR, or name it in vmtest.yaml (`vmtest init` "
+                     "writes a starter file)");
   if (a.opts.agent.empty()) a.opts.agent = default_agent_path();
   std::error_code ec;
   if (!fs::exists(a.opts.agent, ec))
     throw FatalError("guest agent not found at " + a.opts.agent.string() +
                      " (build vmtest-guest or set VMTEST_GUEST)");
 
-  fs::path testrun = project_path(a.testrun_dir);
+  const fs::path testrun = a.testrun_dir;
   CaseLoader cases;
   // testrun/<path>/<stem>.yaml for an object found in a subfolder, else testrun/<stem>.yaml: a
   // build tree's layout should not force the same layout on the cases.
@@ -214,7 +218,10 @@ void add_run_command(CLI::App& app, CommandList& out) {
   add_run_options(cmd, a->run);
   add_gate_options(cmd, a->gate, true, false);
   add_output_options(cmd, a->out, "");
-  out.push_back({cmd, [a] { return do_run(*a); }});
+  out.push_back({cmd, [a, cmd] {
+                   apply_settings(*cmd, {nullptr, &a->run, &a->gate, &a->out});
+                   return do_run(*a);
+                 }});
 }
 
 } // namespace vmtest

@@ -2,12 +2,14 @@
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself here: it declares its
 // options on a CLI11 subcommand and returns the function that runs it.
 #include "kernel/kernel_source.h"
+#include "cli/project_file.h"
 #include "kernel/matrix.h"
 #include "results/results.h"
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace vmtest {
@@ -18,13 +20,17 @@ struct Subcommand {
 };
 using CommandList = std::vector<Subcommand>;
 
-// Options shared by every subcommand that touches the kernel matrix.
+// Options shared by every subcommand that touches the kernel matrix. cli/settings.h fills the
+// empty ones from vmtest.yaml and the defaults before a command runs.
 struct MatrixOptions {
-  std::filesystem::path matrix = "kernels/matrix.yaml";
-  std::filesystem::path lock = "kernels/matrix.lock.json";
-  std::filesystem::path cache; // empty: default_cache_dir()
+  std::filesystem::path matrix;    // empty: the bundled matrix (share/vmtest/kernels/matrix.yaml)
+  std::filesystem::path lock;      // empty: matrix.lock.json next to the matrix
+  std::filesystem::path cache;     // empty: default_cache_dir()
   // Local kernel images (<row>/bzImage + <row>/config); empty: $VMTEST_KERNEL_DIR.
   std::filesystem::path kernel_dir;
+  std::optional<ProjectRows> rows; // vmtest.yaml kernels.rows
+  std::optional<std::vector<std::string>> defaults; // vmtest.yaml kernels.defaults
+  std::string project_origin;                       // the vmtest.yaml they came from
 };
 void add_matrix_options(CLI::App* app, MatrixOptions& o);
 Matrix load_matrix_or_throw(const MatrixOptions& o);
@@ -47,5 +53,7 @@ void add_diff_command(CLI::App& app, CommandList& out);
 void add_kernels_command(CLI::App& app, CommandList& out);
 void add_report_command(CLI::App& app, CommandList& out);
 void add_gate_command(CLI::App& app, CommandList& out);
+void add_config_command(CLI::App& app, CommandList& out);
+void add_init_command(CLI::App& app, CommandList& out);
 
 } // namespace vmtest

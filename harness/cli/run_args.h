@@ -12,7 +12,11 @@ namespace vmtest {
 struct RunArgs {
   MatrixOptions matrix;
   RunOptions opts;
-  std::vector<std::filesystem::path> corpus; // --corpus (repeatable); empty: the bundled one
+  std::vector<std::filesystem::path> corpus; // --corpus (repeatable) or vmtest.yaml corpus
+  // The project's own corpus: vmtest.yaml's, or (neither that nor --corpus) the corpus built
+  // with vmtest in its build tree. Its baselines are the project's; results record it as
+  // "bundled".
+  bool corpus_bundled = false;
   std::filesystem::path testrun_dir = "testrun";
   bool no_testrun = false;
   int timeout_s = 180;
@@ -23,8 +27,8 @@ struct RunArgs {
 
 struct GateArgs {
   std::filesystem::path baselines = "bpf/baselines";
-  CLI::Option* baselines_opt = nullptr; // to tell a given --baselines from the default
-  std::filesystem::path policy;         // default: bpf/policy.yaml when it exists
+  bool baselines_explicit = false; // --baselines was given (vmtest.yaml's are the project's)
+  std::filesystem::path policy;    // default: bpf/policy.yaml when it exists
   bool strict = false;
   bool no_gate = false;
   std::vector<std::string> kernels; // gate/report: the kernels that must have verdicts
@@ -36,9 +40,10 @@ void add_run_options(CLI::App* cmd, RunArgs& a);
 // results file; `run` has its own --kernel).
 void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate, bool with_kernels);
 
-// The gate's options for these results: flags plus the defaults every command shares. A run of
-// a corpus other than the bundled one is compared only with --baselines: the bundled baselines
-// describe the bundled corpus and would only report every program as new or removed.
+// The gate's options for these results: flags, vmtest.yaml and the defaults every command shares
+// (cli/settings.h has applied them). A run of a corpus other than the project's own is compared
+// only with a --baselines: the project's baselines describe the project's corpus and would only
+// report every program as new or removed.
 GateOptions resolve_gate(const GateArgs& g, const RunResults& results);
 
 // Runs the matrix and writes OUT/results.json. Throws FatalError on usage errors.

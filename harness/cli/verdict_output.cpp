@@ -1,6 +1,5 @@
 #include "cli/verdict_output.h"
 
-#include "cli/paths.h"
 #include "core/fs.h"
 #include "gate/gate_text.h"
 #include "gate/verdict_json.h"
@@ -17,11 +16,11 @@ namespace vmtest {
 namespace fs = std::filesystem;
 
 void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate, bool with_kernels) {
-  g.baselines_opt =
-      cmd->add_option("--baselines", g.baselines, "Directory of <kernel>.json baselines")
-          ->capture_default_str();
+  cmd->add_option("--baselines", g.baselines, "Directory of <kernel>.json baselines")
+      ->capture_default_str();
   cmd->add_option("--policy", g.policy,
-                  "Policy file: expected failures, thresholds, ignores (default: bpf/policy.yaml)");
+                  "Policy file: expected failures, thresholds, ignores (default: bpf/policy.yaml "
+                  "when it exists)");
   cmd->add_flag("--strict", g.strict,
                 "New or removed programs, missing baselines and another kernel build fail");
   if (with_kernels)
@@ -47,8 +46,8 @@ void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate, bool with_k
 
 GateOptions resolve_gate(const GateArgs& g, const RunResults& results) {
   GateOptions o;
-  const bool given = g.baselines_opt && g.baselines_opt->count() > 0;
-  o.baselines_dir = given ? g.baselines : project_path(g.baselines);
+  const bool given = g.baselines_explicit;
+  o.baselines_dir = g.baselines;
   o.baselines_explicit = given;
   if (g.no_gate) {
     o.compare = false;
@@ -56,16 +55,10 @@ GateOptions resolve_gate(const GateArgs& g, const RunResults& results) {
   } else if (!given && results.corpus && !results.corpus->bundled) {
     o.compare = false;
     o.not_compared_reason =
-        "the corpus is not the bundled one and no --baselines was given (record some with "
-        "`vmtest baseline update --corpus DIR --baselines DIR2`)";
+        "the corpus is not the project's own (vmtest.yaml's) and no --baselines was given "
+        "(record some with `vmtest baseline update --corpus DIR --baselines DIR2`)";
   }
-  if (!g.policy.empty()) {
-    o.policy = g.policy;
-  } else {
-    fs::path def = project_path("bpf/policy.yaml");
-    std::error_code ec;
-    if (fs::exists(def, ec)) o.policy = def;
-  }
+  o.policy = g.policy;
   o.strict = g.strict;
   o.thresholds = g.thresholds;
   o.kernels = g.kernels;
@@ -83,7 +76,10 @@ void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& html_fl
   cmd->add_flag("--annotations", o.annotations,
                 "Print ::error annotations pointing at the bpf/corpus source of failing programs");
   cmd->add_option("--repo-root", o.repo_root,
-                  "Checkout that holds bpf/corpus, for annotation paths")
+                  "Checkout the annotation paths are relative to (GitHub's workspace)")
+      ->capture_default_str();
+  cmd->add_option("--sources", o.sources,
+                  "Folder of the corpus' <stem>.bpf.c sources, for annotation paths")
       ->capture_default_str();
   cmd->add_option("--templates", o.templates,
                   "Read report templates from DIR instead of the ones built in (for editing them)");
@@ -164,7 +160,14 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
       std::fclose(f);
     }
   }
-  if (out.annotations) print_lines(render_annotations(results, v, out.repo_root));
+  if (out.annotations) {
+    // Annotation paths are relative to the checkout; the sources may be named from anywhere.
+    std::error_code ec;
+    const fs::path root = fs::absolute(out.repo_root, ec).lexically_normal();
+    const fs::path src = fs::absolute(out.sources, ec).lexically_normal();
+    print_lines(render_annotations(results, v, out.repo_root,
+                                   src.lexically_relative(root).generic_string()));
+  }
 
   GateTextOptions text;
   text.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");

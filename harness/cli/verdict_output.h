@@ -18,6 +18,7 @@ struct OutputArgs {
   bool step_summary = false; // append the markdown to $GITHUB_STEP_SUMMARY
   bool annotations = false;  // ::error lines on stdout
   std::filesystem::path repo_root = ".";
+  std::filesystem::path sources = "bpf/corpus"; // the corpus' *.bpf.c, for annotation paths
   std::filesystem::path templates;
   bool verbose = false; // per-kernel tables with every finding and log diff
   bool quiet = false;   // only the final verdict line

@@ -202,7 +202,11 @@ std::vector<std::string> PrivateApt::apt_options() const {
   return {"-o", "Dir::Etc::sourcelist=" + (dir_ / "sources.list").string(),
           "-o", "Dir::Etc::sourceparts=-",
           "-o", "Dir::State::Lists=" + (dir_ / "lists").string(),
-          "-o", "Dir::Cache=" + (dir_ / "cache").string()};
+          "-o", "Dir::Cache=" + (dir_ / "cache").string(),
+          "-o", "Dir::Cache::pkgcache=",
+          "-o", "Dir::Cache::srcpkgcache=",
+          "-o", "Acquire::GzipIndexes=true",
+          "-o", "Acquire::Languages=none"};
 }
 
 Result<void> PrivateApt::prepare() {
@@ -214,6 +218,12 @@ Result<void> PrivateApt::prepare() {
   const auto path = dir_ / "sources.list";
   if (auto cur = read_file(path); cur && *cur == sources_) return {};
   return write_file_atomic(path, sources_);
+}
+
+void PrivateApt::prune() {
+  std::error_code ec;
+  fs::remove_all(dir_ / "lists", ec);
+  fs::remove_all(dir_ / "cache", ec);
 }
 
 bool PrivateApt::lists_present() const {

@@ -191,6 +191,7 @@ Result<KernelImage> DebianSource::fetch(const FetchContext& ctx) const {
   auto k = download_into_cache(row(), *apt, pin.package, pin.version, pin.deb_sha256,
                                pin.vmlinuz_sha256, ctx);
   if (!k) return k.error();
+  apt->prune();
   return image_from_cache(row(), *k, /*from_cache=*/false);
 }
 
@@ -221,6 +222,7 @@ Result<DebPin> DebianSource::refresh(const FetchContext& ctx) const {
   say(ctx, "measuring " + origin_of(newest.package, newest.version));
   auto k = download_into_cache(row(), *apt, newest.package, newest.version, newest.sha256, "", ctx);
   if (!k) return k.error();
+  apt->prune();
   return DebPin{newest.package, newest.version, newest.filename, newest.sha256,
                 k->info.vmlinuz_sha256};
 }

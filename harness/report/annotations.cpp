@@ -69,7 +69,7 @@ SourceLocation locate_program(const fs::path& repo_root, const std::string& corp
   // Object names come from the run; never let one walk out of the corpus directory.
   const std::string stem = object_stem(object);
   if (stem.empty() || stem.find('/') != std::string::npos || stem[0] == '.') return {};
-  const std::string rel = corpus + "/" + stem + ".bpf.c";
+  const std::string rel = (corpus.empty() || corpus == "." ? "" : corpus + "/") + stem + ".bpf.c";
   auto text = read_file(repo_root / rel);
   if (!text) return {};
   const int line = find_program_line(*text, program);

@@ -4,6 +4,8 @@
 # Usage: scripts/ci/baseline-update.sh [KERNEL...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# vmtest.yaml names the corpus in the build tree as ${VMTEST_BUILD_DIR:-build}/bpf/corpus.
+export VMTEST_BUILD_DIR=${VMTEST_BUILD_DIR:-${BUILD_DIR:-build}}
 bash scripts/ci/build.sh
 args=()
 for k in "$@"; do args+=(--kernel "$k"); done

@@ -1,23 +1,9 @@
 #!/usr/bin/env bash
-# The gate job: merge the per-kernel (and per-shard) results, then compute the verdict once and
-# render it to every format in the same step: the HTML report, JUnit, the markdown step summary,
-# the verdict as JSON and ::error annotations. Exits with the verdict: 0 clean, 1 regression,
-# 2 error; a kernel whose job died before writing results is missing, which is an error.
+# This repository's gate job: scripts/action/gate.sh (what the action runs) with the vmtest of
+# the build tree, from the checkout's root.
 # Usage: scripts/ci/merge-and-gate.sh RESULTS_ROOT OUT_DIR [vmtest gate options...]
-#        (RESULTS_ROOT/*/results.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build}
-VMTEST="$BUILD_DIR/harness/vmtest"
-root=$1 out=$2
-shift 2
-mkdir -p "$out"
-shopt -s nullglob
-inputs=("$root"/*/results.json)
-if [ ${#inputs[@]} -eq 0 ]; then
-  echo "vmtest: error: no results under $root: every kernel job failed before writing results" >&2
-  exit 2
-fi
-"$VMTEST" merge -o "$out/results.json" "${inputs[@]}"
-exec "$VMTEST" gate "$out/results.json" --html "$out/report.html" --junit "$out/junit.xml" \
-  --markdown "$out/summary.md" --verdict-json "$out/verdict.json" --annotations "$@"
+export VMTEST=${VMTEST:-$BUILD_DIR/harness/vmtest} VMTEST_BUILD_DIR=${VMTEST_BUILD_DIR:-$BUILD_DIR}
+exec scripts/action/gate.sh "$@"

@@ -5,6 +5,8 @@
 # baseline byte for byte. Registered as the ctest e2e.ci_pipeline.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# vmtest.yaml names the corpus in the build tree as ${VMTEST_BUILD_DIR:-build}/bpf/corpus.
+export VMTEST_BUILD_DIR=${VMTEST_BUILD_DIR:-${BUILD_DIR:-build}}
 work=$(mktemp -d /tmp/vmtest-pipeline.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

@@ -27,6 +27,8 @@ struct CliRun {
 
 inline CliRun run_vmtest(std::vector<std::string> args, const std::filesystem::path& out_dir,
                          std::chrono::seconds timeout = std::chrono::seconds{600}) {
+  // The checkout's vmtest.yaml names its corpus as ${VMTEST_BUILD_DIR:-build}/bpf/corpus.
+  setenv("VMTEST_BUILD_DIR", VMTEST_BINARY_DIR, 1);
   SubprocessRunner runner;
   Command cmd;
   cmd.argv = {vmtest_bin().string()};

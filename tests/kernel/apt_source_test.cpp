@@ -96,6 +96,14 @@ TEST_F(AptSourceTest, CommandsUsePrivateStateOnly) {
                                              "Dir::State::Lists=" + (dir_ / "state/lists").string(),
                                              "-o",
                                              "Dir::Cache=" + (dir_ / "state/cache").string(),
+                                             "-o",
+                                             "Dir::Cache::pkgcache=",
+                                             "-o",
+                                             "Dir::Cache::srcpkgcache=",
+                                             "-o",
+                                             "Acquire::GzipIndexes=true",
+                                             "-o",
+                                             "Acquire::Languages=none",
                                              "-q",
                                              "update"};
   EXPECT_EQ(argv, expected);

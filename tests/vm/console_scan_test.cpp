@@ -8,7 +8,7 @@ namespace vmtest {
 namespace {
 
 std::string fixture(const std::string& name) {
-  auto text = read_file(std::string(VMTEST_TEST_DATA) + "/vm/" + name);
+  auto text = read_file(std::filesystem::path(VMTEST_TEST_DATA) / "vm" / name);
   EXPECT_TRUE(text.ok()) << name;
   return text.ok() ? *text : std::string();
 }
