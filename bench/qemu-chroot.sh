@@ -5,10 +5,9 @@
 # Usage: bench/qemu-chroot.sh [ROOT]      (default /var/tmp/vmtest-qemu-backports)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/lib/debian-mirror.sh
 ROOT=${1:-/var/tmp/vmtest-qemu-backports}
 [ "$(id -u)" -eq 0 ] || { echo "needs root (debootstrap, chroot)" >&2; exit 2; }
-MIRROR=$(debian_mirror_uri bookworm) || { echo "no bookworm mirror in /etc/apt sources" >&2; exit 2; }
+MIRROR=$(scripts/action/debian-mirror.sh bookworm) || { echo "no bookworm mirror in /etc/apt sources" >&2; exit 2; }
 
 if [ ! -x "$ROOT/usr/bin/qemu-system-x86_64" ]; then
   DEBOOTSTRAP=$(command -v debootstrap || true)

@@ -42,12 +42,11 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 
 # bookworm-backports from the mirror this machine already uses (never a host name of ours).
-. "$(dirname "$0")/lib/debian-mirror.sh"
 if ! grep -qsE '^[[:space:]]*Suites:.*[[:space:]]bookworm-backports([[:space:]]|$)' \
        /etc/apt/sources.list.d/*.sources &&
    ! grep -qsE '^[[:space:]]*deb[[:space:]].*[[:space:]]bookworm-backports[[:space:]]' \
        /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
-  mirror=$(debian_mirror_uri bookworm) || {
+  mirror=$("$(dirname "$0")/action/debian-mirror.sh" bookworm) || {
     echo "install-deps: no bookworm entry in /etc/apt sources to take the mirror from" >&2
     exit 2
   }
