@@ -42,7 +42,7 @@ guest_run() {  # CORPUS_DIR OUT [vmtest run options...]; OUT.cpu gets the run's 
   local corpus=$1 out=$2
   shift 2
   /usr/bin/time -f "%U %S" -o "$out.cpu" \
-    "$VMTEST" run --kernel "$KERNEL" --corpus "$corpus" --no-gate --no-capabilities --timeout 1800 \
+    "$VMTEST" run --kernel "$KERNEL" --corpus "$corpus" --boot-empty --no-gate --no-capabilities --timeout 1800 \
     "${EXTRA[@]}" "$@" --out "$out" >"$out.log" 2>&1 || true
 }
 # One unmeasured boot first: kernel fetch, accelerator verdict, page cache.

@@ -47,11 +47,11 @@ floor_boot() {  # floor_boot KERNEL WORKDIR: seconds of one floor boot, or FAIL
 
 printf '%-6s %12s %12s %8s %12s\n' kernel floor_s vmtest_s ratio overhead_s
 for k in $KERNELS; do
-  "$VMTEST" run --kernel "$k" --corpus "$WORK/empty" --out "$WORK/warm" >/dev/null 2>&1 || true
+  "$VMTEST" run --kernel "$k" --corpus "$WORK/empty" --boot-empty --out "$WORK/warm" >/dev/null 2>&1 || true
   : > "$WORK/floor.$k"; : > "$WORK/run.$k"
   for i in $(seq 1 "$RUNS"); do
     floor_boot "$k" "$WORK/boot" >> "$WORK/floor.$k" || echo FAIL >> "$WORK/floor.$k"
-    "$VMTEST" run --kernel "$k" --corpus "$WORK/empty" --out "$WORK/r" >/dev/null 2>&1 || true
+    "$VMTEST" run --kernel "$k" --corpus "$WORK/empty" --boot-empty --out "$WORK/r" >/dev/null 2>&1 || true
     seconds_of_run "$WORK/r/results.json" >> "$WORK/run.$k"
   done
   if grep -q FAIL "$WORK/floor.$k" "$WORK/run.$k"; then

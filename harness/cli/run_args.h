@@ -23,6 +23,9 @@ struct RunArgs {
   bool no_capabilities = false;  // --no-capabilities: no bpftool probe in the guests
   std::filesystem::path bpftool; // --bpftool; empty: /usr/sbin/bpftool when it exists
   std::string shard;             // "I/N": run only this share of the corpus objects
+  // --boot-empty: boot even when there is nothing to verify. The harness's own round trip
+  // (boot, agent, results, power-off) is the floor bench/ measures every overhead against.
+  bool boot_empty = false;
 };
 
 struct GateArgs {

@@ -128,6 +128,17 @@ TEST_F(GatePathsE2E, EmptyCorpusExitsTwoWithoutBootingAndSaysWhy) {
   EXPECT_EQ(r.output.find("booting"), std::string::npos) << "nothing to verify, nothing booted";
   EXPECT_EQ(exit_of({"gate", (out / "results.json").string()}), 2);
 
+  // --boot-empty (bench/'s floor) boots the kernel anyway; the verdict is the same.
+  const fs::path booted = dir_ / "booted";
+  auto b = run_vmtest({"run", "--kernel", "6.1", "--corpus", (dir_ / "empty").string(),
+                       "--boot-empty", "--no-capabilities", "--out", booted.string()},
+                      booted);
+  EXPECT_EQ(b.exit_code, 2) << b.output;
+  ASSERT_TRUE(b.has_results) << b.output;
+  ASSERT_NE(b.results.find("6.1"), nullptr);
+  EXPECT_EQ(b.results.find("6.1")->status, KernelStatus::Ok) << b.output;
+  EXPECT_NE(b.output.find("0 programs verified"), std::string::npos) << b.output;
+
   // A mistyped path is a usage error, never an empty corpus that passes.
   EXPECT_EQ(exit_of({"run", "--kernel", "6.1", "--corpus", (dir_ / "typo").string(), "--out",
                      out.string()}),
