@@ -188,6 +188,30 @@ TEST(Workflow, BaselineUpdateIsManualAndFallsBackToAPatch) {
   EXPECT_NE(text.find("baselines.patch"), std::string::npos);
 }
 
+TEST(Workflow, BaselineUpdateRunsCodeWithoutAWritableTokenOrStoredCredentials) {
+  auto wf = load("baseline-update.yml");
+  size_t checkouts = 0;
+  for (const auto& job : wf["jobs"]) {
+    const std::string name = job.first.as<std::string>();
+    const auto perms = job.second["permissions"];
+    bool writes = false;
+    if (perms)
+      for (const auto& p : perms)
+        writes = writes || p.second.as<std::string>() == "write";
+    for (const auto& step : job.second["steps"]) {
+      if (step["uses"] && step["uses"].as<std::string>().rfind("actions/checkout@", 0) == 0) {
+        ++checkouts;
+        ASSERT_TRUE(step["with"]) << name;
+        EXPECT_EQ(step["with"]["persist-credentials"].as<std::string>(), "false") << name;
+      }
+      // A job that may write runs none of the repository's scripts.
+      if (writes && step["run"])
+        EXPECT_EQ(step["run"].as<std::string>().find("scripts/"), std::string::npos) << name;
+    }
+  }
+  EXPECT_EQ(checkouts, 2u);
+}
+
 TEST(Workflow, StepsCallScriptsThatCiHereRunsToo) {
   std::set<std::string> from_workflows;
   for (const char* name : {"vmtest.yml", "baseline-update.yml"})
