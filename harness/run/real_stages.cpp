@@ -30,12 +30,13 @@ RealStages::boot_all(const std::vector<VmSpec>& specs, int jobs,
   aopts.notify = [this](std::string_view line) { progress_.note(std::string(line)); };
   AccelSelector accel(runner_, clock, detect_host_facts(), aopts);
   VmRunner vm(runner_, accel, clock);
-  for (size_t i = 0; i < specs.size(); ++i)
-    state(i, "booting");
-  return run_all(vm, specs, jobs, [&](size_t i, const VmSpec&, const VmOutcome& o) {
-    state(i, std::string(to_string(o.status)) + " after " + std::to_string(o.seconds).substr(0, 4) +
-                 "s (" + o.accel + ")");
-  });
+  return run_all(
+      vm, specs, jobs,
+      [&](size_t i, const VmSpec&, const VmOutcome& o) {
+        state(i, std::string(to_string(o.status)) + " after " +
+                     std::to_string(o.seconds).substr(0, 4) + "s (" + o.accel + ")");
+      },
+      [&](size_t i, const VmSpec&) { state(i, "booting"); });
 }
 
 Result<ExitStatus> RealStages::run_host(const Command& cmd, std::chrono::milliseconds timeout) {

@@ -11,7 +11,7 @@
 namespace vmtest {
 
 std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, int jobs,
-                               const VmProgress& progress) {
+                               const VmProgress& progress, const VmStarted& started) {
   std::vector<VmOutcome> outcomes(specs.size());
   if (specs.empty()) return outcomes;
   if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -21,6 +21,10 @@ std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, 
   std::mutex progress_mu;
   auto work = [&] {
     for (std::size_t i = next++; i < specs.size(); i = next++) {
+      if (started) {
+        std::lock_guard lock(progress_mu);
+        started(i, specs[i]);
+      }
       VmOutcome out;
       try {
         out = runner.run(specs[i]);

@@ -13,8 +13,12 @@ namespace vmtest {
 // Called (serialised) as each VM finishes: its index in the input, the spec and the outcome.
 using VmProgress = std::function<void(std::size_t index, const VmSpec&, const VmOutcome&)>;
 
+// Called (serialised with VmProgress) as a VM leaves the queue and its qemu starts, so "booting"
+// is said of the VMs that are booting, not of those waiting for a free slot.
+using VmStarted = std::function<void(std::size_t index, const VmSpec&)>;
+
 // jobs <= 0 means one per core.
 std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, int jobs = 0,
-                               const VmProgress& progress = {});
+                               const VmProgress& progress = {}, const VmStarted& started = {});
 
 }  // namespace vmtest

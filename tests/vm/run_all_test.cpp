@@ -47,14 +47,26 @@ TEST(RunAll, BoundedParallelismInputOrderAndIsolation) {
   }
   specs[6].kernel = dir / "missing";
 
-  std::set<std::size_t> seen;
-  int calls = 0;
-  auto outs = run_all(vm, specs, 2, [&](std::size_t i, const VmSpec& s, const VmOutcome& o) {
-    ++calls;
-    seen.insert(i);
-    EXPECT_EQ(s.name, specs[i].name);
-    EXPECT_STRNE(to_string(o.status), "?");
-  });
+  std::set<std::size_t> seen, started;
+  int calls = 0, in_flight = 0, most_in_flight = 0;
+  auto outs = run_all(
+      vm, specs, 2,
+      [&](std::size_t i, const VmSpec& s, const VmOutcome& o) {
+        ++calls;
+        --in_flight;
+        seen.insert(i);
+        EXPECT_TRUE(started.count(i)) << i << " finished before it was said to start";
+        EXPECT_EQ(s.name, specs[i].name);
+        EXPECT_STRNE(to_string(o.status), "?");
+      },
+      // Said as each VM leaves the queue: never more "started" than slots.
+      [&](std::size_t i, const VmSpec& s) {
+        EXPECT_EQ(s.name, specs[i].name);
+        started.insert(i);
+        most_in_flight = std::max(most_in_flight, ++in_flight);
+      });
+  EXPECT_EQ(started.size(), 7u);
+  EXPECT_LE(most_in_flight, 2);
   ASSERT_EQ(outs.size(), specs.size());
   EXPECT_EQ(calls, 7);
   EXPECT_EQ(seen.size(), 7u);
