@@ -22,6 +22,9 @@ PKGS=(
   docker-registry skopeo rpm python3
   # reports: headless browser for the HTML report's end-to-end test (DOM checks, screenshot)
   chromium
+  # the lint test: every shell script through shellcheck (the workflow validators are npm
+  # packages that scripts/ci/lint-workflows.sh installs from its lock with the machine's npm)
+  shellcheck
 )
 
 # From bookworm-backports, pinned: the libbpf the agent links statically (1.4: newer BTF kinds,

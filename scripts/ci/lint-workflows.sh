@@ -5,7 +5,7 @@
 #     contexts, job graph, `needs` outputs); both are npm packages pinned by
 #     scripts/ci/lint/package-lock.json and run as WebAssembly;
 #   - every shell script with Debian's shellcheck.
-# Registered as the ctest lint.workflows; scripts/ci/install-ci-tools.sh installs shellcheck.
+# Registered as the ctest lint.workflows; scripts/install-deps.sh installs shellcheck.
 # Usage: scripts/ci/lint-workflows.sh [TOOLS_DIR]   (default: $BUILD_DIR/lint-tools)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +38,7 @@ if command -v shellcheck >/dev/null; then
     rc=1
   fi
 else
-  echo "lint-workflows: shellcheck is not installed (scripts/ci/install-ci-tools.sh)" >&2
+  echo "lint-workflows: shellcheck is not installed (scripts/install-deps.sh)" >&2
   rc=1
 fi
 [ "$rc" -eq 0 ] && echo "lint-workflows: action.yml, ${#workflows[@]} workflows and the scripts pass"
