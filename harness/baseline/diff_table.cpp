@@ -8,27 +8,6 @@ namespace vmtest {
 
 namespace {
 
-const char* color_of(Severity s) {
-  switch (s) {
-  case Severity::FAIL:
-    return "\x1b[31m";
-  case Severity::ERROR:
-    return "\x1b[35m";
-  case Severity::WARN:
-    return "\x1b[33m";
-  case Severity::INFO:
-    return "\x1b[36m";
-  case Severity::OK:
-    return "\x1b[32m";
-  }
-  return "";
-}
-constexpr const char* kReset = "\x1b[0m";
-
-std::string paint(Severity s, const std::string& text, bool color) {
-  return color ? color_of(s) + text + kReset : text;
-}
-
 std::string pad(const std::string& s, size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }

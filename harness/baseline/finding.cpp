@@ -73,4 +73,27 @@ const char* cell_status(FindingKind k) {
   return kKinds[static_cast<size_t>(k)].cell;
 }
 
+std::string paint(Severity s, const std::string& text, bool color) {
+  if (!color) return text;
+  const char* code = "";
+  switch (s) {
+  case Severity::FAIL:
+    code = "\x1b[31m";
+    break;
+  case Severity::ERROR:
+    code = "\x1b[35m";
+    break;
+  case Severity::WARN:
+    code = "\x1b[33m";
+    break;
+  case Severity::INFO:
+    code = "\x1b[36m";
+    break;
+  case Severity::OK:
+    code = "\x1b[32m";
+    break;
+  }
+  return code + text + "\x1b[0m";
+}
+
 } // namespace vmtest

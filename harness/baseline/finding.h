@@ -11,6 +11,9 @@ namespace vmtest {
 // because a regression must be what CI shows even when another kernel also broke.
 enum class Severity { OK, INFO, WARN, ERROR, FAIL };
 const char* severity_name(Severity s);
+// `text` in the severity's terminal colour (red FAIL, magenta ERROR, yellow WARN, cyan INFO,
+// green OK) when `color`; unchanged otherwise. The diff table and the verdict share it.
+std::string paint(Severity s, const std::string& text, bool color);
 inline Severity worst(Severity a, Severity b) {
   return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
 }

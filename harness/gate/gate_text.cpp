@@ -10,26 +10,6 @@ namespace vmtest {
 
 namespace {
 
-const char* color_of(Severity s) {
-  switch (s) {
-  case Severity::FAIL:
-    return "\x1b[31m";
-  case Severity::ERROR:
-    return "\x1b[35m";
-  case Severity::WARN:
-    return "\x1b[33m";
-  case Severity::INFO:
-    return "\x1b[36m";
-  case Severity::OK:
-    return "\x1b[32m";
-  }
-  return "";
-}
-
-std::string paint(Severity s, const std::string& text, bool color) {
-  return color ? color_of(s) + text + "\x1b[0m" : text;
-}
-
 std::string pad(std::string s, size_t n) {
   if (s.size() < n) s.append(n - s.size(), ' ');
   return s;
