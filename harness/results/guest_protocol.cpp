@@ -1,5 +1,7 @@
 #include "results/guest_protocol.h"
 
+#include "results/json_read.h"
+
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -58,30 +60,37 @@ std::string encode_report(const AgentReport& report) {
 
 namespace {
 
-// Applies one record's body to the stream; throws json errors on a malformed body.
+// A field every record of its kind carries: missing is as wrong as mistyped.
+template <typename T> T required(const json& body, const char* key) {
+  if (!body.contains(key)) json_read::fail(body, key, "is missing");
+  T out{};
+  json_read::get(body, key, out);
+  return out;
+}
+
+// Applies one record's body to the stream; throws json errors on a malformed body. Reads are
+// checked (results/json_read.h): a hostile count is an error, never a wrapped number.
 void apply(std::string_view kind, const json& body, GuestStream& s) {
   AgentReport& r = s.report;
   if (kind == record_kind::start) {
-    r.kernel_release = body.at("kernel_release").get<std::string>();
-    r.libbpf_version = body.at("libbpf_version").get<std::string>();
-    r.features = body.at("features").get<AgentFeatures>();
-    s.objects_expected = body.at("objects").get<size_t>();
+    r.kernel_release = required<std::string>(body, "kernel_release");
+    r.libbpf_version = required<std::string>(body, "libbpf_version");
+    r.features = required<AgentFeatures>(body, "features");
+    s.objects_expected = required<size_t>(body, "objects");
   } else if (kind == record_kind::begin) {
-    s.running = body.at("name").get<std::string>();
+    s.running = required<std::string>(body, "name");
   } else if (kind == record_kind::object) {
     r.objects.push_back(body.get<ObjectResult>());
     if (r.objects.back().name == s.running) s.running.clear();
   } else if (kind == record_kind::capabilities) {
     if (auto it = body.find("capabilities"); it != body.end()) r.capabilities = *it;
-    if (auto it = body.find("capabilities_error"); it != body.end())
-      r.capabilities_error = it->get<std::string>();
-    if (auto it = body.find("capabilities_seconds"); it != body.end())
-      r.capabilities_seconds = it->get<double>();
+    json_read::get(body, "capabilities_error", r.capabilities_error);
+    json_read::get(body, "capabilities_seconds", r.capabilities_seconds);
   } else if (kind == record_kind::fatal) {
-    r.fatal = body.at("fatal").get<std::string>();
+    r.fatal = required<std::string>(body, "fatal");
     s.finished = true;
   } else if (kind == record_kind::end) {
-    r.agent_seconds = body.at("agent_seconds").get<double>();
+    r.agent_seconds = required<double>(body, "agent_seconds");
     s.finished = true;
   }
   // Other kinds belong to a newer agent; skipping them keeps the rest readable.

@@ -101,7 +101,12 @@ TEST(GuestProtocol, BadLengthsAndBadJsonAreDamagedNeverThrown) {
   std::string m(kRecordMarker);
   for (const std::string line :
        {m + "end 3 {}xx", m + "end abc {}", m + "end", m + " 2 {}", m + "end 2 {", m + "end 2 []",
-        m + "start 2 {}", m + "object 5 [1,2]", m + "end 18446744073709551616 {}"}) {
+        m + "start 2 {}", m + "object 5 [1,2]", m + "end 18446744073709551616 {}",
+        m + "start 73 "
+            "{\"kernel_release\":\"x\",\"libbpf_version\":\"1\",\"features\":{},\"objects\":1e300}",
+        m + "start 70 "
+            "{\"kernel_release\":\"x\",\"libbpf_version\":\"1\",\"features\":{},\"objects\":-1}",
+        m + "end 24 {\"agent_seconds\":\"soon\"}"}) {
     auto got = parse_guest_stream(line + "\n");
     ASSERT_TRUE(got.ok()) << line;
     EXPECT_EQ(got->damaged.size(), 1u) << line;
