@@ -274,8 +274,9 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       specs.clear();
     }
     std::error_code ec;
-    const auto image_bytes = fs::file_size(image, ec);
-    const int memory_mb = guest_memory_mb(ec ? 0 : image_bytes, opts.memory_mb);
+    std::uintmax_t image_bytes = fs::file_size(image, ec);
+    if (ec) image_bytes = 0; // no image: no VM boots either
+    const int memory_mb = guest_memory_mb(image_bytes, opts.memory_mb);
     if (!specs.empty() && memory_mb > opts.memory_mb)
       progress_.note("guest memory raised to " + std::to_string(memory_mb) + " MB for a " +
                      std::to_string(image_bytes / (1024 * 1024)) + " MB guest image");
