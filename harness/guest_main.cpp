@@ -1,22 +1,23 @@
 // vmtest-guest: the agent. As PID 1 of the initramfs it mounts what libbpf needs, runs the
-// manifest, writes the framed report to /dev/ttyS1 and powers the VM off. With --manifest it
+// manifest, streams its report record by record to /dev/ttyS1 (results/guest_protocol.h) and
+// powers the VM off. With --manifest it
 // runs the same code on the host kernel (vmtest run --kernel host).
-#include <fcntl.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/reboot.h>
-#include <termios.h>
-#include <unistd.h>
+#include "agent/agent.h"
+#include "results/guest_protocol.h"
 
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
-
-#include "agent/agent.h"
-#include "results/guest_protocol.h"
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 namespace {
 
@@ -42,7 +43,8 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps) {
+vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps,
+                             std::function<void(const std::string&)> emit = {}) {
   vmtest::AgentReport report;
   std::ifstream in(manifest_path);
   if (!in) {
@@ -59,7 +61,10 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool s
   vmtest::AgentOptions opts;
   opts.skip_capabilities = skip_caps;
   opts.echo_libbpf = echo;
-  opts.progress = [](const std::string& line) { std::fprintf(stderr, "vmtest: %s\n", line.c_str()); };
+  opts.progress = [](const std::string& line) {
+    std::fprintf(stderr, "vmtest: %s\n", line.c_str());
+  };
+  opts.emit = std::move(emit);
   return vmtest::run_agent(m, opts);
 }
 
@@ -68,7 +73,8 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool s
   reboot(RB_POWER_OFF);
   // If power-off is unavailable, a reboot still ends qemu because it runs with -no-reboot.
   reboot(RB_AUTOBOOT);
-  for (;;) pause();
+  for (;;)
+    pause();
 }
 
 int init_main() {
@@ -82,23 +88,27 @@ int init_main() {
   std::ifstream cmdline("/proc/cmdline");
   std::string words((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
   bool skip_caps = words.find(vmtest::kSkipCapabilitiesArg) != std::string::npos;
-  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps);
-  std::string framed = vmtest::frame_report(nlohmann::json(report).dump());
-
+  // Opened before any work: each record goes out (and is drained) as soon as it is known.
   int fd = open(kResultsPort, O_WRONLY | O_NOCTTY);
   if (fd < 0) {
     std::fprintf(stderr, "vmtest: cannot open %s: %s\n", kResultsPort, std::strerror(errno));
   } else {
-    // Raw mode: the tty layer must not turn \n into \r\n inside the JSON.
+    // Raw mode: the tty layer must not turn \n into \r\n.
     termios t{};
     if (tcgetattr(fd, &t) == 0) {
       cfmakeraw(&t);
       tcsetattr(fd, TCSANOW, &t);
     }
-    if (!write_all(fd, framed)) std::fprintf(stderr, "vmtest: writing results failed\n");
-    tcdrain(fd);
-    close(fd);
   }
+  auto emit = [fd](const std::string& record) {
+    if (fd < 0) return;
+    if (!write_all(fd, record)) std::fprintf(stderr, "vmtest: writing results failed\n");
+    tcdrain(fd);
+  };
+  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps, emit);
+  // run_agent streamed everything else; a fatal error happens before it starts.
+  if (!report.fatal.empty()) emit(vmtest::fatal_record(report.fatal));
+  if (fd >= 0) close(fd);
   std::fprintf(stderr, "vmtest: done in %.2fs, powering off\n", report.agent_seconds);
   power_off();
 }
@@ -108,9 +118,12 @@ int host_main(int argc, char** argv) {
   bool echo = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--manifest" && i + 1 < argc) manifest = argv[++i];
-    else if (a == "--output" && i + 1 < argc) output = argv[++i];
-    else if (a == "--verbose") echo = true;
+    if (a == "--manifest" && i + 1 < argc)
+      manifest = argv[++i];
+    else if (a == "--output" && i + 1 < argc)
+      output = argv[++i];
+    else if (a == "--verbose")
+      echo = true;
     else if (a == "--version") {
       std::printf("vmtest-guest libbpf %s\n", vmtest::libbpf_version().c_str());
       return 0;
@@ -140,7 +153,7 @@ int host_main(int argc, char** argv) {
   return report.fatal.empty() ? 0 : 2;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   if (getpid() == 1) return init_main();

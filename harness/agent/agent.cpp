@@ -5,6 +5,7 @@
 #include "agent/log_capture.h"
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
+#include "results/guest_protocol.h"
 
 #include <algorithm>
 #include <bpf/libbpf.h>
@@ -58,6 +59,9 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   if (uname(&u) == 0) report.kernel_release = u.release;
   report.libbpf_version = libbpf_version();
   report.features = probe_features();
+  auto emit = [&](const std::string& record) {
+    if (opts.emit) opts.emit(record);
+  };
 
   LoadOptions lopts;
   lopts.log_tail_lines = static_cast<size_t>(std::max(1, manifest.log_tail_lines));
@@ -68,9 +72,11 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   // One object at a time: listed, loaded, closed. A listing keeps its object open for the
   // first load, and a corpus need not fit in the guest's memory all at once.
   const size_t objects = manifest.objects.size();
+  emit(start_record(report, objects));
   for (size_t i = 0; i < objects; ++i) {
     const auto& mobj = manifest.objects[i];
     const std::string where = "[" + std::to_string(i + 1) + "/" + std::to_string(objects) + "] ";
+    emit(begin_record(i, mobj.name));
     ObjectListing listing = list_programs(mobj.path);
     ObjectResult orr;
     orr.name = mobj.name;
@@ -90,6 +96,7 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
                       (pr.metrics[Metric::InsnsProcessed]
                            ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
                            : std::string()));
+    emit(object_record(orr));
     report.objects.push_back(std::move(orr));
   }
 
@@ -108,9 +115,11 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
                         ? std::string(buf)
                         : "capability probe failed: " + report.capabilities_error);
     }
+    emit(capabilities_record(report));
   }
   report.agent_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  emit(end_record(report.agent_seconds));
   return report;
 }
 

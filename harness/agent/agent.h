@@ -1,11 +1,11 @@
 #pragma once
 // The agent: loads and runs every program of every object in the manifest on the running
 // kernel. The same code runs as /init inside a VM and directly on the host (--kernel host).
-#include <functional>
-#include <string>
-
 #include "results/manifest.h"
 #include "results/results.h"
+
+#include <functional>
+#include <string>
 
 namespace vmtest {
 
@@ -16,6 +16,9 @@ struct AgentOptions {
   std::function<void(const std::string&)> progress;
   // The controller already has this kernel's capability probe (see kSkipCapabilitiesArg).
   bool skip_capabilities = false;
+  // Receives each record of the report (results/guest_protocol.h) as soon as it is known, so
+  // a guest stopped mid-corpus still hands over every verdict it reached. Optional.
+  std::function<void(const std::string& record)> emit;
 };
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});
@@ -23,4 +26,4 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});
 // The libbpf the agent runs with, e.g. "1.4.6" (recorded in every result).
 std::string libbpf_version();
 
-}  // namespace vmtest
+} // namespace vmtest

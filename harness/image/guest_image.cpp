@@ -4,6 +4,7 @@
 #include "image/initramfs_writer.h"
 #include "image/shared_libs.h"
 
+#include <algorithm>
 #include <set>
 
 namespace vmtest {
@@ -56,6 +57,18 @@ Result<void> add_capability_probe(InitramfsWriter& w, std::set<std::string>& dir
 }
 
 } // namespace
+
+int guest_memory_mb(std::uintmax_t image_bytes, int floor_mb) {
+  // While it unpacks, the kernel holds the image and its unpacked copy in rootfs (a tmpfs
+  // capped at half the memory); then the agent reads objects from that copy. So: 3 copies,
+  // plus 256 MB for the kernel, the vmlinux BTF libbpf parses and the agent itself. Under
+  // TCG guest memory costs nothing until touched, so a generous figure is cheap.
+  constexpr std::uintmax_t kMb = 1024 * 1024;
+  const std::uintmax_t image_mb = (image_bytes + kMb - 1) / kMb;
+  std::uintmax_t need = 256 + 3 * image_mb;
+  need = (need + 63) / 64 * 64; // whole 64 MB steps read better in messages
+  return static_cast<int>(std::max<std::uintmax_t>(need, static_cast<std::uintmax_t>(floor_mb)));
+}
 
 Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem::path& out) {
   InitramfsWriter w;

@@ -1,31 +1,32 @@
 #pragma once
 // The guest image: an initramfs whose /init is vmtest-guest, plus the BPF objects and the
 // manifest that tells the agent what to run. One image serves every kernel of a run.
-#include <filesystem>
-#include <vector>
-
 #include "core/result.h"
 #include "results/manifest.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
 
 namespace vmtest {
 
 struct GuestObject {
-  std::string name;  // file name in the image, unique
+  std::string name; // file name in the image, unique
   std::filesystem::path source;
   std::vector<TestCase> cases;
 };
 
 // A kernel of the run whose config the capability probe should see.
 struct GuestKernelConfig {
-  std::filesystem::path vmlinuz;  // its release names the file: /boot/config-<release>
+  std::filesystem::path vmlinuz; // its release names the file: /boot/config-<release>
   std::filesystem::path config;
 };
 
 struct GuestImageSpec {
-  std::filesystem::path agent;  // static vmtest-guest binary
+  std::filesystem::path agent; // static vmtest-guest binary
   std::vector<GuestObject> objects;
   int log_tail_lines = 20;
-  bool isolated_loads = false;  // Manifest::isolated_loads
+  bool isolated_loads = false; // Manifest::isolated_loads
   // Capability probe: the host's bpftool, copied to /usr/sbin/bpftool with the libraries it
   // needs under their own paths; empty: the guest does not probe.
   std::filesystem::path bpftool;
@@ -39,4 +40,9 @@ inline constexpr const char* kGuestBpftool = "/usr/sbin/bpftool";
 Manifest guest_manifest(const GuestImageSpec& spec);
 Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem::path& out);
 
-}  // namespace vmtest
+// Guest memory for an initramfs of `image_bytes`: at least `floor_mb`, and enough that the
+// kernel can hold the image and unpack it (see the .cpp). A corpus with one 200 MB object
+// otherwise fails to unpack in 512 MB and every object after it goes missing.
+int guest_memory_mb(std::uintmax_t image_bytes, int floor_mb);
+
+} // namespace vmtest

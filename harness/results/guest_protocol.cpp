@@ -1,43 +1,150 @@
 #include "results/guest_protocol.h"
 
+#include "results/json_read.h"
+
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 namespace vmtest {
+using json = nlohmann::json;
 
-std::string frame_report(std::string_view json) {
+std::string encode_record(std::string_view kind, const json& body) {
+  const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
   std::string out;
-  out.reserve(json.size() + 64);
-  out += "\n";
-  out += kFrameBegin;
-  out += std::to_string(json.size());
-  out += "\n";
-  out += json;
-  out += "\n";
-  out += kFrameEnd;
-  out += "\n";
+  out.reserve(text.size() + kind.size() + 32);
+  out.append(kRecordMarker).append(kind).append(" ").append(std::to_string(text.size()));
+  out.append(" ").append(text).append("\n");
   return out;
 }
 
-Result<std::string> unframe_report(std::string_view raw) {
-  size_t begin = raw.rfind(kFrameBegin);
-  if (begin == std::string_view::npos)
-    return Error{"the guest wrote no results (no begin marker on the results port)", ""};
-  size_t num_start = begin + kFrameBegin.size();
-  size_t nl = raw.find('\n', num_start);
-  if (nl == std::string_view::npos) return Error{"results frame header is cut short", ""};
-  size_t len = 0;
-  auto [ptr, ec] = std::from_chars(raw.data() + num_start, raw.data() + nl, len);
-  if (ec != std::errc() || ptr != raw.data() + nl)
-    return Error{"results frame header has no valid length", ""};
-  size_t body = nl + 1;
-  if (raw.size() < body + len)
-    return Error{"results are truncated: expected " + std::to_string(len) + " bytes, got " +
-                     std::to_string(raw.size() - body),
-                 ""};
-  std::string_view rest = raw.substr(body + len);
-  if (rest.substr(0, 1) != "\n" || rest.substr(1, kFrameEnd.size()) != kFrameEnd)
-    return Error{"results frame has no end marker after its declared length", ""};
-  return std::string(raw.substr(body, len));
+std::string start_record(const AgentReport& header, size_t objects) {
+  return encode_record(record_kind::start, json{{"kernel_release", header.kernel_release},
+                                                {"libbpf_version", header.libbpf_version},
+                                                {"features", header.features},
+                                                {"objects", objects}});
 }
 
-}  // namespace vmtest
+std::string begin_record(size_t index, std::string_view name) {
+  return encode_record(record_kind::begin, json{{"index", index}, {"name", name}});
+}
+
+std::string object_record(const ObjectResult& object) {
+  return encode_record(record_kind::object, json(object));
+}
+
+std::string capabilities_record(const AgentReport& report) {
+  json j = json::object();
+  if (!report.capabilities.is_null()) j["capabilities"] = report.capabilities;
+  if (!report.capabilities_error.empty()) j["capabilities_error"] = report.capabilities_error;
+  j["capabilities_seconds"] = report.capabilities_seconds;
+  return encode_record(record_kind::capabilities, j);
+}
+
+std::string fatal_record(std::string_view why) {
+  return encode_record(record_kind::fatal, json{{"fatal", why}});
+}
+
+std::string end_record(double agent_seconds) {
+  return encode_record(record_kind::end, json{{"agent_seconds", agent_seconds}});
+}
+
+std::string encode_report(const AgentReport& report) {
+  if (!report.fatal.empty()) return fatal_record(report.fatal);
+  std::string out = start_record(report, report.objects.size());
+  for (size_t i = 0; i < report.objects.size(); ++i)
+    out += begin_record(i, report.objects[i].name) + object_record(report.objects[i]);
+  if (!report.capabilities.is_null() || !report.capabilities_error.empty())
+    out += capabilities_record(report);
+  return out + end_record(report.agent_seconds);
+}
+
+namespace {
+
+// A field every record of its kind carries: missing is as wrong as mistyped.
+template <typename T> T required(const json& body, const char* key) {
+  if (!body.contains(key)) json_read::fail(body, key, "is missing");
+  T out{};
+  json_read::get(body, key, out);
+  return out;
+}
+
+// Applies one record's body to the stream; throws json errors on a malformed body. Reads are
+// checked (results/json_read.h): a hostile count is an error, never a wrapped number.
+void apply(std::string_view kind, const json& body, GuestStream& s) {
+  AgentReport& r = s.report;
+  if (kind == record_kind::start) {
+    r.kernel_release = required<std::string>(body, "kernel_release");
+    r.libbpf_version = required<std::string>(body, "libbpf_version");
+    r.features = required<AgentFeatures>(body, "features");
+    s.objects_expected = required<size_t>(body, "objects");
+  } else if (kind == record_kind::begin) {
+    s.running = required<std::string>(body, "name");
+  } else if (kind == record_kind::object) {
+    r.objects.push_back(body.get<ObjectResult>());
+    if (r.objects.back().name == s.running) s.running.clear();
+  } else if (kind == record_kind::capabilities) {
+    if (auto it = body.find("capabilities"); it != body.end()) r.capabilities = *it;
+    json_read::get(body, "capabilities_error", r.capabilities_error);
+    json_read::get(body, "capabilities_seconds", r.capabilities_seconds);
+  } else if (kind == record_kind::fatal) {
+    r.fatal = required<std::string>(body, "fatal");
+    s.finished = true;
+  } else if (kind == record_kind::end) {
+    r.agent_seconds = required<double>(body, "agent_seconds");
+    s.finished = true;
+  }
+  // Other kinds belong to a newer agent; skipping them keeps the rest readable.
+}
+
+// Parses one line that starts with the marker; an error says what is wrong with it.
+Result<void> read_record(std::string_view line, bool cut, GuestStream& s) {
+  std::string_view rest = line.substr(kRecordMarker.size());
+  const size_t sp1 = rest.find(' ');
+  if (sp1 == std::string_view::npos || sp1 == 0) return Error{"record has no kind", ""};
+  const std::string_view kind = rest.substr(0, sp1);
+  rest.remove_prefix(sp1 + 1);
+  const size_t sp2 = rest.find(' ');
+  if (sp2 == std::string_view::npos)
+    return Error{"record '" + std::string(kind) + "' has no length", ""};
+  size_t len = 0;
+  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + sp2, len);
+  if (ec != std::errc() || ptr != rest.data() + sp2 || sp2 == 0)
+    return Error{"record '" + std::string(kind) + "' has no valid length", ""};
+  const std::string_view text = rest.substr(sp2 + 1);
+  if (text.size() != len || cut)
+    return Error{"record '" + std::string(kind) + "' is cut short: " + std::to_string(text.size()) +
+                     " of " + std::to_string(len) + " bytes",
+                 ""};
+  try {
+    const json body = json::parse(text);
+    if (!body.is_object())
+      return Error{"record '" + std::string(kind) + "' is not a JSON object", ""};
+    apply(kind, body, s);
+  } catch (const std::exception& e) {
+    return Error{"record '" + std::string(kind) + "' is unreadable: " + e.what(), ""};
+  }
+  return {};
+}
+
+} // namespace
+
+Result<GuestStream> parse_guest_stream(std::string_view raw) {
+  GuestStream s;
+  bool any = false;
+  size_t pos = 0;
+  while (pos < raw.size()) {
+    size_t nl = raw.find('\n', pos);
+    const bool cut = nl == std::string_view::npos; // the guest stopped mid-line
+    if (cut) nl = raw.size();
+    std::string_view line = raw.substr(pos, nl - pos);
+    pos = nl + 1;
+    // Only a line that starts with the marker is a record; serial noise is not.
+    if (line.substr(0, kRecordMarker.size()) != kRecordMarker) continue;
+    any = true;
+    if (auto r = read_record(line, cut, s); !r) s.damaged.push_back(r.error().what);
+  }
+  if (!any) return Error{"the guest wrote no results (no record on the results port)", ""};
+  return s;
+}
+
+} // namespace vmtest

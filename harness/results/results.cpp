@@ -160,6 +160,7 @@ void to_json(json& j, const KernelResult& r) {
   if (!r.source.empty()) j["source"] = r.source;
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
+  if (!r.running_object.empty()) j["running_object"] = r.running_object;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, KernelResult& r) {
@@ -173,6 +174,7 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "boot_seconds", r.boot_seconds);
   get(j, "wall_seconds", r.wall_seconds);
   get(j, "console_tail", r.console_tail);
+  get(j, "running_object", r.running_object);
   get(j, "kernel_release", r.kernel_release);
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);

@@ -94,6 +94,9 @@ struct KernelResult {
   double boot_seconds = 0;               // qemu start -> results received
   double wall_seconds = 0;               // whole stage including image build
   std::vector<std::string> console_tail; // last console lines; always kept on failure
+  // The object the agent was working on when the guest stopped early (timeout, panic, kill);
+  // `objects` then holds the verdicts reached before it. Empty when the guest finished.
+  std::string running_object;
   std::string kernel_release;
   std::string libbpf_version;
   AgentFeatures features;

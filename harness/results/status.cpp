@@ -16,13 +16,15 @@ constexpr Table<TestRunStatus, 4> kTestRunStatuses{{{TestRunStatus::Ok, "ok"},
                                                     {TestRunStatus::NotRunnable, "not_runnable"},
                                                     {TestRunStatus::Error, "error"},
                                                     {TestRunStatus::Skipped, "skipped"}}};
-constexpr Table<KernelStatus, 7> kKernelStatuses{{{KernelStatus::Ok, "ok"},
+constexpr Table<KernelStatus, 9> kKernelStatuses{{{KernelStatus::Ok, "ok"},
                                                   {KernelStatus::Skipped, "skipped"},
                                                   {KernelStatus::Error, "error"},
                                                   {KernelStatus::BootFailed, "boot_failed"},
                                                   {KernelStatus::Timeout, "timeout"},
                                                   {KernelStatus::Panic, "panic"},
-                                                  {KernelStatus::NoResults, "no_results"}}};
+                                                  {KernelStatus::NoResults, "no_results"},
+                                                  {KernelStatus::Killed, "killed"},
+                                                  {KernelStatus::Crashed, "crashed"}}};
 constexpr Table<LogTruncation, 3> kTruncations{
     {{LogTruncation::None, ""}, {LogTruncation::Head, "head"}, {LogTruncation::Tail, "tail"}}};
 

@@ -28,6 +28,8 @@ enum class KernelStatus {
   Timeout,    // the guest did not finish in time
   Panic,      // the kernel panicked or oopsed fatally
   NoResults,  // the guest finished but its report was missing or unreadable
+  Killed,     // qemu was ended by a signal from outside (SIGKILL, SIGTERM, ...): not our kill
+  Crashed,    // qemu itself died of a fault signal (SIGSEGV, SIGABRT, ...)
 };
 
 // How much of a verifier log was lost: nothing, its head (the tail we diff is intact) or its

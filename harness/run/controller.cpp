@@ -62,16 +62,8 @@ std::string summarise_kernel(const KernelResult& kr) {
   return buf;
 }
 
-void Controller::absorb_report(const std::string& json_text,
-                               const std::vector<CorpusObject>& corpus, KernelResult& kr) {
-  AgentReport report;
-  try {
-    report = nlohmann::json::parse(json_text).get<AgentReport>();
-  } catch (const std::exception& e) {
-    kr.status = KernelStatus::NoResults;
-    kr.error = std::string("the agent's report is not valid JSON: ") + e.what();
-    return;
-  }
+void Controller::absorb_report(AgentReport report, const std::vector<CorpusObject>& corpus,
+                               KernelResult& kr) {
   if (!report.fatal.empty()) {
     kr.status = KernelStatus::Error;
     kr.error = "agent failed: " + report.fatal;
@@ -142,8 +134,50 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
                (work / "agent.log").string() + ")";
     return kr;
   }
-  absorb_report(*text, corpus, kr);
+  try {
+    absorb_report(nlohmann::json::parse(*text).get<AgentReport>(), corpus, kr);
+  } catch (const std::exception& e) {
+    kr.status = KernelStatus::NoResults;
+    kr.error = std::string("the agent's report is not valid JSON: ") + e.what();
+  }
   return kr;
+}
+
+// The guest's streamed records. A guest that finished must have sent a complete, undamaged
+// stream to pass; one that stopped early (timeout, panic, killed qemu) keeps its status, and
+// the verdicts it streamed before stopping are kept with it, naming the object it was on.
+void Controller::absorb_stream(const VmOutcome& vo, const std::vector<CorpusObject>& corpus,
+                               KernelResult& kr) {
+  auto stream = parse_guest_stream(vo.results);
+  if (!stream) {
+    if (vo.ok()) {
+      kr.status = KernelStatus::NoResults;
+      kr.error = stream.error().str();
+    }
+    return;
+  }
+  GuestStream& s = *stream;
+  const size_t reached = s.report.objects.size();
+  kr.running_object = s.running;
+  const KernelStatus status = kr.status;
+  const std::string error = kr.error;
+  absorb_report(std::move(s.report), corpus, kr);
+  if (status != KernelStatus::Ok) {
+    // absorb_report judged only the records; the VM's own failure is what happened.
+    kr.status = status;
+    kr.error = error;
+  }
+  if (kr.status == KernelStatus::Ok && (!s.finished || !s.damaged.empty())) {
+    kr.status = KernelStatus::NoResults;
+    kr.error = !s.damaged.empty() ? "the guest's report is damaged: " + s.damaged.front()
+                                  : "the guest's report stops before its end record";
+  }
+  if (kr.status != KernelStatus::Ok && !s.finished) {
+    std::string where = " after " + std::to_string(reached) + " of " +
+                        std::to_string(s.objects_expected) + " objects";
+    if (!s.running.empty()) where += ", while running " + s.running;
+    kr.error += where;
+  }
 }
 
 RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObject>& corpus) {
@@ -239,8 +273,17 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       }
       specs.clear();
     }
-    for (auto& s : specs)
+    std::error_code ec;
+    std::uintmax_t image_bytes = fs::file_size(image, ec);
+    if (ec) image_bytes = 0; // no image: no VM boots either
+    const int memory_mb = guest_memory_mb(image_bytes, opts.memory_mb);
+    if (!specs.empty() && memory_mb > opts.memory_mb)
+      progress_.note("guest memory raised to " + std::to_string(memory_mb) + " MB for a " +
+                     std::to_string(image_bytes / (1024 * 1024)) + " MB guest image");
+    for (auto& s : specs) {
       s.initrd = image;
+      s.memory_mb = memory_mb;
+    }
   }
 
   // Stage 3: VMs in parallel, plus the host run alongside.
@@ -260,15 +303,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       kr.boot_seconds = vo.seconds;
       kr.status = vo.status;
       kr.error = vo.error;
-      if (vo.ok()) {
-        auto json_text = unframe_report(vo.results);
-        if (!json_text) {
-          kr.status = KernelStatus::NoResults;
-          kr.error = json_text.error().str();
-        } else {
-          absorb_report(*json_text, corpus, kr);
-        }
-      }
+      if (vo.ok() || !vo.results.empty()) absorb_stream(vo, corpus, kr);
       if (kr.status == KernelStatus::Ok)
         reuse_or_store_capabilities(opts, cached_caps, vm_index[s], kr);
       if (kr.status != KernelStatus::Ok || !vo.oopses.empty()) kr.console_tail = vo.console_tail;

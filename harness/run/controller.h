@@ -25,7 +25,7 @@ struct RunOptions {
   int jobs = 0;                // 0: number of cores
   std::chrono::seconds timeout{180};
   int log_tail_lines = 20;
-  bool isolated_loads = false;  // Manifest::isolated_loads
+  bool isolated_loads = false; // Manifest::isolated_loads
   int memory_mb = 512;
   std::string accel = "auto";
   // bpftool for the capability probe in every guest and on the host; empty: no probe.
@@ -67,7 +67,8 @@ public:
 
 private:
   KernelResult run_host(const RunOptions& opts, const std::vector<CorpusObject>& corpus);
-  void absorb_report(const std::string& json_text, const std::vector<CorpusObject>& corpus,
+  void absorb_report(AgentReport report, const std::vector<CorpusObject>& corpus, KernelResult& kr);
+  void absorb_stream(const VmOutcome& vo, const std::vector<CorpusObject>& corpus,
                      KernelResult& kr);
 
   const Matrix& matrix_;

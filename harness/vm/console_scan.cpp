@@ -5,12 +5,13 @@
 namespace vmtest {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // `word` at the start of the line or after a space, so "DEBUG: x" is not "BUG:".
 bool has_word(std::string_view s, std::string_view word) {
-  for (std::size_t pos = s.find(word); pos != std::string_view::npos;
-       pos = s.find(word, pos + 1)) {
+  for (std::size_t pos = s.find(word); pos != std::string_view::npos; pos = s.find(word, pos + 1)) {
     if (pos == 0 || s[pos - 1] == ' ') return true;
   }
   return false;
@@ -29,8 +30,9 @@ bool is_splat_header(std::string_view s) {
 // first (e.g. a bare general protection fault, or a dump_stack()).
 bool is_splat_body_start(std::string_view s) {
   static constexpr std::array<std::string_view, 7> kDie = {
-      "Oops:", "general protection fault", "invalid opcode:", "divide error:",
-      "stack segment:", "double fault:", "Call Trace:"};
+      "Oops:",         "general protection fault", "invalid opcode:",
+      "divide error:", "stack segment:",           "double fault:",
+      "Call Trace:"};
   for (auto d : kDie)
     if (starts_with(s, d)) return true;
   return false;
@@ -43,17 +45,20 @@ bool is_splat_end(std::string_view s) {
 // Splats without an end marker (dump_stack, panics) stop absorbing lines after this many.
 constexpr int kMaxSplatLines = 120;
 
-}  // namespace
+} // namespace
 
 bool is_kernel_line(std::string_view line) {
   std::size_t i = 0;
   if (line.empty() || line[i++] != '[') return false;
-  while (i < line.size() && line[i] == ' ') ++i;
+  while (i < line.size() && line[i] == ' ')
+    ++i;
   std::size_t digits = i;
-  while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9')
+    ++i;
   if (i == digits || i >= line.size() || line[i++] != '.') return false;
   digits = i;
-  while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+  while (i < line.size() && line[i] >= '0' && line[i] <= '9')
+    ++i;
   return i > digits && i < line.size() && line[i] == ']';
 }
 
@@ -64,7 +69,8 @@ std::string_view strip_timestamp(std::string_view line) {
     std::size_t close = line.find(']');
     if (close == std::string_view::npos || close > 24) break;
     line.remove_prefix(close + 1);
-    while (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+    while (!line.empty() && line[0] == ' ')
+      line.remove_prefix(1);
   }
   return line;
 }
@@ -101,7 +107,8 @@ void ConsoleScanner::finish() {
 
 void ConsoleScanner::line(std::string_view raw) {
   // The 8250 console ends lines with \r\n.
-  while (!raw.empty() && (raw.back() == '\r' || raw.back() == '\0')) raw.remove_suffix(1);
+  while (!raw.empty() && (raw.back() == '\r' || raw.back() == '\0'))
+    raw.remove_suffix(1);
   if (tail_limit_ > 0) {
     tail_.emplace_back(raw);
     if (tail_.size() > tail_limit_) tail_.pop_front();
@@ -112,6 +119,9 @@ void ConsoleScanner::line(std::string_view raw) {
   if (s.empty()) return;
 
   if (in_splat_ && ++splat_lines_ > kMaxSplatLines) in_splat_ = false;
+
+  if (!scan_.unpack_failure && starts_with(s, "Initramfs unpacking failed"))
+    scan_.unpack_failure = std::string(s);
 
   if (s.find("Kernel panic - not syncing") != s.npos) {
     if (!scan_.panic) scan_.panic = std::string(s);
@@ -147,4 +157,4 @@ ConsoleScan scan_console(std::string_view text, std::size_t tail_lines) {
   return sc.result();
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -5,7 +5,9 @@
 #include "vm/file_follower.h"
 #include "vm/qemu_command.h"
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace vmtest {
@@ -32,6 +34,19 @@ std::string last_lines(const std::string& text, std::size_t n) {
   for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
     s += (s.empty() ? "" : " | ") + lines[i];
   return s;
+}
+
+// "SIGKILL" for 9: the name a user looks up, where a number means nothing.
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+// A signal that means qemu itself faulted, as opposed to someone (the OOM killer, a user, a
+// CI runner cancelling the job) ending it from outside.
+bool is_crash_signal(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
+         sig == SIGSYS || sig == SIGTRAP;
 }
 
 VmOutcome failed(const VmSpec& spec, std::string error) {
@@ -129,10 +144,15 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
   out.oopses = scan.oopses;
   if (auto r = read_file(results_path(spec))) out.results = std::move(*r);
 
-  // A panic outranks everything else: it is why the VM stopped or hung.
+  // A panic outranks everything else: it is why the VM stopped or hung. An image that did
+  // not unpack comes next: every later symptom (missing objects, a hang) follows from it.
   if (scan.panic) {
     out.status = KernelStatus::Panic;
     out.error = *scan.panic;
+  } else if (scan.unpack_failure) {
+    out.status = KernelStatus::BootFailed;
+    out.error = "the kernel could not unpack the guest image (" + *scan.unpack_failure + ") with " +
+                std::to_string(spec.memory_mb) + " MB of guest memory";
   } else if (stop == Stop::timeout) {
     out.status = KernelStatus::Timeout;
     out.error = "no exit within " + seconds_str(spec.timeout) + "; killed";
@@ -142,6 +162,16 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
     kvm_silent = true;
   } else if (status->term_signal == 0 && status->exit_code == 0) {
     out.status = KernelStatus::Ok;
+  } else if (status->term_signal != 0) {
+    // Not our kill (those are the branches above): qemu died of a signal mid-run.
+    const bool crashed = is_crash_signal(status->term_signal);
+    out.status = crashed ? KernelStatus::Crashed : KernelStatus::Killed;
+    out.error =
+        std::string(crashed ? "qemu crashed with " : "qemu was killed by ") +
+        signal_name(status->term_signal) + " after " +
+        seconds_str(std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - t0));
+    std::string said = last_lines(status->output, 3);
+    if (!said.empty()) out.error += ": " + said;
   } else {
     out.status = KernelStatus::BootFailed;
     out.error = "qemu " + status->describe();

@@ -26,7 +26,9 @@ struct VmSpec {
 
 struct VmOutcome {
   // Ok: qemu exited by itself without a panic; Timeout: killed at the deadline; Panic: the
-  // kernel panicked; BootFailed: qemu could not start, died, or a KVM guest stayed silent.
+  // kernel panicked; BootFailed: qemu could not start or exited with an error, a KVM guest
+  // stayed silent, or the guest image did not unpack; Killed/Crashed: qemu died of a signal
+  // that was not ours.
   KernelStatus status = KernelStatus::BootFailed;
   std::string accel;                     // what actually ran: "kvm" or "tcg"
   double seconds = 0;                    // qemu start -> exit

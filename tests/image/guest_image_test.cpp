@@ -101,3 +101,25 @@ TEST_F(GuestImageCaps, ABpftoolThatCannotBeBundledFailsTheImageWithContext) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+// Issue 13: one 200 MB object in a 512 MB guest failed to unpack and took every later object
+// with it. The guest is sized from its image instead.
+TEST(GuestMemory, SmallImagesKeepTheConfiguredMemory) {
+  EXPECT_EQ(guest_memory_mb(12u << 20, 512), 512);
+  EXPECT_EQ(guest_memory_mb(0, 512), 512);
+}
+
+TEST(GuestMemory, LargeImagesGetRoomToUnpackAndLoad) {
+  const std::uintmax_t image = 210u << 20; // one 200 MB object plus the agent
+  const int mb = guest_memory_mb(image, 512);
+  // The image, its unpacked copy (rootfs is capped at half the memory) and a copy for the
+  // agent, on top of the kernel's own needs.
+  EXPECT_GE(mb, 3 * 210 + 256);
+  EXPECT_EQ(mb % 64, 0);
+  EXPECT_GE(mb / 2, 210) << "the unpacked image must fit in rootfs";
+  EXPECT_EQ(guest_memory_mb(image, 4096), 4096) << "a larger --memory is kept";
+}
+
+} // namespace vmtest

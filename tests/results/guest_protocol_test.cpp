@@ -1,42 +1,144 @@
 #include "results/guest_protocol.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace vmtest {
+namespace {
 
-TEST(GuestProtocol, RoundTripsThroughSerialNoise) {
-  std::string json = R"({"objects":[]})";
-  std::string raw = "garbage from firmware\r\n" + frame_report(json) + "trailing";
-  auto got = unframe_report(raw);
+ObjectResult object(std::string name, std::vector<std::string> log_tail = {}) {
+  ObjectResult o;
+  o.name = std::move(name);
+  ProgramResult p;
+  p.name = "prog";
+  p.verdict = log_tail.empty() ? Verdict::Accepted : Verdict::Rejected;
+  p.log_tail = std::move(log_tail);
+  o.programs.push_back(p);
+  return o;
+}
+
+AgentReport report(std::vector<ObjectResult> objects) {
+  AgentReport r;
+  r.kernel_release = "6.1.0-test";
+  r.libbpf_version = "1.4.6";
+  r.features.btf = true;
+  r.objects = std::move(objects);
+  r.agent_seconds = 1.5;
+  return r;
+}
+
+TEST(GuestProtocol, AWholeReportRoundTripsThroughSerialNoise) {
+  AgentReport r = report({object("a.bpf.o"), object("b.bpf.o")});
+  r.capabilities = nlohmann::json{{"probed", true}};
+  std::string raw = "garbage from firmware\r\n" + encode_report(r) + "trailing";
+  auto got = parse_guest_stream(raw);
   ASSERT_TRUE(got.ok()) << got.error().str();
-  EXPECT_EQ(*got, json);
+  EXPECT_TRUE(got->finished);
+  EXPECT_TRUE(got->damaged.empty());
+  EXPECT_TRUE(got->running.empty());
+  EXPECT_EQ(got->objects_expected, 2u);
+  EXPECT_EQ(got->report.kernel_release, "6.1.0-test");
+  EXPECT_TRUE(got->report.features.btf);
+  EXPECT_EQ(got->report.agent_seconds, 1.5);
+  EXPECT_EQ(got->report.capabilities, r.capabilities);
+  EXPECT_EQ(nlohmann::json(got->report.objects), nlohmann::json(r.objects));
 }
 
-TEST(GuestProtocol, TruncatedFrameIsAnError) {
-  std::string framed = frame_report(R"({"objects":[1,2,3]})");
-  // Cut inside the JSON body, as a guest that dies mid-write would.
-  auto got = unframe_report(framed.substr(0, framed.find("2,3")));
-  ASSERT_FALSE(got.ok());
-  EXPECT_NE(got.error().what.find("truncated"), std::string::npos);
+// The fault of issue 13: a rejected program whose source line (which the log tail carries)
+// holds the old frame marker made the whole kernel's results unreadable. No guest data can
+// start a line, so neither old markers nor a forged record inside a string count.
+TEST(GuestProtocol, MarkersInsideGuestDataCannotSpoofOrHideRecords) {
+  std::string forged;
+  forged.append("\n").append(kRecordMarker).append("end 20 {\"agent_seconds\":9}\n");
+  std::vector<std::string> tail = {"; /* VMTEST-RESULTS-BEGIN 7 */", "VMTEST-RESULTS-END", forged,
+                                   "invalid utf-8: \xff\xfe"};
+  AgentReport r = report({object("a.bpf.o"), object("spoof.bpf.o", tail), object("z.bpf.o")});
+  const std::string raw = encode_report(r);
+  // One line per record: start, (begin, object) x 3, end.
+  EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 8);
+  auto got = parse_guest_stream(raw);
+  ASSERT_TRUE(got.ok()) << got.error().str();
+  EXPECT_TRUE(got->finished);
+  EXPECT_TRUE(got->damaged.empty()) << got->damaged.front();
+  ASSERT_EQ(got->report.objects.size(), 3u);
+  EXPECT_EQ(got->report.agent_seconds, 1.5);
+  const auto& kept = got->report.objects[1].programs.at(0).log_tail;
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept[0], tail[0]);
+  EXPECT_EQ(kept[2], forged);
+  EXPECT_EQ(got->report.objects[2].name, "z.bpf.o");
 }
 
-TEST(GuestProtocol, MissingFrameSaysNoResults) {
-  auto got = unframe_report("just a console line\n");
-  ASSERT_FALSE(got.ok());
-  EXPECT_NE(got.error().what.find("no results"), std::string::npos);
+TEST(GuestProtocol, AStreamCutMidObjectKeepsEveryObjectBeforeAndNamesTheRunningOne) {
+  AgentReport r = report({});
+  std::string raw = start_record(r, 3) + begin_record(0, "a.bpf.o") +
+                    object_record(object("a.bpf.o")) + begin_record(1, "slow.bpf.o");
+  auto got = parse_guest_stream(raw);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->finished);
+  EXPECT_EQ(got->objects_expected, 3u);
+  ASSERT_EQ(got->report.objects.size(), 1u);
+  EXPECT_EQ(got->report.objects[0].name, "a.bpf.o");
+  EXPECT_EQ(got->running, "slow.bpf.o");
 }
 
-// Built with append() into one string: chained std::string(...) + "..." temporaries make GCC 12
-// warn -Wstringop-overflow about its own inlined memcpy.
-static std::string frame(std::string_view body) {
-  std::string s;
-  s.append(kFrameBegin).append(body).append(kFrameEnd).append("\n");
-  return s;
+TEST(GuestProtocol, ARecordCutShortIsDamagedAndTheOthersAreKept) {
+  AgentReport r = report({});
+  std::string obj = object_record(object("b.bpf.o"));
+  std::string raw = start_record(r, 2) + begin_record(0, "a.bpf.o") +
+                    object_record(object("a.bpf.o")) + begin_record(1, "b.bpf.o") +
+                    obj.substr(0, obj.size() / 2);
+  auto got = parse_guest_stream(raw);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->finished);
+  ASSERT_EQ(got->report.objects.size(), 1u);
+  EXPECT_EQ(got->running, "b.bpf.o");
+  ASSERT_EQ(got->damaged.size(), 1u);
+  EXPECT_NE(got->damaged[0].find("cut short"), std::string::npos) << got->damaged[0];
 }
 
-TEST(GuestProtocol, LengthMustMatchEndMarker) {
-  EXPECT_FALSE(unframe_report(frame("3\n{}xx\n")).ok());
-  EXPECT_FALSE(unframe_report(frame("abc\n{}\n")).ok());
+TEST(GuestProtocol, BadLengthsAndBadJsonAreDamagedNeverThrown) {
+  std::string m(kRecordMarker);
+  for (const std::string line :
+       {m + "end 3 {}xx", m + "end abc {}", m + "end", m + " 2 {}", m + "end 2 {", m + "end 2 []",
+        m + "start 2 {}", m + "object 5 [1,2]", m + "end 18446744073709551616 {}",
+        m + "start 73 "
+            "{\"kernel_release\":\"x\",\"libbpf_version\":\"1\",\"features\":{},\"objects\":1e300}",
+        m + "start 70 "
+            "{\"kernel_release\":\"x\",\"libbpf_version\":\"1\",\"features\":{},\"objects\":-1}",
+        m + "end 24 {\"agent_seconds\":\"soon\"}"}) {
+    auto got = parse_guest_stream(line + "\n");
+    ASSERT_TRUE(got.ok()) << line;
+    EXPECT_EQ(got->damaged.size(), 1u) << line;
+    EXPECT_FALSE(got->finished) << line;
+  }
 }
 
-}  // namespace vmtest
+TEST(GuestProtocol, UnknownKindsAreSkippedSoNewerAgentsStayReadable) {
+  AgentReport r = report({object("a.bpf.o")});
+  std::string raw = encode_report(r);
+  raw.insert(0, encode_record("verifier_log", nlohmann::json{{"object", "a.bpf.o"}}));
+  auto got = parse_guest_stream(raw);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->finished);
+  EXPECT_TRUE(got->damaged.empty());
+  EXPECT_EQ(got->report.objects.size(), 1u);
+}
+
+TEST(GuestProtocol, AFatalRecordEndsTheStream) {
+  auto got = parse_guest_stream(fatal_record("cannot open manifest"));
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->finished);
+  EXPECT_EQ(got->report.fatal, "cannot open manifest");
+}
+
+TEST(GuestProtocol, NoRecordSaysNoResults) {
+  for (std::string raw : {"", "just a console line\n", "VMTEST-RESULTS-BEGIN 2\n{}\n"}) {
+    auto got = parse_guest_stream(raw);
+    ASSERT_FALSE(got.ok()) << raw;
+    EXPECT_NE(got.error().what.find("no results"), std::string::npos);
+  }
+}
+
+} // namespace
+} // namespace vmtest

@@ -11,10 +11,18 @@ TEST(Status, StringsAreTheOnesCommittedFilesUse) {
   EXPECT_STREQ(to_string(KernelStatus::BootFailed), "boot_failed");
   EXPECT_STREQ(to_string(KernelStatus::NoResults), "no_results");
   EXPECT_STREQ(to_string(LogTruncation::None), "");
-  for (KernelStatus s :
-       {KernelStatus::Ok, KernelStatus::Skipped, KernelStatus::Error, KernelStatus::BootFailed,
-        KernelStatus::Timeout, KernelStatus::Panic, KernelStatus::NoResults})
+  for (KernelStatus s : {KernelStatus::Ok, KernelStatus::Skipped, KernelStatus::Error,
+                         KernelStatus::BootFailed, KernelStatus::Timeout, KernelStatus::Panic,
+                         KernelStatus::NoResults, KernelStatus::Killed, KernelStatus::Crashed})
     EXPECT_EQ(parse_kernel_status(to_string(s)), s);
+}
+
+TEST(Status, QemuEndedBySignalHasWordsOfItsOwnAndFailsTheRun) {
+  EXPECT_STREQ(to_string(KernelStatus::Killed), "killed");
+  EXPECT_STREQ(to_string(KernelStatus::Crashed), "crashed");
+  EXPECT_EQ(nlohmann::json::parse("\"killed\"").get<KernelStatus>(), KernelStatus::Killed);
+  EXPECT_TRUE(is_failure(KernelStatus::Killed));
+  EXPECT_TRUE(is_failure(KernelStatus::Crashed));
 }
 
 TEST(Status, UnknownWordsAreErrorsThatNameThemselves) {

@@ -63,6 +63,11 @@ std::string report_json(Verdict verdict, bool expectation_failed = false) {
   return nlohmann::json(r).dump();
 }
 
+// What a finished guest streams for the report `json_text`.
+std::string stream_of(const std::string& json_text) {
+  return encode_report(nlohmann::json::parse(json_text).get<AgentReport>());
+}
+
 class FakeStages : public RunStages {
 public:
   RowFetch fetch_kernel(const KernelRow& row) override {
@@ -96,13 +101,14 @@ public:
     for (const auto& s : specs) {
       booted.push_back(s.name);
       cmdlines[s.name] = s.extra_cmdline;
+      memory_mb[s.name] = s.memory_mb;
       EXPECT_TRUE(fs::exists(s.initrd)) << "guest image must be built before booting";
       VmOutcome o;
       if (outcomes.count(s.name)) {
         o = outcomes[s.name];
       } else {
         o.status = KernelStatus::Ok;
-        o.results = frame_report(report_json(Verdict::Accepted));
+        o.results = stream_of(report_json(Verdict::Accepted));
       }
       o.accel = "tcg";
       out.push_back(o);
@@ -119,6 +125,7 @@ public:
   std::map<std::string, VmOutcome> outcomes;
   std::vector<std::string> fetched, booted;
   std::map<std::string, std::string> cmdlines;
+  std::map<std::string, int> memory_mb;
   int booted_jobs = 0;
 };
 
@@ -242,13 +249,86 @@ TEST_F(ControllerTest, FetchFailureIsReportedAndDoesNotBoot) {
 TEST_F(ControllerTest, TruncatedResultsAreNoResultsNotAPass) {
   VmOutcome cut;
   cut.status = KernelStatus::Ok;
-  std::string framed = frame_report(report_json(Verdict::Accepted));
+  std::string framed = stream_of(report_json(Verdict::Accepted));
   cut.results = framed.substr(0, framed.size() / 2);
   stages_.outcomes["6.1"] = cut;
   auto out = run();
   EXPECT_EQ(gate_exit(out.results), 2);
   EXPECT_EQ(out.results.find("6.1")->status, KernelStatus::NoResults);
-  EXPECT_NE(out.results.find("6.1")->error.find("truncated"), std::string::npos);
+  EXPECT_NE(out.results.find("6.1")->error.find("the guest's report"), std::string::npos)
+      << out.results.find("6.1")->error;
+}
+
+// A guest that exited cleanly but whose stream has no end record lost part of its report.
+TEST_F(ControllerTest, AStreamWithoutItsEndRecordIsNoResults) {
+  AgentReport r = nlohmann::json::parse(report_json(Verdict::Accepted)).get<AgentReport>();
+  VmOutcome o;
+  o.status = KernelStatus::Ok;
+  o.results = start_record(r, 2) + begin_record(0, "a.bpf.o") + object_record(r.objects[0]);
+  stages_.outcomes["6.1"] = o;
+  auto out = run();
+  EXPECT_EQ(gate_exit(out.results), 2);
+  const KernelResult* k = out.results.find("6.1");
+  EXPECT_EQ(k->status, KernelStatus::NoResults);
+  EXPECT_NE(k->error.find("after 1 of 2 objects"), std::string::npos) << k->error;
+}
+
+// Issue 13: a timeout used to lose every verdict of the kernel. The streamed records before
+// it are kept, the object that was running is named, and the gate still fails the kernel.
+TEST_F(ControllerTest, ATimeoutKeepsTheVerdictsReachedAndNamesTheRunningObject) {
+  AgentReport r = nlohmann::json::parse(report_json(Verdict::Accepted)).get<AgentReport>();
+  VmOutcome o;
+  o.status = KernelStatus::Timeout;
+  o.error = "6.1: no exit within 30.0 s; killed";
+  o.results = start_record(r, 3) + begin_record(0, "a.bpf.o") + object_record(r.objects[0]) +
+              begin_record(1, "slow.bpf.o");
+  stages_.outcomes["6.1"] = o;
+  auto out = run();
+  EXPECT_EQ(gate_exit(out.results), 2);
+  const KernelResult* k = out.results.find("6.1");
+  EXPECT_EQ(k->status, KernelStatus::Timeout);
+  EXPECT_EQ(k->running_object, "slow.bpf.o");
+  EXPECT_NE(k->error.find("no exit within 30.0 s"), std::string::npos) << k->error;
+  EXPECT_NE(k->error.find("after 1 of 3 objects, while running slow.bpf.o"), std::string::npos)
+      << k->error;
+  ASSERT_EQ(k->objects.size(), 1u);
+  EXPECT_EQ(k->objects[0].name, "a.bpf.o");
+  EXPECT_EQ(k->objects[0].sha256, std::string(64, 'f'));
+  EXPECT_EQ(k->objects[0].programs.at(0).verdict, Verdict::Accepted);
+  EXPECT_EQ(k->kernel_release, "test");
+  // The other kernel is untouched.
+  EXPECT_EQ(out.results.find("5.10")->status, KernelStatus::Ok);
+  // And the round trip through results.json keeps both.
+  auto again = nlohmann::json(*k).get<KernelResult>();
+  EXPECT_EQ(again.running_object, "slow.bpf.o");
+  EXPECT_EQ(again.objects.size(), 1u);
+}
+
+TEST_F(ControllerTest, QemuKilledBySignalKeepsItsStatusAndItsStreamedVerdicts) {
+  AgentReport r = nlohmann::json::parse(report_json(Verdict::Accepted)).get<AgentReport>();
+  VmOutcome o;
+  o.status = KernelStatus::Killed;
+  o.error = "6.1: qemu was killed by SIGKILL after 16.0 s";
+  std::string obj = object_record(r.objects[0]);
+  o.results = start_record(r, 1) + begin_record(0, "a.bpf.o") + obj.substr(0, 10);
+  stages_.outcomes["6.1"] = o;
+  auto out = run();
+  EXPECT_EQ(gate_exit(out.results), 2);
+  const KernelResult* k = out.results.find("6.1");
+  EXPECT_EQ(k->status, KernelStatus::Killed);
+  EXPECT_NE(k->error.find("SIGKILL"), std::string::npos) << k->error;
+  EXPECT_EQ(k->running_object, "a.bpf.o");
+  EXPECT_TRUE(k->objects.empty());
+}
+
+TEST_F(ControllerTest, GuestMemoryGrowsWithTheImageNeverBelowTheOption) {
+  opts_.memory_mb = 64;
+  opts_.kernels = {"6.1"};
+  run();
+  EXPECT_GE(stages_.memory_mb["6.1"], 256) << "raised for the kernel and the image";
+  opts_.memory_mb = 2048;
+  run();
+  EXPECT_EQ(stages_.memory_mb["6.1"], 2048);
 }
 
 TEST_F(ControllerTest, PanicKeepsConsoleTail) {
@@ -265,7 +345,7 @@ TEST_F(ControllerTest, PanicKeepsConsoleTail) {
 TEST_F(ControllerTest, FailedTestCaseExpectationExitsOne) {
   VmOutcome o;
   o.status = KernelStatus::Ok;
-  o.results = frame_report(report_json(Verdict::Accepted, /*expectation_failed=*/true));
+  o.results = stream_of(report_json(Verdict::Accepted, /*expectation_failed=*/true));
   stages_.outcomes["6.1"] = o;
   auto out = run();
   EXPECT_EQ(gate_exit(out.results), 1);
@@ -279,7 +359,7 @@ TEST_F(ControllerTest, UnreadableObjectMakesTheRunExitTwo) {
   r.objects.push_back(bad);
   VmOutcome o;
   o.status = KernelStatus::Ok;
-  o.results = frame_report(nlohmann::json(r).dump());
+  o.results = stream_of(nlohmann::json(r).dump());
   stages_.outcomes["6.1"] = o;
   auto out = run();
   EXPECT_EQ(gate_exit(out.results), 2);
@@ -291,7 +371,7 @@ TEST_F(ControllerTest, AgentFatalErrorIsAnError) {
   r.fatal = "cannot open manifest";
   VmOutcome o;
   o.status = KernelStatus::Ok;
-  o.results = frame_report(nlohmann::json(r).dump());
+  o.results = stream_of(nlohmann::json(r).dump());
   stages_.outcomes["5.10"] = o;
   auto out = run();
   EXPECT_EQ(out.results.find("5.10")->status, KernelStatus::Error);
@@ -328,7 +408,7 @@ TEST_F(ControllerTest, WithoutACacheEntryTheGuestProbesAndTheResultIsCached) {
   r.objects.push_back(o);
   VmOutcome vo;
   vo.status = KernelStatus::Ok;
-  vo.results = frame_report(nlohmann::json(r).dump());
+  vo.results = stream_of(nlohmann::json(r).dump());
   stages_.outcomes["6.1"] = vo;
   opts_.kernels = {"6.1"};
   auto out = run();

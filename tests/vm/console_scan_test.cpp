@@ -1,8 +1,7 @@
+#include "core/fs.h"
 #include "vm/console_scan.h"
 
 #include <gtest/gtest.h>
-
-#include "core/fs.h"
 
 namespace vmtest {
 namespace {
@@ -19,7 +18,7 @@ TEST(ConsoleScan, CleanBootHasNoPanicAndNoOops) {
   EXPECT_FALSE(scan.panic);
   EXPECT_TRUE(scan.oopses.empty()) << scan.oopses.front();
   ASSERT_FALSE(scan.tail.empty());
-  EXPECT_EQ(scan.tail.back(), "[    2.158792] reboot: Power down");  // \r stripped
+  EXPECT_EQ(scan.tail.back(), "[    2.158792] reboot: Power down"); // \r stripped
 }
 
 TEST(ConsoleScan, InitExitingIsAPanicNotAnOops) {
@@ -55,12 +54,11 @@ TEST(ConsoleScan, OneEntryPerSplat) {
 }
 
 TEST(ConsoleScan, PanicAfterOopsKeepsBoth) {
-  std::string text =
-      "[    1.0] BUG: unable to handle page fault for address: ffffffffc0000000\n"
-      "[    1.1] Oops: 0000 [#1] SMP\n"
-      "[    1.2] Call Trace:\n"
-      "[    1.3] ---[ end trace 1 ]---\n"
-      "[    1.4] Kernel panic - not syncing: Fatal exception\n";
+  std::string text = "[    1.0] BUG: unable to handle page fault for address: ffffffffc0000000\n"
+                     "[    1.1] Oops: 0000 [#1] SMP\n"
+                     "[    1.2] Call Trace:\n"
+                     "[    1.3] ---[ end trace 1 ]---\n"
+                     "[    1.4] Kernel panic - not syncing: Fatal exception\n";
   auto scan = scan_console(text);
   ASSERT_TRUE(scan.panic);
   EXPECT_EQ(*scan.panic, "Kernel panic - not syncing: Fatal exception");
@@ -78,7 +76,8 @@ TEST(ConsoleScan, ChunkBoundariesDoNotMatter) {
   auto whole = scan_console(text);
   for (std::size_t step : {1u, 7u, 100u}) {
     ConsoleScanner sc;
-    for (std::size_t i = 0; i < text.size(); i += step) sc.feed(std::string_view(text).substr(i, step));
+    for (std::size_t i = 0; i < text.size(); i += step)
+      sc.feed(std::string_view(text).substr(i, step));
     sc.finish();
     EXPECT_EQ(sc.result().oopses, whole.oopses) << step;
     EXPECT_EQ(sc.result().panic, whole.panic) << step;
@@ -88,7 +87,8 @@ TEST(ConsoleScan, ChunkBoundariesDoNotMatter) {
 
 TEST(ConsoleScan, TailKeepsTheLastLinesIncludingAPartialOne) {
   std::string text;
-  for (int i = 0; i < 100; ++i) text += "line " + std::to_string(i) + "\n";
+  for (int i = 0; i < 100; ++i)
+    text += "line " + std::to_string(i) + "\n";
   text += "no newline";
   auto scan = scan_console(text, 5);
   std::vector<std::string> want = {"line 96", "line 97", "line 98", "line 99", "no newline"};
@@ -105,7 +105,7 @@ TEST(ConsoleScan, OnlyTimestampedLinesProveTheKernelRuns) {
   EXPECT_FALSE(scan_console("Probing EDD (edd=off to disable)... ok\r\n").kernel_alive);
   EXPECT_TRUE(scan_console(fixture("clean_6.12.log")).kernel_alive);
   ConsoleScanner sc;
-  sc.feed("[    0.000000] Linux ver");  // no newline yet
+  sc.feed("[    0.000000] Linux ver"); // no newline yet
   EXPECT_TRUE(sc.result().kernel_alive);
   EXPECT_TRUE(is_kernel_line("[    0.000000] x"));
   EXPECT_TRUE(is_kernel_line("[12345.5] x"));
@@ -121,5 +121,23 @@ TEST(ConsoleScan, StripTimestamp) {
             "------------[ cut here ]------------");
 }
 
-}  // namespace
-}  // namespace vmtest
+} // namespace
+} // namespace vmtest
+
+namespace vmtest {
+
+// A corpus too large for the guest's memory: the kernel says so once and boots on, and every
+// object after the failure is missing from the image. The scan must catch the line so the
+// runner never calls the boot ok.
+TEST(ConsoleScan, InitramfsUnpackFailureIsCaught) {
+  auto scan = scan_console("[    0.912000] Trying to unpack rootfs image as initramfs...\r\n"
+                           "[    3.101000] Initramfs unpacking failed: write error\r\n"
+                           "[    3.200000] Freeing initrd memory: 204800K\r\n");
+  ASSERT_TRUE(scan.unpack_failure);
+  EXPECT_EQ(*scan.unpack_failure, "Initramfs unpacking failed: write error");
+  EXPECT_FALSE(scan.panic);
+  EXPECT_TRUE(scan.oopses.empty());
+  EXPECT_FALSE(scan_console(fixture("clean_6.12.log")).unpack_failure);
+}
+
+} // namespace vmtest

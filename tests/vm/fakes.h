@@ -1,6 +1,9 @@
 #pragma once
 // Fakes for the VM stage: a clock that only moves when someone sleeps, and a CommandRunner
 // whose "qemu" writes scripted console/results text to the -serial files at scripted times.
+#include "core/process.h"
+#include "vm/clock.h"
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -10,31 +13,29 @@
 #include <string>
 #include <vector>
 
-#include "core/process.h"
-#include "vm/clock.h"
-
 namespace vmtest::testing {
 
 using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 
 class FakeClock : public Clock {
- public:
+public:
   time_point now() override { return time_point{} + milliseconds{ms_.load()}; }
   void sleep_for(milliseconds d) override { ms_ += d.count(); }
   milliseconds elapsed() const { return milliseconds{ms_.load()}; }
 
- private:
+private:
   std::atomic<long long> ms_{1'000'000};
 };
 
 // What one fake qemu does, in fake-clock time since it started.
 struct FakeVm {
-  std::vector<std::pair<milliseconds, std::string>> console;  // appended to ttyS0's file
-  std::vector<std::pair<milliseconds, std::string>> results;  // appended to ttyS1's file
-  std::optional<milliseconds> exit_at;                         // never exits when empty
+  std::vector<std::pair<milliseconds, std::string>> console; // appended to ttyS0's file
+  std::vector<std::pair<milliseconds, std::string>> results; // appended to ttyS1's file
+  std::optional<milliseconds> exit_at;                       // never exits when empty
   int exit_code = 0;
   std::string output;  // qemu's own stdout/stderr
+  int exit_signal = 0; // qemu dies of this signal at exit_at (someone else's kill, a crash)
 };
 
 struct FakeStats {
@@ -46,7 +47,7 @@ struct FakeStats {
 };
 
 class FakeQemu : public Process {
- public:
+public:
   FakeQemu(FakeClock& clock, FakeVm vm, std::vector<std::string> serial_files, FakeStats& stats)
       : clock_(clock), vm_(std::move(vm)), files_(std::move(serial_files)), stats_(stats),
         start_(clock.now()) {}
@@ -60,7 +61,9 @@ class FakeQemu : public Process {
     write_due(vm_.console, next_console_, 0, t);
     write_due(vm_.results, next_results_, 1, t);
     if (vm_.exit_at && t >= *vm_.exit_at)
-      end(ExitStatus{.exit_code = vm_.exit_code, .output = vm_.output});
+      end(ExitStatus{.exit_code = vm_.exit_signal ? -1 : vm_.exit_code,
+                     .term_signal = vm_.exit_signal,
+                     .output = vm_.output});
     return status_;
   }
   ExitStatus wait(milliseconds timeout) override {
@@ -71,7 +74,7 @@ class FakeQemu : public Process {
         status_->timed_out = true;
         break;
       }
-      if (!vm_.exit_at) kill();  // would wait forever otherwise
+      if (!vm_.exit_at) kill(); // would wait forever otherwise
       clock_.sleep_for(10ms);
     }
     return *status_;
@@ -85,7 +88,7 @@ class FakeQemu : public Process {
     end(ExitStatus{.exit_code = -1, .term_signal = 9});
   }
 
- private:
+private:
   void write_due(const std::vector<std::pair<milliseconds, std::string>>& items, std::size_t& next,
                  std::size_t file, milliseconds t) {
     for (; next < items.size() && items[next].first <= t; ++next) {
@@ -109,7 +112,7 @@ class FakeQemu : public Process {
 };
 
 class FakeQemuRunner : public CommandRunner {
- public:
+public:
   explicit FakeQemuRunner(FakeClock& clock) : clock_(clock) {}
 
   std::function<FakeVm(const std::vector<std::string>& argv)> script =
@@ -150,7 +153,7 @@ class FakeQemuRunner : public CommandRunner {
     return out;
   }
 
- private:
+private:
   FakeClock& clock_;
 };
 
@@ -161,4 +164,4 @@ inline bool has_pair(const std::vector<std::string>& argv, const std::string& a,
   return false;
 }
 
-}  // namespace vmtest::testing
+} // namespace vmtest::testing

@@ -2,6 +2,7 @@
 #include "fakes.h"
 #include "vm/vm_runner.h"
 
+#include <csignal>
 #include <gtest/gtest.h>
 
 namespace vmtest {
@@ -190,6 +191,55 @@ TEST_F(VmRunnerTest, AutoWithStaleKvmVerdictFallsBackToTcgAndRunsAgain) {
   auto cache = read_file(dir / "accel.json");
   ASSERT_TRUE(cache.ok());
   EXPECT_NE(cache->find("\"kvm_works\": false"), std::string::npos) << *cache;
+}
+
+} // namespace
+} // namespace vmtest
+
+namespace vmtest {
+namespace {
+using namespace testing;
+
+// Someone else's SIGKILL (the OOM killer, a cancelled CI job) after real work is not a boot
+// failure: the status says qemu was killed, and by what.
+TEST_F(VmRunnerTest, QemuKilledBySomeoneElseIsKilledWithTheSignalName) {
+  runner.script = [](auto&) {
+    return FakeVm{.console = {{100ms, kBoot}},
+                  .results = {{1s, "partial\n"}},
+                  .exit_at = 4s,
+                  .exit_signal = SIGKILL};
+  };
+  auto out = run(spec());
+  EXPECT_EQ(out.status, KernelStatus::Killed);
+  EXPECT_NE(out.error.find("SIGKILL"), std::string::npos) << out.error;
+  EXPECT_NE(out.error.find("killed"), std::string::npos) << out.error;
+  EXPECT_EQ(out.results, "partial\n") << "what the guest streamed is kept";
+  EXPECT_EQ(runner.stats.killed, 0) << "the runner did not kill it";
+}
+
+TEST_F(VmRunnerTest, QemuDyingOfAFaultSignalIsCrashed) {
+  runner.script = [](auto&) {
+    return FakeVm{.console = {{100ms, kBoot}}, .exit_at = 2s, .exit_signal = SIGSEGV};
+  };
+  auto out = run(spec());
+  EXPECT_EQ(out.status, KernelStatus::Crashed);
+  EXPECT_NE(out.error.find("SIGSEGV"), std::string::npos) << out.error;
+}
+
+// The kernel cannot unpack the whole image, boots on, and the agent exits cleanly having
+// found half its objects missing: never ok.
+TEST_F(VmRunnerTest, InitramfsUnpackFailureIsNeverOk) {
+  runner.script = [](auto&) {
+    return FakeVm{.console = {{100ms, kBoot},
+                              {500ms, "[    3.1] Initramfs unpacking failed: write error\r\n"}},
+                  .results = {{1s, "r\n"}},
+                  .exit_at = 2s};
+  };
+  auto out = run(spec());
+  EXPECT_EQ(out.status, KernelStatus::BootFailed);
+  EXPECT_NE(out.error.find("Initramfs unpacking failed: write error"), std::string::npos)
+      << out.error;
+  EXPECT_NE(out.error.find("512 MB"), std::string::npos) << out.error;
 }
 
 } // namespace
