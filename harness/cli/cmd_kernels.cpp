@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <memory>
 
-
 namespace vmtest {
 namespace fs = std::filesystem;
 
@@ -102,18 +101,23 @@ int do_fetch(const KernelsArgs& a, CommandRunner& runner, HttpClient& http) {
   return rc;
 }
 
+// Every slot under <cache>/kernels is accounted for: a sound entry, or DAMAGED with the reason
+// (an entry without image.json is damage too, not something to skip). Nothing is deleted: the
+// next fetch of that kernel replaces a damaged entry and says so.
 int do_verify(const KernelsArgs& a, CommandRunner&, HttpClient&) {
   const fs::path cache = cache_dir_of(a.matrix);
-  auto entries = list_cached(cache);
-  if (!entries) throw FatalError(entries.error().str());
+  auto slots = scan_cache(cache);
+  if (!slots) throw FatalError(slots.error().str());
   int bad = 0;
-  for (const auto& k : *entries) {
-    auto v = verify_cached(k);
-    std::printf("%s %s %s\n", v ? "ok     " : "DAMAGED", k.dir.filename().c_str(),
-                v ? k.info.origin.c_str() : v.error().what.c_str());
-    if (!v) ++bad;
+  for (const auto& s : *slots) {
+    std::string why = s.damage;
+    if (s.entry)
+      if (auto v = verify_cached(*s.entry); !v) why = v.error().what;
+    std::printf("%s %s %s\n", why.empty() ? "ok     " : "DAMAGED", s.path.filename().c_str(),
+                why.empty() ? s.entry->info.origin.c_str() : why.c_str());
+    if (!why.empty()) ++bad;
   }
-  std::printf("%zu entries, %d damaged (%s)\n", entries->size(), bad,
+  std::printf("%zu entries, %d damaged (%s)\n", slots->size(), bad,
               kernels_cache_dir(cache).c_str());
   return bad ? 2 : 0;
 }

@@ -196,6 +196,12 @@ RunOutcome execute_run(RunArgs& a) {
   return outcome;
 }
 
+FileLock lock_out_dir(const fs::path& out_dir) {
+  auto lock = FileLock::try_acquire(out_dir / ".vmtest.lock", "output folder " + out_dir.string());
+  if (!lock) throw FatalError(lock.error().what + "; pass another --out to run both");
+  return std::move(*lock);
+}
+
 namespace {
 
 struct RunCommandArgs {
@@ -205,6 +211,7 @@ struct RunCommandArgs {
 };
 
 int do_run(RunCommandArgs& a) {
+  const FileLock out_lock = lock_out_dir(a.run.opts.out_dir);
   RunOutcome outcome = execute_run(a.run);
   // The HTML report is always written next to results.json.
   if (a.out.html.empty()) a.out.html = a.run.opts.out_dir / "report.html";

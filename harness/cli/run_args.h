@@ -2,6 +2,7 @@
 // Options of a matrix run and of the gate, shared by `vmtest run`, `gate`, `report`, `diff`
 // and `baseline update`, so the same flag means the same thing everywhere.
 #include "cli/command.h"
+#include "core/file_lock.h"
 #include "gate/gate.h"
 #include "run/controller.h"
 
@@ -49,7 +50,13 @@ void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate, bool with_k
 // report every program as new or removed.
 GateOptions resolve_gate(const GateArgs& g, const RunResults& results);
 
-// Runs the matrix and writes OUT/results.json. Throws FatalError on usage errors.
+// Runs the matrix and writes OUT/results.json. Throws FatalError on usage errors. Callers
+// hold lock_out_dir(OUT) around it and whatever else they write into OUT.
 RunOutcome execute_run(RunArgs& a);
+
+// OUT/.vmtest.lock, taken without waiting: a second vmtest writing the same folder would mix
+// its results.json, report and guest logs with the first one's, so it stops at once with an
+// error naming the folder and the holder (FatalError, exit 2). Pass another --out to run both.
+FileLock lock_out_dir(const std::filesystem::path& out_dir);
 
 } // namespace vmtest

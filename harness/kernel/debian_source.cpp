@@ -1,5 +1,6 @@
 #include "kernel/debian_source.h"
 
+#include "core/file_lock.h"
 #include "core/sha256.h"
 #include "kernel/apt_source.h"
 #include "kernel/deb_extract.h"
@@ -32,18 +33,32 @@ std::optional<AptPackage> find_version(const std::vector<AptPackage>& pkgs,
   return std::nullopt;
 }
 
-// The private apt for one source. Its state dir is keyed by the suite set: apt prunes lists
-// that its current sources.list does not name, so sources with different suites must not
-// share one.
-Result<PrivateApt> private_apt_for(const std::vector<std::string>& suites,
-                                   const FetchContext& ctx) {
+// The private apt for one source, held under its lock for as long as this value lives. Its
+// state dir is keyed by the suite set: apt prunes lists that its current sources.list does
+// not name, so sources with different suites must not share one. Two vmtest processes must
+// not share one at the same time either: apt takes its own lock on lists/ and fails the
+// second process outright ("Could not get lock"), so the second waits here instead.
+struct LockedApt {
+  FileLock lock;
+  PrivateApt apt;
+};
+
+Result<LockedApt> private_apt_for(const std::vector<std::string>& suites, const FetchContext& ctx) {
   auto mirrors = read_machine_mirrors(ctx.apt_sources_dir, ctx.apt_sources_list);
   if (!mirrors) return mirrors.error();
   auto sources = private_sources_list(*mirrors, suites);
   if (!sources) return sources.error();
-  PrivateApt apt(ctx.cache_dir / "apt" / joined(suites, "+"), *sources, *ctx.runner, ctx.log);
-  if (auto p = apt.prepare(); !p) return p.error();
-  return apt;
+  const std::string key = joined(suites, "+");
+  auto lock = FileLock::acquire(cache_lock_path(ctx.cache_dir, "apt-" + key),
+                                "the private apt state for " + joined(suites, ", "),
+                                [&](const std::string& line) {
+                                  if (ctx.log) ctx.log(line);
+                                });
+  if (!lock) return lock.error();
+  LockedApt out{std::move(*lock),
+                PrivateApt(ctx.cache_dir / "apt" / key, *sources, *ctx.runner, ctx.log)};
+  if (auto p = out.apt.prepare(); !p) return p.error();
+  return out;
 }
 
 // Download, verify, extract and commit one package version. `expected_vmlinuz` is empty when
@@ -137,8 +152,12 @@ nlohmann::ordered_json DebianSource::lock_pin() const {
 
 std::optional<KernelImage> DebianSource::cached(const FetchContext& ctx) const {
   if (!pin_) return std::nullopt;
-  if (auto hit = lookup_cached(ctx.cache_dir, pin_->vmlinuz_sha256))
+  // Found by content: another source may have fetched these bytes first, but they are exactly
+  // what the pinned package holds, so the row's provenance is the package.
+  if (auto hit = lookup_cached(ctx.cache_dir, pin_->vmlinuz_sha256)) {
+    hit->info.origin = origin_of(pin_->package, pin_->version);
     return image_from_cache(row(), *hit, /*from_cache=*/true);
+  }
   return std::nullopt;
 }
 
@@ -157,8 +176,9 @@ Result<KernelImage> DebianSource::fetch(const FetchContext& ctx) const {
 
   if (!ctx.runner) return Error{"no command runner to download with", rctx};
   say(ctx, "fetching " + origin_of(pin.package, pin.version));
-  auto apt = private_apt_for(suites_, ctx);
-  if (!apt) return apt.error().wrap(rctx);
+  auto locked = private_apt_for(suites_, ctx);
+  if (!locked) return locked.error().wrap(rctx);
+  PrivateApt* apt = &locked->apt;
 
   // Indices are only refreshed when needed: missing, or not (yet) listing the pinned version.
   bool updated = false;
@@ -198,8 +218,9 @@ Result<KernelImage> DebianSource::fetch(const FetchContext& ctx) const {
 Result<DebPin> DebianSource::refresh(const FetchContext& ctx) const {
   const std::string rctx = row_ctx();
   if (!ctx.runner) return Error{"no command runner to download with", rctx};
-  auto apt = private_apt_for(suites_, ctx);
-  if (!apt) return apt.error().wrap(rctx);
+  auto locked = private_apt_for(suites_, ctx);
+  if (!locked) return locked.error().wrap(rctx);
+  PrivateApt* apt = &locked->apt;
   if (auto u = apt->update(); !u) return u.error().wrap(rctx);
   auto pkgs = apt->show(package_);
   if (!pkgs) return pkgs.error().wrap(rctx);

@@ -24,6 +24,7 @@ struct Sink {
   std::FILE* file = nullptr;
   CURL* curl = nullptr;
   bool write_failed = false;
+  int write_errno = 0; // saved at once: curl's cleanup after the aborted transfer may reset errno
 };
 
 // Only a final 2xx body goes to the file: an error page must never end up looking like a
@@ -36,6 +37,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   if (s->file && code >= 200 && code < 300) {
     if (std::fwrite(data, 1, len, s->file) != len) {
       s->write_failed = true;
+      s->write_errno = errno;
       return 0;
     }
     return len;
@@ -130,7 +132,7 @@ Result<HttpResponse> CurlHttpClient::get(const HttpRequest& req) {
   }
 
   const CURLcode rc = curl_easy_perform(c);
-  if (sink.write_failed) return errno_error("write failed", req.body_path.string());
+  if (sink.write_failed) return Error{"write failed", req.body_path.string(), sink.write_errno};
   if (rc != CURLE_OK)
     return Error{std::string("download failed: ") + curl_easy_strerror(rc), req.url};
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);

@@ -1,11 +1,14 @@
 #include "kernel/kernel_cache.h"
 
+#include "core/file_lock.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "kernel/lock_file.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -14,30 +17,77 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr const char* kInfoFile = "image.json";
+
+// A field of image.json that must be a string; anything else (a hand edit, a truncated write
+// by an old version) reads as "" instead of throwing out of an inspect command.
+std::string str_field(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+
+EntrySource record_of(const CacheEntryInfo& i) {
+  return {i.row, i.origin, i.source_digest};
+}
+
+// The entry as seen by one of its recorded sources: that source's row and origin.
+CachedKernel seen_by(CachedKernel k, const EntrySource& s) {
+  k.info.row = s.row;
+  k.info.origin = s.origin;
+  k.info.source_digest = s.source_digest;
+  return k;
+}
+
+// One line for an entry's damage: what went wrong (the entry's path is said by the caller).
+std::string reason_of(const Error& e) {
+  return e.sys_errno ? e.what + " (" + std::strerror(e.sys_errno) + ")" : e.what;
+}
+
+void say_on_stderr(const std::string& line) {
+  std::fprintf(stderr, "vmtest: %s\n", line.c_str());
+}
+
+// Moves `dir` out of the cache's namespace in one rename (so no reader ever sees it half
+// deleted), then deletes it.
+void discard(const fs::path& cache_dir, const fs::path& dir) {
+  std::error_code ec;
+  if (auto trash = make_staging_dir(cache_dir)) {
+    if (::rename(dir.c_str(), (*trash / "damaged").c_str()) != 0) fs::remove_all(dir, ec);
+    fs::remove_all(*trash, ec);
+  }
+}
+} // namespace
 
 fs::path kernels_cache_dir(const fs::path& cache_dir) {
   return cache_dir / "kernels";
+}
+
+fs::path cache_lock_path(const fs::path& cache_dir, const std::string& name) {
+  return cache_dir / "locks" / (name + ".lock");
 }
 
 Result<fs::path> make_staging_dir(const fs::path& cache_dir) {
   return make_temp_dir(kernels_cache_dir(cache_dir), ".tmp-");
 }
 
-Result<void> write_entry_info(const fs::path& entry_dir, const CacheEntryInfo& i) {
+Result<void> write_entry_info(const fs::path& entry_dir, const CacheEntryInfo& i,
+                              const std::vector<EntrySource>& sources) {
+  nlohmann::ordered_json recs = nlohmann::ordered_json::array();
+  for (const auto& s : sources.empty() ? std::vector<EntrySource>{record_of(i)} : sources)
+    recs.push_back({{"row", s.row}, {"origin", s.origin}, {"source_digest", s.source_digest}});
   nlohmann::ordered_json j = {{"row", i.row},
                               {"origin", i.origin},
                               {"release", i.release},
                               {"deb_sha256", i.deb_sha256},
                               {"vmlinuz_sha256", i.vmlinuz_sha256},
                               {"config_sha256", i.config_sha256},
-                              {"source_digest", i.source_digest}};
+                              {"source_digest", i.source_digest},
+                              {"sources", recs}};
   return write_file_atomic(entry_dir / kInfoFile, j.dump(2) + "\n");
 }
 
 Result<CachedKernel> read_entry(const fs::path& entry_dir) {
   auto text = read_file(entry_dir / kInfoFile);
-  if (!text) return text.error();
+  if (!text) return Error{"no readable image.json", entry_dir.string(), text.error().sys_errno};
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return Error{"image.json is not a JSON object", entry_dir.string()};
@@ -45,17 +95,31 @@ Result<CachedKernel> read_entry(const fs::path& entry_dir) {
   k.dir = entry_dir;
   k.vmlinuz = entry_dir / "vmlinuz";
   k.config = entry_dir / "config";
-  k.info.row = j.value("row", "");
-  k.info.origin = j.value("origin", "");
-  k.info.release = j.value("release", "");
-  k.info.deb_sha256 = j.value("deb_sha256", "");
-  k.info.vmlinuz_sha256 = j.value("vmlinuz_sha256", "");
-  k.info.config_sha256 = j.value("config_sha256", "");
-  k.info.source_digest = j.value("source_digest", "");
+  k.info.row = str_field(j, "row");
+  k.info.origin = str_field(j, "origin");
+  k.info.release = str_field(j, "release");
+  k.info.deb_sha256 = str_field(j, "deb_sha256");
+  k.info.vmlinuz_sha256 = str_field(j, "vmlinuz_sha256");
+  k.info.config_sha256 = str_field(j, "config_sha256");
+  k.info.source_digest = str_field(j, "source_digest");
+  if (auto it = j.find("sources"); it != j.end() && it->is_array())
+    for (const auto& s : *it)
+      if (s.is_object())
+        k.sources.push_back(
+            {str_field(s, "row"), str_field(s, "origin"), str_field(s, "source_digest")});
+  // Entries written before "sources" existed name their one source at the top level.
+  if (k.sources.empty()) k.sources.push_back(record_of(k.info));
   std::error_code ec;
   k.vmlinuz_bytes = fs::file_size(k.vmlinuz, ec);
   if (ec) return Error{"vmlinuz missing: " + ec.message(), entry_dir.string()};
   return k;
+}
+
+std::string entry_damage(const fs::path& entry_dir) {
+  auto entry = read_entry(entry_dir);
+  if (!entry) return reason_of(entry.error());
+  auto v = verify_cached(*entry);
+  return v ? std::string() : v.error().what;
 }
 
 std::optional<CachedKernel> lookup_cached(const fs::path& cache_dir, const std::string& sha256) {
@@ -63,16 +127,9 @@ std::optional<CachedKernel> lookup_cached(const fs::path& cache_dir, const std::
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return std::nullopt;
   auto entry = read_entry(dir);
-  if (entry) {
-    auto actual = sha256_file(entry->vmlinuz);
-    if (actual && *actual == sha256) return *entry;
-  }
-  // Damaged (truncated by a bad disk, edited by hand): move it out of the way first so a
-  // concurrent reader cannot pick it up half-deleted, then delete it.
-  if (auto trash = make_staging_dir(cache_dir)) {
-    ::rename(dir.c_str(), (*trash / "damaged").c_str());
-    fs::remove_all(*trash, ec);
-  }
+  if (!entry) return std::nullopt;
+  auto actual = sha256_file(entry->vmlinuz);
+  if (actual && *actual == sha256) return *entry;
   return std::nullopt;
 }
 
@@ -85,16 +142,39 @@ Result<CachedKernel> commit_entry(const fs::path& cache_dir, const fs::path& sta
                   fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                       fs::perms::others_read | fs::perms::others_exec,
                   fs::perm_options::replace, ec);
-  if (::rename(staged.c_str(), dest.c_str()) != 0) {
-    const int err = errno;
-    if (err == EEXIST || err == ENOTEMPTY) {
-      fs::remove_all(staged, ec);
-      if (auto existing = lookup_cached(cache_dir, sha256)) return *existing;
-      return Error{"cache entry appeared concurrently but is damaged", dest.string()};
+  // Every change to an existing entry (adding a source, replacing a damaged one) happens under
+  // the entry's lock; the plain rename of a new entry needs none (rename is atomic).
+  auto lock = FileLock::acquire(cache_lock_path(cache_dir, "entry-" + sha256),
+                                "cache entry " + sha256.substr(0, 12), say_on_stderr);
+  if (!lock) return lock.error();
+  std::string replaced;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (::rename(staged.c_str(), dest.c_str()) == 0) {
+      auto k = read_entry(dest);
+      if (k) k->replaced_damaged = replaced;
+      return k;
     }
-    return Error{"cannot move entry into the cache", dest.string(), err};
+    const int err = errno;
+    if (err != EEXIST && err != ENOTEMPTY && err != ENOTDIR)
+      return Error{"cannot move entry into the cache", dest.string(), err};
+    if (auto existing = lookup_cached(cache_dir, sha256)) {
+      auto staged_info = read_entry(staged);
+      fs::remove_all(staged, ec);
+      if (!staged_info) return *existing;
+      const EntrySource mine = record_of(staged_info->info);
+      if (std::find(existing->sources.begin(), existing->sources.end(), mine) ==
+          existing->sources.end()) {
+        existing->sources.push_back(mine);
+        if (auto w = write_entry_info(dest, existing->info, existing->sources); !w)
+          return w.error().wrap("cannot record a second source of the cache entry");
+      }
+      return seen_by(*existing, mine);
+    }
+    replaced = entry_damage(dest);
+    if (replaced.empty()) replaced = "not a cache entry";
+    discard(cache_dir, dest);
   }
-  return read_entry(dest);
+  return Error{"cannot replace the damaged cache entry", dest.string()};
 }
 
 std::optional<CachedKernel> find_cached_by_source(const fs::path& cache_dir,
@@ -103,7 +183,11 @@ std::optional<CachedKernel> find_cached_by_source(const fs::path& cache_dir,
   auto all = list_cached(cache_dir);
   if (!all) return std::nullopt;
   for (const auto& k : *all)
-    if (k.info.source_digest == source_digest) return lookup_cached(cache_dir, k.dir.filename());
+    for (const auto& s : k.sources)
+      if (s.source_digest == source_digest) {
+        auto hit = lookup_cached(cache_dir, k.dir.filename());
+        if (hit) return seen_by(*hit, s);
+      }
   return std::nullopt;
 }
 
@@ -163,18 +247,44 @@ Result<CachedKernel> cache_kernel(const fs::path& cache_dir, CacheEntryInfo info
       });
 }
 
-Result<std::vector<CachedKernel>> list_cached(const fs::path& cache_dir) {
-  std::vector<CachedKernel> out;
+Result<std::vector<CacheSlot>> scan_cache(const fs::path& cache_dir) {
+  std::vector<CacheSlot> out;
   const fs::path root = kernels_cache_dir(cache_dir);
   std::error_code ec;
   if (!fs::exists(root, ec)) return out;
-  for (const auto& e : fs::directory_iterator(root, ec)) {
-    const auto name = e.path().filename().string();
-    if (!e.is_directory() || !is_sha256_hex(name)) continue;
-    if (auto k = read_entry(e.path())) out.push_back(std::move(*k));
-  }
+  fs::directory_iterator it(root, ec);
   if (ec) return Error{"cannot list cache: " + ec.message(), root.string()};
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.dir < b.dir; });
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return Error{"cannot list cache: " + ec.message(), root.string()};
+    const fs::path p = it->path();
+    const std::string name = p.filename().string();
+    if (name.starts_with(".tmp-")) continue; // a fetch in progress, or a crashed one's leftovers
+    CacheSlot slot;
+    slot.path = p;
+    std::error_code st_ec;
+    const auto st = fs::status(p, st_ec); // follows symlinks; ELOOP lands in st_ec
+    if (st_ec)
+      slot.damage = "cannot reach it: " + st_ec.message();
+    else if (!fs::is_directory(st))
+      slot.damage = "not a directory";
+    else if (!is_sha256_hex(name))
+      slot.damage = "name is not a vmlinuz sha256";
+    else if (auto k = read_entry(p))
+      slot.entry = std::move(*k);
+    else
+      slot.damage = reason_of(k.error());
+    out.push_back(std::move(slot));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return out;
+}
+
+Result<std::vector<CachedKernel>> list_cached(const fs::path& cache_dir) {
+  auto slots = scan_cache(cache_dir);
+  if (!slots) return slots.error();
+  std::vector<CachedKernel> out;
+  for (auto& s : *slots)
+    if (s.entry) out.push_back(std::move(*s.entry));
   return out;
 }
 

@@ -4,6 +4,16 @@
 // kernel share one entry, and an entry's name is also its integrity check. Entries are only
 // ever created by renaming a finished staging directory into place, so a reader never sees
 // half an entry; staging directories start with ".tmp-" and are ignored here.
+//
+// Content keys mean two different downloads (a bare bzImage and a tarball holding it, two
+// mirrors' URLs) can yield one entry. image.json therefore records every source that fetched
+// the entry ("sources"), and a lookup by source answers with that source's own row and origin,
+// so each row's provenance stays its own. Keying by source instead would store the same
+// kernel once per URL and lose the integrity check the directory name gives.
+//
+// Reading never changes the cache: a damaged entry is reported (lookup misses it, verify and
+// scan_cache name it) and only replaced by a fetch that commits a good copy in its place.
+// Writers serialise per entry with a lock file under <cache>/locks (cache_lock_path).
 #include "core/result.h"
 
 #include <cstdint>
@@ -29,11 +39,27 @@ struct CacheEntryInfo {
   std::string source_digest;
 };
 
+// One source that fetched an entry, as recorded in image.json's "sources".
+struct EntrySource {
+  std::string row, origin, source_digest;
+  bool operator==(const EntrySource&) const = default;
+};
+
 struct CachedKernel {
   std::filesystem::path dir, vmlinuz, config;
-  CacheEntryInfo info;
+  CacheEntryInfo info;              // top-level fields; row/origin/source_digest are the
+                                    // source this lookup was made for when one was named
+  std::vector<EntrySource> sources; // every source that fetched it, first one first
   std::uintmax_t vmlinuz_bytes = 0;
+  // Set by commit_entry when it replaced a damaged entry of the same name: why that one was
+  // damaged. The fetch reports it once.
+  std::string replaced_damaged;
 };
+
+// <cache>/locks/<name>.lock: the lock file every writer of one piece of shared cache state
+// takes (FileLock) before touching it.
+std::filesystem::path cache_lock_path(const std::filesystem::path& cache_dir,
+                                      const std::string& name);
 
 std::filesystem::path kernels_cache_dir(const std::filesystem::path& cache_dir);
 
@@ -41,16 +67,23 @@ std::filesystem::path kernels_cache_dir(const std::filesystem::path& cache_dir);
 // atomic).
 Result<std::filesystem::path> make_staging_dir(const std::filesystem::path& cache_dir);
 
-Result<void> write_entry_info(const std::filesystem::path& entry_dir, const CacheEntryInfo& info);
+// `sources` empty: one record made of info's row, origin and source_digest.
+Result<void> write_entry_info(const std::filesystem::path& entry_dir, const CacheEntryInfo& info,
+                              const std::vector<EntrySource>& sources = {});
 Result<CachedKernel> read_entry(const std::filesystem::path& entry_dir);
 
+// "" when the entry at `entry_dir` is sound (image.json readable, vmlinuz hashes to the
+// directory's name); otherwise why not, in one line.
+std::string entry_damage(const std::filesystem::path& entry_dir);
+
 // The entry for `vmlinuz_sha256` if present AND its vmlinuz still hashes to that value. A
-// damaged entry is removed (it can only cause wrong verdicts) and reported as a miss.
+// damaged entry is a miss; it is left in place (inspect commands call this too).
 std::optional<CachedKernel> lookup_cached(const std::filesystem::path& cache_dir,
                                           const std::string& vmlinuz_sha256);
 
-// Renames a finished staging entry to <cache>/kernels/<sha256>. If another process got there
-// first, the existing entry wins and `staged` is removed.
+// Renames a finished staging entry to <cache>/kernels/<sha256>. If a sound entry is already
+// there (another row or process got there first), it wins, `staged` is removed and the staged
+// source is added to its image.json. A damaged one is replaced (see replaced_damaged).
 Result<CachedKernel> commit_entry(const std::filesystem::path& cache_dir,
                                   const std::filesystem::path& staged,
                                   const std::string& vmlinuz_sha256);
@@ -107,8 +140,17 @@ Result<CachedKernel> cache_kernel(const std::filesystem::path& cache_dir, CacheE
                                   const std::string& expected_vmlinuz_sha256,
                                   const KernelDownload& steps);
 
-// Every complete entry, sorted by directory name. Unreadable entries are skipped, not fatal:
-// listing is for humans and `verify_cached` reports the damage.
+// Everything under <cache>/kernels except staging directories, sorted by name: each either a
+// readable entry or the reason it is not one (no image.json, not a directory, a symlink
+// loop, a name that is no sha256). Never throws on a hostile tree.
+struct CacheSlot {
+  std::filesystem::path path;
+  std::optional<CachedKernel> entry; // set when image.json and vmlinuz could be read
+  std::string damage;                // set when `entry` is not
+};
+Result<std::vector<CacheSlot>> scan_cache(const std::filesystem::path& cache_dir);
+
+// Every readable entry, sorted by directory name (scan_cache without the damaged ones).
 Result<std::vector<CachedKernel>> list_cached(const std::filesystem::path& cache_dir);
 
 // Re-hashes vmlinuz (against the directory name) and config (against image.json).

@@ -25,6 +25,7 @@ KernelImage image_from_cache(const std::string& row, const CachedKernel& k, bool
   img.sha256 = k.dir.filename().string();
   img.origin = k.info.origin;
   img.from_cache = from_cache;
+  img.replaced_damaged = k.replaced_damaged;
   return img;
 }
 

@@ -28,6 +28,8 @@ struct KernelImage {
   std::string source_kind; // which alternative produced it: "debian", "local", ...
   std::string source_description; // KernelSource::describe() of that alternative
   bool from_cache = false;
+  // Non-empty when this fetch replaced a damaged cache entry: what was wrong with it.
+  std::string replaced_damaged;
 };
 
 // Hosts found unreachable during one run, by host, with curl's reason. Shared by every row

@@ -16,6 +16,11 @@ std::string remote_unavailable_reason(const FetchContext& ctx, const std::string
   return unreachable_reason(ctx, *expanded);
 }
 
+// The unexpanded URL goes into image.json and results: it must not carry a mirror host.
+std::string UrlSource::origin() const {
+  return "url " + url_;
+}
+
 UrlSource::UrlSource(std::string row, std::string url, std::string sha256)
     : KernelSource(std::move(row)), url_(std::move(url)), sha256_(std::move(sha256)) {}
 
@@ -27,8 +32,12 @@ std::unique_ptr<KernelSource> UrlSource::parse(const SourceSpec& spec) {
 }
 
 std::optional<KernelImage> UrlSource::cached(const FetchContext& ctx) const {
-  if (auto hit = find_cached_by_source(ctx.cache_dir, "sha256:" + sha256_))
+  // The entry may have been fetched by another row from another URL serving the same bytes
+  // (the sha256 pins them): this row's provenance is its own URL all the same.
+  if (auto hit = find_cached_by_source(ctx.cache_dir, "sha256:" + sha256_)) {
+    hit->info.origin = origin();
     return image_from_cache(row(), *hit, /*from_cache=*/true);
+  }
   return std::nullopt;
 }
 
@@ -46,8 +55,7 @@ Result<KernelImage> UrlSource::fetch(const FetchContext& ctx) const {
 
   CacheEntryInfo info;
   info.row = row();
-  // The unexpanded URL goes into image.json and results: it must not carry a mirror host.
-  info.origin = "url " + url_;
+  info.origin = origin();
   info.source_digest = "sha256:" + sha256_;
   KernelDownload steps;
   steps.download = [&](const fs::path& file) -> Result<void> {

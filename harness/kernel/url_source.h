@@ -27,6 +27,7 @@ public:
   Result<KernelImage> fetch(const FetchContext& ctx) const override;
 
 private:
+  std::string origin() const;
   std::string url_, sha256_;
 };
 

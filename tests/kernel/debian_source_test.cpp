@@ -1,3 +1,4 @@
+#include "core/file_lock.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "fake_deb.h"
@@ -319,6 +320,49 @@ TEST_F(FetchTest, CachedNeedsAPinAndNeverRunsACommand) {
   EXPECT_TRUE(runner_.commands.empty());
   EXPECT_EQ(source().pin_summary(), "(unpinned)");
   EXPECT_TRUE(source().lock_pin().is_null());
+}
+
+} // namespace vmtest
+
+namespace vmtest {
+
+// Two vmtest processes sharing a cache used to run apt in one private state dir at once, and
+// apt failed the second ("Could not get lock"). Every apt command now runs while this process
+// holds the state dir's lock file; a second process (here: a second open of the lock file,
+// which flock treats the same way) finds it busy.
+TEST_F(FetchTest, EveryAptCommandRunsUnderThePrivateAptLock) {
+  const fs::path lock = root_ / "cache/locks/apt-bookworm+bookworm-security.lock";
+  std::vector<std::string> free_during;
+  FakeRunner checking([&](const Command& c) {
+    if (FileLock::try_acquire(lock, "apt state")) free_during.push_back(c.argv[0]);
+    return apt_(c);
+  });
+  FetchContext c = ctx();
+  c.runner = &checking;
+  auto img = fetch_kernel(c);
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  EXPECT_EQ(checking.commands.size(), 3u);
+  EXPECT_TRUE(free_during.empty()) << "apt ran without the lock: " << free_during.front();
+  EXPECT_TRUE(FileLock::try_acquire(lock, "apt state").ok()) << "released after the fetch";
+}
+
+TEST_F(FetchTest, ADamagedEntryIsAMissThenReplacedAndTheFetchSaysWhy) {
+  auto first = fetch_kernel(ctx());
+  ASSERT_TRUE(first.ok()) << first.error().str();
+  testing::write_bytes(first->vmlinuz, "bit rot");
+  EXPECT_FALSE(source().cached(ctx()).has_value());
+  EXPECT_TRUE(fs::exists(first->vmlinuz)) << "a lookup must not delete";
+  auto again = fetch_kernel(ctx());
+  ASSERT_TRUE(again.ok()) << again.error().str();
+  EXPECT_NE(again->replaced_damaged.find("vmlinuz sha256 mismatch"), std::string::npos)
+      << again->replaced_damaged;
+  EXPECT_EQ(*read_file(again->vmlinuz), vmlinuz_);
+  EXPECT_EQ(kernel_dir_names(), std::vector<std::string>{sha256_hex(vmlinuz_)});
+  // A third fetch is a plain cache hit: nothing replaced, nothing said.
+  auto hit = fetch_kernel(ctx());
+  ASSERT_TRUE(hit.ok());
+  EXPECT_TRUE(hit->from_cache);
+  EXPECT_EQ(hit->replaced_damaged, "");
 }
 
 } // namespace vmtest

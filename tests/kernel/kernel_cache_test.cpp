@@ -4,6 +4,7 @@
 #include "kernel/kernel_cache.h"
 
 #include <gtest/gtest.h>
+#include <map>
 #include <set>
 
 namespace vmtest {
@@ -73,13 +74,101 @@ TEST_F(KernelCacheTest, VerifyDetectsCorruptVmlinuzAndConfig) {
       << r.error().str();
 }
 
-TEST_F(KernelCacheTest, LookupRemovesDamagedEntry) {
+TEST_F(KernelCacheTest, LookupMissesADamagedEntryButNeverDeletesIt) {
   auto k = add("kernel A", "6.1");
   EXPECT_TRUE(lookup_cached(cache_, sha256_hex("kernel A")).has_value());
   testing::write_bytes(k.vmlinuz, "bit rot");
   EXPECT_FALSE(lookup_cached(cache_, sha256_hex("kernel A")).has_value());
-  EXPECT_FALSE(fs::exists(k.dir));
-  EXPECT_TRUE(fs::is_empty(kernels_cache_dir(cache_)));
+  // Inspect commands go through lookup too: reading must not change the cache.
+  EXPECT_TRUE(fs::exists(k.dir / "image.json"));
+  EXPECT_EQ(*read_file(k.vmlinuz), "bit rot");
+  EXPECT_NE(entry_damage(k.dir).find("vmlinuz sha256 mismatch"), std::string::npos);
+}
+
+TEST_F(KernelCacheTest, CommitReplacesADamagedEntryAndSaysWhy) {
+  auto k = add("kernel A", "6.1");
+  fs::remove(k.dir / "image.json");
+  auto staged = *make_staging_dir(cache_);
+  testing::write_bytes(staged / "vmlinuz", "kernel A");
+  CacheEntryInfo info;
+  info.row = "6.1";
+  info.origin = "again";
+  ASSERT_TRUE(write_entry_info(staged, info).ok());
+  auto again = commit_entry(cache_, staged, sha256_hex("kernel A"));
+  ASSERT_TRUE(again.ok()) << again.error().str();
+  EXPECT_EQ(again->dir, k.dir);
+  EXPECT_EQ(again->info.origin, "again");
+  EXPECT_NE(again->replaced_damaged.find("no readable image.json"), std::string::npos)
+      << again->replaced_damaged;
+  EXPECT_EQ(entry_damage(k.dir), "");
+  // Nothing of the damaged copy or the staging is left beside the entry.
+  auto slots = scan_cache(cache_);
+  ASSERT_TRUE(slots.ok());
+  EXPECT_EQ(slots->size(), 1u);
+}
+
+TEST_F(KernelCacheTest, ScanNamesEveryDamagedSlotAndSurvivesASymlinkLoop) {
+  add("kernel A", "5.10");
+  auto b = add("kernel B", "6.1");
+  fs::remove(b.dir / "image.json");
+  const fs::path root = kernels_cache_dir(cache_);
+  fs::create_directory_symlink(root / "loop", root / "loop"); // ELOOP when followed
+  fs::create_directory(root / "not-a-sha");
+  testing::write_bytes(root / std::string(64, 'a'), "a file, not an entry");
+  auto slots = scan_cache(cache_);
+  ASSERT_TRUE(slots.ok()) << slots.error().str();
+  std::map<std::string, std::string> damage;
+  for (const auto& s : *slots)
+    damage[s.path.filename().string()] = s.entry ? "ok" : s.damage;
+  EXPECT_EQ(damage.size(), 5u);
+  EXPECT_EQ(damage[sha256_hex("kernel A")], "ok");
+  EXPECT_NE(damage[sha256_hex("kernel B")].find("no readable image.json"), std::string::npos);
+  EXPECT_NE(damage["loop"].find("cannot reach it"), std::string::npos) << damage["loop"];
+  EXPECT_EQ(damage["not-a-sha"], "name is not a vmlinuz sha256");
+  EXPECT_EQ(damage[std::string(64, 'a')], "not a directory");
+  auto list = list_cached(cache_);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 1u);
+}
+
+TEST_F(KernelCacheTest, ASecondSourceOfTheSameKernelIsRecordedAndFoundByItsOwnDigest) {
+  // Two url rows: one serves a bare bzImage, the other a tarball holding the same bzImage.
+  auto commit_from = [&](const std::string& row, const std::string& digest) {
+    auto staged = *make_staging_dir(cache_);
+    testing::write_bytes(staged / "vmlinuz", "kernel A");
+    CacheEntryInfo info;
+    info.row = row;
+    info.origin = "url http://h/" + row;
+    info.source_digest = digest;
+    EXPECT_TRUE(write_entry_info(staged, info).ok());
+    auto k = commit_entry(cache_, staged, sha256_hex("kernel A"));
+    EXPECT_TRUE(k.ok()) << k.error().str();
+    return *k;
+  };
+  const std::string da = "sha256:" + std::string(64, '1'), db = "sha256:" + std::string(64, '2');
+  auto a = commit_from("a", da);
+  auto b = commit_from("b", db);
+  EXPECT_EQ(a.dir, b.dir);
+  EXPECT_EQ(b.info.origin, "url http://h/b");
+  auto again = commit_from("b", db); // a re-fetch does not record b twice
+  EXPECT_EQ(again.dir, a.dir);
+  auto hit_a = find_cached_by_source(cache_, da), hit_b = find_cached_by_source(cache_, db);
+  ASSERT_TRUE(hit_a && hit_b);
+  EXPECT_EQ(hit_a->info.origin, "url http://h/a");
+  EXPECT_EQ(hit_a->info.row, "a");
+  EXPECT_EQ(hit_b->info.origin, "url http://h/b");
+  EXPECT_EQ(hit_b->info.row, "b");
+  EXPECT_EQ(hit_b->sources,
+            (std::vector<EntrySource>{{"a", "url http://h/a", da}, {"b", "url http://h/b", db}}));
+}
+
+TEST_F(KernelCacheTest, ImageJsonWithWrongTypesReadsAsEmptyFieldsNotAnException) {
+  auto k = add("kernel A", "6.1");
+  testing::write_bytes(k.dir / "image.json", R"({"row": 5, "origin": ["x"], "sources": 7})");
+  auto e = read_entry(k.dir);
+  ASSERT_TRUE(e.ok()) << e.error().str();
+  EXPECT_EQ(e->info.row, "");
+  ASSERT_EQ(e->sources.size(), 1u);
 }
 
 TEST_F(KernelCacheTest, LosingACommitRaceKeepsTheWinner) {

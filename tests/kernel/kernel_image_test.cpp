@@ -1,5 +1,6 @@
 // The row-level stage: a row's sources tried in order, with fakes for the sources themselves
 // and one row of real local + oci sources against a fake registry.
+#include "core/file_lock.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "fake_http.h"
@@ -159,6 +160,72 @@ TEST_F(LocalThenOci, ReachableRegistryIsTriedWhenTheLocalImageIsMissing) {
   EXPECT_NE(got.error.str().find("https://quay.io/v2/lvh-images/kernel-images/manifests/6.6-main"),
             std::string::npos)
       << got.error.str();
+}
+
+} // namespace vmtest
+
+namespace vmtest {
+namespace {
+
+// A source that checks, while it fetches, that another process could not start the same fetch
+// (every lock file under <cache>/locks is busy), and whose cache fills up while it "waits".
+class LockCheckingSource : public FakeSource {
+public:
+  explicit LockCheckingSource(fs::path cache) : FakeSource("url"), cache_(std::move(cache)) {}
+  std::optional<KernelImage> cached(const FetchContext&) const override {
+    return ++lookups > hit_after ? std::optional<KernelImage>(KernelImage{}) : std::nullopt;
+  }
+  Result<KernelImage> fetch(const FetchContext& c) const override {
+    for (const auto& e : fs::directory_iterator(cache_ / "locks"))
+      locks_busy = locks_busy && !FileLock::try_acquire(e.path(), "x").ok();
+    auto img = FakeSource::fetch(c);
+    img->replaced_damaged = replaced;
+    return img;
+  }
+  fs::path cache_;
+  int hit_after = 1000;
+  std::string replaced;
+  mutable int lookups = 0;
+  mutable bool locks_busy = true;
+};
+
+} // namespace
+
+TEST(FetchRow, FetchesUnderALockAndSaysOnceWhenADamagedEntryWasReplaced) {
+  const fs::path cache = *make_temp_dir(fs::temp_directory_path(), "fetchrow-");
+  auto s = std::make_shared<LockCheckingSource>(cache);
+  s->replaced = "no readable image.json";
+  FetchContext c;
+  c.cache_dir = cache;
+  std::vector<std::string> said;
+  c.log = [&](const std::string& l) { said.push_back(l); };
+  KernelRow row;
+  row.name = "x";
+  row.sources.push_back(s);
+  RowFetch got = fetch_row(row, c);
+  ASSERT_EQ(got.status, FetchStatus::fetched) << got.error.str();
+  EXPECT_EQ(s->fetches, 1);
+  EXPECT_TRUE(s->locks_busy) << "the fetch ran without holding its lock";
+  EXPECT_EQ(said, (std::vector<std::string>{
+                      "kernel 'x': replaced a damaged cache entry (no readable image.json)"}));
+  fs::remove_all(cache);
+}
+
+TEST(FetchRow, TheCacheIsCheckedAgainOnceTheLockIsHeld) {
+  // Another process fetched the kernel while this one waited for the lock: no second fetch.
+  const fs::path cache = *make_temp_dir(fs::temp_directory_path(), "fetchrow-");
+  auto s = std::make_shared<LockCheckingSource>(cache);
+  s->hit_after = 1;
+  FetchContext c;
+  c.cache_dir = cache;
+  KernelRow row;
+  row.name = "x";
+  row.sources.push_back(s);
+  RowFetch got = fetch_row(row, c);
+  ASSERT_EQ(got.status, FetchStatus::fetched);
+  EXPECT_EQ(s->lookups, 2);
+  EXPECT_EQ(s->fetches, 0);
+  fs::remove_all(cache);
 }
 
 } // namespace vmtest
