@@ -64,14 +64,13 @@ std::string summarise_kernel(const KernelResult& kr) {
 
 void Controller::absorb_report(const std::string& json_text,
                                const std::vector<CorpusObject>& corpus, KernelResult& kr) {
-  AgentReport report;
-  try {
-    report = nlohmann::json::parse(json_text).get<AgentReport>();
-  } catch (const std::exception& e) {
+  auto parsed = parse_agent_report(json_text);
+  if (!parsed) {
     kr.status = KernelStatus::NoResults;
-    kr.error = std::string("the agent's report is not valid JSON: ") + e.what();
+    kr.error = parsed.error().str();
     return;
   }
+  AgentReport report = std::move(*parsed);
   if (!report.fatal.empty()) {
     kr.status = KernelStatus::Error;
     kr.error = "agent failed: " + report.fatal;

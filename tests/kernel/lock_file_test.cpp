@@ -61,6 +61,23 @@ TEST(LockFile, MalformedFilesAreErrors) {
   EXPECT_FALSE(text.ok());
 }
 
+// The format is compared as the JSON value it is: 4294967298 used to narrow to 2, 2.5 to 2,
+// and a string threw a type_error out of the parser (fuzz/corpus/lock/format-*.json).
+TEST(LockFile, FormatOutOfRangeOrOfAnotherTypeIsAnErrorNamingTheFile) {
+  for (const char* format : {"4294967298", "2.5", "\"2\"", "-4294967294", "null"}) {
+    auto lock = parse_lock(std::string(R"({"format":)") + format + R"(,"kernels":{}})",
+                           "kernels/matrix.lock.json");
+    ASSERT_FALSE(lock.ok()) << format;
+    EXPECT_EQ(lock.error().context, "kernels/matrix.lock.json");
+    EXPECT_NE(lock.error().what.find(std::string("unsupported lock format ") + format),
+              std::string::npos)
+        << lock.error().what;
+  }
+  auto ok = parse_lock(R"({"format":2,"kernels":{"6.1":{"debian":{"version":"1"}}}})", "l.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_EQ(ok->find("6.1", "debian")["version"], "1");
+}
+
 // save_lock must reproduce the committed file byte for byte, or every `vmtest kernels lock`
 // run would reformat it.
 TEST(LockFile, SaveRoundTripsTheCommittedLock) {
