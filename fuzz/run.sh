@@ -40,5 +40,5 @@ fuzz_one() {
 }
 export -f fuzz_one
 export FUZZ_BUILD_DIR FUZZ_SECONDS
-targets=$(sed -n 's/^fuzz_target(\([a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt)
-printf '%s\n' $targets | xargs -P2 -I{} bash -c 'fuzz_one {}'
+# The targets fuzz/CMakeLists.txt declares, one per line.
+sed -n 's/^fuzz_target(\([a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt | xargs -P2 -I{} bash -c 'fuzz_one {}'
