@@ -73,6 +73,17 @@ TEST(LockFile, FormatOutOfRangeOrOfAnotherTypeIsAnErrorNamingTheFile) {
               std::string::npos)
         << lock.error().what;
   }
+  // A pin nested 10 000 deep once overflowed the stack when it was copied.
+  std::string deep = R"({"format":2,"kernels":{"6.1":{"debian":)";
+  for (int i = 0; i < 10000; ++i)
+    deep += R"({"a":)";
+  deep += "1" + std::string(10000 + 3, '}');
+  auto nested = parse_lock(deep, "kernels/matrix.lock.json");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.error().str().find("matrix.lock.json: not a lock file: nested deeper"),
+            std::string::npos)
+      << nested.error().str();
+
   auto ok = parse_lock(R"({"format":2,"kernels":{"6.1":{"debian":{"version":"1"}}}})", "l.json");
   ASSERT_TRUE(ok.ok()) << ok.error().str();
   EXPECT_EQ(ok->find("6.1", "debian")["version"], "1");
