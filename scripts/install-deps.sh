@@ -6,6 +6,8 @@ set -euo pipefail
 PKGS=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang llvm
+  # libFuzzer and the sanitizer runtimes for fuzz/ (only a recommendation of clang's)
+  libclang-rt-14-dev
   # core libraries (libbpf comes from bookworm-backports, below)
   libelf-dev zlib1g-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   libarchive-dev libcurl4-openssl-dev libssl-dev libmstch-dev libdtl-dev

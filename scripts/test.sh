@@ -10,6 +10,9 @@ export BUILD_DIR=${BUILD_DIR:-build}
 bash scripts/ci/build.sh
 # Unit tests first: they are fast and boot nothing.
 ctest --test-dir "$BUILD_DIR" -L unit --output-on-failure -j2
+# Every parser of untrusted input under ASan and UBSan: the seed corpus replayed, then each
+# target fuzzed for FUZZ_SECONDS (fuzz/run.sh; its own clang build dir, build-fuzz).
+bash fuzz/run.sh
 # action.yml, the workflows and the scripts through their validators.
 ctest --test-dir "$BUILD_DIR" -L lint --output-on-failure
 # End-to-end on real kernels; pinned kernels are downloaded into the cache on first use.

@@ -256,8 +256,8 @@ std::string serialise_baseline(const Baseline& b) {
               {"image", b.kernel.image},
               {"image_sha256", b.kernel.image_sha256}};
   if (!b.kernel.source.empty())
-    kernel["source"] = json{{"kind", b.kernel.source.kind},
-                            {"description", b.kernel.source.description}};
+    kernel["source"] =
+        json{{"kind", b.kernel.source.kind}, {"description", b.kernel.source.description}};
   json j{{"format_version", b.format_version},
          {"kernel", kernel},
          {"compiler", json{{"clang", b.compiler.clang}, {"libbpf", b.compiler.libbpf}}},
@@ -268,10 +268,10 @@ std::string serialise_baseline(const Baseline& b) {
 
 Result<Baseline> parse_baseline(std::string_view text, std::string_view origin) {
   const std::string ctx(origin);
-  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Error{"baseline is not valid JSON (truncated or corrupt?)", ctx};
+  auto j = json_read::parse(text);
+  if (!j) return Error{"baseline is " + j.error().what, ctx};
   try {
-    return baseline_from_json(j);
+    return baseline_from_json(*j);
   } catch (const ReadError& e) {
     return Error{std::string("bad baseline: ") + e.what(), ctx};
   } catch (const json::exception& e) {

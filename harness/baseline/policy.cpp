@@ -49,8 +49,10 @@ ThresholdOverrides parse_thresholds(const YAML::Node& n, const std::string& wher
   if (n["states_pct"]) t.states_pct = scalar<double>(n["states_pct"], "states_pct");
   if (n["states_abs"]) t.states_abs = scalar<int64_t>(n["states_abs"], "states_abs");
   if (n["fail_on_stats"]) t.fail_on_stats = scalar<bool>(n["fail_on_stats"], "fail_on_stats");
+  // Written so that NaN fails too: `.nan` compares false with everything and would turn the
+  // threshold off without a word.
   for (auto v : {t.insns_pct, t.states_pct})
-    if (v && *v < 0) throw PolicyError(at_line(n) + where + ": percentages must be >= 0");
+    if (v && !(*v >= 0)) throw PolicyError(at_line(n) + where + ": percentages must be >= 0");
   for (auto v : {t.insns_abs, t.states_abs})
     if (v && *v < 0) throw PolicyError(at_line(n) + where + ": absolute thresholds must be >= 0");
   return t;

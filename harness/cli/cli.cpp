@@ -65,11 +65,9 @@ std::function<void(const std::string&)> stderr_log() {
 RunResults load_results_or_throw(const std::filesystem::path& path) {
   auto text = read_file(path);
   if (!text) throw FatalError(text.error().str());
-  try {
-    return nlohmann::json::parse(*text).get<RunResults>();
-  } catch (const std::exception& e) {
-    throw FatalError(path.string() + ": not a vmtest results file: " + e.what());
-  }
+  auto results = parse_results(*text, path.string());
+  if (!results) throw FatalError(results.error().str());
+  return std::move(*results);
 }
 
 int cli_main(int argc, char** argv) {

@@ -26,11 +26,9 @@ struct CapabilitiesArgs {
 RunResults load_results_or_throw(const fs::path& path) {
   auto text = read_file(path);
   if (!text) throw FatalError(text.error().str() + " (run 'vmtest run' first, or pass --results)");
-  try {
-    return nlohmann::json::parse(*text).get<RunResults>();
-  } catch (const std::exception& e) {
-    throw FatalError(path.string() + ": not a results file: " + e.what());
-  }
+  auto results = parse_results(*text, path.string());
+  if (!results) throw FatalError(results.error().str());
+  return std::move(*results);
 }
 
 int do_capabilities(const CapabilitiesArgs& a) {

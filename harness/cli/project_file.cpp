@@ -225,6 +225,17 @@ Result<ProjectFile> parse_project_file(std::string_view text, const fs::path& pa
       if (auto n = t["states_pct"]) th.states_pct = r.number<double>(n, "thresholds.states_pct");
       if (auto n = t["states_abs"]) th.states_abs = r.number<int64_t>(n, "thresholds.states_abs");
       if (auto n = t["fail_on_stats"]) th.fail_on_stats = r.boolean(n, "thresholds.fail_on_stats");
+      // As in the policy file: a negative or NaN threshold (`.nan` compares false with
+      // everything) would silently turn the stats gate off.
+      auto at_least_zero = [&](bool ok, const char* key) {
+        if (!ok)
+          throw Invalid{std::string("'thresholds.") + key + "' must be >= 0",
+                        r.where(t[key], std::string("thresholds.") + key)};
+      };
+      at_least_zero(!th.insns_pct || *th.insns_pct >= 0, "insns_pct");
+      at_least_zero(!th.states_pct || *th.states_pct >= 0, "states_pct");
+      at_least_zero(!th.insns_abs || *th.insns_abs >= 0, "insns_abs");
+      at_least_zero(!th.states_abs || *th.states_abs >= 0, "states_abs");
     }
     if (auto k = root["kernels"]; k && !k.IsNull()) {
       if (!k.IsMap()) throw Invalid{"'kernels' must be a map", r.where(k, "kernels")};

@@ -1,6 +1,7 @@
 #include "kernel/lock_file.h"
 
 #include "core/fs.h"
+#include "results/json_read.h"
 
 #include <system_error>
 
@@ -35,13 +36,23 @@ Result<LockFile> load_lock(const fs::path& lock_json) {
   if (!fs::exists(lock_json, ec)) return LockFile{};
   auto text = read_file(lock_json);
   if (!text) return text.error();
-  ordered_json j = ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  const std::string where = lock_json.string();
-  if (j.is_discarded() || !j.is_object()) return Error{"not a JSON object", where};
-  const int format = j.value("format", 0);
-  if (format != 1 && format != kFormat)
-    return Error{"unsupported lock format (expected \"format\": " + std::to_string(kFormat) + ")",
+  return parse_lock(*text, lock_json.string());
+}
+
+Result<LockFile> parse_lock(std::string_view text, const std::string& where) {
+  auto parsed = json_read::parse<ordered_json>(text);
+  if (!parsed) return Error{"not a lock file: " + parsed.error().what, where};
+  const ordered_json& j = *parsed;
+  if (!j.is_object()) return Error{"not a JSON object", where};
+  // Compared as the JSON value it is: "format": 4294967298 or 2.5 must not read as 2.
+  auto f = j.find("format");
+  const bool known = f != j.end() && f->is_number_integer() &&
+                     (*f == ordered_json(1) || *f == ordered_json(kFormat));
+  if (!known)
+    return Error{"unsupported lock format " + (f == j.end() ? std::string("(none)") : f->dump()) +
+                     " (expected \"format\": " + std::to_string(kFormat) + ")",
                  where};
+  const int format = f->get<int>();
   LockFile lock;
   auto kernels = j.find("kernels");
   if (kernels == j.end()) return lock;

@@ -16,6 +16,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace vmtest {
 
@@ -29,6 +30,8 @@ struct LockFile {
 // A missing file is an empty lock (every source that needs a pin then names its row); a
 // malformed one is an error, because guessing would defeat the point of a lock.
 Result<LockFile> load_lock(const std::filesystem::path& lock_json);
+// The file's text; `origin` (the path) names the file in every error.
+Result<LockFile> parse_lock(std::string_view text, const std::string& origin);
 // Always writes format 2: rows and kinds sorted, fields in the order each kind gave them.
 Result<void> save_lock(const std::filesystem::path& lock_json, const LockFile& lock);
 

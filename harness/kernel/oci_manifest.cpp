@@ -1,7 +1,9 @@
 #include "kernel/oci_manifest.h"
 
 #include "kernel/lock_file.h"
+#include "results/json_read.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace vmtest {
@@ -25,7 +27,14 @@ Result<OciDescriptor> descriptor(const json& j, const std::string& ctx) {
   d.digest = str_field(j, "digest");
   if (!is_sha256_digest(d.digest))
     return Error{"descriptor digest '" + d.digest + "' is not sha256:<64 hex digits>", ctx};
-  if (auto s = j.find("size"); s != j.end() && s->is_number_integer()) d.size = s->get<std::int64_t>();
+  if (auto s = j.find("size"); s != j.end()) {
+    // The specs' size is a non-negative int64: 2^64-1 must not wrap to -1, nor 1e300 pass.
+    const bool count = s->is_number_unsigned()
+                           ? s->get<std::uint64_t>() <= std::numeric_limits<std::int64_t>::max()
+                           : s->is_number_integer() && s->get<std::int64_t>() >= 0;
+    if (!count) return Error{"descriptor size " + s->dump() + " is not a byte count", ctx};
+    d.size = s->get<std::int64_t>();
+  }
   if (auto p = j.find("platform"); p != j.end() && p->is_object()) {
     d.os = str_field(*p, "os");
     d.architecture = str_field(*p, "architecture");
@@ -54,12 +63,15 @@ bool is_layer_media_type(const std::string& t) {
 
 Result<OciDocument> parse_oci_document(const std::string& body, const std::string& content_type,
                                        const std::string& ctx) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Error{"manifest is not a JSON object", ctx};
+  auto parsed = json_read::parse(body);
+  if (!parsed) return Error{"manifest is " + parsed.error().what, ctx};
+  const json& j = *parsed;
+  if (!j.is_object()) return Error{"manifest is not a JSON object", ctx};
   std::string mt = str_field(j, "mediaType");
   if (mt.empty()) mt = content_type.substr(0, content_type.find(';'));
   OciDocument doc;
-  doc.is_index = mt == kOciIndex || mt == kDockerList || (j.contains("manifests") && !j.contains("layers"));
+  doc.is_index =
+      mt == kOciIndex || mt == kDockerList || (j.contains("manifests") && !j.contains("layers"));
   if (doc.is_index) {
     auto m = j.find("manifests");
     if (m == j.end() || !m->is_array()) return Error{"index has no 'manifests' list", ctx};
@@ -97,15 +109,17 @@ Result<OciDescriptor> pick_platform(const OciDocument& index, const std::string&
     offered += (offered.empty() ? "" : ", ") + d.os + "/" + d.architecture +
                (d.variant.empty() ? "" : "/" + d.variant);
   }
-  return Error{"image has no " + os + "/" + arch + " manifest (it offers: " +
-                   (offered.empty() ? "nothing" : offered) + ")",
+  return Error{"image has no " + os + "/" + arch +
+                   " manifest (it offers: " + (offered.empty() ? "nothing" : offered) + ")",
                ctx};
 }
 
 Result<void> check_config_platform(const std::string& config_json, const std::string& os,
                                    const std::string& arch, const std::string& ctx) {
-  json j = json::parse(config_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Error{"image config is not a JSON object", ctx};
+  auto parsed = json_read::parse(config_json);
+  if (!parsed) return Error{"image config is " + parsed.error().what, ctx};
+  const json& j = *parsed;
+  if (!j.is_object()) return Error{"image config is not a JSON object", ctx};
   const std::string got_os = str_field(j, "os"), got_arch = str_field(j, "architecture");
   // Configs that do not say are accepted: the kernel search will tell if it is unusable.
   if ((!got_os.empty() && got_os != os) || (!got_arch.empty() && got_arch != arch))

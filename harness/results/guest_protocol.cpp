@@ -115,8 +115,12 @@ Result<void> read_record(std::string_view line, bool cut, GuestStream& s) {
     return Error{"record '" + std::string(kind) + "' is cut short: " + std::to_string(text.size()) +
                      " of " + std::to_string(len) + " bytes",
                  ""};
+  // Depth-checked: a record nested 200 000 levels deep would overflow the stack later.
+  auto parsed = json_read::parse(text);
+  if (!parsed)
+    return Error{"record '" + std::string(kind) + "' is unreadable: " + parsed.error().what, ""};
   try {
-    const json body = json::parse(text);
+    const json& body = *parsed;
     if (!body.is_object())
       return Error{"record '" + std::string(kind) + "' is not a JSON object", ""};
     apply(kind, body, s);

@@ -3,6 +3,8 @@
 // manifests). nlohmann's get<int>() wraps 4294967297 to 1 and turns 1e300 into undefined
 // behaviour; these refuse both and name the field, so a corrupt or hostile file is an error
 // that says where, never a number that silently compares equal to another.
+#include "core/result.h"
+
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,26 @@
 #include <string_view>
 
 namespace vmtest::json_read {
+
+// Deeper nesting is refused while parsing. nlohmann's parser is not recursive, but copying,
+// comparing and dumping a value are, once per level: a results file or lock holding 200 000
+// '[' overflowed the stack (fuzz/corpus/*/deep-nesting-*). Nothing vmtest reads nests more than
+// about ten levels (results.json, with bpftool's probe inside it).
+inline constexpr int kMaxDepth = 128;
+
+// The text as JSON, or why not, for the caller to put in its own words and context.
+template <typename Json = nlohmann::json> Result<Json> parse(std::string_view text) {
+  bool too_deep = false;
+  const typename Json::parser_callback_t keep = [&](int depth, typename Json::parse_event_t,
+                                                    Json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return !too_deep; // past the limit, keep nothing: the parse only has to reach the end
+  };
+  Json j = Json::parse(text.begin(), text.end(), keep, /*allow_exceptions=*/false);
+  if (too_deep) return Error{"nested deeper than " + std::to_string(kMaxDepth) + " levels", ""};
+  if (j.is_discarded()) return Error{"not valid JSON (truncated or corrupt?)", ""};
+  return j;
+}
 
 [[noreturn]] inline void fail(const nlohmann::json& v, std::string_view key,
                               const std::string& why) {

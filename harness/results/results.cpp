@@ -232,6 +232,27 @@ void from_json(const json& j, RunResults& r) {
   get(j, "kernels", r.kernels);
 }
 
+namespace {
+template <typename T>
+Result<T> parse_document(std::string_view text, const std::string& origin, const char* what) {
+  auto j = json_read::parse(text);
+  if (!j) return Error{std::string("not ") + what + ": " + j.error().what, origin};
+  try {
+    return j->template get<T>();
+  } catch (const json::exception& e) {
+    return Error{std::string("not ") + what + ": " + e.what(), origin};
+  }
+}
+} // namespace
+
+Result<RunResults> parse_results(std::string_view text, std::string_view origin) {
+  return parse_document<RunResults>(text, std::string(origin), "a vmtest results file");
+}
+
+Result<AgentReport> parse_agent_report(std::string_view text) {
+  return parse_document<AgentReport>(text, "the agent's report", "valid");
+}
+
 const KernelResult* RunResults::find(const std::string& kernel) const {
   for (const auto& k : kernels)
     if (k.name == kernel) return &k;

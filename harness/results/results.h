@@ -2,6 +2,7 @@
 // The results schema (docs/results-schema.md): kernel -> object -> program. The guest agent
 // produces AgentReport; the controller wraps it in a KernelResult with what it knows about the
 // VM (accelerator, boot time, console) and the objects' hashes.
+#include "core/result.h"
 #include "results/metrics.h"
 #include "results/status.h"
 
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vmtest {
@@ -140,6 +142,12 @@ struct RunResults {
 // that each is a non-negative integer in range.
 void put_metrics(nlohmann::json& j, const Metrics& m);
 void get_metrics(const nlohmann::json& j, Metrics& m);
+
+// The two ways results enter vmtest from outside: a results.json a user hands to a command, and
+// the agent's report from a guest's results port. Both are untrusted text; every failure is an
+// Error (never an exception, never a wrapped number) that names `origin` and the field.
+Result<RunResults> parse_results(std::string_view text, std::string_view origin);
+Result<AgentReport> parse_agent_report(std::string_view text);
 
 void to_json(nlohmann::json& j, const TestRunResult& r);
 void from_json(const nlohmann::json& j, TestRunResult& r);

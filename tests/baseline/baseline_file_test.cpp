@@ -117,6 +117,42 @@ TEST(BaselineFile, UnknownFormatVersionIsAnError) {
   EXPECT_NE(b.error().str().find("format_version 2"), std::string::npos);
 }
 
+// Issue 13's out-of-range integers: each is an error naming the file and the field, never a
+// number that wraps into a valid one (4294967297 into version 1, 4294967309 into errno 13).
+TEST(BaselineFile, OutOfRangeIntegersAreErrorsNamingTheFileAndField) {
+  const std::string text = fixture("baseline/6.1.json");
+  auto patched = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    const auto at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return t.replace(at, from.size(), to);
+  };
+  const std::pair<std::string, std::string> cases[] = {
+      {"\"format_version\": 4294967297", "format_version"},
+      {"\"format_version\": 1.0", "format_version"},
+      {"\"errno\": 4294967309", ".errno' is out of range"},
+      {"\"errno\": 1e300", ".errno' must be an integer"},
+      {"\"errno\": -4294967274", ".errno' is out of range"},
+  };
+  for (const auto& [value, field] : cases) {
+    const std::string key = value.substr(0, value.find(':'));
+    auto b = parse_baseline(patched(key + ": " + (key == "\"errno\"" ? "22" : "1"), value),
+                            "bpf/baselines/6.1.json");
+    ASSERT_FALSE(b.ok()) << value;
+    EXPECT_NE(b.error().str().find("bpf/baselines/6.1.json: "), std::string::npos) << value;
+    EXPECT_NE(b.error().str().find(field), std::string::npos) << b.error().str();
+  }
+}
+
+// 10 000 nested arrays once overflowed the stack when an error message dumped the value.
+TEST(BaselineFile, DeepNestingIsAnErrorNotACrash) {
+  const std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  auto b = parse_baseline(R"({"format_version": 1, "kernel": )" + deep + "}", "deep.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().str().find("deep.json: baseline is nested deeper than"), std::string::npos)
+      << b.error().str();
+}
+
 TEST(BaselineFile, MissingAndUnknownFieldsAreErrors) {
   auto text = fixture("baseline/6.1.json");
   auto drop = [&](const std::string& needle) {

@@ -101,6 +101,13 @@ TEST(Policy, MistakesAreErrorsNotSilence) {
   EXPECT_NE(error_of("rules:\n  - match: \"a.o/p\"\n    reason: r\n").find("does nothing"),
             std::string::npos);
   EXPECT_NE(error_of("thresholds: {insns_pct: lots}\n").find("insns_pct"), std::string::npos);
+  // NaN compares false with everything: it would switch the threshold off without a word.
+  EXPECT_NE(error_of("thresholds: {insns_pct: .nan}\n").find("percentages must be >= 0"),
+            std::string::npos);
+  EXPECT_NE(error_of("thresholds: {states_pct: -1}\n").find("percentages must be >= 0"),
+            std::string::npos);
+  EXPECT_NE(error_of("thresholds: {insns_abs: 9223372036854775808}\n").find("insns_abs"),
+            std::string::npos);
   EXPECT_NE(error_of("rules: [\n"), "");  // YAML syntax error
   EXPECT_NE(error_of("rules:\n  - match: \"a.o/p\"\n    expected_to_fail: true\n    reason: r\n    kernel: \"5.10\"\n")
                 .find("line 5"),

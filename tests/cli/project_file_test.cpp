@@ -131,6 +131,15 @@ TEST_F(ProjectFileTest, MistakesAreErrorsWithTheKeyAndLine) {
 
   EXPECT_FALSE(parse("timeout: soon\n").ok());
   EXPECT_FALSE(parse("timeout: 0\n").ok());
+  EXPECT_FALSE(parse("timeout: 4294967297\n").ok());
+  // Negative or NaN thresholds would silently switch the stats gate off.
+  for (const char* th :
+       {"insns_pct: .nan", "states_pct: -0.5", "insns_abs: -1", "states_abs: -7"}) {
+    auto bad = parse(std::string("thresholds: {") + th + "}\n");
+    ASSERT_FALSE(bad.ok()) << th;
+    EXPECT_NE(bad.error().what.find("must be >= 0"), std::string::npos) << bad.error().str();
+  }
+  EXPECT_TRUE(parse("thresholds: {insns_pct: 0, states_abs: 0}\n").ok());
   EXPECT_FALSE(parse("strict: maybe\n").ok());
   EXPECT_FALSE(parse("kernels: {defaults: [a, a]}\n").ok());
   EXPECT_FALSE(parse("kernels: {rows: []}\n").ok());

@@ -61,6 +61,34 @@ TEST(LockFile, MalformedFilesAreErrors) {
   EXPECT_FALSE(text.ok());
 }
 
+// The format is compared as the JSON value it is: 4294967298 used to narrow to 2, 2.5 to 2,
+// and a string threw a type_error out of the parser (fuzz/corpus/lock/format-*.json).
+TEST(LockFile, FormatOutOfRangeOrOfAnotherTypeIsAnErrorNamingTheFile) {
+  for (const char* format : {"4294967298", "2.5", "\"2\"", "-4294967294", "null"}) {
+    auto lock = parse_lock(std::string(R"({"format":)") + format + R"(,"kernels":{}})",
+                           "kernels/matrix.lock.json");
+    ASSERT_FALSE(lock.ok()) << format;
+    EXPECT_EQ(lock.error().context, "kernels/matrix.lock.json");
+    EXPECT_NE(lock.error().what.find(std::string("unsupported lock format ") + format),
+              std::string::npos)
+        << lock.error().what;
+  }
+  // A pin nested 10 000 deep once overflowed the stack when it was copied.
+  std::string deep = R"({"format":2,"kernels":{"6.1":{"debian":)";
+  for (int i = 0; i < 10000; ++i)
+    deep += R"({"a":)";
+  deep += "1" + std::string(10000 + 3, '}');
+  auto nested = parse_lock(deep, "kernels/matrix.lock.json");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.error().str().find("matrix.lock.json: not a lock file: nested deeper"),
+            std::string::npos)
+      << nested.error().str();
+
+  auto ok = parse_lock(R"({"format":2,"kernels":{"6.1":{"debian":{"version":"1"}}}})", "l.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_EQ(ok->find("6.1", "debian")["version"], "1");
+}
+
 // save_lock must reproduce the committed file byte for byte, or every `vmtest kernels lock`
 // run would reformat it.
 TEST(LockFile, SaveRoundTripsTheCommittedLock) {

@@ -104,4 +104,52 @@ TEST(Results, OutOfRangeAndUnknownValuesAreErrorsNamingTheField) {
             std::string::npos);
 }
 
+// The entry points the CLI and the controller use: errors name the file, never throw, and
+// deep nesting (which once overflowed the stack copying `capabilities`) is refused.
+TEST(Results, ParseResultsNamesTheFileAndRefusesDeepNesting) {
+  auto ok = parse_results(R"({"schema_version": 1, "kernels": [{"name": "6.1"}]})", "r.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_EQ(ok->kernels.at(0).name, "6.1");
+
+  auto v99 = parse_results(R"({"schema_version": 99})", "out/results.json");
+  ASSERT_FALSE(v99.ok());
+  EXPECT_NE(v99.error().str().find("out/results.json: not a vmtest results file"),
+            std::string::npos);
+  EXPECT_NE(v99.error().str().find("'schema_version' is 99"), std::string::npos)
+      << v99.error().str();
+
+  auto cut = parse_results(R"({"schema_version": 1, "kern)", "cut.json");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.error().str().find("truncated or corrupt"), std::string::npos);
+
+  const std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  auto nested = parse_results(
+      R"({"schema_version": 1, "kernels": [{"name": "6.1", "capabilities": )" + deep + "}]}",
+      "deep.json");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.error().str().find("deep.json: not a vmtest results file: nested deeper"),
+            std::string::npos)
+      << nested.error().str();
+  // At the limit it still reads: probe output nests a few levels, never a hundred.
+  const std::string limit = std::string(100, '[') + std::string(100, ']');
+  EXPECT_TRUE(
+      parse_results(R"({"schema_version": 1, "kernels": [{"name": "6.1", "capabilities": )" +
+                        limit + "}]}",
+                    "r.json")
+          .ok());
+}
+
+TEST(Results, ParseAgentReportReturnsErrorsInsteadOfThrowing) {
+  auto ok = parse_agent_report(R"({"kernel_release": "6.1.0", "objects": []})");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_EQ(ok->kernel_release, "6.1.0");
+  auto bad = parse_agent_report(R"({"objects": [{"name": "a.bpf.o", "programs": [{"name": "p",
+      "verdict": "rejected", "errno": 4294967309}]}]})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().str().find("the agent's report: not valid"), std::string::npos);
+  EXPECT_NE(bad.error().str().find("'errno' is out of range: 4294967309"), std::string::npos)
+      << bad.error().str();
+  EXPECT_FALSE(parse_agent_report(std::string(20000, '{')).ok());
+}
+
 } // namespace vmtest

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The parsers' fuzz targets (fuzz/CMakeLists.txt): builds them with clang under ASan and UBSan
+# in their own build dir, replays the committed seed corpus (ctest -L fuzz), then fuzzes every
+# target for a bounded time, two at a time. A crash, leak, UB report or hang fails the script;
+# the input that caused it is kept in $FUZZ_BUILD_DIR/findings/<target>/ (crash-*, leak-*,
+# timeout-*). Fix the parser, add a unit test, and commit the input to fuzz/corpus/<target>/.
+#
+#   FUZZ_SECONDS    seconds per target after the replay (default 10; 0: build and replay only)
+#   FUZZ_BUILD_DIR  default build-fuzz
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S . -B "$FUZZ_BUILD_DIR" -G Ninja -DVMTEST_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_C_COMPILER=clang "${launcher[@]}" >/dev/null
+ninja -C "$FUZZ_BUILD_DIR"
+ctest --test-dir "$FUZZ_BUILD_DIR" -L fuzz --output-on-failure -j2
+[ "$FUZZ_SECONDS" -gt 0 ] || exit 0
+
+# One bounded run: new inputs go to a scratch corpus in the build dir, never into fuzz/corpus.
+# -max_len keeps generated inputs small enough to run thousands per second; the big seeds
+# (deep nesting, huge strings) are covered by the replay above.
+fuzz_one() {
+  local target=$1 dir=$FUZZ_BUILD_DIR
+  mkdir -p "$dir/corpus-work/$target" "$dir/findings/$target"
+  if "$dir/fuzz/fuzz_$target" -max_total_time="$FUZZ_SECONDS" -timeout=10 -max_len=16384 \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/findings/$target/" \
+    "$dir/corpus-work/$target" "fuzz/corpus/$target" >"$dir/findings/$target.log" 2>&1; then
+    echo "fuzz $target: clean for ${FUZZ_SECONDS}s ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$dir/findings/$target.log" | grep -o '[0-9]*$') runs)"
+  else
+    echo "fuzz $target: FAILED; input kept in $dir/findings/$target/"
+    tail -n 40 "$dir/findings/$target.log"
+    return 1
+  fi
+}
+export -f fuzz_one
+export FUZZ_BUILD_DIR FUZZ_SECONDS
+# The targets fuzz/CMakeLists.txt declares, one per line.
+sed -n 's/^fuzz_target(\([a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt | xargs -P2 -I{} bash -c 'fuzz_one {}'
