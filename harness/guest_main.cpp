@@ -42,7 +42,8 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps) {
+vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps,
+                             const std::string& row) {
   vmtest::AgentReport report;
   std::ifstream in(manifest_path);
   if (!in) {
@@ -58,6 +59,7 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool s
   }
   vmtest::AgentOptions opts;
   opts.skip_capabilities = skip_caps;
+  opts.row = row;
   opts.echo_libbpf = echo;
   opts.progress = [](const std::string& line) { std::fprintf(stderr, "vmtest: %s\n", line.c_str()); };
   return vmtest::run_agent(m, opts);
@@ -82,7 +84,12 @@ int init_main() {
   std::ifstream cmdline("/proc/cmdline");
   std::string words((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
   bool skip_caps = words.find(vmtest::kSkipCapabilitiesArg) != std::string::npos;
-  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps);
+  std::string row;
+  if (auto at = words.find(vmtest::kRowArg); at != std::string::npos) {
+    at += vmtest::kRowArg.size();
+    row = words.substr(at, words.find_first_of(" \n", at) - at);
+  }
+  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps, row);
   std::string framed = vmtest::frame_report(nlohmann::json(report).dump());
 
   int fd = open(kResultsPort, O_WRONLY | O_NOCTTY);
@@ -125,7 +132,7 @@ int host_main(int argc, char** argv) {
     std::fprintf(stderr, "vmtest-guest: --manifest is required outside a VM\n");
     return 2;
   }
-  vmtest::AgentReport report = run_from(manifest, echo, false);
+  vmtest::AgentReport report = run_from(manifest, echo, false, "host");
   std::string text = nlohmann::json(report).dump();
   if (output.empty()) {
     std::cout << text << "\n";

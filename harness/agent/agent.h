@@ -16,6 +16,9 @@ struct AgentOptions {
   std::function<void(const std::string&)> progress;
   // The controller already has this kernel's capability probe (see kSkipCapabilitiesArg).
   bool skip_capabilities = false;
+  // The matrix row this kernel was booted for (kRowArg; "host" on the host): picks the row's
+  // baseline from the manifest's full-log plan.
+  std::string row;
 };
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});

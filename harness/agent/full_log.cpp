@@ -1,0 +1,55 @@
+#include "agent/full_log.h"
+
+#include "verifier/line_cost.h"
+
+namespace vmtest {
+
+bool cap_log(std::string& text, uint64_t cap) {
+  if (text.size() <= cap) return false;
+  size_t start = text.size() - cap;
+  // Start at a whole line so tools reading the file line by line see no fragment.
+  const size_t nl = text.find('\n', start);
+  start = nl == std::string::npos ? text.size() : nl + 1;
+  text.erase(0, start);
+  return true;
+}
+
+void collect_full_logs(const ManifestObject& object, const std::vector<ProgramInfo>& programs,
+                       const FullLogPlan& plan,
+                       const std::map<std::string, ProgramExpectation>* baseline,
+                       const LoadOptions& opts, std::vector<ProgramResult>& results) {
+  const unsigned level = plan.level == 2 ? 2u : 1u;
+  for (size_t i = 0; i < results.size() && i < programs.size(); ++i) {
+    ProgramResult& r = results[i];
+    const ProgramExpectation* base = nullptr;
+    if (baseline) {
+      auto it = baseline->find(object.name + "/" + r.name);
+      if (it != baseline->end()) base = &it->second;
+    }
+    const FullLogReason reason = full_log_reason(r, base, plan.change, plan.headroom, plan.all);
+    if (reason == FullLogReason::None && !plan.line_costs_all) {
+      r.full_log = {};
+      continue;
+    }
+    // The loader's trace of a rejection serves unless a level 2 log was asked for.
+    FullLog log = std::move(r.full_log);
+    if (log.text.empty() || static_cast<unsigned>(log.level) != level) {
+      CapturedLog captured = capture_log(object.path, programs[i], level, opts);
+      log.text = std::move(captured.text);
+      log.level = static_cast<int>(level);
+      log.capped = captured.capped;
+    }
+    r.line_costs = top_line_costs(line_costs(log.text), plan.top_lines);
+    if (reason == FullLogReason::None || log.text.empty()) {
+      // Line costs were all that was asked for, or the kernel printed nothing to keep.
+      r.full_log = {};
+      continue;
+    }
+    log.reason = reason;
+    log.bytes = log.text.size();
+    if (cap_log(log.text, plan.cap_bytes)) log.capped = true;
+    r.full_log = std::move(log);
+  }
+}
+
+} // namespace vmtest
