@@ -18,9 +18,13 @@ void collect_full_logs(const ManifestObject& object, const std::vector<ProgramIn
                        const FullLogPlan& plan,
                        const std::map<std::string, ProgramExpectation>* baseline,
                        const LoadOptions& opts, std::vector<ProgramResult>& results) {
-  const unsigned level = plan.level == 2 ? 2u : 1u;
   for (size_t i = 0; i < results.size() && i < programs.size(); ++i) {
     ProgramResult& r = results[i];
+    // At level 1 the verifier drops the log of every path it verified, so an accepted
+    // program's level 1 log is its summary alone: only level 2 shows the walk (and gives the
+    // lines their cost), which is why veristat -S defaults to it too. A rejection's level 1
+    // log is the path that failed, which is what explains it.
+    const unsigned level = plan.level == 2 || r.verdict == Verdict::Accepted ? 2u : 1u;
     const ProgramExpectation* base = nullptr;
     if (baseline) {
       auto it = baseline->find(object.name + "/" + r.name);

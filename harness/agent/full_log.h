@@ -3,7 +3,7 @@
 // verifier log of every program verifier/full_log_selection.h selects, and the cost of its
 // source lines. A rejected program's level 1 trace is already at hand (the loader keeps it);
 // an accepted program that changed or came close to a limit is loaded once more with a large
-// level 1 (or 2) buffer. Programs nothing selects cost nothing extra, unless the plan asks for
+// level 2 buffer (at level 1 the kernel keeps nothing of the paths that verified). Programs nothing selects cost nothing extra, unless the plan asks for
 // every program's line costs (recording baselines with them).
 #include "agent/program_loader.h"
 #include "results/manifest.h"

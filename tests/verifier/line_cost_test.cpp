@@ -6,8 +6,33 @@
 namespace vmtest {
 using testing::fixture;
 
+// Real logs of tests/e2e/full_logs_e2e_test.cpp's object (BOUND 8), printed by the host's 6.18:
+// level 2 for the accepted program (level 1 keeps nothing of a verified path), level 1 for the
+// rejected one, as the agent records them.
+TEST(LineCost, RealLevel2LogAccountsForEveryProcessedInsn) {
+  auto costs = line_costs(fixture("verifier/v6_18_level2_bounded_loop.log"));
+  ASSERT_EQ(costs.size(), 4u);
+  int64_t total = 0;
+  for (const auto& c : costs)
+    total += c.insns;
+  EXPECT_EQ(total, 90) << "the summary line says: processed 90 insns";
+  EXPECT_EQ(costs[0].location, "sum.bpf.c:8");
+  EXPECT_EQ(costs[0].source, "for (int i = 0; i < BOUND; i++)");
+  EXPECT_EQ(costs[0].insns, 55);
+  EXPECT_EQ(costs[1].location, "sum.bpf.c:9");
+  EXPECT_EQ(costs[1].insns, 24);
+}
+
+TEST(LineCost, RealLevel1RejectionCostsTheFailingPath) {
+  auto costs = line_costs(fixture("verifier/v6_18_level1_rejected_oob.log"));
+  ASSERT_EQ(costs.size(), 2u);
+  EXPECT_EQ(costs[0].insns + costs[1].insns, 2);
+  EXPECT_EQ(costs[1].location, "sum.bpf.c:16");
+}
+
+// Hand-written in the 6.x format, to pin the attribution rules on a log small enough to read.
 TEST(LineCost, AttributesEachProcessedInsnToTheSourceLineBeforeIt) {
-  auto costs = line_costs(fixture("verifier/v6_1_line_info_loop.log"));
+  auto costs = line_costs(fixture("verifier/handwritten_line_info_loop.log"));
   ASSERT_EQ(costs.size(), 4u);
   // The loop body was walked twice: 8 insns. Line 14 is reached on both branches: 5 + 2.
   EXPECT_EQ(costs[0].location, "loop.bpf.c:16");
@@ -61,7 +86,7 @@ TEST(LineCost, AnAtSignInsideTheSourceIsNotALocation) {
 }
 
 TEST(LineCost, TopKeepsTheMostExpensive) {
-  auto top = top_line_costs(line_costs(fixture("verifier/v6_1_line_info_loop.log")), 2);
+  auto top = top_line_costs(line_costs(fixture("verifier/handwritten_line_info_loop.log")), 2);
   ASSERT_EQ(top.size(), 2u);
   EXPECT_EQ(top[1].location, "loop.bpf.c:14");
 }
