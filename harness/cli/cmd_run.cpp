@@ -71,7 +71,8 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
                   "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
   cmd->add_option("--full-log-level", a.opts.full_logs.level,
                   "Log level of the full verifier logs kept under OUT/logs for programs that "
-                  "fail, change or come close to a limit: 1, or 2 for every state (much larger)")
+                  "fail, change or come close to a limit: 1 (rejections at level 1, accepted "
+                  "programs at 2, the only level that shows a verified path), or 2 for all")
       ->capture_default_str()
       ->check(CLI::IsMember({1, 2}));
   cmd->add_option("--full-log-cap", a.full_log_cap_mib,
