@@ -35,9 +35,11 @@ void collect_full_logs(const ManifestObject& object, const std::vector<ProgramIn
       r.full_log = {};
       continue;
     }
-    // The loader's trace of a rejection serves unless a level 2 log was asked for.
+    // The loader's log of a rejection serves unless a level 2 log was asked for: it is all
+    // a level 1 load would print, even when that is nothing.
     FullLog log = std::move(r.full_log);
-    if (log.text.empty() || static_cast<unsigned>(log.level) != level) {
+    const bool loader_kept = r.verdict == Verdict::Rejected && level == 1;
+    if (!loader_kept) {
       CapturedLog captured = capture_log(object.path, programs[i], level, opts);
       log.text = std::move(captured.text);
       log.level = static_cast<int>(level);

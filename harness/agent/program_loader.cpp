@@ -466,8 +466,11 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
   }
   out.verdict = Verdict::Rejected;
   out.err = -a.err;
-  if (opts.keep_rejected_log && (level & 1) && !a.log.empty()) {
-    out.full_log.level = 1;
+  if (opts.keep_rejected_log) {
+    // The trace (level 1, with stats where the kernel has them), or the first load's log when
+    // a trace would add nothing to it (see trace_adds_nothing); empty when the kernel printed
+    // nothing. Either way, loading again would not print more.
+    out.full_log.level = static_cast<int>((level & 3) ? (level & 3) : level);
     out.full_log.text = a.log;
     out.full_log.capped = out.log_truncated != LogTruncation::None;
   }

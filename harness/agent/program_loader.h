@@ -74,8 +74,9 @@ struct LoadOptions {
   // Load every program on its own even when the object would load whole: slower, and the
   // reference the default must match.
   bool isolated = false;
-  // Keep a rejected program's whole level-1 trace in ProgramResult::full_log.text (it is
-  // loaded at level 1 anyway to explain the rejection, so keeping it costs no load).
+  // Keep a rejected program's whole log in ProgramResult::full_log.text: its level 1 trace
+  // (loaded anyway to explain the rejection), or the first load's log when that already held
+  // all a trace would. Keeping it costs no load.
   bool keep_rejected_log = false;
 };
 
