@@ -44,6 +44,7 @@ bool write_all(int fd, const std::string& data) {
 }
 
 vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps,
+                             const std::string& row,
                              std::function<void(const std::string&)> emit = {}) {
   vmtest::AgentReport report;
   std::ifstream in(manifest_path);
@@ -60,6 +61,7 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool s
   }
   vmtest::AgentOptions opts;
   opts.skip_capabilities = skip_caps;
+  opts.row = row;
   opts.echo_libbpf = echo;
   opts.progress = [](const std::string& line) {
     std::fprintf(stderr, "vmtest: %s\n", line.c_str());
@@ -88,6 +90,11 @@ int init_main() {
   std::ifstream cmdline("/proc/cmdline");
   std::string words((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
   bool skip_caps = words.find(vmtest::kSkipCapabilitiesArg) != std::string::npos;
+  std::string row;
+  if (auto at = words.find(vmtest::kRowArg); at != std::string::npos) {
+    at += vmtest::kRowArg.size();
+    row = words.substr(at, words.find_first_of(" \n", at) - at);
+  }
   // Opened before any work: each record goes out (and is drained) as soon as it is known.
   int fd = open(kResultsPort, O_WRONLY | O_NOCTTY);
   if (fd < 0) {
@@ -105,7 +112,7 @@ int init_main() {
     if (!write_all(fd, record)) std::fprintf(stderr, "vmtest: writing results failed\n");
     tcdrain(fd);
   };
-  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps, emit);
+  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps, row, emit);
   // run_agent streamed everything else; a fatal error happens before it starts.
   if (!report.fatal.empty()) emit(vmtest::fatal_record(report.fatal));
   if (fd >= 0) close(fd);
@@ -138,7 +145,7 @@ int host_main(int argc, char** argv) {
     std::fprintf(stderr, "vmtest-guest: --manifest is required outside a VM\n");
     return 2;
   }
-  vmtest::AgentReport report = run_from(manifest, echo, false);
+  vmtest::AgentReport report = run_from(manifest, echo, false, "host");
   std::string text = nlohmann::json(report).dump();
   if (output.empty()) {
     std::cout << text << "\n";

@@ -2,6 +2,7 @@
 
 #include "agent/capability_probe.h"
 #include "agent/features.h"
+#include "agent/full_log.h"
 #include "agent/log_capture.h"
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
@@ -68,6 +69,11 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   lopts.log_stats = report.features.log_stats;
   lopts.log_rotating = report.features.log_rotating;
   lopts.isolated = manifest.isolated_loads;
+  lopts.keep_rejected_log = true; // rejections always keep their full log
+  const auto row_baseline = manifest.full_logs.baselines.find(opts.row);
+  const auto* baseline =
+      row_baseline == manifest.full_logs.baselines.end() ? nullptr : &row_baseline->second;
+  report.line_costs_all = manifest.full_logs.line_costs_all;
 
   // One object at a time: listed, loaded, closed. A listing keeps its object open for the
   // first load, and a corpus need not fit in the guest's memory all at once.
@@ -90,6 +96,7 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
       return executed(pr);
     };
     orr.programs = load_object(mobj.path, listing, lopts, run_tests);
+    collect_full_logs(mobj, listing.programs, manifest.full_logs, baseline, lopts, orr.programs);
     for (const auto& pr : orr.programs)
       if (opts.progress)
         opts.progress(where + mobj.name + ":" + pr.name + " " + to_string(pr.verdict) +

@@ -19,6 +19,9 @@ struct AgentOptions {
   // Receives each record of the report (results/guest_protocol.h) as soon as it is known, so
   // a guest stopped mid-corpus still hands over every verdict it reached. Optional.
   std::function<void(const std::string& record)> emit;
+  // The matrix row this kernel was booted for (kRowArg; "host" on the host): picks the row's
+  // baseline from the manifest's full-log plan.
+  std::string row;
 };
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});

@@ -466,6 +466,14 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
   }
   out.verdict = Verdict::Rejected;
   out.err = -a.err;
+  if (opts.keep_rejected_log) {
+    // The trace (level 1, with stats where the kernel has them), or the first load's log when
+    // a trace would add nothing to it (see trace_adds_nothing); empty when the kernel printed
+    // nothing. Either way, loading again would not print more.
+    out.full_log.level = static_cast<int>((level & 3) ? (level & 3) : level);
+    out.full_log.text = a.log;
+    out.full_log.capped = out.log_truncated != LogTruncation::None;
+  }
   out.error = summarise_libbpf(a.libbpf_messages);
   if (out.error.empty()) out.error = libbpf_error_text(a.err);
   // libbpf can refuse before the kernel sees the program (a kfunc missing from the kernel's
@@ -476,6 +484,21 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
 }
 
 } // namespace
+
+CapturedLog capture_log(const std::string& path, const ProgramInfo& info, unsigned level,
+                        const LoadOptions& opts) {
+  CapturedLog out;
+  for (size_t size = opts.initial_log_size;; size *= 4) {
+    Attempt t = attempt_load(path, info.name, level, size, {});
+    const bool overflow = t.err == -ENOSPC && t.buffer_full;
+    // A rotating kernel keeps the tail, where the verdict is; a larger buffer would hold more.
+    if (!overflow || size >= opts.max_log_size) {
+      out.text = std::move(t.log);
+      out.capped = overflow;
+      return out;
+    }
+  }
+}
 
 std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& listing,
                                        const LoadOptions& opts, const TestRunner& run_tests) {

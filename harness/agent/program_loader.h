@@ -74,12 +74,27 @@ struct LoadOptions {
   // Load every program on its own even when the object would load whole: slower, and the
   // reference the default must match.
   bool isolated = false;
+  // Keep a rejected program's whole log in ProgramResult::full_log.text: its level 1 trace
+  // (loaded anyway to explain the rejection), or the first load's log when that already held
+  // all a trace would. Keeping it costs no load.
+  bool keep_rejected_log = false;
 };
 
 // Fills verdict, errno, stats, sizes and the log tail of `out` from an isolated load; returns
 // the live program when it was accepted so the caller can BPF_PROG_TEST_RUN it.
 LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
                            const LoadOptions& opts, ProgramResult& out);
+
+// A complete verifier log from one more isolated load at `level`, its buffer grown up to
+// opts.max_log_size. `capped` is set when even that did not hold it (a rotating kernel kept
+// the tail; an older one the head). For programs that need their full log after a first load
+// that logged only stats.
+struct CapturedLog {
+  std::string text;
+  bool capped = false;
+};
+CapturedLog capture_log(const std::string& path, const ProgramInfo& info, unsigned level,
+                        const LoadOptions& opts);
 
 // Runs the test cases of programs[index] on a live program fd, recording them in `result`.
 // Returns whether the program itself executed, and so may have changed what is in its maps.

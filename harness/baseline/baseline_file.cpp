@@ -95,7 +95,7 @@ std::optional<T> opt_int_at(const json& j, const char* key, const std::string& w
 }
 
 std::set<std::string> program_keys() {
-  std::set<std::string> keys = {"verdict", "errno", "log_tail", "test_run"};
+  std::set<std::string> keys = {"verdict", "errno", "log_tail", "test_run", "line_costs"};
   for (const auto& d : kMetrics)
     if (d.baselined) keys.insert(std::string(d.key));
   return keys;
@@ -111,6 +111,7 @@ json to_json(const BaselineProgram& p) {
   // Every baselined metric is written, null when the kernel did not report it.
   for (const auto& d : kMetrics)
     if (d.baselined) j[std::string(d.key)] = opt(p.metrics[d.id]);
+  if (!p.line_costs.empty()) j["line_costs"] = p.line_costs;
   return j;
 }
 
@@ -148,6 +149,21 @@ BaselineProgram program_from(const json& j, const std::string& where) {
   p.test_run.status = *st;
   p.test_run.retval = opt_int_at<uint32_t>(tr, "retval", tw);
   p.test_run.data_out_sha256 = string_at(tr, "data_out_sha256", tw);
+  if (j.contains("line_costs")) {
+    const std::string lw = where + ".line_costs";
+    const json& costs = j.at("line_costs");
+    if (!costs.is_array()) throw ReadError("'" + lw + "' must be an array");
+    for (const auto& c : costs) {
+      if (!c.is_object()) throw ReadError("'" + lw + "' must hold objects");
+      only_keys(c, {"location", "source", "insns"}, lw);
+      LineCost lc;
+      lc.source = string_at(c, "source", lw);
+      if (c.contains("location")) lc.location = string_at(c, "location", lw);
+      lc.insns = int_at<int64_t>(c, "insns", lw);
+      if (lc.insns < 0) throw ReadError("'" + lw + ".insns' must not be negative");
+      p.line_costs.push_back(std::move(lc));
+    }
+  }
   return p;
 }
 
@@ -236,8 +252,12 @@ Baseline baseline_from_kernel_result(const KernelResult& k, const Toolchain& tc)
     BaselineObject& bo = b.objects[o.name];
     bo.sha256 = o.sha256;
     bo.error = o.error;
-    for (const auto& p : o.programs)
-      bo.programs[p.name] = baseline_program(p);
+    for (const auto& p : o.programs) {
+      BaselineProgram& bp = bo.programs[p.name] = baseline_program(p);
+      // Only a run that measured every program: otherwise which programs carry line costs
+      // would depend on what happened to change in that run, and the file would churn.
+      if (k.line_costs_all) bp.line_costs = p.line_costs;
+    }
   }
   return b;
 }

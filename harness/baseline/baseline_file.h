@@ -33,6 +33,9 @@ struct BaselineProgram {
   Metrics metrics; // only the metrics the table marks `baselined`; a missing key reads as unset
   std::vector<std::string> log_tail; // normalised
   BaselineTestRun test_run;
+  // Processed insns per source line (top lines), kept only from runs that recorded them for
+  // every program (`--line-costs`), so `vmtest diff` and the report can say which line grew.
+  std::vector<LineCost> line_costs;
   bool operator==(const BaselineProgram&) const = default;
 };
 

@@ -41,6 +41,31 @@ std::optional<int64_t> metric_after(const ProgramDiff& p, Metric m) {
   return p.current ? p.current->metrics[m] : std::nullopt;
 }
 
+std::vector<LineGrowth> insns_growth_lines(const ProgramDiff& p) {
+  const auto before = metric_before(p, Metric::InsnsProcessed);
+  const auto after = metric_after(p, Metric::InsnsProcessed);
+  if (!before || !after || *after <= *before || !p.result) return {};
+  const std::vector<LineCost>* base_costs = nullptr;
+  if (p.base_result && !p.base_result->line_costs.empty())
+    base_costs = &p.base_result->line_costs;
+  else if (p.base && !p.base->line_costs.empty())
+    base_costs = &p.base->line_costs;
+  if (!base_costs || p.result->line_costs.empty()) return {};
+  // A list shorter than the kept top lines is every line of the program; a full one may have
+  // left a line out, and such a line's growth is not guessed.
+  const bool complete = base_costs->size() < kTopLineCosts;
+  return line_growth(*base_costs, p.result->line_costs, complete);
+}
+
+std::string describe_insns_growth(const ProgramDiff& p, size_t n) {
+  const auto lines = insns_growth_lines(p);
+  if (lines.empty()) return {};
+  std::string s = "insns grew at ";
+  for (size_t i = 0; i < lines.size() && i < n; ++i)
+    s += (i ? ", " : "") + describe_growth(lines[i]);
+  return s;
+}
+
 std::string metric_cell(const std::optional<int64_t>& a, const std::optional<int64_t>& b,
                         bool two_sided) {
   auto fmt = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; };
@@ -133,6 +158,9 @@ std::string render_diff_table(const DiffReport& r, bool color) {
     for (const auto& f : p->findings)
       out += "    " + paint(f.severity, severity_name(f.severity), color) + " " + f.message + "\n";
     if (!p->policy_reason.empty()) out += "    policy: " + p->policy_reason + "\n";
+    if (auto growth = describe_insns_growth(*p); !growth.empty()) out += "    " + growth + "\n";
+    if (p->result && !p->result->full_log.file.empty())
+      out += "    full log: " + p->result->full_log.file + "\n";
     for (const auto& d : p->log_diff)
       out += "    | " + d + "\n";
   }

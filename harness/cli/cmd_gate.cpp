@@ -29,6 +29,7 @@ void add_gate_command(CLI::App& app, CommandList& out) {
   add_output_options(gate, g->out, "--html");
   out.push_back({gate, [g, gate] {
                    apply_settings(*gate, {nullptr, nullptr, &g->gate, &g->out});
+                   g->out.results_dir = g->results.parent_path();
                    return deliver_verdict(load_results_or_throw(g->results), g->gate, g->out);
                  }});
 }

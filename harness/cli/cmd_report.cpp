@@ -27,6 +27,7 @@ int do_report(ReportArgs& a) {
   // Prints only the verdict line unless asked for more: the report files are the point.
   if (!a.summary && !a.out.verbose) a.out.quiet = true;
   if (a.out.html.empty()) a.out.html = a.results.parent_path() / "report.html";
+  a.out.results_dir = a.results.parent_path();
   if (!a.verdict_matrix.empty()) {
     if (auto w = write_file_atomic(a.verdict_matrix, render_verdict_matrix(run)); !w)
       throw FatalError("cannot write the verdict matrix: " + w.error().str());

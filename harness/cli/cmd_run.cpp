@@ -1,5 +1,6 @@
 // vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines.
 #include "agent/program_loader.h"
+#include "baseline/expectations.h"
 #include "cli/paths.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
@@ -68,6 +69,23 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
                       kDefaultBpftool + ")");
   cmd->add_option("--shard", a.shard,
                   "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
+  cmd->add_option("--full-log-level", a.opts.full_logs.level,
+                  "Log level of the full verifier logs kept under OUT/logs for programs that "
+                  "fail, change or come close to a limit: 1 (rejections at level 1, accepted "
+                  "programs at 2, the only level that shows a verified path), or 2 for all")
+      ->capture_default_str()
+      ->check(CLI::IsMember({1, 2}));
+  cmd->add_option("--full-log-cap", a.full_log_cap_mib,
+                  "Largest full log file in MiB; a longer log keeps its end and results.json "
+                  "says it was cut")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--full-logs-all", a.opts.full_logs.all,
+                "Keep every program's full verifier log, not only the ones that need it");
+  cmd->add_flag("--line-costs", a.opts.full_logs.line_costs_all,
+                "Record every program's processed insns per source line (one more load per "
+                "accepted program); `baseline update --line-costs` keeps them in the baselines "
+                "so growth can be traced to source lines");
   cmd->add_flag("--boot-empty", a.boot_empty,
                 "Boot the kernels even when the corpus holds no objects (measures vmtest's own "
                 "round trip; the verdict still reports the empty corpus)");
@@ -112,6 +130,7 @@ int64_t count_programs(const std::vector<CorpusObject>& objects) {
 RunOutcome execute_run(RunArgs& a) {
   Matrix matrix = load_matrix_or_throw(a.matrix);
   a.opts.timeout = std::chrono::seconds(a.timeout_s);
+  a.opts.full_logs.cap_bytes = static_cast<uint64_t>(a.full_log_cap_mib) << 20;
   const bool bundled = a.corpus_bundled;
   if (a.corpus.empty())
     throw FatalError("no corpus: pass --corpus DIR, or name it in vmtest.yaml (`vmtest init` "
@@ -210,11 +229,27 @@ struct RunCommandArgs {
   OutputArgs out;
 };
 
+// The guests keep full logs of programs that changed against the baselines, so they get each
+// row's baseline verdicts and stats, and the gate's thresholds, in their manifest.
+void plan_full_logs(RunCommandArgs& a) {
+  const bool compared = !a.gate.no_gate && (a.gate.baselines_explicit || a.run.corpus_bundled);
+  if (!compared) return;
+  FullLogPlan& plan = a.run.opts.full_logs;
+  plan.baselines = expectations_from_dir(a.gate.baselines);
+  Thresholds t = a.gate.thresholds;
+  // An unreadable policy is the gate's to report after the run; its defaults serve until then.
+  if (auto policy = load_policy_or_default(a.gate.policy, a.gate.strict))
+    policy->thresholds.apply_to(t);
+  plan.change = change_thresholds(t);
+}
+
 int do_run(RunCommandArgs& a) {
   const FileLock out_lock = lock_out_dir(a.run.opts.out_dir);
+  plan_full_logs(a);
   RunOutcome outcome = execute_run(a.run);
   // The HTML report is always written next to results.json.
   if (a.out.html.empty()) a.out.html = a.run.opts.out_dir / "report.html";
+  a.out.results_dir = a.run.opts.out_dir;
   return deliver_verdict(outcome.results, a.gate, a.out);
 }
 

@@ -27,6 +27,7 @@ struct RunArgs {
   // --boot-empty: boot even when there is nothing to verify. The harness's own round trip
   // (boot, agent, results, power-off) is the floor bench/ measures every overhead against.
   bool boot_empty = false;
+  int full_log_cap_mib = 16; // --full-log-cap; RunOptions::full_logs.cap_bytes
 };
 
 struct GateArgs {

@@ -124,6 +124,17 @@ GateVerdict compute(const RunResults& results, const GateArgs& gate) {
   return v;
 }
 
+// The report links full logs by paths relative to results.json's folder; from the report's own
+// folder that folder is this prefix ("" when they are the same).
+std::string logs_href_prefix(const OutputArgs& out) {
+  std::error_code ec;
+  const fs::path from = fs::absolute(out.html, ec).parent_path();
+  const fs::path to = fs::absolute(out.results_dir.empty() ? fs::path(".") : out.results_dir, ec);
+  fs::path rel = fs::weakly_canonical(to, ec).lexically_relative(fs::weakly_canonical(from, ec));
+  if (rel.empty() || rel == ".") return "";
+  return rel.generic_string() + "/";
+}
+
 } // namespace
 
 int deliver_verdict(const RunResults& results, const GateArgs& gate, const OutputArgs& out) {
@@ -132,6 +143,7 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   if (!out.html.empty()) {
     HtmlReportOptions html;
     html.templates_dir = out.templates;
+    html.logs_href_prefix = logs_href_prefix(out);
     if (auto r = write_html_report(results, v, out.html, html); r)
       std::fprintf(stderr, "vmtest: wrote %s\n", out.html.c_str());
     else

@@ -20,6 +20,9 @@ struct OutputArgs {
   std::filesystem::path repo_root = ".";
   std::filesystem::path sources = "bpf/corpus"; // the corpus' *.bpf.c, for annotation paths
   std::filesystem::path templates;
+  // The folder results.json is in: full log paths in it are relative to it. Empty: the
+  // current folder.
+  std::filesystem::path results_dir;
   bool verbose = false; // per-kernel tables with every finding and log diff
   bool quiet = false;   // only the final verdict line
 };

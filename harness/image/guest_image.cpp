@@ -13,6 +13,7 @@ Manifest guest_manifest(const GuestImageSpec& spec) {
   Manifest m;
   m.log_tail_lines = spec.log_tail_lines;
   m.isolated_loads = spec.isolated_loads;
+  m.full_logs = spec.full_logs;
   for (const auto& o : spec.objects)
     m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
   if (!spec.bpftool.empty()) m.bpftool = kGuestBpftool;

@@ -132,6 +132,8 @@ std::string render_annotations(const RunResults& run, const GateVerdict& verdict
         for (size_t i = tail.size() > 3 ? tail.size() - 3 : 0; i < tail.size(); ++i)
           message += "  " + tail[i] + "\n";
       }
+      if (c.result && !c.result->full_log.file.empty())
+        message += "  full log: " + c.result->full_log.file + " in the run's artifact\n";
     }
     if (kernels_by_status.empty()) continue;
     std::string title = r.program + ":";

@@ -161,7 +161,31 @@ mstch::array test_runs_of(const ProgramResult& p) {
   return a;
 }
 
-mstch::map program_kernel_view(const ReportCell& c, const std::string& cause) {
+// The full log link, the source lines that cost most, and which of them grew.
+void add_full_log_view(mstch::map& v, const ReportCell& c, const std::string& href_prefix) {
+  const ProgramResult& p = *c.result;
+  if (!p.full_log.file.empty()) {
+    v["log_file"] = p.full_log.file;
+    v["log_href"] = href_prefix + p.full_log.file;
+    std::string note = std::string(to_string(p.full_log.reason)) + ", level " +
+                       std::to_string(p.full_log.level) + ", " + std::to_string(p.full_log.bytes) +
+                       " bytes";
+    if (p.full_log.capped) note += ", cut: the file holds only the log's end";
+    v["log_file_note"] = note;
+  }
+  mstch::array costs;
+  for (size_t i = 0; i < p.line_costs.size() && i < 5; ++i)
+    costs.push_back(mstch::map{{"insns", std::to_string(p.line_costs[i].insns)},
+                               {"location", p.line_costs[i].location},
+                               {"source", p.line_costs[i].source}});
+  v["has_line_costs"] = !costs.empty();
+  v["line_costs"] = costs;
+  if (c.diff)
+    if (auto growth = describe_insns_growth(*c.diff); !growth.empty()) v["growth"] = growth;
+}
+
+mstch::map program_kernel_view(const ReportCell& c, const std::string& cause,
+                               const std::string& href_prefix) {
   mstch::map v{{"kernel", c.kernel},
                {"status", c.status},
                {"label", status_label(c.status)},
@@ -212,6 +236,7 @@ mstch::map program_kernel_view(const ReportCell& c, const std::string& cause) {
     for (const auto& e : extra)
       joined += (joined.empty() ? "" : " · ") + e;
     v["extra"] = joined;
+    add_full_log_view(v, c, href_prefix);
   }
   return v;
 }
@@ -224,6 +249,7 @@ std::string row_tags(const ReportRow& r) {
     if (c.severity >= Severity::ERROR) tags.insert("failing");
     if (c.severity != Severity::OK) changed = true;
     if (c.result && c.result->verdict == Verdict::Rejected) tags.insert("rejected");
+    if (c.result && !c.result->full_log.file.empty()) tags.insert("full-log");
   }
   if (changed) tags.insert("changed");
   std::string s;
@@ -366,7 +392,8 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
                                  {"detail", cell_detail(c)},
                                  {"title", cell_title(c)}});
       auto cause = causes.find({c.kernel, r.object, r.program});
-      per_kernel.push_back(program_kernel_view(c, cause == causes.end() ? "" : cause->second));
+      per_kernel.push_back(program_kernel_view(c, cause == causes.end() ? "" : cause->second,
+                                               options.logs_href_prefix));
     }
     const std::string tags = row_tags(r);
     const std::string search = r.object + " " + r.program + " " + r.section + " " + r.prog_type;

@@ -18,6 +18,9 @@ namespace vmtest {
 struct HtmlReportOptions {
   std::filesystem::path templates_dir; // empty: the templates embedded at build time
   std::string title = "vmtest verifier report";
+  // From the report's folder to the run's output folder, which full log paths are relative to
+  // ("" when the report sits in it, as `vmtest run` writes it).
+  std::string logs_href_prefix;
 };
 
 // Without baselines the matrix shows accepted/rejected only.

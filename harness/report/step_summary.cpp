@@ -1,5 +1,6 @@
 #include "report/step_summary.h"
 
+#include "baseline/diff_table.h"
 #include "report/report_model.h"
 
 #include <algorithm>
@@ -160,6 +161,12 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
         details += "\n<details><summary>last verifier log lines</summary>\n\n" +
                    markdown_code_block(body) + "\n</details>\n";
       }
+      if (c.result && !c.result->full_log.file.empty())
+        details += "\nFull verifier log: `" + c.result->full_log.file + "` in the run's artifact" +
+                   (c.result->full_log.capped ? " (its end only)" : "") + "\n";
+      if (c.diff)
+        if (auto growth = describe_insns_growth(*c.diff); !growth.empty())
+          details += "\n" + markdown_escape(growth) + "\n";
       details += "\n";
     }
   if (total) {

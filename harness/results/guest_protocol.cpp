@@ -21,6 +21,7 @@ std::string start_record(const AgentReport& header, size_t objects) {
   return encode_record(record_kind::start, json{{"kernel_release", header.kernel_release},
                                                 {"libbpf_version", header.libbpf_version},
                                                 {"features", header.features},
+                                                {"line_costs_all", header.line_costs_all},
                                                 {"objects", objects}});
 }
 
@@ -77,6 +78,7 @@ void apply(std::string_view kind, const json& body, GuestStream& s) {
     r.libbpf_version = required<std::string>(body, "libbpf_version");
     r.features = required<AgentFeatures>(body, "features");
     s.objects_expected = required<size_t>(body, "objects");
+    json_read::get(body, "line_costs_all", r.line_costs_all); // absent from older agents
   } else if (kind == record_kind::begin) {
     s.running = required<std::string>(body, "name");
   } else if (kind == record_kind::object) {

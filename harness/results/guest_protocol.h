@@ -12,7 +12,7 @@
 // `begin` record names the object that was running when the guest stopped.
 //
 // Kinds (unknown kinds are skipped, so later slices can add records, e.g. full logs):
-//   start        {kernel_release, libbpf_version, features, objects: N}
+//   start        {kernel_release, libbpf_version, features, line_costs_all, objects: N}
 //   begin        {index, name}            the agent starts on object `index` (0-based)
 //   object       ObjectResult             that object's verdicts
 //   capabilities {capabilities, capabilities_error, capabilities_seconds}

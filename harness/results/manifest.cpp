@@ -3,6 +3,46 @@
 namespace vmtest {
 using nlohmann::json;
 
+void to_json(json& j, const ProgramExpectation& e) {
+  j = json{{"verdict", e.verdict}};
+  if (e.insns) j["insns"] = *e.insns;
+  if (e.states) j["states"] = *e.states;
+}
+void from_json(const json& j, ProgramExpectation& e) {
+  e.verdict = j.at("verdict").get<Verdict>();
+  if (j.contains("insns")) e.insns = j["insns"].get<int64_t>();
+  if (j.contains("states")) e.states = j["states"].get<int64_t>();
+}
+void to_json(json& j, const FullLogPlan& p) {
+  j = json{{"level", p.level},
+           {"cap_bytes", p.cap_bytes},
+           {"all", p.all},
+           {"line_costs_all", p.line_costs_all},
+           {"top_lines", p.top_lines},
+           {"insns_pct", p.change.insns_pct},
+           {"insns_abs", p.change.insns_abs},
+           {"states_pct", p.change.states_pct},
+           {"states_abs", p.change.states_abs},
+           {"headroom_insns", p.headroom.insns_fraction},
+           {"headroom_stack", p.headroom.stack_fraction},
+           {"baselines", p.baselines}};
+}
+void from_json(const json& j, FullLogPlan& p) {
+  FullLogPlan d;
+  p.level = j.value("level", d.level);
+  p.cap_bytes = j.value("cap_bytes", d.cap_bytes);
+  p.all = j.value("all", d.all);
+  p.line_costs_all = j.value("line_costs_all", d.line_costs_all);
+  p.top_lines = j.value("top_lines", d.top_lines);
+  p.change.insns_pct = j.value("insns_pct", d.change.insns_pct);
+  p.change.insns_abs = j.value("insns_abs", d.change.insns_abs);
+  p.change.states_pct = j.value("states_pct", d.change.states_pct);
+  p.change.states_abs = j.value("states_abs", d.change.states_abs);
+  p.headroom.insns_fraction = j.value("headroom_insns", d.headroom.insns_fraction);
+  p.headroom.stack_fraction = j.value("headroom_stack", d.headroom.stack_fraction);
+  p.baselines = j.value("baselines", decltype(p.baselines){});
+}
+
 void to_json(json& j, const TestCase& c) {
   j = json{{"program", c.program}, {"name", c.name},     {"data_in_hex", c.data_in_hex},
            {"ctx_in_hex", c.ctx_in_hex}, {"repeat", c.repeat}};
@@ -31,12 +71,14 @@ void to_json(json& j, const Manifest& m) {
   j = json{{"log_tail_lines", m.log_tail_lines}, {"objects", m.objects}};
   if (!m.bpftool.empty()) j["bpftool"] = m.bpftool;
   if (m.isolated_loads) j["isolated_loads"] = true;
+  j["full_logs"] = m.full_logs;
 }
 void from_json(const json& j, Manifest& m) {
   m.log_tail_lines = j.value("log_tail_lines", 20);
   m.objects = j.value("objects", std::vector<ManifestObject>{});
   m.bpftool = j.value("bpftool", std::string());
   m.isolated_loads = j.value("isolated_loads", false);
+  m.full_logs = j.value("full_logs", FullLogPlan{});
 }
 
 }  // namespace vmtest

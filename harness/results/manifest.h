@@ -9,7 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include <map>
 #include <nlohmann/json.hpp>
+
+#include "verifier/full_log_selection.h"
+#include "verifier/line_cost.h"
 
 namespace vmtest {
 
@@ -33,6 +37,24 @@ struct ManifestObject {
   std::vector<TestCase> cases;
 };
 
+// Kernel command-line word naming the matrix row a guest boots for ("vmtest.row=6.1"), so the
+// one image every kernel shares can pick that row's baseline out of FullLogPlan.
+inline constexpr std::string_view kRowArg = "vmtest.row=";
+
+// Which programs keep a full verifier log, and how (verifier/full_log_selection.h decides).
+struct FullLogPlan {
+  int level = 1;                    // 2 when asked: every state, much larger
+  uint64_t cap_bytes = 16u << 20;   // per log file; a larger log keeps its last part
+  bool all = false;                 // every program keeps its full log
+  bool line_costs_all = false;      // every program records line costs (for baselines)
+  size_t top_lines = kTopLineCosts; // line costs kept per program
+  ChangeThresholds change;
+  HeadroomThresholds headroom;
+  // Row -> "object/program" -> what that row's baseline says; rows without a baseline are
+  // absent, and then only rejections and headroom select programs.
+  std::map<std::string, std::map<std::string, ProgramExpectation>> baselines;
+};
+
 struct Manifest {
   int log_tail_lines = 20;
   // bpftool to run for the capability probe (`feature probe kernel -j`); empty: no probe.
@@ -41,8 +63,13 @@ struct Manifest {
   // Load every program in an object of its own (veristat's way) instead of loading an object
   // whole when it verifies whole. Same results, slower: the reference the fast path must match.
   bool isolated_loads = false;
+  FullLogPlan full_logs;
 };
 
+void to_json(nlohmann::json& j, const ProgramExpectation& e);
+void from_json(const nlohmann::json& j, ProgramExpectation& e);
+void to_json(nlohmann::json& j, const FullLogPlan& p);
+void from_json(const nlohmann::json& j, FullLogPlan& p);
 void to_json(nlohmann::json& j, const TestCase& c);
 void from_json(const nlohmann::json& j, TestCase& c);
 void to_json(nlohmann::json& j, const ManifestObject& o);

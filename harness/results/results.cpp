@@ -65,6 +65,35 @@ void from_json(const json& j, TestRunResult& r) {
   get(j, "expectation_failed", r.expectation_failed);
 }
 
+void to_json(json& j, const LineCost& r) {
+  j = json{{"source", r.source}, {"insns", r.insns}};
+  if (!r.location.empty()) j["location"] = r.location;
+}
+void from_json(const json& j, LineCost& r) {
+  get(j, "location", r.location);
+  get(j, "source", r.source);
+  get(j, "insns", r.insns);
+}
+
+void to_json(json& j, const FullLog& r) {
+  j = json{{"reason", to_string(r.reason)}, {"level", r.level}, {"bytes", r.bytes}};
+  if (r.capped) j["capped"] = true;
+  if (!r.file.empty()) j["file"] = r.file;
+  if (!r.text.empty()) j["text"] = r.text;
+}
+void from_json(const json& j, FullLog& r) {
+  std::string reason;
+  get(j, "reason", reason);
+  auto parsed = parse_full_log_reason(reason);
+  if (!parsed) json_read::fail(j, "reason", "is not a full-log reason: " + reason);
+  r.reason = *parsed;
+  get(j, "level", r.level);
+  get(j, "bytes", r.bytes);
+  get(j, "capped", r.capped);
+  get(j, "file", r.file);
+  get(j, "text", r.text);
+}
+
 void to_json(json& j, const ProgramResult& r) {
   j = json{{"name", r.name},           {"section", r.section},     {"prog_type", r.prog_type},
            {"verdict", r.verdict},     {"errno", r.err},           {"log_tail", r.log_tail},
@@ -75,6 +104,8 @@ void to_json(json& j, const ProgramResult& r) {
   if (r.log_truncated != LogTruncation::None) j["log_truncated"] = r.log_truncated;
   if (!r.more_test_runs.empty()) j["more_test_runs"] = r.more_test_runs;
   if (!r.helper_ids.empty()) j["helper_ids"] = r.helper_ids;
+  if (!r.full_log.empty()) j["full_log"] = r.full_log;
+  if (!r.line_costs.empty()) j["line_costs"] = r.line_costs;
 }
 void from_json(const json& j, ProgramResult& r) {
   get(j, "name", r.name);
@@ -91,6 +122,8 @@ void from_json(const json& j, ProgramResult& r) {
   get(j, "more_test_runs", r.more_test_runs);
   get(j, "log_level", r.log_level);
   get(j, "test_run", r.test_run);
+  get(j, "full_log", r.full_log);
+  get(j, "line_costs", r.line_costs);
   if (auto it = j.find("helper_ids"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) json_read::fail(*it, "helper_ids", "must be an array");
     for (const auto& id : *it)
@@ -125,6 +158,7 @@ void to_json(json& j, const AgentReport& r) {
            {"objects", r.objects},
            {"agent_seconds", r.agent_seconds}};
   if (!r.fatal.empty()) j["fatal"] = r.fatal;
+  if (r.line_costs_all) j["line_costs_all"] = true;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, AgentReport& r) {
@@ -134,6 +168,7 @@ void from_json(const json& j, AgentReport& r) {
   get(j, "objects", r.objects);
   get(j, "agent_seconds", r.agent_seconds);
   get(j, "fatal", r.fatal);
+  get(j, "line_costs_all", r.line_costs_all);
   get_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 
@@ -161,6 +196,7 @@ void to_json(json& j, const KernelResult& r) {
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
   if (!r.running_object.empty()) j["running_object"] = r.running_object;
+  if (r.line_costs_all) j["line_costs_all"] = true;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, KernelResult& r) {
@@ -179,6 +215,7 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);
   get(j, "objects", r.objects);
+  get(j, "line_costs_all", r.line_costs_all);
   get_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 

@@ -5,6 +5,8 @@
 #include "core/result.h"
 #include "results/metrics.h"
 #include "results/status.h"
+#include "verifier/full_log_selection.h"
+#include "verifier/line_cost.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -29,6 +31,19 @@ struct TestRunResult {
   bool expectation_failed = false; // a declared expectation did not hold
 };
 
+// The complete verifier log of a program that failed, changed or came close to a limit
+// (verifier/full_log_selection.h). The guest sends its text; the host writes it, exactly as the
+// kernel printed it, to OUT/<file> and keeps only the facts about it in results.json.
+struct FullLog {
+  FullLogReason reason = FullLogReason::None;
+  int level = 0;       // log level it was printed at (1, or 2 when asked)
+  uint64_t bytes = 0;  // what the kernel printed, before our cap
+  bool capped = false; // the file holds only the last part: the cap (or the kernel) cut its head
+  std::string text;    // guest -> host only; empty in results.json
+  std::string file;    // "logs/<kernel>/<object>/<program>.log", relative to the output folder
+  bool empty() const { return reason == FullLogReason::None; }
+};
+
 struct ProgramResult {
   std::string name;
   std::string section;
@@ -48,6 +63,10 @@ struct ProgramResult {
   std::vector<int32_t> helper_ids;
   TestRunResult test_run;                    // the first (often only) case
   std::vector<TestRunResult> more_test_runs; // further testrun/ cases for this program
+  FullLog full_log;                          // reason None: not kept
+  // Processed insns per source line, most expensive first (top lines only), for programs with a
+  // full log, or every program when the run asked for line costs.
+  std::vector<LineCost> line_costs;
 };
 
 struct ObjectResult {
@@ -69,6 +88,7 @@ struct AgentReport {
   std::string libbpf_version;
   AgentFeatures features;
   std::vector<ObjectResult> objects;
+  bool line_costs_all = false; // every program's line costs were recorded (Manifest)
   double agent_seconds = 0;
   std::string fatal; // set when the agent could not run at all (no manifest, ...)
   // `bpftool feature probe kernel -j`, verbatim (null when not probed); why it is missing.
@@ -103,6 +123,7 @@ struct KernelResult {
   std::string libbpf_version;
   AgentFeatures features;
   std::vector<ObjectResult> objects;
+  bool line_costs_all = false; // from the AgentReport: baselines keep line costs only then
   // Copied from the AgentReport; harness/capabilities/ reads them.
   nlohmann::json capabilities;
   std::string capabilities_error;
@@ -151,6 +172,10 @@ Result<AgentReport> parse_agent_report(std::string_view text);
 
 void to_json(nlohmann::json& j, const TestRunResult& r);
 void from_json(const nlohmann::json& j, TestRunResult& r);
+void to_json(nlohmann::json& j, const LineCost& r);
+void from_json(const nlohmann::json& j, LineCost& r);
+void to_json(nlohmann::json& j, const FullLog& r);
+void from_json(const nlohmann::json& j, FullLog& r);
 void to_json(nlohmann::json& j, const ProgramResult& r);
 void from_json(const nlohmann::json& j, ProgramResult& r);
 void to_json(nlohmann::json& j, const ObjectResult& r);

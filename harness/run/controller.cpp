@@ -4,6 +4,7 @@
 #include "image/guest_image.h"
 #include "results/guest_protocol.h"
 #include "results/manifest.h"
+#include "run/log_files.h"
 
 #include <algorithm>
 #include <map>
@@ -73,6 +74,7 @@ void Controller::absorb_report(AgentReport report, const std::vector<CorpusObjec
   kr.libbpf_version = report.libbpf_version;
   kr.features = report.features;
   kr.objects = std::move(report.objects);
+  kr.line_costs_all = report.line_costs_all;
   kr.capabilities = std::move(report.capabilities);
   kr.capabilities_error = std::move(report.capabilities_error);
   kr.capabilities_seconds = report.capabilities_seconds;
@@ -101,6 +103,7 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
   Manifest m;
   m.log_tail_lines = opts.log_tail_lines;
   m.isolated_loads = opts.isolated_loads;
+  m.full_logs = opts.full_logs;
   for (const auto& c : corpus)
     if (c.error.empty()) m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases});
   if (!opts.bpftool.empty()) m.bpftool = fs::absolute(opts.bpftool).string();
@@ -244,6 +247,10 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
         spec.extra_cmdline = std::string(kSkipCapabilitiesArg);
       }
     }
+    // The guest picks its row's baseline out of the shared manifest by this name.
+    if (!opts.full_logs.baselines.empty())
+      spec.extra_cmdline +=
+          (spec.extra_cmdline.empty() ? "" : " ") + std::string(kRowArg) + kr.name;
     specs.push_back(spec);
     vm_index.push_back(i);
     progress_.kernel(kr.name, img->from_cache ? "kernel cached" : "kernel fetched");
@@ -255,6 +262,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     gspec.agent = opts.agent;
     gspec.log_tail_lines = opts.log_tail_lines;
     gspec.isolated_loads = opts.isolated_loads;
+    gspec.full_logs = opts.full_logs;
     // bpftool, its libraries and the kernel configs triple the image; leave them out when
     // every kernel's probe is cached (a smaller initramfs unpacks faster under TCG).
     bool need_probe = !opts.bpftool.empty() && cached_caps.size() < specs.size();
@@ -311,6 +319,11 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
         progress_.note(kr.name + ": kernel reported " + vo.oopses.front());
     }
   }
+
+  // Full logs leave results.json for files of their own, exactly as the kernel printed them.
+  for (auto& kr : out.results.kernels)
+    for (const auto& problem : write_full_logs(opts.out_dir, kr))
+      progress_.note(kr.name + ": " + problem);
 
   // What the run means (and its exit code) is the gate's to say; the controller only records.
   for (const auto& kr : out.results.kernels)

@@ -5,6 +5,7 @@
 #include "core/process.h"
 #include "kernel/kernel_image.h"
 #include "kernel/matrix.h"
+#include "results/manifest.h"
 #include "results/results.h"
 #include "run/corpus.h"
 #include "run/progress.h"
@@ -34,6 +35,9 @@ struct RunOptions {
   // sha256 here and later guests skip the probe (about 1 s each under TCG). Empty: no cache.
   std::filesystem::path capabilities_cache;
   bool refresh_capabilities = false; // probe even when cached (and store the new result)
+  // Which programs keep their full verifier log under OUT/logs, with the baselines' verdicts
+  // and stats the guests select them by (verifier/full_log_selection.h).
+  FullLogPlan full_logs;
 };
 
 class RunStages {

@@ -230,3 +230,34 @@ TEST(BaselineFile, RecordsTheSourceThatBootedAndReadsBaselinesWithoutOne) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+TEST(BaselineFile, KeepsLineCostsOnlyFromRunsThatMeasuredEveryProgram) {
+  auto k = kernel();
+  auto p = accepted("cgskb_loop", 200);
+  p.line_costs = {{"loop.bpf.c:16", "sum += buf[i];", 150}, {"", "return 0;", 2}};
+  k.objects.push_back(object("loop.bpf.o", "s", {p}));
+  // A normal run records line costs for the programs that changed only: not baseline material.
+  EXPECT_TRUE(baseline_from_kernel_result(k, {})
+                  .objects.at("loop.bpf.o")
+                  .programs.at("cgskb_loop")
+                  .line_costs.empty());
+  k.line_costs_all = true;
+  const Baseline b = baseline_from_kernel_result(k, {});
+  const std::string text = serialise_baseline(b);
+  EXPECT_NE(text.find("\"line_costs\""), std::string::npos);
+  auto back = parse_baseline(text, "b.json");
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_EQ(*back, b);
+  EXPECT_EQ(back->objects.at("loop.bpf.o").programs.at("cgskb_loop").line_costs, p.line_costs);
+
+  auto j = nlohmann::json::parse(text);
+  j["objects"]["loop.bpf.o"]["programs"]["cgskb_loop"]["line_costs"][0]["insns"] = -1;
+  auto bad = parse_baseline(j.dump(), "b.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().str().find("line_costs"), std::string::npos) << bad.error().str();
+}
+
+} // namespace vmtest

@@ -58,3 +58,44 @@ TEST(DiffTable, KernelFindingsAndCleanRun) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+TEST(DiffTable, NamesTheSourceLineThatGrew) {
+  auto before = kernel();
+  auto p0 = accepted("cgskb_loop", 200);
+  p0.line_costs = {{"loop.bpf.c:16", "sum += buf[i];", 150}, {"loop.bpf.c:14", "load", 50}};
+  before.objects.push_back(object("loop.bpf.o", "s", {p0}));
+  before.line_costs_all = true;
+  auto after = kernel();
+  auto p1 = accepted("cgskb_loop", 3300);
+  p1.line_costs = {{"loop.bpf.c:16", "sum += buf[i];", 3250}, {"loop.bpf.c:14", "load", 50}};
+  p1.full_log.reason = FullLogReason::StatsMoved;
+  p1.full_log.file = "logs/6.1/loop.bpf.o/cgskb_loop.log";
+  after.objects.push_back(object("loop.bpf.o", "s", {p1}));
+  const Baseline base = baseline_from_kernel_result(before, {});
+  ASSERT_EQ(base.objects.at("loop.bpf.o").programs.at("cgskb_loop").line_costs.size(), 2u);
+  const DiffReport r = diff_kernel(&base, after, {}, Policy{}, Thresholds{});
+  ASSERT_EQ(r.programs.size(), 1u);
+  EXPECT_EQ(describe_insns_growth(r.programs[0]), "insns grew at loop.bpf.c:16 +3,100 insns");
+  auto text = render_diff_table(r, false);
+  EXPECT_NE(text.find("    insns grew at loop.bpf.c:16 +3,100 insns\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    full log: logs/6.1/loop.bpf.o/cgskb_loop.log\n"), std::string::npos)
+      << text;
+}
+
+TEST(DiffTable, NoGrowthLineWithoutLineCostsOnBothSides) {
+  auto before = kernel();
+  before.objects.push_back(object("loop.bpf.o", "s", {accepted("cgskb_loop", 200)}));
+  auto after = kernel();
+  auto p1 = accepted("cgskb_loop", 3300);
+  p1.line_costs = {{"loop.bpf.c:16", "sum += buf[i];", 3250}};
+  after.objects.push_back(object("loop.bpf.o", "s", {p1}));
+  const Baseline base = baseline_from_kernel_result(before, {});
+  const DiffReport r = diff_kernel(&base, after, {}, Policy{}, Thresholds{});
+  EXPECT_EQ(describe_insns_growth(r.programs[0]), "");
+  EXPECT_EQ(render_diff_table(r, false).find("grew at"), std::string::npos);
+}
+
+} // namespace vmtest

@@ -157,6 +157,43 @@ protected:
     // The XSS fixture's 5.10 did not boot (an error) and a test case missed its expectation (a
     // failure): the failure wins, exit 1.
     ASSERT_NO_FATAL_FAILURE(render(kData / "xss_results.json", {}, xss_report(), 1));
+    ASSERT_NO_FATAL_FAILURE(write_full_log_run());
+    ASSERT_NO_FATAL_FAILURE(render(
+        full_log_dir() / "results.json",
+        {"--baselines", baselines().string(), "--policy", (kArtifacts / "no-policy.yaml").string()},
+        full_log_dir() / "report.html", 1));
+  }
+
+  // The real run plus the full log a real 5.10 guest kept for its rejection of
+  // xdp_unbounded_loop (tests/data/report/logs: `vmtest run --kernel 5.10` of the bundled
+  // unbounded_loop.bpf.o), laid out as `vmtest run` leaves it: OUT/results.json next to
+  // OUT/logs/<kernel>/<object>/<program>.log.
+  static fs::path full_log_dir() { return kArtifacts / "full-log"; }
+  static constexpr const char* kRejectedLog =
+      "logs/5.10/unbounded_loop.bpf.o/xdp_unbounded_loop.log";
+  static void write_full_log_run() {
+    auto text = read_file(kData / "real_results.json");
+    ASSERT_TRUE(text) << text.error().str();
+    RunResults run = nlohmann::json::parse(*text).get<RunResults>();
+    auto log = read_file(kData / kRejectedLog);
+    ASSERT_TRUE(log) << log.error().str();
+    bool found = false;
+    for (auto& k : run.kernels)
+      for (auto& o : k.objects)
+        for (auto& p : o.programs)
+          if (k.name == "5.10" && p.name == "xdp_unbounded_loop") {
+            ASSERT_EQ(p.verdict, Verdict::Rejected);
+            p.full_log.reason = FullLogReason::Rejected;
+            p.full_log.level = 1;
+            p.full_log.bytes = log->size();
+            p.full_log.file = kRejectedLog;
+            found = true;
+          }
+    ASSERT_TRUE(found);
+    fs::remove_all(full_log_dir());
+    ASSERT_TRUE(write_file_atomic(full_log_dir() / kRejectedLog, *log).ok());
+    ASSERT_TRUE(
+        write_file_atomic(full_log_dir() / "results.json", nlohmann::json(run).dump(2)).ok());
   }
 
   static fs::path baselines() { return kArtifacts / "baselines"; }
@@ -300,6 +337,26 @@ TEST_F(ReportBrowserE2E, OtherFiltersAndSearch) {
       << "the 'nothing matches' note should be shown";
   dom = dump_dom(regression_report(), "#filter=all");
   EXPECT_EQ(visible_programs(dom).size(), 26u);
+}
+
+TEST_F(ReportBrowserE2E, RejectedProgramsFullLogOpensFromTheReport) {
+  const fs::path report = full_log_dir() / "report.html";
+  // The page's own filter finds the programs that kept a full log.
+  const std::string dom = dump_dom(report, "#filter=full-log");
+  EXPECT_EQ(body_attr(dom, "data-filter"), "full-log");
+  EXPECT_EQ(visible_programs(dom), std::vector<std::string>{"xdp_unbounded_loop"});
+  static const std::regex link(R"re(<a class="full-log-link" href="([^"]+)">)re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dom, m, link)) << "no full log link in the report";
+  const std::string href = m[1];
+  EXPECT_EQ(href, kRejectedLog);
+  // Follow the link as the reviewer's browser would: relative to the report.
+  const ExitStatus opened =
+      chromium({"--dump-dom", "file://" + (report.parent_path() / href).string()});
+  EXPECT_TRUE(opened.success()) << opened.describe();
+  const std::string& page = opened.output;
+  EXPECT_NE(page.find("infinite loop detected at insn 5"), std::string::npos) << page;
+  EXPECT_NE(page.find("processed "), std::string::npos) << page;
 }
 
 TEST_F(ReportBrowserE2E, Screenshots) {

@@ -174,3 +174,48 @@ TEST(HtmlReport, RejectionNamesTheMissingHelperFromTheProbe) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+TEST(HtmlReport, LinksAFullLogRelativeToTheReportAndShowsLineCosts) {
+  RunResults run;
+  KernelResult k;
+  k.name = "6.12";
+  ObjectResult o;
+  o.name = "loop.bpf.o";
+  ProgramResult p;
+  p.name = "xdp_loop";
+  p.prog_type = "xdp";
+  p.verdict = Verdict::Rejected;
+  p.err = EACCES;
+  p.log_tail = {"infinite loop detected at insn 5"};
+  p.full_log.reason = FullLogReason::Rejected;
+  p.full_log.level = 1;
+  p.full_log.bytes = 1065;
+  p.full_log.capped = true;
+  p.full_log.file = "logs/6.12/loop.bpf.o/xdp_loop.log";
+  p.line_costs = {{"loop.bpf.c:9", "while (*p != 0) {", 12}};
+  o.programs.push_back(p);
+  k.objects.push_back(o);
+  run.kernels.push_back(k);
+  HtmlReportOptions opts;
+  opts.logs_href_prefix = "../out/";
+  auto html = render_html_report(run, verdict_alone(run), opts);
+  ASSERT_TRUE(html.ok()) << html.error().str();
+  EXPECT_NE(html->find("<a class=\"full-log-link\" "
+                       "href=\"../out/logs/6.12/loop.bpf.o/xdp_loop.log\">full verifier log</a>"),
+            std::string::npos)
+      << *html;
+  EXPECT_NE(html->find("rejected, level 1, 1065 bytes, cut: the file holds only the log"),
+            std::string::npos);
+  EXPECT_NE(html->find("<td>loop.bpf.c:9</td>"), std::string::npos);
+  // Without a kept log there is no link, and the row loses the tag the page's filter uses.
+  run.kernels[0].objects[0].programs[0].full_log = {};
+  auto plain = render_html_report(run, verdict_alone(run), opts);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->find("full-log-link"), std::string::npos);
+  EXPECT_GE(count(*html, "full-log"), count(*plain, "full-log") + 3) << "link, note, row tags";
+}
+
+} // namespace vmtest

@@ -44,6 +44,18 @@ TEST(GuestProtocol, AWholeReportRoundTripsThroughSerialNoise) {
   EXPECT_EQ(nlohmann::json(got->report.objects), nlohmann::json(r.objects));
 }
 
+// A --line-costs run's baselines keep line costs only when the report says every program
+// recorded them; in a VM that fact travels in the start record.
+TEST(GuestProtocol, TheStartRecordCarriesWhetherEveryProgramRecordedLineCosts) {
+  AgentReport r = report({object("a.bpf.o")});
+  for (bool all : {false, true}) {
+    r.line_costs_all = all;
+    auto got = parse_guest_stream(encode_report(r));
+    ASSERT_TRUE(got.ok()) << got.error().str();
+    EXPECT_EQ(got->report.line_costs_all, all);
+  }
+}
+
 // The fault of issue 13: a rejected program whose source line (which the log tail carries)
 // holds the old frame marker made the whole kernel's results unreadable. No guest data can
 // start a line, so neither old markers nor a forged record inside a string count.

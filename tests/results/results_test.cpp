@@ -153,3 +153,55 @@ TEST(Results, ParseAgentReportReturnsErrorsInsteadOfThrowing) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+TEST(Results, FullLogAndLineCostsRoundTripAndAreOmittedWhenAbsent) {
+  ProgramResult plain;
+  nlohmann::json j = plain;
+  EXPECT_FALSE(j.contains("full_log"));
+  EXPECT_FALSE(j.contains("line_costs"));
+
+  ProgramResult p;
+  p.full_log.reason = FullLogReason::StatsMoved;
+  p.full_log.level = 1;
+  p.full_log.bytes = 123456;
+  p.full_log.capped = true;
+  p.full_log.file = "logs/6.1/x.bpf.o/p.log";
+  p.line_costs = {{"x.bpf.c:42", "for (;;)", 3100}, {"", "return 0;", 2}};
+  j = p;
+  EXPECT_EQ(j["full_log"]["reason"], "stats_moved");
+  EXPECT_FALSE(j["full_log"].contains("text")); // only the guest's report carries the text
+  EXPECT_FALSE(j["line_costs"][1].contains("location"));
+  auto back = j.get<ProgramResult>();
+  EXPECT_EQ(back.full_log.reason, FullLogReason::StatsMoved);
+  EXPECT_EQ(back.full_log.bytes, 123456u);
+  EXPECT_TRUE(back.full_log.capped);
+  EXPECT_EQ(back.full_log.file, p.full_log.file);
+  EXPECT_EQ(back.line_costs, p.line_costs);
+
+  j["full_log"]["reason"] = "whim";
+  EXPECT_THROW(j.get<ProgramResult>(), std::exception);
+}
+
+TEST(Results, ManifestCarriesTheFullLogPlan) {
+  Manifest m;
+  m.full_logs.level = 2;
+  m.full_logs.cap_bytes = 1 << 20;
+  m.full_logs.line_costs_all = true;
+  m.full_logs.change.insns_abs = 7;
+  m.full_logs.baselines["6.1"]["loop.bpf.o/xdp_loop"] = {Verdict::Rejected, 19, std::nullopt};
+  auto back = nlohmann::json(m).get<Manifest>();
+  EXPECT_EQ(back.full_logs.level, 2);
+  EXPECT_EQ(back.full_logs.cap_bytes, 1u << 20);
+  EXPECT_TRUE(back.full_logs.line_costs_all);
+  EXPECT_FALSE(back.full_logs.all);
+  EXPECT_EQ(back.full_logs.change.insns_abs, 7);
+  EXPECT_EQ(back.full_logs.baselines, m.full_logs.baselines);
+  // A manifest from before full logs reads with the defaults.
+  auto old = nlohmann::json::parse(R"({"objects": []})").get<Manifest>();
+  EXPECT_EQ(old.full_logs.level, 1);
+  EXPECT_TRUE(old.full_logs.baselines.empty());
+}
+
+} // namespace vmtest

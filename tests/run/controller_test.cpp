@@ -448,3 +448,34 @@ TEST_F(ControllerTest, ExplicitSelectionIsRecordedForTheGate) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+TEST_F(ControllerTest, FullLogsBecomeFilesAndTheGuestLearnsItsRow) {
+  opts_.full_logs.baselines["6.1"]["a.bpf.o/prog"] = {Verdict::Accepted, 10, 1};
+  AgentReport r;
+  ObjectResult o;
+  o.name = "a.bpf.o";
+  ProgramResult p;
+  p.name = "prog";
+  p.verdict = Verdict::Rejected;
+  p.full_log.reason = FullLogReason::Rejected;
+  p.full_log.level = 1;
+  p.full_log.text = "0: (b7) r0 = 0\nR0 !read_ok\nprocessed 1 insns\n";
+  p.full_log.bytes = p.full_log.text.size();
+  o.programs.push_back(p);
+  r.objects.push_back(o);
+  VmOutcome vo;
+  vo.status = KernelStatus::Ok;
+  vo.results = frame_report(nlohmann::json(r).dump());
+  stages_.outcomes["6.1"] = vo;
+  opts_.kernels = {"6.1"};
+  auto out = run();
+  EXPECT_EQ(stages_.cmdlines["6.1"], std::string(kRowArg) + "6.1");
+  const ProgramResult& got = out.results.find("6.1")->objects.at(0).programs.at(0);
+  EXPECT_EQ(got.full_log.file, "logs/6.1/a.bpf.o/prog.log");
+  EXPECT_TRUE(got.full_log.text.empty()) << "results.json keeps the path, not the text";
+  EXPECT_EQ(*read_file(opts_.out_dir / got.full_log.file), p.full_log.text);
+}
+
+} // namespace vmtest

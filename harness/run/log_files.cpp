@@ -1,0 +1,55 @@
+#include "run/log_files.h"
+
+#include "core/fs.h"
+
+namespace vmtest {
+namespace fs = std::filesystem;
+namespace {
+
+// One path component: never empty, never "." or "..", never a separator.
+std::string component(std::string s) {
+  for (char& c : s)
+    if (c == '/' || c == '\\' || c == '\0') c = '_';
+  if (s.empty() || s == "." || s == "..") s = "_" + s;
+  return s;
+}
+
+} // namespace
+
+std::string full_log_path(const std::string& kernel, const std::string& object,
+                          const std::string& program) {
+  std::string path = "logs/" + component(kernel) + "/";
+  // Objects found in subfolders keep them, as in the guest image.
+  size_t start = 0;
+  for (size_t slash = object.find('/'); slash != std::string::npos;
+       slash = object.find('/', start)) {
+    path += component(object.substr(start, slash - start)) + "/";
+    start = slash + 1;
+  }
+  path += component(object.substr(start)) + "/" + component(program) + ".log";
+  return path;
+}
+
+std::vector<std::string> write_full_logs(const fs::path& out_dir, KernelResult& kr) {
+  std::vector<std::string> problems;
+  if (kr.status == KernelStatus::Ok) {
+    // Files an earlier run left in the same folder would be linked from nowhere.
+    std::error_code ec;
+    fs::remove_all(out_dir / "logs" / component(kr.name), ec);
+  }
+  for (auto& o : kr.objects)
+    for (auto& p : o.programs) {
+      if (p.full_log.text.empty()) continue;
+      const std::string rel = full_log_path(kr.name, o.name, p.name);
+      if (auto w = write_file_atomic(out_dir / rel, p.full_log.text); !w)
+        problems.push_back("cannot keep the full log of " + o.name + "/" + p.name + ": " +
+                           w.error().str());
+      else
+        p.full_log.file = rel;
+      p.full_log.text.clear();
+      p.full_log.text.shrink_to_fit();
+    }
+  return problems;
+}
+
+} // namespace vmtest

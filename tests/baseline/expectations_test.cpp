@@ -1,0 +1,44 @@
+#include "baseline/expectations.h"
+#include "baseline/sample_results.h"
+#include "core/fs.h"
+
+#include <gtest/gtest.h>
+
+namespace vmtest {
+using namespace vmtest::testing;
+namespace fs = std::filesystem;
+
+TEST(Expectations, EveryRowsVerdictsAndStatsByObjectAndProgram) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "expect-");
+  auto k61 = kernel("6.1");
+  k61.objects.push_back(
+      object("loop.bpf.o", "s", {accepted("xdp_loop", 19, 2), rejected("bad", "R1 invalid")}));
+  auto k510 = kernel("5.10");
+  k510.objects.push_back(object("loop.bpf.o", "s", {rejected("xdp_loop", "unknown func")}));
+  ASSERT_TRUE(save_baseline(baseline_path(dir, "6.1"), baseline_from_kernel_result(k61, {})));
+  ASSERT_TRUE(save_baseline(baseline_path(dir, "5.10"), baseline_from_kernel_result(k510, {})));
+  // An unreadable file is the gate's to report; it selects nothing here.
+  ASSERT_TRUE(write_file_atomic(dir / "6.6.json", "{").ok());
+
+  auto e = expectations_from_dir(dir);
+  ASSERT_EQ(e.size(), 2u);
+  const ProgramExpectation& loop = e.at("6.1").at("loop.bpf.o/xdp_loop");
+  EXPECT_EQ(loop.verdict, Verdict::Accepted);
+  EXPECT_EQ(loop.insns, 19);
+  EXPECT_EQ(loop.states, 2);
+  EXPECT_EQ(e.at("6.1").at("loop.bpf.o/bad").verdict, Verdict::Rejected);
+  EXPECT_EQ(e.at("5.10").at("loop.bpf.o/xdp_loop").verdict, Verdict::Rejected);
+  EXPECT_TRUE(expectations_from_dir(dir / "missing").empty());
+  fs::remove_all(dir);
+}
+
+TEST(Expectations, ChangeThresholdsAreTheGates) {
+  Thresholds t;
+  t.insns_pct = 3;
+  t.insns_abs = 40;
+  t.states_pct = 4;
+  t.states_abs = 5;
+  EXPECT_EQ(change_thresholds(t), (ChangeThresholds{3, 40, 4, 5}));
+}
+
+} // namespace vmtest
