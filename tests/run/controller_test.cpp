@@ -467,7 +467,7 @@ TEST_F(ControllerTest, FullLogsBecomeFilesAndTheGuestLearnsItsRow) {
   r.objects.push_back(o);
   VmOutcome vo;
   vo.status = KernelStatus::Ok;
-  vo.results = frame_report(nlohmann::json(r).dump());
+  vo.results = encode_report(r);
   stages_.outcomes["6.1"] = vo;
   opts_.kernels = {"6.1"};
   auto out = run();
