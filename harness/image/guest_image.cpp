@@ -13,7 +13,7 @@ Manifest guest_manifest(const GuestImageSpec& spec) {
   m.log_tail_lines = spec.log_tail_lines;
   m.isolated_loads = spec.isolated_loads;
   for (const auto& o : spec.objects)
-    m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
+    m.objects.push_back({o.name, "/objects/" + o.name, o.cases, o.presets});
   if (!spec.bpftool.empty()) m.bpftool = kGuestBpftool;
   return m;
 }
