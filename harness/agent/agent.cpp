@@ -3,6 +3,7 @@
 #include "agent/capability_probe.h"
 #include "agent/features.h"
 #include "agent/full_log.h"
+#include "agent/global_presets.h"
 #include "agent/log_capture.h"
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
@@ -83,26 +84,51 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
     const auto& mobj = manifest.objects[i];
     const std::string where = "[" + std::to_string(i + 1) + "/" + std::to_string(objects) + "] ";
     emit(begin_record(i, mobj.name));
-    ObjectListing listing = list_programs(mobj.path);
     ObjectResult orr;
     orr.name = mobj.name;
-    orr.error = listing.error;
-    if (!orr.error.empty() && opts.progress) opts.progress(where + mobj.name + ": " + orr.error);
-    auto run_tests = [&](size_t p, int fd, ProgramResult& pr) {
-      auto cases = cases_for(mobj, listing.programs[p]);
-      pr.test_run = run_test_case(fd, cases.front());
-      for (size_t c = 1; c < cases.size(); ++c)
-        pr.more_test_runs.push_back(run_test_case(fd, cases[c]));
-      return executed(pr);
-    };
-    orr.programs = load_object(mobj.path, listing, lopts, run_tests);
-    collect_full_logs(mobj, listing.programs, manifest.full_logs, baseline, lopts, orr.programs);
-    for (const auto& pr : orr.programs)
-      if (opts.progress)
-        opts.progress(where + mobj.name + ":" + pr.name + " " + to_string(pr.verdict) +
-                      (pr.metrics[Metric::InsnsProcessed]
-                           ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
-                           : std::string()));
+    // Without presets the object loads once as it is; with them, once per preset, each
+    // program named "program@preset".
+    std::vector<const Preset*> variants;
+    for (const auto& p : mobj.presets)
+      variants.push_back(&p);
+    if (variants.empty()) variants.push_back(nullptr);
+    for (const Preset* preset : variants) {
+      ObjectListing listing = list_programs(mobj.path);
+      std::string error = listing.error;
+      if (error.empty() && preset && listing.object) {
+        std::string bad = apply_globals(listing.object.get(), preset->globals);
+        if (!bad.empty()) error = "preset " + preset->name + ": " + bad;
+      }
+      if (!error.empty()) {
+        orr.error += (orr.error.empty() ? "" : "\n") + error;
+        if (opts.progress) opts.progress(where + mobj.name + ": " + error);
+        continue;
+      }
+      auto run_tests = [&](size_t p, int fd, ProgramResult& pr) {
+        auto cases = cases_for(mobj, listing.programs[p]);
+        pr.test_run = run_test_case(fd, cases.front());
+        for (size_t c = 1; c < cases.size(); ++c)
+          pr.more_test_runs.push_back(run_test_case(fd, cases[c]));
+        return executed(pr);
+      };
+      LoadOptions vopts = lopts;
+      if (preset) vopts.globals = preset->globals;
+      std::vector<ProgramResult> loaded = load_object(mobj.path, listing, vopts, run_tests);
+      if (preset)
+        for (auto& pr : loaded)
+          pr.name = preset_program_name(pr.name, preset->name);
+      // After naming: a preset's baseline is keyed "object/program@preset".
+      collect_full_logs(mobj, listing.programs, manifest.full_logs, baseline, vopts, loaded);
+      for (auto& pr : loaded) {
+        if (opts.progress)
+          opts.progress(
+              where + mobj.name + ":" + pr.name + " " + to_string(pr.verdict) +
+              (pr.metrics[Metric::InsnsProcessed]
+                   ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
+                   : std::string()));
+        orr.programs.push_back(std::move(pr));
+      }
+    }
     emit(object_record(orr));
     report.objects.push_back(std::move(orr));
   }

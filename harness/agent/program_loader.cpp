@@ -2,6 +2,7 @@
 
 #include "agent/attach_targets.h"
 #include "agent/fixups.h"
+#include "agent/global_presets.h"
 #include "agent/log_capture.h"
 #include "verifier/log_tail.h"
 #include "verifier/verifier_stats.h"
@@ -35,7 +36,8 @@ std::string libbpf_error_text(int err) {
   return buf;
 }
 
-ObjectPtr open_object(const std::string& path, std::string& error) {
+ObjectPtr open_object(const std::string& path, std::string& error,
+                      const std::vector<GlobalSetting>& globals = {}) {
   take_libbpf_messages();
   // No BPF token: the agent runs as root, and trying to derive one from bpffs costs a failed
   // syscall in every load.
@@ -46,6 +48,11 @@ ObjectPtr open_object(const std::string& path, std::string& error) {
     std::string msgs = take_libbpf_messages();
     error = "cannot open BPF object: " + libbpf_error_text(-err);
     if (!msgs.empty()) error += "\n" + msgs;
+    return nullptr;
+  }
+  if (std::string e = apply_globals(obj, globals); !e.empty()) {
+    bpf_object__close(obj);
+    error = "preset: " + e;
     return nullptr;
   }
   return ObjectPtr(obj);
@@ -69,10 +76,11 @@ struct Attempt {
 
 // One isolated load: only `prog_name` is autoloaded.
 Attempt attempt_load(const std::string& path, const std::string& prog_name, unsigned level,
-                     size_t log_size, const SharedMaps& shared) {
+                     size_t log_size, const SharedMaps& shared,
+                     const std::vector<GlobalSetting>& globals) {
   Attempt a;
   std::string open_error;
-  a.obj = open_object(path, open_error);
+  a.obj = open_object(path, open_error, globals);
   if (!a.obj) {
     a.err = -EINVAL;
     a.libbpf_messages = open_error;
@@ -127,6 +135,8 @@ std::vector<uint32_t> fill_info(int fd, ProgramResult& out) {
   if (len >= offsetof(bpf_prog_info, verified_insns) + sizeof(info.verified_insns) &&
       info.verified_insns)
     out.metrics[Metric::VerifiedInsns] = info.verified_insns;
+  // The kernel gives the full count even when it is more than the buffer holds.
+  out.metrics[Metric::MapsUsed] = info.nr_map_ids;
   map_ids.resize(std::min<size_t>(info.nr_map_ids, map_ids.size()));
   return map_ids;
 }
@@ -194,7 +204,7 @@ Batch load_together(const std::string& path, const std::vector<ProgramInfo>& pro
                     const std::vector<size_t>& members, const LoadOptions& opts, ObjectPtr opened) {
   Batch b;
   std::string open_error;
-  b.obj = opened ? std::move(opened) : open_object(path, open_error);
+  b.obj = opened ? std::move(opened) : open_object(path, open_error, opts.globals);
   if (!b.obj) {
     b.err = -EINVAL;
     b.libbpf_messages = open_error;
@@ -415,7 +425,7 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
     // straight to the trace.
     need_trace = true;
   } else {
-    a = attempt_load(path, info.name, first_level, kFirstLogSize, shared);
+    a = attempt_load(path, info.name, first_level, kFirstLogSize, shared, opts.globals);
     // A rejected program needs the trace that explains the rejection: reload at level 1
     // (plus stats where supported) and grow the buffer until the log fits.
     bool overflowed = a.err == -ENOSPC && a.buffer_full;
@@ -425,7 +435,7 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
     level = opts.log_stats ? (1 | 4) : 1;
     size = opts.initial_log_size;
     for (;;) {
-      Attempt t = attempt_load(path, info.name, level, size, shared);
+      Attempt t = attempt_load(path, info.name, level, size, shared, opts.globals);
       bool overflow = t.err == -ENOSPC && t.buffer_full;
       if (!overflow) {
         a = std::move(t);
@@ -434,7 +444,8 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
       if (opts.log_rotating) {
         // The kernel kept the tail; the load itself only failed because of the log, so
         // take the verdict from a stats-only load and keep this tail.
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared,
+                                 opts.globals);
         std::string tail_log = std::move(t.log);
         a = std::move(v);
         if (a.err == -ENOSPC && a.buffer_full) a.err = -E2BIG; // cannot happen at level 4
@@ -443,7 +454,8 @@ LoadedProgram load_alone(const std::string& path, const ProgramInfo& info, const
         break;
       }
       if (size >= opts.max_log_size) {
-        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared);
+        Attempt v = attempt_load(path, info.name, opts.log_stats ? 4 : 0, kFirstLogSize, shared,
+                                 opts.globals);
         std::string head_log = std::move(t.log);
         std::string stats_log = v.log;
         a = std::move(v);
@@ -504,6 +516,8 @@ std::vector<ProgramResult> load_object(const std::string& path, ObjectListing& l
                                        const LoadOptions& opts, const TestRunner& run_tests) {
   const std::vector<ProgramInfo>& programs = listing.programs;
   ObjectPtr opened = std::move(listing.object);
+  // The listing opened it without the preset; a failure here shows again in every load.
+  if (opened && !apply_globals(opened.get(), opts.globals).empty()) opened.reset();
   std::vector<ProgramResult> out;
   for (const auto& info : programs)
     out.push_back(start_result(info));

@@ -14,6 +14,7 @@
 // arrays, cgroup storage, maps of maps, struct_ops).
 // Each program's verification is a BPF_PROG_LOAD of its own either way, so the results are
 // the same; the e2e layer checks that against LoadOptions::isolated on real corpora.
+#include "results/manifest.h"
 #include "results/results.h"
 
 #include <functional>
@@ -78,6 +79,9 @@ struct LoadOptions {
   // (loaded anyway to explain the rejection), or the first load's log when that already held
   // all a trace would. Keeping it costs no load.
   bool keep_rejected_log = false;
+  // A preset's globals, written into every opening of the object before it loads
+  // (agent/global_presets.h).
+  std::vector<GlobalSetting> globals;
 };
 
 // Fills verdict, errno, stats, sizes and the log tail of `out` from an isolated load; returns

@@ -1,5 +1,6 @@
 #include "baseline/classify.h"
 
+#include "results/headroom.h"
 #include "verifier/missing_helper.h"
 
 #include <algorithm>
@@ -64,6 +65,30 @@ void check_expectations(ProgramDiff& row, const PolicyDecision& d) {
              (t->err ? ", errno " + std::to_string(t->err) : "");
     msg += ")";
     add(row, FindingKind::TestRunExpectation, Severity::FAIL, msg);
+  }
+}
+
+// How close an accepted program comes to the kernel's limits. It needs no baseline: a program
+// at 90% of the insn limit is a risk whatever it used before. A rejected program's counts say
+// how far the verifier got, and its verdict already speaks for it.
+void check_headroom(ProgramDiff& row, const PolicyDecision& d) {
+  if (!row.result || row.result->verdict != Verdict::Accepted || d.ignore_headroom) return;
+  for (const FractionUse& u : headroom_of(*row.result)) {
+    const HeadroomState state = headroom_state(u, d.thresholds.headroom);
+    if (state == HeadroomState::Ok) continue;
+    const HeadroomLevels& l = d.thresholds.headroom[u.id];
+    const bool fail = state == HeadroomState::Fail;
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%g%%", fail ? l.fail_pct : l.warn_pct);
+    // Every rendering puts the kernel and the program next to this (the terminal line, the
+    // report's cell, the summary's heading), so the message is the fraction itself.
+    std::string msg = describe(u) + " reaches the " + (fail ? "fail" : "warn") + " threshold " +
+                      pct + " (limit: " + std::string(fraction_def(u.id).limit_name) + ")";
+    if (!d.headroom_reason.empty()) {
+      msg += " [headroom: " + d.headroom_reason + "]";
+      if (row.policy_reason.empty()) row.policy_reason = d.headroom_reason;
+    }
+    add(row, FindingKind::Headroom, fail ? Severity::FAIL : Severity::WARN, msg);
   }
 }
 
@@ -384,6 +409,7 @@ DiffReport diff_kernel(const Baseline* base, const KernelResult& current,
             std::string("removed (was ") + to_string(row.base->verdict) + ")");
       }
       check_expectations(row, d);
+      check_headroom(row, d);
       if (object_changed)
         add(row, FindingKind::ObjectChanged, Severity::INFO,
             "object changed (sha256 " + short_hash(*ob->sha256) + " -> " + short_hash(*oa->sha256) +

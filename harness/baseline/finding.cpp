@@ -21,6 +21,7 @@ constexpr std::array kKinds{
     KindDef{FindingKind::TestRunChanged, "test-run-changed", "test-run-changed"},
     KindDef{FindingKind::TestRunExpectation, "test-run-expectation", "test-run-failed"},
     KindDef{FindingKind::StatsMoved, "stats-moved", "stats-moved"},
+    KindDef{FindingKind::Headroom, "headroom", "near-limit"},
     KindDef{FindingKind::LogChanged, "log-changed", "log-changed"},
     KindDef{FindingKind::NewProgram, "new", "new"},
     KindDef{FindingKind::RemovedProgram, "removed", "removed"},

@@ -29,6 +29,7 @@ enum class FindingKind {
   TestRunChanged,     // test_run status, retval or data_out hash differ from the baseline
   TestRunExpectation, // a testrun/ case's declared expectation did not hold
   StatsMoved,         // a gated metric moved beyond its thresholds
+  Headroom,           // a program uses a policy's warn/fail share of a kernel limit
   LogChanged,         // the normalised log tail differs
   NewProgram,
   RemovedProgram,

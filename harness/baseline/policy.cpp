@@ -58,6 +58,30 @@ ThresholdOverrides parse_thresholds(const YAML::Node& n, const std::string& wher
   return t;
 }
 
+// headroom: {insns: {warn: 50, fail: 85}, stack: {...}, maps: {...}}
+HeadroomOverrides parse_headroom(const YAML::Node& n, const std::string& where) {
+  if (!n.IsMap()) throw PolicyError(at_line(n) + where + " must be a mapping");
+  HeadroomOverrides h;
+  for (const auto& kv : n) {
+    const auto key = kv.first.as<std::string>();
+    auto f = fraction_by_key(key);
+    if (!f) throw PolicyError(at_line(kv.first) + "unknown headroom fraction '" + key + "' in " +
+                              where + " (insns, stack, maps)");
+    const YAML::Node& levels = kv.second;
+    const std::string here = where + " " + key;
+    if (!levels.IsMap()) throw PolicyError(at_line(levels) + here + " must be {warn: %, fail: %}");
+    only_keys(levels, {"warn", "fail"}, here);
+    const size_t i = static_cast<size_t>(*f);
+    if (levels["warn"]) h.warn_pct[i] = scalar<double>(levels["warn"], here + " warn");
+    if (levels["fail"]) h.fail_pct[i] = scalar<double>(levels["fail"], here + " fail");
+    for (auto v : {h.warn_pct[i], h.fail_pct[i]})
+      if (v && *v < 0) throw PolicyError(at_line(levels) + here + ": percentages must be >= 0");
+    if (h.warn_pct[i] && h.fail_pct[i] && *h.warn_pct[i] > *h.fail_pct[i])
+      throw PolicyError(at_line(levels) + here + ": warn must not be above fail");
+  }
+  return h;
+}
+
 void parse_ignore(const YAML::Node& n, PolicyRule& r) {
   auto set_one = [&](const YAML::Node& item) {
     auto what = scalar<std::string>(item, "ignore");
@@ -65,10 +89,11 @@ void parse_ignore(const YAML::Node& n, PolicyRule& r) {
     else if (what == "stats") r.ignore_stats = true;
     else if (what == "log_tail") r.ignore_log_tail = true;
     else if (what == "test_run") r.ignore_test_run = true;
+    else if (what == "headroom") r.ignore_headroom = true;
     else if (what == "false") {
     } else
       throw PolicyError(at_line(item) + "ignore: unknown aspect '" + what +
-                        "' (all, stats, log_tail, test_run)");
+                        "' (all, stats, log_tail, test_run, headroom)");
   };
   if (n.IsSequence()) {
     for (const auto& item : n) set_one(item);
@@ -80,7 +105,8 @@ void parse_ignore(const YAML::Node& n, PolicyRule& r) {
 PolicyRule parse_rule(const YAML::Node& n, size_t index) {
   const std::string where = "rule #" + std::to_string(index + 1);
   if (!n.IsMap()) throw PolicyError(at_line(n) + where + " must be a mapping");
-  only_keys(n, {"match", "kernels", "expected_to_fail", "ignore", "thresholds", "reason"}, where);
+  only_keys(n, {"match", "kernels", "expected_to_fail", "ignore", "thresholds", "headroom", "reason"},
+            where);
   PolicyRule r;
   r.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
   if (!n["reason"] || scalar<std::string>(n["reason"], "reason").empty())
@@ -104,10 +130,11 @@ PolicyRule parse_rule(const YAML::Node& n, size_t index) {
   if (n["expected_to_fail"]) r.expected_to_fail = scalar<bool>(n["expected_to_fail"], "expected_to_fail");
   if (n["ignore"]) parse_ignore(n["ignore"], r);
   if (n["thresholds"]) r.thresholds = parse_thresholds(n["thresholds"], where + " thresholds");
+  if (n["headroom"]) r.headroom = parse_headroom(n["headroom"], where + " headroom");
   if (!r.expected_to_fail && !r.ignore_all && !r.ignore_stats && !r.ignore_log_tail &&
-      !r.ignore_test_run && !r.thresholds)
+      !r.ignore_test_run && !r.ignore_headroom && !r.thresholds && !r.headroom)
     throw PolicyError(at_line(n) + where +
-                      " does nothing (needs expected_to_fail, ignore or thresholds)");
+                      " does nothing (needs expected_to_fail, ignore, thresholds or headroom)");
   return r;
 }
 
@@ -119,6 +146,14 @@ void ThresholdOverrides::apply_to(Thresholds& t) const {
   if (states_pct) t.states_pct = *states_pct;
   if (states_abs) t.states_abs = *states_abs;
   if (fail_on_stats) t.fail_on_stats = *fail_on_stats;
+  headroom.apply_to(t.headroom);
+}
+
+void HeadroomOverrides::apply_to(HeadroomThresholds& t) const {
+  for (size_t i = 0; i < kFractionCount; ++i) {
+    if (warn_pct[i]) t.levels[i].warn_pct = *warn_pct[i];
+    if (fail_pct[i]) t.levels[i].fail_pct = *fail_pct[i];
+  }
 }
 
 bool glob_match(std::string_view pattern, std::string_view text) {
@@ -145,16 +180,22 @@ PolicyDecision Policy::decide(std::string_view kernel, std::string_view object,
       d.expected_to_fail = *r.expected_to_fail;
       d.expected_to_fail_reason = *r.expected_to_fail ? r.reason : "";
     }
-    if (r.ignore_all || r.ignore_stats || r.ignore_log_tail || r.ignore_test_run) {
+    if (r.ignore_all || r.ignore_stats || r.ignore_log_tail || r.ignore_test_run ||
+        r.ignore_headroom) {
       d.ignore_all |= r.ignore_all;
       d.ignore_stats |= r.ignore_stats;
       d.ignore_log_tail |= r.ignore_log_tail;
       d.ignore_test_run |= r.ignore_test_run;
+      d.ignore_headroom |= r.ignore_headroom;
       d.ignore_reason = r.reason;
     }
     if (r.thresholds) {
       r.thresholds->apply_to(d.thresholds);
       d.thresholds_reason = r.reason;
+    }
+    if (r.headroom) {
+      r.headroom->apply_to(d.thresholds.headroom);
+      d.headroom_reason = r.reason;
     }
   }
   return d;
@@ -168,9 +209,10 @@ Result<Policy> parse_policy(std::string_view yaml, std::string_view origin) {
     YAML::Node root = YAML::Load(std::string(yaml));
     if (root.IsNull()) return p;  // an empty policy file is a valid "no exceptions"
     if (!root.IsMap()) throw PolicyError("top level must be a mapping");
-    only_keys(root, {"strict", "thresholds", "rules"}, "policy");
+    only_keys(root, {"strict", "thresholds", "headroom", "rules"}, "policy");
     if (root["strict"]) p.strict = scalar<bool>(root["strict"], "strict");
     if (root["thresholds"]) p.thresholds = parse_thresholds(root["thresholds"], "thresholds");
+    if (root["headroom"]) p.thresholds.headroom = parse_headroom(root["headroom"], "headroom");
     if (auto rules = root["rules"]) {
       if (!rules.IsSequence()) throw PolicyError(at_line(rules) + "rules must be a list");
       for (size_t i = 0; i < rules.size(); ++i) p.rules.push_back(parse_rule(rules[i], i));

@@ -9,6 +9,10 @@
 //     states_pct: 10
 //     states_abs: 10
 //     fail_on_stats: false        # true: stats moves FAIL instead of WARN
+//   headroom:                     # percent of the kernel's limits (results/headroom.h)
+//     insns: {warn: 50, fail: 85} # processed insns over the limit the kernel prints
+//     stack: {warn: 75, fail: 90} # stack depth over 512 bytes
+//     maps:  {warn: 75, fail: 90} # maps used over the 64 a program may hold
 //   rules:
 //     - match: "xdp_loop.bpf.o/count_*"   # object/program, shell globs
 //       kernels: ["5.10", "4.*"]          # optional, default all kernels
@@ -17,8 +21,11 @@
 //     - match: "*/big_*"
 //       thresholds: {insns_pct: 50, insns_abs: 5000}
 //       reason: "unrolled parser, counts swing with clang"
+//     - match: "unroll*.bpf.o/*"
+//       headroom: {insns: {warn: 90, fail: 97}}
+//       reason: "unrolled on purpose to sit near the limit"
 //     - match: "legacy.bpf.o/*"
-//       ignore: [log_tail, stats]         # or `all`
+//       ignore: [log_tail, stats]         # or `all`, `headroom`, `test_run`
 //       reason: "log text differs per distro backport"
 //
 // Rules apply in file order; a later matching rule overrides an earlier one field by field.
@@ -30,6 +37,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "results/headroom.h"
 
 namespace vmtest {
 
@@ -41,6 +49,14 @@ struct Thresholds {
   double states_pct = 10.0;
   int64_t states_abs = 10;
   bool fail_on_stats = false;
+  HeadroomThresholds headroom;
+};
+
+// Per-fraction warn/fail percentages a policy changes; unset ones keep what they override.
+struct HeadroomOverrides {
+  std::array<std::optional<double>, kFractionCount> warn_pct{};
+  std::array<std::optional<double>, kFractionCount> fail_pct{};
+  void apply_to(HeadroomThresholds& t) const;
 };
 
 struct ThresholdOverrides {
@@ -49,6 +65,7 @@ struct ThresholdOverrides {
   std::optional<double> states_pct;
   std::optional<int64_t> states_abs;
   std::optional<bool> fail_on_stats;
+  HeadroomOverrides headroom; // the policy's top-level `headroom:`
   void apply_to(Thresholds& t) const;
 };
 
@@ -61,7 +78,9 @@ struct PolicyRule {
   bool ignore_stats = false;
   bool ignore_log_tail = false;
   bool ignore_test_run = false;
+  bool ignore_headroom = false;
   std::optional<ThresholdOverrides> thresholds;
+  std::optional<HeadroomOverrides> headroom;
   std::string reason;
   int line = 0;  // 1-based line in the policy file, for messages
 
@@ -76,9 +95,11 @@ struct PolicyDecision {
   bool ignore_stats = false;
   bool ignore_log_tail = false;
   bool ignore_test_run = false;
+  bool ignore_headroom = false;
   std::string ignore_reason;
   Thresholds thresholds;
   std::string thresholds_reason;  // set when a rule changed the thresholds
+  std::string headroom_reason;    // set when a rule changed the headroom thresholds
 };
 
 struct Policy {

@@ -11,6 +11,7 @@
 #include "run/shard.h"
 #include "testrun/testrun_file.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -117,11 +118,13 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 // Programs per object as libbpf lists them on the host (nothing is loaded), so the run can say
-// what it found before any guest boots.
+// what it found before any guest boots. An object with presets is verified once per preset.
 int64_t count_programs(const std::vector<CorpusObject>& objects) {
   int64_t n = 0;
   for (const auto& o : objects)
-    if (o.error.empty()) n += static_cast<int64_t>(list_programs(o.path.string()).programs.size());
+    if (o.error.empty())
+      n += static_cast<int64_t>(list_programs(o.path.string()).programs.size() *
+                                std::max<size_t>(1, o.presets.size()));
   return n;
 }
 
@@ -145,13 +148,15 @@ RunOutcome execute_run(RunArgs& a) {
   CaseLoader cases;
   // testrun/<path>/<stem>.yaml for an object found in a subfolder, else testrun/<stem>.yaml: a
   // build tree's layout should not force the same layout on the cases.
-  if (!a.no_testrun)
-    cases = [testrun](const std::string& stem) -> Result<std::vector<TestCase>> {
-      auto found = load_testrun_dir(testrun, stem);
-      const size_t slash = stem.rfind('/');
-      if (!found || !found->empty() || slash == std::string::npos) return found;
-      return load_testrun_dir(testrun, stem.substr(slash + 1));
-    };
+  // --no-testrun drops the cases only: presets are how the object is loaded, not test input.
+  cases = [testrun, no_cases = a.no_testrun](const std::string& stem) -> Result<TestrunSpec> {
+    auto found = load_testrun_spec_dir(testrun, stem);
+    const size_t slash = stem.rfind('/');
+    if (found && found->empty() && slash != std::string::npos)
+      found = load_testrun_spec_dir(testrun, stem.substr(slash + 1));
+    if (found && no_cases) found->cases.clear();
+    return found;
+  };
   auto corpus = discover_corpus(a.corpus, cases);
   if (!corpus) throw FatalError(corpus.error().str());
   CorpusInfo info;

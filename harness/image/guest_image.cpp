@@ -15,7 +15,7 @@ Manifest guest_manifest(const GuestImageSpec& spec) {
   m.isolated_loads = spec.isolated_loads;
   m.full_logs = spec.full_logs;
   for (const auto& o : spec.objects)
-    m.objects.push_back({o.name, "/objects/" + o.name, o.cases});
+    m.objects.push_back({o.name, "/objects/" + o.name, o.cases, o.presets});
   if (!spec.bpftool.empty()) m.bpftool = kGuestBpftool;
   return m;
 }

@@ -14,6 +14,7 @@ struct GuestObject {
   std::string name; // file name in the image, unique
   std::filesystem::path source;
   std::vector<TestCase> cases;
+  std::vector<Preset> presets;
 };
 
 // A kernel of the run whose config the capability probe should see.

@@ -258,6 +258,8 @@ std::string row_tags(const ReportRow& r) {
   return s;
 }
 
+mstch::array closest_view(const ReportKernel& k);
+
 mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
   // A kernel missing from the results still gets a card: the gate names it.
   static const KernelResult kMissing;
@@ -300,8 +302,45 @@ mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
                {"findings", findings_of(k.diff ? k.diff->kernel_findings : std::vector<Finding>{})},
                {"console", lines_of(r.console_tail)},
                {"show_console", !r.console_tail.empty()},
-               {"console_open", failed}};
+               {"console_open", failed},
+               {"closest", closest_view(k)},
+               {"has_closest", !k.closest.empty()}};
   return v;
+}
+
+std::string pct_text(double pct) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", pct);
+  return buf;
+}
+
+// The kernel's "closest to the limit" table: one column per fraction of kFractions.
+mstch::array closest_view(const ReportKernel& k) {
+  mstch::array rows;
+  for (const auto& e : k.closest) {
+    mstch::array cols;
+    for (const auto& d : kFractions) {
+      const FractionUse* u = nullptr;
+      for (const auto& x : e.uses)
+        if (x.id == d.id) u = &x;
+      cols.push_back(mstch::map{{"pct", u ? pct_text(u->pct) : std::string("-")},
+                                {"title", u ? describe(*u) : std::string("not known")},
+                                {"top", u && u->id == e.top.id}});
+    }
+    rows.push_back(mstch::map{{"object", e.object},
+                              {"program", e.program},
+                              {"sev_class", std::string(severity_class(e.severity))},
+                              {"cols", cols}});
+  }
+  return rows;
+}
+
+mstch::array fraction_heads() {
+  mstch::array heads;
+  for (const auto& d : kFractions)
+    heads.push_back(
+        mstch::map{{"label", std::string(d.label)}, {"source", std::string(d.limit_source)}});
+  return heads;
 }
 
 mstch::array objects_view(const ReportModel& m) {
@@ -446,6 +485,7 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
       {"kernel_heads", kernel_heads},
       {"skipped_note", skipped_note},
       {"kernels", kernels},
+      {"fraction_heads", fraction_heads()},
       {"rows", rows},
       {"programs", programs},
       {"legend", legend},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <tuple>
 #include <utility>
 
 namespace vmtest {
@@ -12,12 +13,12 @@ namespace vmtest {
 namespace {
 
 // Most important first. A cell shows the most important thing that happened to it.
-constexpr std::array<const char*, 20> kStatusOrder = {
-    "regressed",     "object-error",     "no-result",       "unexpected-pass",
-    "improved",      "test-run-changed", "test-run-failed", "new",
-    "removed",       "errno-changed",    "stats-moved",     "log-changed",
-    "expected-fail", "ignored",          "rejected",        "rejected-as-baselined",
-    "accepted",      "unchanged",        "absent",          "skipped"};
+constexpr std::array<const char*, 21> kStatusOrder = {
+    "regressed",        "object-error",          "no-result",   "unexpected-pass", "improved",
+    "test-run-changed", "test-run-failed",       "new",         "removed",         "errno-changed",
+    "near-limit",       "stats-moved",           "log-changed", "expected-fail",   "ignored",
+    "rejected",         "rejected-as-baselined", "accepted",    "unchanged",       "absent",
+    "skipped"};
 
 ReportCell make_cell(const ReportKernel& k, const std::string& object, const std::string& program) {
   ReportCell cell;
@@ -63,6 +64,26 @@ const char* verdict_key(const GateVerdict& v) {
   return "infra";
 }
 
+std::vector<HeadroomEntry> closest_of(const DiffReport& d) {
+  std::vector<HeadroomEntry> out;
+  for (const auto& pd : d.programs) {
+    if (!pd.result || pd.result->verdict != Verdict::Accepted) continue;
+    auto top = closest_to_limit(*pd.result);
+    if (!top) continue;
+    HeadroomEntry e{pd.object, pd.program, headroom_of(*pd.result), *top, Severity::OK};
+    for (const auto& f : pd.findings)
+      if (f.kind == FindingKind::Headroom) e.severity = worst(e.severity, f.severity);
+    out.push_back(std::move(e));
+  }
+  // Highest first; ties by name so the table never depends on input order.
+  std::stable_sort(out.begin(), out.end(), [](const HeadroomEntry& a, const HeadroomEntry& b) {
+    if (a.top.pct != b.top.pct) return a.top.pct > b.top.pct;
+    return std::tie(a.object, a.program) < std::tie(b.object, b.program);
+  });
+  if (out.size() > kClosestToLimit) out.resize(kClosestToLimit);
+  return out;
+}
+
 } // namespace
 
 int status_rank(const std::string& status) {
@@ -74,6 +95,7 @@ int status_rank(const std::string& status) {
 std::string status_label(const std::string& status) {
   if (status == "rejected-as-baselined") return "rejected (as baselined)";
   if (status == "no-result") return "no result";
+  if (status == "near-limit") return "near a limit";
   if (status == "test-run-changed") return "test_run changed";
   if (status == "test-run-failed") return "test_run failed";
   std::string s = status;
@@ -93,6 +115,7 @@ ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict
     rk.diff = &d;
     rk.severity = d.severity();
     if (d.compared) m.has_baselines = true;
+    if (rk.has_verdicts()) rk.closest = closest_of(d);
     m.kernels.push_back(rk);
   }
 

@@ -7,6 +7,7 @@
 //
 // The model points into the RunResults and GateVerdict it was built from; keep them alive.
 #include "gate/gate.h"
+#include "results/headroom.h"
 #include "results/results.h"
 
 #include <map>
@@ -20,7 +21,7 @@ struct ReportCell {
   // Stable keys, used as CSS classes and filter values:
   //   from the finding that matters most (baseline/finding.cpp): regressed, object-error,
   //     unexpected-pass, improved, test-run-changed, test-run-failed, new, removed,
-  //     errno-changed, stats-moved, log-changed, expected-fail, ignored;
+  //     errno-changed, near-limit, stats-moved, log-changed, expected-fail, ignored;
   //   otherwise: unchanged (accepted as before), rejected-as-baselined (rejected as before),
   //     accepted / rejected (no baseline), absent (not in this kernel's results), skipped /
   //     no-result (the kernel gave no verdicts).
@@ -40,11 +41,23 @@ struct ReportRow {
   Severity severity = Severity::OK; // the worst cell
 };
 
+// One line of a kernel's "closest to the limit" table (results/headroom.h).
+struct HeadroomEntry {
+  std::string object;
+  std::string program;
+  std::vector<FractionUse> uses;    // every fraction known, in kFractions order
+  FractionUse top{};                // the one closest to its limit
+  Severity severity = Severity::OK; // the worst headroom finding the gate made for it
+};
+
 struct ReportKernel {
   std::string name;
   const KernelResult* result = nullptr; // null: expected but missing from the results
   const DiffReport* diff = nullptr;     // the verdict's part for this kernel
   Severity severity = Severity::OK;
+  // Accepted programs by the fraction closest to its limit, highest first, at most
+  // kClosestToLimit of them.
+  std::vector<HeadroomEntry> closest;
   bool has_verdicts() const { return result && result->status == KernelStatus::Ok; }
   bool skipped() const { return result && result->status == KernelStatus::Skipped; }
 };
@@ -63,6 +76,10 @@ struct ReportModel {
   std::map<std::string, int> counts; // cells per status
   int failing_cells = 0;             // cells with a FAIL finding
 };
+
+// Rows of each kernel's "closest to the limit" table in the HTML report, the step summary and
+// the PR comment.
+inline constexpr size_t kClosestToLimit = 5;
 
 ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict);
 

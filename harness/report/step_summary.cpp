@@ -4,16 +4,22 @@
 #include "report/report_model.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace vmtest {
 
 namespace {
 
+std::string icon_of(Severity s) {
+  if (s == Severity::FAIL) return "❌";
+  if (s == Severity::ERROR) return "⛔";
+  if (s == Severity::WARN) return "⚠️";
+  if (s == Severity::INFO) return "ℹ️";
+  return "";
+}
+
 std::string icon(const ReportCell& c) {
-  if (c.severity == Severity::FAIL) return "❌";
-  if (c.severity == Severity::ERROR) return "⛔";
-  if (c.severity == Severity::WARN) return "⚠️";
-  if (c.severity == Severity::INFO) return "ℹ️";
+  if (c.severity != Severity::OK) return icon_of(c.severity);
   if (c.status == "accepted" || c.status == "unchanged") return "✅";
   if (c.status == "skipped" || c.status == "absent") return "➖";
   return "⚪"; // rejected as before, expected to fail, ignored
@@ -75,6 +81,50 @@ std::string markdown_code_block(const std::string& body, const std::string& lang
   return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence +
          "\n";
 }
+
+namespace {
+
+std::string pct_cell(const HeadroomEntry& e, Fraction f) {
+  for (const auto& u : e.uses)
+    if (u.id == f) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f%%", u.pct);
+      return u.id == e.top.id ? "**" + std::string(buf) + "**" : std::string(buf);
+    }
+  return "-";
+}
+
+// Per kernel, the programs nearest a limit. Folded unless one of them crossed a threshold.
+std::string closest_to_limit_tables(const ReportModel& m) {
+  std::string body;
+  bool crossed = false;
+  for (const auto& k : m.kernels) {
+    if (k.closest.empty()) continue;
+    body += "**" + markdown_escape(k.name) + "**\n\n| program |";
+    for (const auto& d : kFractions)
+      body += " " + markdown_escape(d.label) + " |";
+    body += "\n|---|";
+    for (size_t i = 0; i < kFractionCount; ++i)
+      body += "---:|";
+    body += "\n";
+    for (const auto& e : k.closest) {
+      crossed = crossed || e.severity >= Severity::WARN;
+      body += "| " + (e.severity >= Severity::WARN ? icon_of(e.severity) + " " : std::string()) +
+              markdown_escape(e.program) + " <sub>" + markdown_escape(e.object) + "</sub> |";
+      for (const auto& d : kFractions)
+        body += " " + pct_cell(e, d.id) + " |";
+      body += "\n";
+    }
+    body += "\n";
+  }
+  if (body.empty()) return "";
+  return std::string("<details") + (crossed ? " open" : "") +
+         "><summary>Closest to the limit (insns over the limit each kernel printed, stack over "
+         "512 B, maps over 64)</summary>\n\n" +
+         body + "</details>\n\n";
+}
+
+} // namespace
 
 std::string render_step_summary(const RunResults& run, const GateVerdict& verdict,
                                 const StepSummaryOptions& options) {
@@ -174,6 +224,8 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
     if (total > shown)
       md += "… and " + std::to_string(total - shown) + " more; see the HTML report.\n\n";
   }
+
+  md += closest_to_limit_tables(m);
 
   for (const auto& k : m.kernels) {
     if (!k.result || !is_failure(k.result->status)) continue;

@@ -59,13 +59,32 @@ void from_json(const json& j, TestCase& c) {
   if (j.contains("expect_data_out_hex"))
     c.expect_data_out_hex = j["expect_data_out_hex"].get<std::string>();
 }
+std::string preset_program_name(const std::string& program, const std::string& preset) {
+  return program + "@" + preset;
+}
+void to_json(json& j, const GlobalSetting& g) {
+  j = json{{"name", g.name}, {"value", g.value}};
+}
+void from_json(const json& j, GlobalSetting& g) {
+  g.name = j.at("name").get<std::string>();
+  g.value = j.at("value").get<std::string>();
+}
+void to_json(json& j, const Preset& p) {
+  j = json{{"name", p.name}, {"globals", p.globals}};
+}
+void from_json(const json& j, Preset& p) {
+  p.name = j.at("name").get<std::string>();
+  p.globals = j.value("globals", std::vector<GlobalSetting>{});
+}
 void to_json(json& j, const ManifestObject& o) {
   j = json{{"name", o.name}, {"path", o.path}, {"cases", o.cases}};
+  if (!o.presets.empty()) j["presets"] = o.presets;
 }
 void from_json(const json& j, ManifestObject& o) {
   o.name = j.at("name").get<std::string>();
   o.path = j.at("path").get<std::string>();
   o.cases = j.value("cases", std::vector<TestCase>{});
+  o.presets = j.value("presets", std::vector<Preset>{});
 }
 void to_json(json& j, const Manifest& m) {
   j = json{{"log_tail_lines", m.log_tail_lines}, {"objects", m.objects}};

@@ -31,10 +31,32 @@ struct TestCase {
   std::optional<std::string> expect_data_out_hex;
 };
 
+// One global variable (.rodata, .data or .bss) set before load, as `veristat -G name=value`.
+// The value is an integer (decimal, 0x hex, negative) or the name of an enumerator of the
+// variable's enum type; the agent resolves it against the object's BTF.
+struct GlobalSetting {
+  std::string name;
+  std::string value;
+  bool operator==(const GlobalSetting&) const = default;
+};
+
+// A named set of globals: the object is verified once per preset, and its programs are keyed
+// "program@preset" in results and baselines.
+struct Preset {
+  std::string name;
+  std::vector<GlobalSetting> globals;
+  bool operator==(const Preset&) const = default;
+};
+
+// "prog" + "@" + "preset": how a program loaded under a preset is named in results.
+std::string preset_program_name(const std::string& program, const std::string& preset);
+
 struct ManifestObject {
   std::string name;  // file name, e.g. "loop.bpf.o"
   std::string path;  // where the agent finds it
   std::vector<TestCase> cases;
+  // Empty: the object is loaded once as it is. Otherwise once per preset, and not as it is.
+  std::vector<Preset> presets;
 };
 
 // Kernel command-line word naming the matrix row a guest boots for ("vmtest.row=6.1"), so the
@@ -72,6 +94,10 @@ void to_json(nlohmann::json& j, const FullLogPlan& p);
 void from_json(const nlohmann::json& j, FullLogPlan& p);
 void to_json(nlohmann::json& j, const TestCase& c);
 void from_json(const nlohmann::json& j, TestCase& c);
+void to_json(nlohmann::json& j, const GlobalSetting& g);
+void from_json(const nlohmann::json& j, GlobalSetting& g);
+void to_json(nlohmann::json& j, const Preset& p);
+void from_json(const nlohmann::json& j, Preset& p);
 void to_json(nlohmann::json& j, const ManifestObject& o);
 void from_json(const nlohmann::json& j, ManifestObject& o);
 void to_json(nlohmann::json& j, const Manifest& m);

@@ -23,6 +23,8 @@ enum class Metric : size_t {
   XlatedSize,         // bpf_prog_info.xlated_prog_len, bytes after the verifier's rewrites
   JitedSize,          // bpf_prog_info.jited_prog_len, bytes of machine code
   VerifiedInsns,      // bpf_prog_info.verified_insns (5.16+)
+  StackDepth,         // bytes: the sum of the "stack depth a+b" frames, as veristat counts it
+  MapsUsed,           // bpf_prog_info.nr_map_ids: maps the loaded program holds (.rodata too)
   Count
 };
 inline constexpr size_t kMetricCount = static_cast<size_t>(Metric::Count);
@@ -61,6 +63,11 @@ inline constexpr std::array<MetricDef, kMetricCount> kMetrics{{
      true},
     {Metric::VerifiedInsns, "verified_insns", "verified insns", "", 1, false, ThresholdGroup::None,
      false},
+    // Headroom inputs (results/headroom.h). Not baselined: the gate judges them against the
+    // kernel's limits, not against a previous run. veristat prints stack depth in a column of
+    // its own, outside its stats, so it has no veristat name here.
+    {Metric::StackDepth, "stack_depth_bytes", "stack B", "", 1, false, ThresholdGroup::None, false},
+    {Metric::MapsUsed, "maps_used", "maps", "", 1, false, ThresholdGroup::None, false},
 }};
 
 constexpr const MetricDef& metric_def(Metric m) {

@@ -105,7 +105,8 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
   m.isolated_loads = opts.isolated_loads;
   m.full_logs = opts.full_logs;
   for (const auto& c : corpus)
-    if (c.error.empty()) m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases});
+    if (c.error.empty())
+      m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases, c.presets});
   if (!opts.bpftool.empty()) m.bpftool = fs::absolute(opts.bpftool).string();
   if (auto w = write_file_atomic(work / "manifest.json", nlohmann::json(m).dump()); !w) {
     kr.status = KernelStatus::Error;
@@ -271,7 +272,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       gspec.kernel_configs = kernel_configs;
     }
     for (const auto& c : corpus)
-      if (c.error.empty()) gspec.objects.push_back({c.name, c.path, c.cases});
+      if (c.error.empty()) gspec.objects.push_back({c.name, c.path, c.cases, c.presets});
     fs::path image = opts.out_dir / "guest-initramfs.cpio";
     auto built = build_guest_image(gspec, image);
     if (!built) {

@@ -51,7 +51,8 @@ struct Walker {
     if (obj.error.empty() && cases) {
       auto c = cases(obj.stem);
       if (!c) return c.error().wrap("test cases for " + name);
-      obj.cases = std::move(*c);
+      obj.cases = std::move(c->cases);
+      obj.presets = std::move(c->presets);
     }
     out.objects.push_back(std::move(obj));
     return {};

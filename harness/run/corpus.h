@@ -7,6 +7,7 @@
 // object with an error, so one broken file is reported and never hides the others.
 #include "core/result.h"
 #include "results/manifest.h"
+#include "testrun/testrun_file.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,6 +24,7 @@ struct CorpusObject {
   std::string sha256;
   std::string error; // set when the host could not read it; it then never reaches a guest
   std::vector<TestCase> cases;
+  std::vector<Preset> presets; // testrun/<stem>.yaml's presets: one variant each
 };
 
 struct Corpus {
@@ -32,8 +34,8 @@ struct Corpus {
   std::vector<std::string> notes;    // symlink loops and the like, for the user
 };
 
-// Looks up the testrun/ cases of one object stem; an empty list means "no cases".
-using CaseLoader = std::function<Result<std::vector<TestCase>>(const std::string& stem)>;
+// Looks up what testrun/ declares for one object stem (cases and presets); empty: nothing.
+using CaseLoader = std::function<Result<TestrunSpec>(const std::string& stem)>;
 
 // A missing root is an error (a mistyped path must not pass as an empty corpus); an existing
 // but empty one is not: zero objects is for the gate to judge.

@@ -6,8 +6,10 @@
 #include "testrun/retval.h"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
 #include <set>
 #include <utility>
@@ -410,6 +412,68 @@ Result<TestCase> parse_case(const YAML::Node& n) {
   return c;
 }
 
+// A preset name becomes part of a program's key ("prog@name"), a global's name is a C
+// identifier; neither may carry anything else.
+bool preset_name_ok(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  return true;
+}
+
+bool c_identifier(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+// An integer as strtoll/strtoull read it (veristat's -G takes the same), a C identifier (an
+// enumerator, resolved in the guest against the object's BTF), or true/false.
+Result<std::string> preset_value(const YAML::Node& n, std::string_view where) {
+  if (!n.IsScalar()) return field_error(where, "expected a number, true/false or an enum name");
+  const std::string v = n.Scalar();
+  if (v == "true") return std::string("1");
+  if (v == "false") return std::string("0");
+  if (c_identifier(v)) return v;
+  const char* s = v.c_str();
+  char* end = nullptr;
+  errno = 0;
+  if (v.starts_with('-'))
+    (void)std::strtoll(s, &end, 0);
+  else
+    (void)std::strtoull(s, &end, 0);
+  if (v.empty() || errno == ERANGE || *end != '\0')
+    return field_error(where, "'" + v + "' is not a number, true/false or an enum name");
+  return v;
+}
+
+Result<std::vector<Preset>> parse_presets(const YAML::Node& n) {
+  if (!n.IsMap()) return field_error("presets", "expected a map of preset name -> {global: value}");
+  std::vector<Preset> out;
+  std::set<std::string> seen;
+  for (const auto& kv : n) {
+    const std::string name = kv.first.Scalar();
+    const std::string where = "preset '" + name + "'";
+    if (!preset_name_ok(name))
+      return field_error("presets", "'" + name + "' is not a preset name (letters, digits, _ - .)");
+    if (!seen.insert(name).second) return field_error(where, "declared twice");
+    if (!kv.second.IsMap() || kv.second.size() == 0)
+      return field_error(where, "expected a map of global variable -> value");
+    Preset p{name, {}};
+    for (const auto& g : kv.second) {
+      const std::string var = g.first.Scalar();
+      if (!c_identifier(var)) return field_error(where, "'" + var + "' is not a variable name");
+      auto value = preset_value(g.second, where + " " + var);
+      if (!value) return value.error();
+      p.globals.push_back({var, *value});
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 std::string case_label(const YAML::Node& n, size_t index) {
   // Name the case as precisely as the (possibly broken) node allows.
   if (n.IsMap() && n["name"] && n["name"].IsScalar()) return "case '" + n["name"].Scalar() + "'";
@@ -418,19 +482,31 @@ std::string case_label(const YAML::Node& n, size_t index) {
 
 } // namespace
 
-Result<std::vector<TestCase>> parse_testrun_yaml(std::string_view text, const std::string& source) {
+Result<TestrunSpec> parse_testrun_spec(std::string_view text, const std::string& source) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     return Error{yaml_error(e), source};
   }
-  std::vector<TestCase> cases;
-  if (root.IsNull()) return cases; // an empty file declares no cases
-  auto ok = check_map(root, "top level", {"cases"});
+  TestrunSpec spec;
+  if (root.IsNull()) return spec; // an empty file declares nothing
+  auto ok = check_map(root, "top level", {"cases", "presets"});
   if (!ok) return ok.error().wrap(source);
+  if (const YAML::Node presets = root["presets"]; presets && !presets.IsNull()) {
+    auto p = [&]() -> Result<std::vector<Preset>> {
+      try {
+        return parse_presets(presets);
+      } catch (const YAML::Exception& e) {
+        return Error{yaml_error(e), ""};
+      }
+    }();
+    if (!p) return p.error().wrap(source);
+    spec.presets = std::move(*p);
+  }
+  std::vector<TestCase>& cases = spec.cases;
   const YAML::Node list = root["cases"];
-  if (!list || list.IsNull()) return cases;
+  if (!list || list.IsNull()) return spec;
   if (!list.IsSequence()) return Error{"'cases' must be a list", source};
 
   std::set<std::pair<std::string, std::string>> seen;
@@ -448,13 +524,32 @@ Result<std::vector<TestCase>> parse_testrun_yaml(std::string_view text, const st
       return Error{"duplicate case name for program '" + c->program + "'", context};
     cases.push_back(std::move(c.value()));
   }
-  return cases;
+  return spec;
+}
+
+Result<std::vector<TestCase>> parse_testrun_yaml(std::string_view text, const std::string& source) {
+  auto spec = parse_testrun_spec(text, source);
+  if (!spec) return spec.error();
+  return std::move(spec->cases);
 }
 
 Result<std::vector<TestCase>> load_testrun_file(const std::filesystem::path& path) {
   auto text = read_file(path);
   if (!text.ok()) return text.error();
   return parse_testrun_yaml(*text, path.string());
+}
+
+Result<TestrunSpec> load_testrun_spec_dir(const std::filesystem::path& dir,
+                                          std::string_view object_stem) {
+  const std::filesystem::path path = dir / (std::string(object_stem) + ".yaml");
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (ec) return Error{"cannot check for test cases: " + ec.message(), path.string()};
+    return TestrunSpec{};
+  }
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  return parse_testrun_spec(*text, path.string());
 }
 
 Result<std::vector<TestCase>> load_testrun_dir(const std::filesystem::path& dir,

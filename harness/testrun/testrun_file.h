@@ -16,6 +16,14 @@
 //       expect:
 //         retval: XDP_PASS             # number or symbolic name (retval.h)
 //         data_out_hex: "..."
+//   presets:                           # optional: verify the object once per preset
+//     fine: {use_coarse_clock: 0}      # global variable (.rodata/.data/.bss) = value
+//     coarse: {use_coarse_clock: true} # integer, true/false or an enumerator's name
+//
+// Presets are veristat's -G: the values are written into the object's global data before it is
+// loaded, so a `const volatile` flag in .rodata is a constant the verifier sees and prunes on.
+// An object with presets is verified once per preset and never as it is; its programs are
+// keyed "program@preset". Cases apply to every preset of their program.
 //
 // The host parses these into TestCase values (bytes already built) for the manifest, so the
 // static guest agent never sees YAML. Unknown fields are errors, not silently ignored: a
@@ -30,7 +38,19 @@
 
 namespace vmtest {
 
+// Everything one testrun/<stem>.yaml declares.
+struct TestrunSpec {
+  std::vector<TestCase> cases;
+  std::vector<Preset> presets; // in file order
+  bool empty() const { return cases.empty() && presets.empty(); }
+};
+
 // Parses YAML text; `source` names it in errors (normally the file path).
+Result<TestrunSpec> parse_testrun_spec(std::string_view text, const std::string& source);
+// The file at <dir>/<object_stem>.yaml; a missing file declares nothing.
+Result<TestrunSpec> load_testrun_spec_dir(const std::filesystem::path& dir,
+                                          std::string_view object_stem);
+// The cases alone.
 Result<std::vector<TestCase>> parse_testrun_yaml(std::string_view text, const std::string& source);
 Result<std::vector<TestCase>> load_testrun_file(const std::filesystem::path& path);
 // Cases for one object: <dir>/<object_stem>.yaml. A missing file means no cases.

@@ -1,5 +1,6 @@
 #include "verifier/verifier_stats.h"
 
+#include "results/headroom.h"
 #include "results/results.h"
 #include "verifier/log_lines.h"
 
@@ -83,6 +84,8 @@ VerifierStats parse_verifier_stats(std::string_view log) {
 void apply_verifier_stats(const VerifierStats& st, ProgramResult& p) {
   p.metrics.merge_from(st.metrics);
   if (!st.stack_depth.empty()) p.stack_depth = st.stack_depth;
+  // The same figure as bytes, for the stack headroom (results/headroom.h).
+  if (auto bytes = stack_depth_bytes(p.stack_depth)) p.metrics[Metric::StackDepth] = bytes;
 }
 
 } // namespace vmtest

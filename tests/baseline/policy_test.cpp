@@ -130,3 +130,59 @@ TEST(Policy, Globs) {
 }
 
 }  // namespace vmtest
+
+namespace vmtest {
+
+TEST(Policy, HeadroomDefaultsAreTheIssuesFigures) {
+  const Thresholds t;
+  EXPECT_EQ(t.headroom[Fraction::Insns], (HeadroomLevels{50, 85}));
+  EXPECT_EQ(t.headroom[Fraction::Stack], (HeadroomLevels{75, 90}));
+}
+
+TEST(Policy, HeadroomThresholdsAndPerProgramOverridesWithAReason) {
+  auto p = parse_policy(R"(
+headroom:
+  insns: {warn: 40, fail: 60}
+  maps: {fail: 95}
+rules:
+  - match: "unroll64.bpf.o/*"
+    kernels: ["4.18"]
+    headroom: {insns: {warn: 90, fail: 99}}
+    reason: "unrolled on purpose; RHEL's 131072 limit is close"
+)",
+                        "bpf/policy.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  const Thresholds with_policy;
+  PolicyDecision d = p->decide("6.1", "parser.bpf.o", "xdp_parser", with_policy);
+  EXPECT_EQ(d.thresholds.headroom[Fraction::Insns], (HeadroomLevels{40, 60}));
+  EXPECT_EQ(d.thresholds.headroom[Fraction::Maps], (HeadroomLevels{75, 95}));
+  EXPECT_EQ(d.thresholds.headroom[Fraction::Stack], (HeadroomLevels{75, 90}));
+  EXPECT_EQ(d.headroom_reason, "");
+  d = p->decide("4.18", "unroll64.bpf.o", "xdp_unroll64", with_policy);
+  EXPECT_EQ(d.thresholds.headroom[Fraction::Insns], (HeadroomLevels{90, 99}));
+  EXPECT_EQ(d.headroom_reason, "unrolled on purpose; RHEL's 131072 limit is close");
+  d = p->decide("6.1", "unroll64.bpf.o", "xdp_unroll64", with_policy);
+  EXPECT_EQ(d.thresholds.headroom[Fraction::Insns], (HeadroomLevels{40, 60}));
+}
+
+TEST(Policy, HeadroomMistakesAreErrorsNamingTheLine) {
+  auto error_of = [](std::string_view yaml) {
+    auto p = parse_policy(yaml, "bpf/policy.yaml");
+    return p.ok() ? "" : p.error().str();
+  };
+  EXPECT_NE(error_of("headroom: {states: {warn: 1}}\n").find("unknown headroom fraction 'states'"),
+            std::string::npos);
+  EXPECT_NE(error_of("headroom: {insns: {warn: 90, fail: 80}}\n").find("warn must not be above"),
+            std::string::npos);
+  EXPECT_NE(error_of("headroom: {insns: {warn: -1}}\n").find(">= 0"), std::string::npos);
+  EXPECT_NE(error_of("headroom: {insns: {warm: 1}}\n").find("unknown key 'warm'"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("rules:\n  - match: a/b\n    headroom: {insns: {fail: 99}}\n").find("has no reason"),
+      std::string::npos);
+  auto ok = parse_policy("rules:\n  - match: a/b\n    ignore: headroom\n    reason: r\n", "p");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_TRUE(ok->rules[0].ignore_headroom);
+}
+
+} // namespace vmtest

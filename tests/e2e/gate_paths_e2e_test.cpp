@@ -70,10 +70,10 @@ TEST_F(GatePathsE2E, MissedExpectationFailsRunGateAndReportAlikeAndIsNamed) {
   ASSERT_TRUE(r.has_results);
   // Every object in the subfolders was found and verified.
   EXPECT_NE(r.output.find("corpus: " + std::to_string(objects_) +
-                          " objects with 26 programs found under"),
+                          " objects with 28 programs found under"),
             std::string::npos)
       << r.output;
-  EXPECT_EQ(count_programs(r.results, "6.1"), 26u);
+  EXPECT_EQ(count_programs(r.results, "6.1"), 28u); // rodata_flag: two presets
   // The failing case is named on a line of its own, with expected and actual values.
   EXPECT_NE(r.output.find("FAIL  6.1 " + parser_ +
                           "/xdp_parser: test_run case ipv4_tcp_http_passes: "
@@ -106,7 +106,7 @@ TEST_F(GatePathsE2E, UnopenableObjectIsAnErrorOnEveryPathAndTheOthersAreVerified
   EXPECT_NE(r.output.find("ERROR 6.1 vendor/broken.bpf.o: object cannot be opened"),
             std::string::npos)
       << r.output;
-  EXPECT_EQ(count_programs(r.results, "6.1"), 26u) << "one broken object never hides the others";
+  EXPECT_EQ(count_programs(r.results, "6.1"), 28u) << "one broken object never hides the others";
   EXPECT_EQ(exit_of({"gate", (out / "results.json").string()}), 2);
   EXPECT_EQ(
       exit_of({"report", (out / "results.json").string(), "--html", (dir_ / "r.html").string()}),

@@ -1,6 +1,7 @@
 #include "baseline/sample_results.h"
 #include "core/fs.h"
 #include "gate/gate.h"
+#include "gate/gate_text.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -286,6 +287,99 @@ TEST(Gate, RowSkippedInBothRunsIsNotCompared) {
   auto v = compare_runs(a, b, Policy{}, Thresholds{});
   EXPECT_TRUE(v.kernels.empty());
   EXPECT_EQ(v.exit_code, 0);
+}
+
+} // namespace vmtest
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+namespace {
+
+ProgramResult heavy(std::string name, int64_t insns, int64_t limit, int64_t stack = 64) {
+  ProgramResult p = accepted(std::move(name), insns);
+  p.metrics[Metric::InsnLimit] = limit;
+  p.metrics[Metric::StackDepth] = stack;
+  p.metrics[Metric::MapsUsed] = 2;
+  return p;
+}
+
+} // namespace
+
+// Headroom needs no baseline and no change: a program near the kernel's limit fails the gate
+// on its own, with a message naming the program, the kernel and the fraction.
+TEST(GateHeadroom, CrossedThresholdsWarnOrFailAndNameProgramKernelAndFraction) {
+  KernelResult k61 = kernel("6.1"), k418 = kernel("4.18");
+  k61.objects.push_back(
+      object("big.bpf.o", "s", {heavy("near", 600000, 1000000), heavy("small", 1000, 1000000)}));
+  // The same count is 30% of 6.1's limit but 91.6% of the 131072 RHEL 8.1 prints.
+  k418.objects.push_back(object("big.bpf.o", "s", {heavy("small", 120000, 131072)}));
+  RunResults run;
+  run.kernels = {k61, k418};
+  GateInputs in;
+  in.compare = false;
+  GateVerdict v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 1);
+  const auto& near = v.find("6.1")->programs;
+  auto find = [](const std::vector<ProgramDiff>& rows, const std::string& p) -> const ProgramDiff& {
+    for (const auto& r : rows)
+      if (r.program == p) return r;
+    throw std::runtime_error("no row " + p);
+  };
+  const ProgramDiff& warn = find(near, "near");
+  ASSERT_TRUE(warn.has(FindingKind::Headroom));
+  EXPECT_EQ(warn.severity(), Severity::WARN);
+  EXPECT_FALSE(find(near, "small").has(FindingKind::Headroom));
+  const ProgramDiff& fail = find(v.find("4.18")->programs, "small");
+  ASSERT_TRUE(fail.has(FindingKind::Headroom));
+  EXPECT_EQ(fail.severity(), Severity::FAIL);
+  EXPECT_EQ(fail.findings.back().message,
+            "insns 120000 of 131072 (91.6%) reaches the fail threshold 85% (limit: the kernel's "
+            "log)");
+  // The terminal names the kernel and the program on the same line.
+  const std::string text = render_gate_text(v, {});
+  EXPECT_NE(text.find("4.18 big.bpf.o/small: insns 120000 of 131072 (91.6%) reaches the fail"),
+            std::string::npos)
+      << text;
+}
+
+TEST(GateHeadroom, PolicyOverridesAndIgnoresCarryTheirReason) {
+  KernelResult k = kernel("6.1");
+  k.objects.push_back(object("big.bpf.o", "s", {heavy("near", 900000, 1000000, 480)}));
+  RunResults run;
+  run.kernels = {k};
+  GateInputs in;
+  in.compare = false;
+  EXPECT_EQ(evaluate_gate(run, in).exit_code, 1); // 90% insns and 93.75% stack
+  PolicyRule r;
+  r.object_glob = "big.bpf.o";
+  r.program_glob = "near";
+  r.reason = "sized for 6.1 on purpose";
+  r.headroom = HeadroomOverrides{};
+  r.headroom->fail_pct[static_cast<size_t>(Fraction::Insns)] = 95;
+  r.headroom->fail_pct[static_cast<size_t>(Fraction::Stack)] = 95;
+  in.policy.rules.push_back(r);
+  GateVerdict v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 0);
+  const ProgramDiff& row = v.find("6.1")->programs.at(0);
+  EXPECT_EQ(row.severity(), Severity::WARN);
+  EXPECT_EQ(row.policy_reason, "sized for 6.1 on purpose");
+  in.policy.rules[0].headroom.reset();
+  in.policy.rules[0].ignore_headroom = true;
+  EXPECT_FALSE(evaluate_gate(run, in).find("6.1")->programs.at(0).has(FindingKind::Headroom));
+}
+
+TEST(GateHeadroom, RejectedProgramsAreJudgedByTheirVerdictNotTheirCounts) {
+  KernelResult k = kernel("6.1");
+  ProgramResult r = rejected("too_big", "BPF program is too large. Processed 1000001 insn");
+  r.metrics[Metric::InsnsProcessed] = 1000001;
+  r.metrics[Metric::InsnLimit] = 1000000;
+  k.objects.push_back(object("big.bpf.o", "s", {r}));
+  RunResults run;
+  run.kernels = {k};
+  GateInputs in;
+  in.compare = false;
+  EXPECT_FALSE(evaluate_gate(run, in).find("6.1")->programs.at(0).has(FindingKind::Headroom));
 }
 
 } // namespace vmtest

@@ -173,6 +173,24 @@ TEST(HtmlReport, RejectionNamesTheMissingHelperFromTheProbe) {
   EXPECT_NE(html->find("<p class=\"cause\">bpf_loop is absent on 5.10</p>"), std::string::npos);
 }
 
+TEST(HtmlReport, KernelCardsShowWhatIsClosestToTheLimit) {
+  RunResults run;
+  KernelResult k = kernel("4.18");
+  ProgramResult p = accepted("xdp_unroll64", 120000);
+  p.metrics[Metric::InsnLimit] = 131072;
+  p.metrics[Metric::StackDepth] = 16;
+  k.objects.push_back(object("unroll64.bpf.o", "s", {p}));
+  run.kernels.push_back(k);
+  const std::string html = render_alone(run);
+  EXPECT_NE(html.find("<caption>Closest to the limit</caption>"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"sev-fail\"><td>unroll64.bpf.o/xdp_unroll64</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("title=\"insns 120000 of 131072 (91.6%)\" class=\"top\">91.6%</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("title=\"not known\" >-</td>"), std::string::npos); // no map count
+}
+
 } // namespace vmtest
 
 namespace vmtest {

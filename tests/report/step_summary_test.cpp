@@ -65,4 +65,53 @@ TEST(StepSummary, CodeFenceOutgrowsBackticksInTheLog) {
             "\\[x\\](javascript:1) \\| \\*y\\* &lt;b&gt;");
 }
 
+namespace {
+// One kernel, one object: programs with given insns (limit 1000000) and stack bytes; no map
+// counts, so the maps column shows "-".
+RunResults near_limits(std::vector<std::pair<int64_t, int64_t>> progs) {
+  RunResults r;
+  KernelResult k = kernel("6.1");
+  ObjectResult o = object("big.bpf.o", "s", {});
+  for (size_t i = 0; i < progs.size(); ++i) {
+    ProgramResult p = accepted("p" + std::to_string(i), progs[i].first);
+    p.metrics[Metric::InsnLimit] = 1000000;
+    p.metrics[Metric::StackDepth] = progs[i].second;
+    o.programs.push_back(p);
+  }
+  k.objects.push_back(o);
+  r.kernels.push_back(k);
+  return r;
+}
+} // namespace
+
+TEST(StepSummary, ClosestToTheLimitTablePerKernel) {
+  const RunResults run =
+      near_limits({{1000, 8}, {900000, 8}, {2000, 400}, {10, 0}, {20, 0}, {30, 0}, {40, 0}});
+  const std::string md = render_step_summary(run, verdict_alone(run));
+  // Open, because p1 crossed the fail threshold; the top fraction of each row is bold.
+  EXPECT_NE(md.find("<details open><summary>Closest to the limit"), std::string::npos) << md;
+  EXPECT_NE(md.find("**6.1**\n\n| program | insns | stack | maps |\n|---|---:|---:|---:|\n"),
+            std::string::npos)
+      << md;
+  const size_t p1 = md.find("| ❌ p1 <sub>big.bpf.o</sub> | **90.0%** | 1.6% | - |");
+  const size_t p2 = md.find("| ⚠️ p2 <sub>big.bpf.o</sub> | 0.2% | **78.1%** | - |");
+  ASSERT_NE(p1, std::string::npos) << md;
+  ASSERT_NE(p2, std::string::npos) << md;
+  EXPECT_LT(p1, p2);
+  // Top five only: the two smallest programs are left out.
+  EXPECT_EQ(md.find("p4 <sub>"), std::string::npos) << md;
+  EXPECT_EQ(md.find("p3 <sub>"), std::string::npos) << md;
+  // The failure is named with its kernel and fraction in the failing checks too.
+  EXPECT_NE(md.find("#### p1 on 6.1: near a limit"), std::string::npos) << md;
+  EXPECT_NE(md.find("- **FAIL** insns 900000 of 1000000 (90.0%) reaches the fail threshold 85%"),
+            std::string::npos)
+      << md;
+}
+
+TEST(StepSummary, ClosestToTheLimitIsFoldedWhenNothingCrossed) {
+  const RunResults run = near_limits({{1000, 8}});
+  const std::string md = render_step_summary(run, verdict_alone(run));
+  EXPECT_NE(md.find("<details><summary>Closest to the limit"), std::string::npos) << md;
+}
+
 } // namespace vmtest

@@ -67,17 +67,20 @@ TEST(Corpus, WalksSubfoldersAndTakesBpfElfWhateverItsName) {
   d.put("build/host_tool.o", elf(62)); // a host object, not BPF
   d.put("README", "not an object");
   std::vector<std::string> asked;
-  auto got =
-      discover_corpus({d.path}, [&](const std::string& stem) -> Result<std::vector<TestCase>> {
-        asked.push_back(stem);
-        if (stem == "b") return std::vector<TestCase>{TestCase{.program = "p", .name = "c"}};
-        return std::vector<TestCase>{};
-      });
+  auto got = discover_corpus({d.path}, [&](const std::string& stem) -> Result<TestrunSpec> {
+    asked.push_back(stem);
+    if (stem == "b")
+      return TestrunSpec{{TestCase{.program = "p", .name = "c"}}, {Preset{"on", {{"flag", "1"}}}}};
+    return TestrunSpec{};
+  });
   ASSERT_TRUE(got.ok()) << got.error().str();
   EXPECT_EQ(names(*got), (std::vector<std::string>{"a.o", "b.bpf.o", "build/obj/skel",
                                                    "build/obj/x86/probe.elf"}));
   EXPECT_EQ(got->objects[0].sha256, sha256_hex(elf(247, false, "a")));
   ASSERT_EQ(got->objects[1].cases.size(), 1u);
+  ASSERT_EQ(got->objects[1].presets.size(), 1u);
+  EXPECT_EQ(got->objects[1].presets[0].name, "on");
+  EXPECT_TRUE(got->objects[0].presets.empty());
   EXPECT_EQ(got->files_scanned, 6);
   EXPECT_EQ(asked.size(), 4u);
   EXPECT_TRUE(got->notes.empty());
@@ -134,7 +137,7 @@ TEST(Corpus, FilesAndSeveralRoots) {
 TEST(Corpus, BadCaseFileFailsWithObjectContext) {
   TempDir d;
   d.put("x.bpf.o", kBpf);
-  auto got = discover_corpus({d.path}, [](const std::string&) -> Result<std::vector<TestCase>> {
+  auto got = discover_corpus({d.path}, [](const std::string&) -> Result<TestrunSpec> {
     return Error{"bad yaml", "testrun/x.yaml"};
   });
   ASSERT_FALSE(got.ok());

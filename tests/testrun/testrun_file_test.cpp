@@ -189,4 +189,56 @@ TEST(TestrunFileTest, RepositoryCasesAllParse) {
   EXPECT_GT(files, 0);
 }
 
+TEST(TestrunFileTest, PresetsParseInFileOrderWithNormalisedValues) {
+  auto r = parse_testrun_spec(R"(
+presets:
+  fine: {use_coarse_clock: false}
+  coarse: {use_coarse_clock: true, rounds: 0x10, mode: MODE_SLOW, delta: -3}
+cases:
+  - program: p
+    name: c
+)",
+                              "x.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  ASSERT_EQ(r->presets.size(), 2u);
+  EXPECT_EQ(r->presets[0], (Preset{"fine", {{"use_coarse_clock", "0"}}}));
+  EXPECT_EQ(r->presets[1], (Preset{"coarse",
+                                   {{"use_coarse_clock", "1"},
+                                    {"rounds", "0x10"},
+                                    {"mode", "MODE_SLOW"},
+                                    {"delta", "-3"}}}));
+  EXPECT_EQ(r->cases.size(), 1u);
+  // The old entry point still reads the cases of a file that also has presets.
+  auto cases = parse_testrun_yaml("presets: {a: {x: 1}}\n", "x.yaml");
+  ASSERT_TRUE(cases.ok()) << cases.error().str();
+  EXPECT_TRUE(cases->empty());
+}
+
+TEST(TestrunFileTest, PresetMistakesAreErrors) {
+  auto error_of = [](const std::string& yaml) {
+    auto r = parse_testrun_spec(yaml, "x.yaml");
+    return r.ok() ? std::string() : r.error().str();
+  };
+  EXPECT_NE(error_of("presets: [a, b]\n").find("presets"), std::string::npos);
+  EXPECT_NE(error_of("presets: {\"a@b\": {x: 1}}\n").find("not a preset name"), std::string::npos);
+  EXPECT_NE(error_of("presets: {a: {}}\n").find("preset 'a'"), std::string::npos);
+  EXPECT_NE(error_of("presets: {a: {x: 1.5}}\n").find("'1.5' is not a number"), std::string::npos);
+  EXPECT_NE(error_of("presets: {a: {x: [1]}}\n").find("expected a number"), std::string::npos);
+  EXPECT_NE(error_of("presets: {a: {\"x-y\": 1}}\n").find("not a variable name"),
+            std::string::npos);
+  EXPECT_NE(error_of("presets: {a: {x: 99999999999999999999}}\n").find("not a number"),
+            std::string::npos);
+}
+
+TEST(TestrunFileTest, RepositoryPresetObjectDeclaresTwoPresets) {
+  auto r = load_testrun_spec_dir(VMTEST_SOURCE_DIR "/testrun", "rodata_flag");
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  ASSERT_EQ(r->presets.size(), 2u);
+  EXPECT_EQ(r->presets[0].name, "fine");
+  EXPECT_EQ(r->presets[1].name, "coarse");
+  auto none = load_testrun_spec_dir(VMTEST_SOURCE_DIR "/testrun", "no_such_object");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 } // namespace vmtest
