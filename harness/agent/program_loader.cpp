@@ -501,7 +501,7 @@ CapturedLog capture_log(const std::string& path, const ProgramInfo& info, unsign
                         const LoadOptions& opts) {
   CapturedLog out;
   for (size_t size = opts.initial_log_size;; size *= 4) {
-    Attempt t = attempt_load(path, info.name, level, size, {});
+    Attempt t = attempt_load(path, info.name, level, size, {}, opts.globals);
     const bool overflow = t.err == -ENOSPC && t.buffer_full;
     // A rotating kernel keeps the tail, where the verdict is; a larger buffer would hold more.
     if (!overflow || size >= opts.max_log_size) {

@@ -237,14 +237,16 @@ struct RunCommandArgs {
 // The guests keep full logs of programs that changed against the baselines, so they get each
 // row's baseline verdicts and stats, and the gate's thresholds, in their manifest.
 void plan_full_logs(RunCommandArgs& a) {
-  const bool compared = !a.gate.no_gate && (a.gate.baselines_explicit || a.run.corpus_bundled);
-  if (!compared) return;
   FullLogPlan& plan = a.run.opts.full_logs;
-  plan.baselines = expectations_from_dir(a.gate.baselines);
   Thresholds t = a.gate.thresholds;
   // An unreadable policy is the gate's to report after the run; its defaults serve until then.
   if (auto policy = load_policy_or_default(a.gate.policy, a.gate.strict))
     policy->thresholds.apply_to(t);
+  // The gate's headroom thresholds pick programs close to a limit, baselines or not.
+  plan.headroom = t.headroom;
+  const bool compared = !a.gate.no_gate && (a.gate.baselines_explicit || a.run.corpus_bundled);
+  if (!compared) return;
+  plan.baselines = expectations_from_dir(a.gate.baselines);
   plan.change = change_thresholds(t);
 }
 

@@ -28,7 +28,6 @@ struct GuestImageSpec {
   std::vector<GuestObject> objects;
   int log_tail_lines = 20;
   bool isolated_loads = false; // Manifest::isolated_loads
-  bool isolated_loads = false;  // Manifest::isolated_loads
   FullLogPlan full_logs;        // Manifest::full_logs
   // Capability probe: the host's bpftool, copied to /usr/sbin/bpftool with the libraries it
   // needs under their own paths; empty: the guest does not probe.

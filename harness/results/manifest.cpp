@@ -23,9 +23,12 @@ void to_json(json& j, const FullLogPlan& p) {
            {"insns_abs", p.change.insns_abs},
            {"states_pct", p.change.states_pct},
            {"states_abs", p.change.states_abs},
-           {"headroom_insns", p.headroom.insns_fraction},
-           {"headroom_stack", p.headroom.stack_fraction},
            {"baselines", p.baselines}};
+  // The policy's headroom levels, by fraction key: {"insns": [warn_pct, fail_pct], ...}.
+  json levels = json::object();
+  for (const auto& d : kFractions)
+    levels[std::string(d.key)] = {p.headroom[d.id].warn_pct, p.headroom[d.id].fail_pct};
+  j["headroom"] = levels;
 }
 void from_json(const json& j, FullLogPlan& p) {
   FullLogPlan d;
@@ -38,8 +41,11 @@ void from_json(const json& j, FullLogPlan& p) {
   p.change.insns_abs = j.value("insns_abs", d.change.insns_abs);
   p.change.states_pct = j.value("states_pct", d.change.states_pct);
   p.change.states_abs = j.value("states_abs", d.change.states_abs);
-  p.headroom.insns_fraction = j.value("headroom_insns", d.headroom.insns_fraction);
-  p.headroom.stack_fraction = j.value("headroom_stack", d.headroom.stack_fraction);
+  p.headroom = d.headroom;
+  if (auto it = j.find("headroom"); it != j.end() && it->is_object())
+    for (const auto& [key, pair] : it->items())
+      if (auto f = fraction_by_key(key); f && pair.is_array() && pair.size() == 2)
+        p.headroom[*f] = {pair[0].get<double>(), pair[1].get<double>()};
   p.baselines = j.value("baselines", decltype(p.baselines){});
 }
 

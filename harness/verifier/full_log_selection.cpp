@@ -17,28 +17,11 @@ constexpr std::array<std::pair<FullLogReason, std::string_view>, 6> kReasons{{
     {FullLogReason::Requested, "requested"},
 }};
 
-// The verifier's stack limit per program (MAX_BPF_STACK); the same on every kernel we target.
-constexpr int64_t kStackLimit = 512;
-
 bool moved(std::optional<int64_t> before, std::optional<int64_t> after, double pct, int64_t abs) {
   if (!before || !after) return false;
   const int64_t delta = std::llabs(*after - *before);
   const double rel = *before == 0 ? (delta ? 100.0 : 0.0) : 100.0 * delta / *before;
   return delta > abs && rel > pct;
-}
-
-// "32+16" -> 48: the deepest a call chain through every subprogram could go.
-int64_t stack_total(const std::string& depth) {
-  int64_t total = 0, cur = 0;
-  for (char c : depth) {
-    if (c >= '0' && c <= '9') {
-      cur = cur * 10 + (c - '0');
-    } else {
-      total += cur;
-      cur = 0;
-    }
-  }
-  return total + cur;
 }
 
 } // namespace
@@ -53,16 +36,6 @@ std::optional<FullLogReason> parse_full_log_reason(std::string_view s) {
   for (const auto& [v, name] : kReasons)
     if (name == s) return v;
   return std::nullopt;
-}
-
-bool crosses_headroom_threshold(const ProgramResult& p, const HeadroomThresholds& t) {
-  const auto& insns = p.metrics[Metric::InsnsProcessed];
-  const auto& limit = p.metrics[Metric::InsnLimit];
-  if (insns && limit && *limit > 0 &&
-      static_cast<double>(*insns) >= t.insns_fraction * static_cast<double>(*limit))
-    return true;
-  return !p.stack_depth.empty() &&
-         static_cast<double>(stack_total(p.stack_depth)) >= t.stack_fraction * kStackLimit;
 }
 
 FullLogReason full_log_reason(const ProgramResult& p, const ProgramExpectation* base,

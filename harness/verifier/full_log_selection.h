@@ -6,6 +6,7 @@
 // manifest (ProgramExpectation) and the guest decides right after its first load, while the
 // program is at hand. Ordinary accepted programs thus cost no second load; only the few that
 // failed, changed or came close to a limit are loaded again with a full level 1 (or 2) log.
+#include "results/headroom.h"
 #include "results/metrics.h"
 #include "results/status.h"
 
@@ -24,7 +25,7 @@ enum class FullLogReason {
   Rejected,       // the kernel (or libbpf) refused it
   VerdictChanged, // accepted now, rejected in the baseline
   StatsMoved,     // insns or states moved beyond the change thresholds
-  NearLimit,      // crosses a headroom threshold (see crosses_headroom_threshold)
+  NearLimit,      // crosses a headroom threshold (results/headroom.h, the gate's own test)
   Requested,      // every program was asked for (`--full-logs all`)
 };
 const char* to_string(FullLogReason r);
@@ -47,19 +48,6 @@ struct ChangeThresholds {
   int64_t states_abs = 10;
   bool operator==(const ChangeThresholds&) const = default;
 };
-
-// Headroom warn thresholds: the issue's defaults, until the policy's own thresholds (issue 16,
-// headroom) are wired in here.
-struct HeadroomThresholds {
-  double insns_fraction = 0.50; // of the kernel's own insn limit, read from the log
-  double stack_fraction = 0.75; // of the 512-byte stack
-  bool operator==(const HeadroomThresholds&) const = default;
-};
-
-// THE HOOK for headroom: whether a program uses more of a kernel limit than the warn
-// thresholds allow. Reads only what the first load measured (insns and the limit printed next
-// to them, the stack depth). Replace the body with the headroom policy's own check.
-bool crosses_headroom_threshold(const ProgramResult& p, const HeadroomThresholds& t);
 
 // The one selection: why `p` (just loaded, stats known) needs its full log, or None.
 // `base` is its baseline entry; null when there is no baseline or the program is new.

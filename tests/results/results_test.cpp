@@ -190,6 +190,8 @@ TEST(Results, ManifestCarriesTheFullLogPlan) {
   m.full_logs.cap_bytes = 1 << 20;
   m.full_logs.line_costs_all = true;
   m.full_logs.change.insns_abs = 7;
+  m.full_logs.headroom[Fraction::Insns] = {20, 30};
+  m.full_logs.headroom[Fraction::Maps] = {60, 70};
   m.full_logs.baselines["6.1"]["loop.bpf.o/xdp_loop"] = {Verdict::Rejected, 19, std::nullopt};
   auto back = nlohmann::json(m).get<Manifest>();
   EXPECT_EQ(back.full_logs.level, 2);
@@ -198,6 +200,9 @@ TEST(Results, ManifestCarriesTheFullLogPlan) {
   EXPECT_FALSE(back.full_logs.all);
   EXPECT_EQ(back.full_logs.change.insns_abs, 7);
   EXPECT_EQ(back.full_logs.baselines, m.full_logs.baselines);
+  // The policy's headroom levels reach the guest, which picks near-limit programs with them.
+  EXPECT_EQ(back.full_logs.headroom, m.full_logs.headroom);
+  EXPECT_NE(back.full_logs.headroom, HeadroomThresholds{});
   // A manifest from before full logs reads with the defaults.
   auto old = nlohmann::json::parse(R"({"objects": []})").get<Manifest>();
   EXPECT_EQ(old.full_logs.level, 1);

@@ -61,9 +61,9 @@ TEST(FullLogSelection, HeadroomHookUsesTheLimitFromTheLog) {
   EXPECT_TRUE(crosses_headroom_threshold(p, HeadroomThresholds{}));
   EXPECT_EQ(reason(p, nullptr), FullLogReason::NearLimit);
   ProgramResult deep = accepted(10);
-  deep.stack_depth = "256+160"; // 416 of 512: above 75%
+  deep.metrics[Metric::StackDepth] = 416; // "256+160": 416 of 512, above 75%
   EXPECT_EQ(reason(deep, nullptr), FullLogReason::NearLimit);
-  deep.stack_depth = "256";
+  deep.metrics[Metric::StackDepth] = 256;
   EXPECT_EQ(reason(deep, nullptr), FullLogReason::None);
 }
 
