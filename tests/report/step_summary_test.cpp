@@ -114,4 +114,19 @@ TEST(StepSummary, ClosestToTheLimitIsFoldedWhenNothingCrossed) {
   EXPECT_NE(md.find("<details><summary>Closest to the limit"), std::string::npos) << md;
 }
 
+TEST(StepSummary, ClosestToTheLimitListsWhatThePolicyFlaggedFirst) {
+  // p0 uses 0.16% of the insn limit, far less than the others' stack; a policy failing at 0.1%
+  // flags it, and the table must show it even though its fraction is the smallest.
+  const RunResults run =
+      near_limits({{1600, 0}, {10, 100}, {10, 110}, {10, 120}, {10, 130}, {10, 140}});
+  Policy tight;
+  tight.thresholds.headroom.fail_pct[static_cast<size_t>(Fraction::Insns)] = 0.1;
+  tight.thresholds.headroom.warn_pct[static_cast<size_t>(Fraction::Insns)] = 0.05;
+  const std::string md = render_step_summary(run, verdict_against(nullptr, run, tight));
+  const size_t flagged = md.find("| ❌ p0 <sub>big.bpf.o</sub> | **0.2%** |");
+  ASSERT_NE(flagged, std::string::npos) << md;
+  EXPECT_LT(flagged, md.find("p5 <sub>")) << md;
+  EXPECT_NE(md.find("<details open>"), std::string::npos) << md;
+}
+
 } // namespace vmtest
