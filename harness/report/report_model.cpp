@@ -75,8 +75,10 @@ std::vector<HeadroomEntry> closest_of(const DiffReport& d) {
       if (f.kind == FindingKind::Headroom) e.severity = worst(e.severity, f.severity);
     out.push_back(std::move(e));
   }
-  // Highest first; ties by name so the table never depends on input order.
+  // Programs the gate flagged first (a policy may set a low threshold on a fraction that is
+  // not the largest), then highest first; ties by name so the order never depends on input.
   std::stable_sort(out.begin(), out.end(), [](const HeadroomEntry& a, const HeadroomEntry& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
     if (a.top.pct != b.top.pct) return a.top.pct > b.top.pct;
     return std::tie(a.object, a.program) < std::tie(b.object, b.program);
   });

@@ -55,8 +55,8 @@ struct ReportKernel {
   const KernelResult* result = nullptr; // null: expected but missing from the results
   const DiffReport* diff = nullptr;     // the verdict's part for this kernel
   Severity severity = Severity::OK;
-  // Accepted programs by the fraction closest to its limit, highest first, at most
-  // kClosestToLimit of them.
+  // Accepted programs: those with a headroom finding first, then by the fraction closest to
+  // its limit, highest first; at most kClosestToLimit of them.
   std::vector<HeadroomEntry> closest;
   bool has_verdicts() const { return result && result->status == KernelStatus::Ok; }
   bool skipped() const { return result && result->status == KernelStatus::Skipped; }

@@ -100,7 +100,7 @@ std::string closest_to_limit_tables(const ReportModel& m) {
   bool crossed = false;
   for (const auto& k : m.kernels) {
     if (k.closest.empty()) continue;
-    body += "**" + markdown_escape(k.name) + "**\n\n| program |";
+    body += "**" + markdown_escape(k.name) + "**\n\n| closest |";
     for (const auto& d : kFractions)
       body += " " + markdown_escape(d.label) + " |";
     body += "\n|---|";

@@ -51,6 +51,13 @@ struct Preset {
 // "prog" + "@" + "preset": how a program loaded under a preset is named in results.
 std::string preset_program_name(const std::string& program, const std::string& preset);
 
+// Everything one testrun/<stem>.yaml declares for an object (testrun/testrun_file.h).
+struct TestrunSpec {
+  std::vector<TestCase> cases;
+  std::vector<Preset> presets; // in file order
+  bool empty() const { return cases.empty() && presets.empty(); }
+};
+
 struct ManifestObject {
   std::string name;  // file name, e.g. "loop.bpf.o"
   std::string path;  // where the agent finds it

@@ -7,7 +7,6 @@
 // object with an error, so one broken file is reported and never hides the others.
 #include "core/result.h"
 #include "results/manifest.h"
-#include "testrun/testrun_file.h"
 
 #include <cstdint>
 #include <filesystem>

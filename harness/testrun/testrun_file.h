@@ -38,13 +38,6 @@
 
 namespace vmtest {
 
-// Everything one testrun/<stem>.yaml declares.
-struct TestrunSpec {
-  std::vector<TestCase> cases;
-  std::vector<Preset> presets; // in file order
-  bool empty() const { return cases.empty() && presets.empty(); }
-};
-
 // Parses YAML text; `source` names it in errors (normally the file path).
 Result<TestrunSpec> parse_testrun_spec(std::string_view text, const std::string& source);
 // The file at <dir>/<object_stem>.yaml; a missing file declares nothing.

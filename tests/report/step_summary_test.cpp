@@ -87,10 +87,11 @@ RunResults near_limits(std::vector<std::pair<int64_t, int64_t>> progs) {
 TEST(StepSummary, ClosestToTheLimitTablePerKernel) {
   const RunResults run =
       near_limits({{1000, 8}, {900000, 8}, {2000, 400}, {10, 0}, {20, 0}, {30, 0}, {40, 0}});
-  const std::string md = render_step_summary(run, verdict_alone(run));
+  const std::string all = render_step_summary(run, verdict_alone(run));
+  const std::string md = all.substr(all.find("Closest to the limit")); // the table's section
   // Open, because p1 crossed the fail threshold; the top fraction of each row is bold.
-  EXPECT_NE(md.find("<details open><summary>Closest to the limit"), std::string::npos) << md;
-  EXPECT_NE(md.find("**6.1**\n\n| program | insns | stack | maps |\n|---|---:|---:|---:|\n"),
+  EXPECT_NE(all.find("<details open><summary>Closest to the limit"), std::string::npos) << all;
+  EXPECT_NE(md.find("**6.1**\n\n| closest | insns | stack | maps |\n|---|---:|---:|---:|\n"),
             std::string::npos)
       << md;
   const size_t p1 = md.find("| ❌ p1 <sub>big.bpf.o</sub> | **90.0%** | 1.6% | - |");
@@ -102,8 +103,8 @@ TEST(StepSummary, ClosestToTheLimitTablePerKernel) {
   EXPECT_EQ(md.find("p4 <sub>"), std::string::npos) << md;
   EXPECT_EQ(md.find("p3 <sub>"), std::string::npos) << md;
   // The failure is named with its kernel and fraction in the failing checks too.
-  EXPECT_NE(md.find("#### p1 on 6.1: near a limit"), std::string::npos) << md;
-  EXPECT_NE(md.find("- **FAIL** insns 900000 of 1000000 (90.0%) reaches the fail threshold 85%"),
+  EXPECT_NE(all.find("#### p1 on 6.1: near a limit"), std::string::npos) << all;
+  EXPECT_NE(all.find("- **FAIL** insns 900000 of 1000000 (90.0%) reaches the fail threshold 85%"),
             std::string::npos)
       << md;
 }
@@ -112,6 +113,22 @@ TEST(StepSummary, ClosestToTheLimitIsFoldedWhenNothingCrossed) {
   const RunResults run = near_limits({{1000, 8}});
   const std::string md = render_step_summary(run, verdict_alone(run));
   EXPECT_NE(md.find("<details><summary>Closest to the limit"), std::string::npos) << md;
+}
+
+TEST(StepSummary, ClosestToTheLimitListsWhatThePolicyFlaggedFirst) {
+  // p0 uses 0.16% of the insn limit, far less than the others' stack; a policy failing at 0.1%
+  // flags it, and the table must show it even though its fraction is the smallest.
+  const RunResults run =
+      near_limits({{1600, 0}, {10, 100}, {10, 110}, {10, 120}, {10, 130}, {10, 140}});
+  Policy tight;
+  tight.thresholds.headroom.fail_pct[static_cast<size_t>(Fraction::Insns)] = 0.1;
+  tight.thresholds.headroom.warn_pct[static_cast<size_t>(Fraction::Insns)] = 0.05;
+  const std::string all = render_step_summary(run, verdict_against(nullptr, run, tight));
+  const std::string md = all.substr(all.find("Closest to the limit"));
+  const size_t flagged = md.find("| ❌ p0 <sub>big.bpf.o</sub> | **0.2%** |");
+  ASSERT_NE(flagged, std::string::npos) << md;
+  EXPECT_LT(flagged, md.find("p5 <sub>")) << md;
+  EXPECT_NE(all.find("<details open>"), std::string::npos) << all;
 }
 
 } // namespace vmtest
