@@ -146,7 +146,7 @@ TEST_F(FaultsGuestE2E, FrameMarkersInGuestDataCannotSpoofTheReport) {
 TEST_F(FaultsGuestE2E, TimeoutKeepsTheVerdictsReachedAndNamesTheRunningObject) {
   fs::path c = stalling_corpus();
   auto r = run_vmtest({"run", "--kernel", "6.1", "--corpus", c.string(), "--testrun",
-                       (dir_ / "testrun").string(), "--timeout", "60", "--out", out_.string()},
+                       (dir_ / "testrun").string(), "--timeout", "35", "--out", out_.string()},
                       out_);
   ASSERT_TRUE(r.has_results) << r.output;
   EXPECT_EQ(r.exit_code, 2) << r.output;
