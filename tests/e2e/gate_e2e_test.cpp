@@ -146,7 +146,7 @@ TEST_F(GateE2E, HeadroomThresholdFailsRunGateAndReportAlikeAndPresetsAreVariants
   std::string tail;
   for (const auto& l : coarse->log_tail)
     tail += l + "\n";
-  EXPECT_NE(tail.find("unknown func"), std::string::npos) << tail;
+  EXPECT_NE(tail.find("invalid func"), std::string::npos) << tail;
 
   const std::string results = (out / "results.json").string();
   auto g = run_vmtest({"gate", results, "--policy", tight}, dir_ / "unused");
