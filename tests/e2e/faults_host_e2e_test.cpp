@@ -8,6 +8,7 @@
 #include "core/file_lock.h"
 #include "core/sha256.h"
 #include "e2e_support.h"
+#include "loopback.h"
 #include "kernel/kernel_image.h"
 
 #include <arpa/inet.h>
@@ -25,29 +26,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
-bool port_open(int port) {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(s);
-  return ok;
-}
 
 // python3's http.server over `root` on a free loopback port, for the life of the object.
 class HttpServer {

@@ -5,6 +5,7 @@
 // Every server is started on a free 127.0.0.1 port by its test and killed when it ends.
 #include "core/sha256.h"
 #include "e2e_support.h"
+#include "loopback.h"
 #include "kernel/kernel_image.h"
 
 #include <archive.h>
@@ -24,29 +25,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
-bool port_open(int port) {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(s);
-  return ok;
-}
 
 // A loopback server for the duration of one test.
 class Server {
