@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   obj.error = std::string(raw);
   report.objects.push_back(obj);
   auto back = parse_guest_stream(std::string(raw) + "\n" + encode_report(report));
-  fuzz::require(back.has_value(), "an encoded report parses");
+  fuzz::require(back.ok(), "an encoded report parses");
   fuzz::require(back->finished, "an encoded report after noise still ends");
   // Invalid UTF-8 is replaced on the way out (never thrown on), so only valid text round-trips.
   bool valid_utf8 = true;
