@@ -44,7 +44,9 @@ Result<void> check_map(const YAML::Node& node, std::string_view where,
                        std::initializer_list<std::string_view> known) {
   if (!node.IsMap()) return field_error(where, "expected a map");
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    // A key may itself be a list or a map in YAML ({[a]: 1}); name it rather than throw.
+    if (!kv.first.IsScalar()) return field_error(where, "a key is not a plain name");
+    const std::string key = kv.first.Scalar();
     bool ok = false;
     for (auto k : known)
       ok = ok || k == key;

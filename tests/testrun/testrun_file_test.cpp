@@ -105,6 +105,15 @@ TEST(TestrunFileTest, UnknownFieldsAtEveryLevel) {
   EXPECT_HAS(error_of(one_case("    packet: {eth: {type: 1}, ip: {}}\n")), "unknown field 'ip'");
 }
 
+// YAML lets a key be a list or a map; found by fuzz/testrun (an uncaught bad conversion).
+TEST(TestrunFileTest, KeysThatAreNotNamesAreErrorsAtEveryLevel) {
+  EXPECT_HAS(error_of("[a]: 1\n"), "top level: a key is not a plain name");
+  EXPECT_HAS(error_of("{x: 1}: 1\n"), "top level: a key is not a plain name");
+  EXPECT_HAS(error_of("cases:\n  - {[program]: xdp_prog, name: n}\n"), "a key is not a plain name");
+  EXPECT_HAS(error_of("presets:\n  [p]: {flag: 1}\n"), "is not a preset name");
+  EXPECT_HAS(error_of("presets:\n  p: {[flag]: 1}\n"), "is not a variable name");
+}
+
 TEST(TestrunFileTest, BadHexNamesCaseAndField) {
   std::string e = error_of(one_case("    hex: \"0g\"\n"));
   EXPECT_HAS(e, "cases.yaml: case 'the_case'");
