@@ -82,6 +82,39 @@ bool keeps_zero_entries(bpf_map_type type) {
   }
 }
 
+// Hash-family and stack-trace maps are preallocated: creating a 10240-entry map allocates
+// and links every element, which under TCG is most of what loading a typical libbpf-tools
+// program costs (~12 ms of ~15). The verifier never reads their max_entries (unlike an
+// array's, which bounds constant keys), so a smaller map gives the same verdict, insns and
+// states, and a guest with little memory no longer fails to create the map the way a real
+// node would not.
+constexpr __u32 kPreallocatedEntriesCap = 64;
+
+bool sized_for_runtime_only(bpf_map_type type) {
+  switch (type) {
+  case BPF_MAP_TYPE_HASH:
+  case BPF_MAP_TYPE_PERCPU_HASH:
+  case BPF_MAP_TYPE_LRU_HASH:
+  case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+  case BPF_MAP_TYPE_STACK_TRACE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// Kernels before 5.10 compare max_entries between a map-in-map's inner-map template and every
+// map put in it (the initial slots libbpf fills at load), so an object that has a map-in-map
+// keeps every size as written. Newer kernels compare it for inner arrays only.
+bool has_map_in_map(bpf_object* obj) {
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj) {
+    auto type = bpf_map__type(map);
+    if (type == BPF_MAP_TYPE_ARRAY_OF_MAPS || type == BPF_MAP_TYPE_HASH_OF_MAPS) return true;
+  }
+  return false;
+}
+
 // A struct_ops map's initial value holds, in each function-pointer member, the bpf_program
 // that member refers to (libbpf's "shadow" layout, 1.4+). Every program still referenced there
 // is loaded with the map, so clear all members but `keep`.
@@ -117,6 +150,7 @@ std::optional<GuessedType> guess_freplace_type(const bpf_object* obj, const bpf_
 }
 
 void apply_fixups(bpf_object* obj, const bpf_program* only) {
+  const bool cap_entries = !has_map_in_map(obj);
   bpf_map* map;
   bpf_object__for_each_map(map, obj) {
     bpf_map__set_pin_path(map, nullptr);
@@ -124,6 +158,9 @@ void apply_fixups(bpf_object* obj, const bpf_program* only) {
     if (type == BPF_MAP_TYPE_STRUCT_OPS && only) mask_struct_ops(obj, map, only);
     if (!keeps_zero_entries(type) && bpf_map__max_entries(map) == 0)
       bpf_map__set_max_entries(map, 1);
+    if (cap_entries && sized_for_runtime_only(type) &&
+        bpf_map__max_entries(map) > kPreallocatedEntriesCap)
+      bpf_map__set_max_entries(map, kPreallocatedEntriesCap);
   }
   bpf_program* prog;
   bpf_object__for_each_program(prog, obj) {

@@ -8,7 +8,10 @@
 //     it is, so creating it fails and the whole object is rejected, as with veristat;
 //   - struct_ops maps reference only the program being loaded (libbpf loads every program a
 //     struct_ops map references, whatever their autoload says);
-//   - freplace programs load as the program type their context argument names.
+//   - freplace programs load as the program type their context argument names;
+//   - unlike veristat, hash-family and stack-trace maps hold at most 64 entries (unless the
+//     object has a map-in-map): the verifier does not read their size, and creating big
+//     preallocated maps dominated load time under TCG.
 #include <linux/bpf.h>
 #include <optional>
 

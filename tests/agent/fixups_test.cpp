@@ -100,6 +100,30 @@ TEST(FixupsTest, LocalStorageKeepsZeroEntriesAndOtherMapsGetOne) {
   }
 }
 
+TEST(FixupsTest, BigHashAndStackMapsAreCappedArraysAreNot) {
+  auto obj = open("big_maps");
+  ASSERT_NE(obj, nullptr);
+  apply_fixups(obj.get(), nullptr);
+  std::map<std::string, __u32> entries;
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj.get()) entries[bpf_map__name(map)] = bpf_map__max_entries(map);
+  EXPECT_EQ(entries["hash"], 64u);
+  EXPECT_EQ(entries["lru"], 64u);
+  EXPECT_EQ(entries["percpu"], 64u);
+  EXPECT_EQ(entries["stacks"], 64u);
+  EXPECT_EQ(entries["small"], 16u);
+  EXPECT_EQ(entries["array"], 10240u);
+}
+
+TEST(FixupsTest, AnObjectWithAMapInMapKeepsEverySize) {
+  auto obj = open("map_in_map");
+  ASSERT_NE(obj, nullptr);
+  apply_fixups(obj.get(), nullptr);
+  auto* inner = bpf_object__find_map_by_name(obj.get(), "inner_a");
+  ASSERT_NE(inner, nullptr);
+  EXPECT_EQ(bpf_map__max_entries(inner), 10240u);
+}
+
 TEST(FixupsTest, ARuntimeValueSizeIsLeftForTheKernelToRefuse) {
   auto obj = open("runtime_value_size");
   ASSERT_NE(obj, nullptr);
@@ -202,6 +226,13 @@ TEST_P(FixupVerdictTest, MapsSizedAtRunTimeLoadWithOneEntry) {
   ASSERT_EQ(r.size(), 2u);
   for (const auto& [name, p] : r)
     EXPECT_EQ(p.verdict, Verdict::Accepted) << name << "\n" << p.error;
+}
+
+TEST_P(FixupVerdictTest, CappedMapsAndMapInMapObjectsLoad) {
+  auto big = load("big_maps");
+  EXPECT_EQ(big["kprobe_big_maps"].verdict, Verdict::Accepted) << big["kprobe_big_maps"].error;
+  auto nested = load("map_in_map");
+  EXPECT_EQ(nested["xdp_map_in_map"].verdict, Verdict::Accepted) << nested["xdp_map_in_map"].error;
 }
 
 TEST_P(FixupVerdictTest, AStackMapWithoutValueSizeRejectsTheWholeObject) {

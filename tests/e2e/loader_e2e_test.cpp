@@ -50,6 +50,8 @@ std::vector<Expected> expected_fixups(bool has_cgrp_storage) {
       {"fixup_freplace.bpf.o:freplace_unknown", Verdict::Rejected, EINVAL},
       {"fixup_runtime_max_entries.bpf.o:xdp_runtime_sized", Verdict::Accepted, 0},
       {"fixup_runtime_max_entries.bpf.o:kprobe_runtime_sized", Verdict::Accepted, 0},
+      {"fixup_big_maps.bpf.o:kprobe_big_maps", Verdict::Accepted, 0},
+      {"fixup_map_in_map.bpf.o:xdp_map_in_map", Verdict::Accepted, 0},
       {"fixup_runtime_value_size.bpf.o:kprobe_stackid", Verdict::Rejected, EINVAL},
       {"fixup_runtime_value_size.bpf.o:xdp_unrelated", Verdict::Rejected, EINVAL},
   };
