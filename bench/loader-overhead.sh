@@ -137,6 +137,23 @@ for label, rows in table[1:]:
     print(f"agent-only overhead per program ({label}): ({med(rows, 'agent'):.2f} - "
           f"{med(empty, 'agent'):.2f} - {med(rows, 'verif'):.3f}) s / {n} = {over:.1f} ms")
 
+# A faster loader is worth nothing if it changes what is measured: every program's verdict,
+# errno, error and counts (all but times and the log tail, which prints a time) must be the
+# same in every compared build's run.
+VOLATILE = {"verification_time_us", "test_run", "more_test_runs", "log_tail", "full_log",
+            "line_costs", "log_bytes"}
+def outcome(name):
+    k = json.load(open(os.path.join(work, name, "results.json")))["kernels"][0]
+    return {o["name"] + ":" + p["name"]: {f: v for f, v in p.items() if f not in VOLATILE}
+            for o in k["objects"] for p in o["programs"]}
+base = outcome("corpus-1")
+for c in range(1, len(compares) + 1):
+    other = outcome(f"compare{c}-1")
+    differ = sorted(k for k in base.keys() | other.keys() if base.get(k) != other.get(k))
+    print(f"results against compare {c}: "
+          + ("identical for all %d programs" % len(base) if not differ else
+             "%d of %d programs differ, e.g. %s" % (len(differ), len(base), ", ".join(differ[:5]))))
+
 def host_run(binary):  # wall, user+sys CPU and peak RSS (MiB) of one agent run
     t0 = time.monotonic()
     child = subprocess.Popen([binary, "--manifest", host_manifest, "--output",

@@ -7,13 +7,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD_DIR=${BUILD_DIR:-build}
 
-bash scripts/ci/build.sh
+# Each step says how long it took, so a slow CI run shows where its time went.
+step() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "test.sh: $name took $((SECONDS - start)) s"
+}
+
+step build bash scripts/ci/build.sh
 # Unit tests first: they are fast and boot nothing.
-ctest --test-dir "$BUILD_DIR" -L unit --output-on-failure -j2
+step "unit tests" ctest --test-dir "$BUILD_DIR" -L unit --output-on-failure -j2
 # Every parser of untrusted input under ASan and UBSan: the seed corpus replayed, then each
-# target fuzzed for FUZZ_SECONDS (fuzz/run.sh; its own clang build dir, build-fuzz).
-bash fuzz/run.sh
+# target fuzzed (fuzz/run.sh; its own clang build dir, build-fuzz).
+step fuzz bash fuzz/run.sh
 # action.yml, the workflows and the scripts through their validators.
-ctest --test-dir "$BUILD_DIR" -L lint --output-on-failure
+step lint ctest --test-dir "$BUILD_DIR" -L lint --output-on-failure
 # End-to-end on real kernels; pinned kernels are downloaded into the cache on first use.
-ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure
+step e2e ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure
