@@ -28,6 +28,7 @@ case "$link" in *" -o harness/vmtest-guest "*) ;; *) echo "unexpected link line:
 c++ -std=c++20 -O2 -c bench/loader_profile.cpp -o "$WORK/loader_profile.o"
 wraps="-Wl,--wrap=syscall -Wl,--wrap=libbpf_set_print -Wl,--wrap=bpf_object__open_file"
 wraps+=" -Wl,--wrap=bpf_object__load -Wl,--wrap=bpf_object__close -Wl,--wrap=reboot"
+wraps+=" -Wl,--wrap=write -Wl,--wrap=tcdrain"
 link=${link/ -o harness\/vmtest-guest / -o $WORK/vmtest-guest-profile $WORK/loader_profile.o $wraps }
 (cd "$BUILD" && eval "$link")
 
@@ -82,6 +83,10 @@ for name in ("bpf_object__open", "bpf_object__load", "bpf_object__close"):
     row("  libbpf without syscalls", None, calls[name][1] - in_syscalls, "(ELF, CO-RE, relocation)")
 inside = sum(s for _, s in calls.values())
 row("the agent outside these", None, float(agent[1]) - inside, "(listing, logs, test runs, results)")
+port = [l.split() for l in lines if l.startswith("port ")]
+if port:  # the agent's own write() calls: only the results port writes that way
+    row("  records out (write, tcdrain)", int(port[0][1]), float(port[0][2]),
+        "(the results serial port)")
 print("costliest map creations:")
 for l in lines:
     if l.startswith("map "):

@@ -14,6 +14,7 @@
 #include <string>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -50,6 +51,7 @@ struct ObjectLoad {
 const double g_start = now();
 Total g_cmd[64]; // by bpf() command
 Total g_open, g_load, g_close;
+Total g_port; // write() and tcdrain(): the records going out over the results serial port
 std::vector<MapCreation> g_maps;
 std::vector<ObjectLoad> g_loads;
 int g_load_maps = 0;
@@ -92,6 +94,7 @@ void report() {
   std::fprintf(stderr, "PROF call bpf_object__open %ld %.3f\n", g_open.calls, g_open.seconds);
   std::fprintf(stderr, "PROF call bpf_object__load %ld %.3f\n", g_load.calls, g_load.seconds);
   std::fprintf(stderr, "PROF call bpf_object__close %ld %.3f\n", g_close.calls, g_close.seconds);
+  std::fprintf(stderr, "PROF port %ld %.3f\n", g_port.calls, g_port.seconds);
   for (int c = 0; c < 64; ++c)
     if (g_cmd[c].calls)
       std::fprintf(stderr, "PROF bpf %d %ld %.3f\n", c, g_cmd[c].calls, g_cmd[c].seconds);
@@ -169,6 +172,22 @@ void __wrap_bpf_object__close(bpf_object* obj) {
   double t0 = now();
   __real_bpf_object__close(obj);
   g_close.add(now() - t0);
+}
+
+ssize_t __real_write(int fd, const void* buf, size_t n);
+ssize_t __wrap_write(int fd, const void* buf, size_t n) {
+  double t0 = now();
+  ssize_t r = __real_write(fd, buf, n);
+  g_port.add(now() - t0);
+  return r;
+}
+
+int __real_tcdrain(int fd);
+int __wrap_tcdrain(int fd) {
+  double t0 = now();
+  int r = __real_tcdrain(fd);
+  g_port.add(now() - t0);
+  return r;
 }
 
 int __real_reboot(int how);
