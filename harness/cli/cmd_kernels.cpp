@@ -117,6 +117,11 @@ int do_verify(const KernelsArgs& a, CommandRunner&, HttpClient&) {
                 why.empty() ? s.entry->info.origin.c_str() : why.c_str());
     if (!why.empty()) ++bad;
   }
+  // Not damage (the cache is sound), but disk a killed fetch still holds; nothing is deleted.
+  for (const auto& l : staging_leftovers(cache, kStagingGrace))
+    std::printf("LEFTOVER %s %ju MiB: staging folder of an interrupted fetch (or of one still "
+                "running); the next fetch removes it if nobody holds it\n",
+                l.path.filename().c_str(), l.bytes / (1024 * 1024));
   std::printf("%zu entries, %d damaged (%s)\n", slots->size(), bad,
               kernels_cache_dir(cache).c_str());
   return bad ? 2 : 0;

@@ -191,9 +191,65 @@ std::optional<CachedKernel> find_cached_by_source(const fs::path& cache_dir,
   return std::nullopt;
 }
 
+StagingDir::StagingDir(fs::path p) : path_(std::move(p)) {
+  // A fresh folder of our own: nobody else can hold this lock yet.
+  if (auto l = FileLock::try_acquire(path_ / kStagingLock, "staging folder"))
+    lock_.emplace(std::move(*l));
+}
+
 StagingDir::~StagingDir() {
   std::error_code ec;
   if (!path_.empty()) fs::remove_all(path_, ec);
+}
+
+namespace {
+std::uintmax_t tree_bytes(const fs::path& dir) {
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    std::error_code fe;
+    if (it->is_regular_file(fe)) total += it->file_size(fe);
+  }
+  return total;
+}
+} // namespace
+
+std::vector<StagingLeftover> staging_leftovers(const fs::path& cache_dir,
+                                               std::chrono::seconds min_age) {
+  std::vector<StagingLeftover> out;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(kernels_cache_dir(cache_dir), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->path().filename().string().starts_with(".tmp-")) continue;
+    std::error_code te;
+    if (!it->is_directory(te) || it->is_symlink(te)) continue;
+    const auto written = fs::last_write_time(it->path(), te);
+    if (te || now - written < min_age) continue;
+    out.push_back({it->path(), tree_bytes(it->path())});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return out;
+}
+
+std::vector<StagingLeftover> sweep_staging_leftovers(const fs::path& cache_dir,
+                                                     std::chrono::seconds min_age) {
+  std::vector<StagingLeftover> removed;
+  for (auto& l : staging_leftovers(cache_dir, min_age)) {
+    // Only a folder whose owner is gone: its lock file is there and free. One without a lock
+    // file was never a StagingDir's (a discard's trash) or lost it; old enough, it is garbage.
+    const fs::path lock = l.path / kStagingLock;
+    std::error_code ec;
+    if (fs::exists(lock, ec)) {
+      auto held = FileLock::try_acquire(lock, "staging folder");
+      if (!held) continue; // a fetch in another process is still using it
+    }
+    fs::remove_all(l.path, ec);
+    if (!ec) removed.push_back(std::move(l));
+  }
+  return removed;
 }
 
 Result<CachedKernel> commit_kernel_files(const fs::path& cache_dir, const fs::path& entry_dir,
@@ -219,6 +275,17 @@ Result<CachedKernel> commit_kernel_files(const fs::path& cache_dir, const fs::pa
 Result<CachedKernel> stage_kernel(const fs::path& cache_dir, CacheEntryInfo info,
                                   const std::string& expected, const StageFill& fill) {
   const std::string ctx = "kernel '" + info.row + "'";
+  // A vmtest killed while fetching leaves its staging folder (tens of MB); the next fetch
+  // clears what no live process holds.
+  if (auto gone = sweep_staging_leftovers(cache_dir, kStagingGrace); !gone.empty()) {
+    std::uintmax_t bytes = 0;
+    for (const auto& g : gone)
+      bytes += g.bytes;
+    say_on_stderr("removed " + std::to_string(gone.size()) +
+                  " staging folder(s) left by an interrupted fetch (" +
+                  std::to_string(bytes / (1024 * 1024)) + " MiB) from " +
+                  kernels_cache_dir(cache_dir).string());
+  }
   auto staging = make_staging_dir(cache_dir);
   if (!staging) return staging.error().wrap(ctx);
   StagingDir guard(*staging);

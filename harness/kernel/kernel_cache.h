@@ -14,8 +14,10 @@
 // Reading never changes the cache: a damaged entry is reported (lookup misses it, verify and
 // scan_cache name it) and only replaced by a fetch that commits a good copy in its place.
 // Writers serialise per entry with a lock file under <cache>/locks (cache_lock_path).
+#include "core/file_lock.h"
 #include "core/result.h"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -94,9 +96,12 @@ std::optional<CachedKernel> find_cached_by_source(const std::filesystem::path& c
 
 // A staging directory that is removed on every exit path unless release()d (commit_entry
 // renames it away, after which removal is a no-op).
+// Its owner also holds a lock inside it (kStagingLock) for as long as it lives, so a later
+// fetch can tell what a killed vmtest left behind (nobody holds the lock) from a fetch still
+// running in another process.
 class StagingDir {
 public:
-  explicit StagingDir(std::filesystem::path p) : path_(std::move(p)) {}
+  explicit StagingDir(std::filesystem::path p);
   ~StagingDir();
   StagingDir(const StagingDir&) = delete;
   StagingDir& operator=(const StagingDir&) = delete;
@@ -104,7 +109,27 @@ public:
 
 private:
   std::filesystem::path path_;
+  std::optional<FileLock> lock_;
 };
+inline constexpr const char* kStagingLock = ".staging.lock";
+// How old a staging folder must be before a sweep looks at it: far longer than the moment
+// between creating one and locking it.
+inline constexpr std::chrono::seconds kStagingGrace{60};
+
+// Staging folders under <cache>/kernels (".tmp-*") at least `min_age` old: what interrupted
+// fetches left, or fetches still running. min_age covers the moment between creating a folder
+// and locking it. Reading only.
+struct StagingLeftover {
+  std::filesystem::path path;
+  std::uintmax_t bytes = 0;
+};
+std::vector<StagingLeftover> staging_leftovers(const std::filesystem::path& cache_dir,
+                                               std::chrono::seconds min_age);
+
+// Removes the leftovers nobody holds (an owner that was killed released its lock with its
+// life); a fetch running elsewhere keeps its folder. Returns what was removed.
+std::vector<StagingLeftover> sweep_staging_leftovers(const std::filesystem::path& cache_dir,
+                                                     std::chrono::seconds min_age);
 
 // Hashes entry_dir/vmlinuz (and entry_dir/config when present), checks the vmlinuz against
 // `expected_vmlinuz_sha256` when that is non-empty, writes image.json and commits the entry.

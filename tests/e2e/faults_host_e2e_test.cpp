@@ -318,6 +318,30 @@ TEST_F(FaultsHostE2E, DamagedEntriesAndSymlinkLoopsAreReportedNotDeletedAndRepla
   EXPECT_NE(after.output.find("3 entries, 2 damaged"), std::string::npos) << after.output;
 }
 
+// A vmtest killed mid-fetch leaves its staging folder (the download, its released lock).
+// Inspecting reports it and keeps it; the next fetch removes it and says so.
+TEST_F(FaultsHostE2E, AKilledFetchsLeftoversAreReportedThenSweptByTheNextFetch) {
+  auto server = serve_two_url_rows();
+  const fs::path cache = dir_ / "cache", stale = cache / "kernels" / ".tmp-killed";
+  fs::create_directories(stale / "download");
+  std::ofstream(stale / "download" / "vmlinuz", std::ios::binary) << std::string(3 << 20, 'x');
+  std::ofstream(stale / ".staging.lock") << "4242\n";
+  fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(2));
+
+  auto verify = kernels("verify", cache);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_NE(verify.output.find("LEFTOVER .tmp-killed 3 MiB"), std::string::npos) << verify.output;
+  EXPECT_TRUE(fs::exists(stale / "download" / "vmlinuz")) << "an inspect command deleted it";
+
+  auto fetched = kernels("fetch", cache);
+  EXPECT_EQ(fetched.exit_code, 0) << fetched.output;
+  EXPECT_EQ(count(fetched.output, "removed 1 staging folder(s) left by an interrupted fetch (3 MiB)"),
+            1u)
+      << fetched.output;
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_EQ(entries(cache), 1u);
+}
+
 // Row 4: two url rows whose downloads differ but hold one vmlinuz share one entry, and each
 // keeps its own provenance; each is a cache hit afterwards (with the server gone).
 TEST_F(FaultsHostE2E, TwoUrlRowsWithOneVmlinuzEachKeepTheirOwnProvenance) {

@@ -229,3 +229,62 @@ TEST(StageKernel, CommitsWhatFillLeavesAndNothingOnFailure) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+namespace {
+namespace fs = std::filesystem;
+
+// A staging folder as a killed fetch leaves it: files, a released lock, an old mtime.
+fs::path leftover(const fs::path& cache, const std::string& name, bool with_lock, int age_s) {
+  const fs::path dir = kernels_cache_dir(cache) / name;
+  fs::create_directories(dir / "download");
+  testing::write_bytes(dir / "download" / "linux.deb", std::string(2 * 1024 * 1024, 'x'));
+  if (with_lock) testing::write_bytes(dir / kStagingLock, "");
+  fs::last_write_time(dir, fs::file_time_type::clock::now() - std::chrono::seconds(age_s));
+  return dir;
+}
+} // namespace
+
+TEST(StagingLeftovers, ASweepRemovesOnlyWhatNoLiveFetchHolds) {
+  const fs::path cache = *make_temp_dir(fs::temp_directory_path(), "kcache-sweep-");
+  const fs::path dead = leftover(cache, ".tmp-dead", true, 3600);
+  const fs::path trash = leftover(cache, ".tmp-trash", false, 3600);
+  const fs::path fresh = leftover(cache, ".tmp-fresh", true, 5);
+  const fs::path running = leftover(cache, ".tmp-running", true, 3600);
+  // Another fetch still works in `running`: it holds the lock (flock conflicts between two
+  // opens of the file, even in one process).
+  auto held = FileLock::try_acquire(running / kStagingLock, "test");
+  ASSERT_TRUE(held.ok()) << held.error().str();
+
+  auto seen = staging_leftovers(cache, kStagingGrace);
+  ASSERT_EQ(seen.size(), 3u); // the fresh one is too young to judge
+  EXPECT_GE(seen[0].bytes, 2u * 1024 * 1024);
+  EXPECT_TRUE(fs::exists(dead)) << "listing must not delete";
+
+  auto gone = sweep_staging_leftovers(cache, kStagingGrace);
+  std::set<std::string> names;
+  for (const auto& g : gone)
+    names.insert(g.path.filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{".tmp-dead", ".tmp-trash"}));
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_FALSE(fs::exists(trash));
+  EXPECT_TRUE(fs::exists(fresh));
+  EXPECT_TRUE(fs::exists(running / "download" / "linux.deb"));
+  fs::remove_all(cache);
+}
+
+TEST(StagingLeftovers, AStagingDirHoldsItsLockUntilItIsGone) {
+  const fs::path cache = *make_temp_dir(fs::temp_directory_path(), "kcache-sweep-");
+  auto dir = make_staging_dir(cache);
+  ASSERT_TRUE(dir.ok());
+  {
+    StagingDir guard(*dir);
+    fs::last_write_time(*dir, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    EXPECT_TRUE(sweep_staging_leftovers(cache, kStagingGrace).empty());
+    EXPECT_TRUE(fs::exists(*dir));
+  }
+  EXPECT_FALSE(fs::exists(*dir));
+  fs::remove_all(cache);
+}
+
+} // namespace vmtest
