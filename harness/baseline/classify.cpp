@@ -233,6 +233,32 @@ void kernel_identity(const Baseline& base, const KernelResult& current, const To
   }
 }
 
+// "kernel timed out at m_slow.bpf.o": where a kernel that stopped early stopped.
+std::string stopped_at(const KernelResult& k) {
+  std::string what;
+  switch (k.status) {
+  case KernelStatus::Timeout:
+    what = "kernel timed out";
+    break;
+  case KernelStatus::Panic:
+    what = "kernel panicked";
+    break;
+  case KernelStatus::Killed:
+    what = "qemu was killed";
+    break;
+  case KernelStatus::Crashed:
+    what = "qemu crashed";
+    break;
+  case KernelStatus::Interrupted:
+    what = "run was interrupted";
+    break;
+  default:
+    what = std::string("kernel stopped (") + to_string(k.status) + ")";
+    break;
+  }
+  return what + (k.running_object.empty() ? " before it" : " at " + k.running_object);
+}
+
 } // namespace
 
 std::string rejection_detail(const BaselineProgram& p) {
@@ -299,11 +325,23 @@ DiffReport diff_kernel(const Baseline* base, const KernelResult& current,
                                  "skipped" + (current.error.empty() ? "" : ": " + current.error)});
     return r;
   }
+  // A kernel that stopped early is an error whatever it reached. The objects it reached are
+  // judged like any other (a regression among them is a FAIL of its own); the baseline's
+  // objects it never reached are listed as not verified, never as removed.
+  const bool partial = current.partial();
   if (current.status != KernelStatus::Ok) {
-    r.kernel_findings.push_back({FindingKind::KernelFailed, Severity::ERROR,
-                                 std::string("no verdicts: ") + to_string(current.status) +
-                                     (current.error.empty() ? "" : " (" + current.error + ")")});
-    return r;
+    std::string msg = partial ? std::string("stopped early: ") : std::string("no verdicts: ");
+    msg += to_string(current.status);
+    if (!current.error.empty()) msg += " (" + current.error + ")";
+    if (partial) {
+      size_t programs = 0;
+      for (const auto& o : current.objects)
+        programs += o.programs.size();
+      msg += "; only the " + std::to_string(current.objects.size()) + " objects (" +
+             std::to_string(programs) + " programs) it reached are judged";
+    }
+    r.kernel_findings.push_back({FindingKind::KernelFailed, Severity::ERROR, msg});
+    if (!partial) return r;
   }
   r.compared = base != nullptr;
   if (base) kernel_identity(*base, current, toolchain, policy, r);
@@ -343,6 +381,29 @@ DiffReport diff_kernel(const Baseline* base, const KernelResult& current,
         ob && oa && !ob->sha256->empty() && !oa->sha256->empty() && *ob->sha256 != *oa->sha256;
     const std::string& err_now = oa ? *oa->error : kNone;
     const std::string& err_before = ob ? *ob->error : kNone;
+
+    if (partial && !oa) {
+      const std::string msg = "not verified (" + stopped_at(current) + ")";
+      auto unreached = [&](const std::string& pname) {
+        ProgramDiff row;
+        row.object = oname;
+        row.program = pname;
+        if (auto it = ob->programs.find(pname); it != ob->programs.end()) row.base = it->second;
+        const PolicyDecision d = policy.decide(r.kernel, oname, pname, thresholds);
+        if (d.ignore_all) {
+          row.policy_reason = d.ignore_reason;
+          add(row, FindingKind::Ignored, Severity::OK,
+              "ignored by policy (" + d.ignore_reason + ")");
+        } else {
+          add(row, FindingKind::NotVerified, Severity::ERROR, msg);
+        }
+        r.programs.push_back(std::move(row));
+      };
+      if (ob->programs.empty()) unreached("*");
+      for (const auto& [pname, _] : ob->programs)
+        unreached(pname);
+      continue;
+    }
 
     // An object that cannot be opened hides its programs: that is an input error on every
     // path, baselined or not, unless a policy rule ignores the object.

@@ -43,7 +43,8 @@ struct DiffReport {
   std::vector<ProgramDiff> programs;    // sorted by object, then program
 
   Severity severity() const;
-  bool has_verdicts() const { return result && result->status == KernelStatus::Ok; }
+  // A finished kernel, or one that stopped early with the verdicts it reached.
+  bool has_verdicts() const { return result && result->has_verdicts(); }
 };
 
 // Compares one kernel's current result with its baseline; `base` null means there is none

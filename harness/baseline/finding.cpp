@@ -25,6 +25,7 @@ constexpr std::array kKinds{
     KindDef{FindingKind::LogChanged, "log-changed", "log-changed"},
     KindDef{FindingKind::NewProgram, "new", "new"},
     KindDef{FindingKind::RemovedProgram, "removed", "removed"},
+    KindDef{FindingKind::NotVerified, "not-verified", "not-verified"},
     KindDef{FindingKind::ObjectChanged, "object-changed", nullptr},
     KindDef{FindingKind::ObjectError, "object-error", "object-error"},
     KindDef{FindingKind::Ignored, "ignored", "ignored"},
@@ -39,13 +40,14 @@ constexpr std::array kKinds{
     KindDef{FindingKind::NoKernel, "no-kernel", nullptr},
     KindDef{FindingKind::NotCompared, "not-compared", nullptr},
     KindDef{FindingKind::BadInput, "input-error", nullptr},
+    KindDef{FindingKind::OutputError, "output-error", nullptr},
 };
 
 static_assert(
     [] {
       for (size_t i = 0; i < kKinds.size(); ++i)
         if (static_cast<size_t>(kKinds[i].kind) != i) return false;
-      return kKinds.size() == static_cast<size_t>(FindingKind::BadInput) + 1;
+      return kKinds.size() == static_cast<size_t>(FindingKind::OutputError) + 1;
     }(),
     "kKinds must list every FindingKind in declaration order");
 

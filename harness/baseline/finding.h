@@ -33,6 +33,7 @@ enum class FindingKind {
   LogChanged,         // the normalised log tail differs
   NewProgram,
   RemovedProgram,
+  NotVerified,   // in the baseline, but its kernel stopped early (timeout, panic ...) before it
   ObjectChanged, // the object's sha256 differs from the baseline's
   ObjectError,   // the object cannot be opened (or opens again)
   Ignored,       // a policy rule said to ignore this program
@@ -49,6 +50,7 @@ enum class FindingKind {
   NoKernel,    // no kernel produced verdicts at all
   NotCompared, // the run was not compared with baselines, and why
   BadInput,    // a baseline or policy file could not be read: nothing was compared
+  OutputError, // a report the command was asked for could not be written
 };
 // Stable lower-case name, e.g. "regression", "test-run-expectation".
 const char* finding_name(FindingKind k);

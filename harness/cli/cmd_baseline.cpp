@@ -38,7 +38,7 @@ int do_update(BaselineArgs& a) {
                ks.end());
     }
   } else {
-    const FileLock out_lock = lock_out_dir(a.run.opts.out_dir);
+    const FileLock out_lock = claim_out_dir(a.run.opts.out_dir);
     results = execute_run(a.run).results;
   }
   GateOptions g = resolve_gate(a.gate, results);

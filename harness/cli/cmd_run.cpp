@@ -5,8 +5,10 @@
 #include "cli/run_args.h"
 #include "cli/settings.h"
 #include "cli/verdict_output.h"
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "run/corpus.h"
+#include "run/previous_outputs.h"
 #include "run/real_stages.h"
 #include "run/shard.h"
 #include "testrun/testrun_file.h"
@@ -226,6 +228,19 @@ FileLock lock_out_dir(const fs::path& out_dir) {
   return std::move(*lock);
 }
 
+FileLock claim_out_dir(const fs::path& out_dir, const std::vector<fs::path>& extra_outputs) {
+  FileLock lock = lock_out_dir(out_dir);
+  // Before anything else: a run that then fails (a signal, a full disk, a usage error) leaves
+  // no results rather than the older run's.
+  auto retired = retire_previous_outputs(out_dir, extra_outputs);
+  if (!retired) throw FatalError(retired.error().str());
+  if (!retired->moved.empty())
+    std::fprintf(stderr, "vmtest: the previous run's outputs are now in %s\n",
+                 (out_dir / kPreviousOutputsDir).c_str());
+  install_cancel_on_signals();
+  return lock;
+}
+
 namespace {
 
 struct RunCommandArgs {
@@ -251,7 +266,8 @@ void plan_full_logs(RunCommandArgs& a) {
 }
 
 int do_run(RunCommandArgs& a) {
-  const FileLock out_lock = lock_out_dir(a.run.opts.out_dir);
+  const FileLock out_lock =
+      claim_out_dir(a.run.opts.out_dir, {a.out.junit, a.out.markdown, a.out.verdict_json});
   plan_full_logs(a);
   RunOutcome outcome = execute_run(a.run);
   // The HTML report is always written next to results.json.

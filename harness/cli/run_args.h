@@ -60,4 +60,11 @@ RunOutcome execute_run(RunArgs& a);
 // error naming the folder and the holder (FatalError, exit 2). Pass another --out to run both.
 FileLock lock_out_dir(const std::filesystem::path& out_dir);
 
+// What a run does with OUT before anything else: lock_out_dir, then move the previous run's
+// outputs (and `extra_outputs`, the --junit, --markdown ... files) out of the names a later step
+// trusts (run/previous_outputs.h), then stop cleanly on SIGINT, SIGTERM and SIGHUP from here on
+// (core/cancel.h). Throws FatalError when the folder is busy or an old output cannot be moved.
+FileLock claim_out_dir(const std::filesystem::path& out_dir,
+                       const std::vector<std::filesystem::path>& extra_outputs = {});
+
 } // namespace vmtest

@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <unistd.h>
 
 namespace vmtest {
@@ -101,15 +102,6 @@ void print_lines(const std::string& text) {
 
 namespace {
 
-bool write_output(const fs::path& path, const std::string& text, const char* what) {
-  if (auto w = write_file_atomic(path, text); !w) {
-    std::fprintf(stderr, "vmtest: error: cannot write the %s: %s\n", what, w.error().str().c_str());
-    return false;
-  }
-  std::fprintf(stderr, "vmtest: wrote %s\n", path.c_str());
-  return true;
-}
-
 GateVerdict compute(const RunResults& results, const GateArgs& gate) {
   auto in = load_gate_inputs(results, resolve_gate(gate, results));
   if (in) return evaluate_gate(results, *in);
@@ -138,39 +130,87 @@ std::string logs_href_prefix(const OutputArgs& out) {
 } // namespace
 
 int deliver_verdict(const RunResults& results, const GateArgs& gate, const OutputArgs& out) {
-  const GateVerdict v = compute(results, gate);
-  bool written = true;
+  GateVerdict v = compute(results, gate);
+
+  // Every file is written before anything is printed. One that cannot be written (a full disk)
+  // is an ERROR finding of the verdict, so the verdict printed, and the one the other files
+  // hold, is the final one: never "clean (exit 0)" followed by exit 2.
+  struct FileOutput {
+    fs::path path;
+    const char* what;
+    std::function<Result<std::string>(const GateVerdict&)> render;
+  };
+  HtmlReportOptions html;
+  StepSummaryOptions md;
   if (!out.html.empty()) {
-    HtmlReportOptions html;
     html.templates_dir = out.templates;
     html.logs_href_prefix = logs_href_prefix(out);
-    if (auto r = write_html_report(results, v, out.html, html); r)
-      std::fprintf(stderr, "vmtest: wrote %s\n", out.html.c_str());
-    else
-      written = false,
-      std::fprintf(stderr, "vmtest: error: no HTML report: %s\n", r.error().str().c_str());
+    md.report_name = out.html.filename().string();
   }
-  if (!out.junit.empty()) written &= write_output(out.junit, render_junit(results, v), "JUnit XML");
-  StepSummaryOptions md;
-  if (!out.html.empty()) md.report_name = out.html.filename().string();
+  std::vector<FileOutput> files;
+  if (!out.html.empty())
+    files.push_back({out.html, "HTML report", [&](const GateVerdict& gv) {
+                       return render_html_report(results, gv, html);
+                     }});
+  if (!out.junit.empty())
+    files.push_back({out.junit, "JUnit XML", [&](const GateVerdict& gv) -> Result<std::string> {
+                       return render_junit(results, gv);
+                     }});
   if (!out.markdown.empty())
-    written &= write_output(out.markdown, render_step_summary(results, v, md), "markdown summary");
+    files.push_back({out.markdown, "markdown summary",
+                     [&](const GateVerdict& gv) -> Result<std::string> {
+                       return render_step_summary(results, gv, md);
+                     }});
   if (!out.verdict_json.empty())
-    written &= write_output(out.verdict_json, verdict_to_json(v).dump(2) + "\n", "verdict JSON");
-  if (out.step_summary) {
-    // GitHub collects this file per step and other tools may have written to it: append.
-    const char* target = std::getenv("GITHUB_STEP_SUMMARY");
-    FILE* f = target && *target ? std::fopen(target, "a") : nullptr;
-    if (!f) {
-      std::fprintf(
-          stderr,
-          "vmtest: error: --step-summary: GITHUB_STEP_SUMMARY is not set or not writable\n");
-      written = false;
+    files.push_back({out.verdict_json, "verdict JSON",
+                     [](const GateVerdict& gv) -> Result<std::string> {
+                       return verdict_to_json(gv).dump(2) + "\n";
+                     }});
+  auto write = [](const FileOutput& f, const GateVerdict& gv) -> Result<void> {
+    auto text = f.render(gv);
+    if (!text) return text.error();
+    return write_file_atomic(f.path, *text);
+  };
+  std::vector<const FileOutput*> written;
+  bool failed = false;
+  for (const auto& f : files) {
+    if (auto w = write(f, v); !w) {
+      v.findings.push_back({FindingKind::OutputError, Severity::ERROR,
+                            std::string("cannot write the ") + f.what + ": " + w.error().str()});
+      failed = true;
     } else {
-      const std::string text = render_step_summary(results, v, md);
-      std::fwrite(text.data(), 1, text.size(), f);
-      std::fclose(f);
+      written.push_back(&f);
     }
+  }
+  // GitHub collects this file per step and other tools may have written to it: append, once
+  // the verdict is final.
+  FILE* summary = nullptr;
+  if (out.step_summary) {
+    const char* target = std::getenv("GITHUB_STEP_SUMMARY");
+    summary = target && *target ? std::fopen(target, "a") : nullptr;
+    if (!summary) {
+      v.findings.push_back({FindingKind::OutputError, Severity::ERROR,
+                            "--step-summary: GITHUB_STEP_SUMMARY is not set or not writable"});
+      failed = true;
+    }
+  }
+  if (failed) {
+    finalise(v);
+    // The files written before the failure hold the verdict as it was then: rewrite them with
+    // the final one, or remove them, so that no file says less than the truth.
+    for (const FileOutput* f : written)
+      if (!write(*f, v)) {
+        std::error_code ec;
+        fs::remove(f->path, ec);
+      }
+  }
+  for (const FileOutput* f : written)
+    if (std::error_code ec; fs::exists(f->path, ec))
+      std::fprintf(stderr, "vmtest: wrote %s\n", f->path.c_str());
+  if (summary) {
+    const std::string text = render_step_summary(results, v, md);
+    std::fwrite(text.data(), 1, text.size(), summary);
+    std::fclose(summary);
   }
   if (out.annotations) {
     // Annotation paths are relative to the checkout; the sources may be named from anywhere.
@@ -187,9 +227,6 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   std::string rendered = render_gate_text(v, text);
   if (out.quiet) rendered = rendered.substr(rendered.rfind("\nvmtest: ") + 1);
   print_lines(rendered);
-  // A report that was asked for and not written is an infrastructure error of its own; a
-  // regression still wins, as everywhere.
-  if (!written && v.exit_code == 0) return 2;
   return v.exit_code;
 }
 

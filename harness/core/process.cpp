@@ -1,8 +1,11 @@
 #include "core/process.h"
 
+#include "core/cancel.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,9 +30,7 @@ class Subprocess : public Process {
   std::optional<ExitStatus> poll() override {
     drain(false);
     if (status_) return status_;
-    int st = 0;
-    pid_t r = ::waitpid(pid_, &st, WNOHANG);
-    if (r == pid_) finish(st);
+    reap(false);
     return status_;
   }
 
@@ -39,9 +40,7 @@ class Subprocess : public Process {
       if (timeout.count() > 0 && Clock::now() >= deadline) {
         timed_out_ = true;
         kill();
-        int st = 0;
-        ::waitpid(pid_, &st, 0);
-        finish(st);
+        reap(true);
         break;
       }
       // Waiting on the pipe doubles as a sleep; without a pipe, sleep briefly.
@@ -55,11 +54,24 @@ class Subprocess : public Process {
     return *status_;
   }
 
+  // The whole group: qemu's or apt-get's own helpers go with it.
   void kill() override {
-    if (!status_) ::kill(pid_, SIGKILL);
+    if (!status_) ::kill(-pid_, SIGKILL);
   }
 
  private:
+  // The child stays a zombie until it is untracked, so the cancellation never signals a group
+  // whose id the kernel may already have handed to a stranger.
+  void reap(bool block) {
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid_), &info,
+                 WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) != 0 ||
+        info.si_pid != pid_)
+      return;
+    untrack_child_group(pid_);
+    int st = 0;
+    if (::waitpid(pid_, &st, 0) == pid_) finish(st);
+  }
   void drain(bool until_eof) {
     if (out_fd_ < 0) return;
     char buf[65536];
@@ -123,9 +135,22 @@ Result<std::unique_ptr<Process>> SubprocessRunner::start(const Command& cmd) {
   for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
 
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return errno_error("fork failed", cmd.argv[0]);
   if (pid == 0) {
+    // Its own process group, so a cancellation (core/cancel.h) ends the child and whatever it
+    // started, and a terminal's Ctrl-C reaches vmtest alone, which then stops the children in
+    // order. PR_SET_PDEATHSIG covers the one case vmtest cannot handle, its own SIGKILL: the
+    // child goes with it. (It fires when the forking *thread* exits: every caller waits for its
+    // child on the thread that started it.) The signals a cancellation waits for are blocked
+    // in vmtest's threads, and exec keeps a blocked mask: unblock them.
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(125); // vmtest died before the line above
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     int target = cmd.stdout_path.empty() ? pipefd[1] : out_fd;
     ::dup2(target, STDOUT_FILENO);
     if (cmd.merge_stderr) ::dup2(target, STDERR_FILENO);
@@ -135,6 +160,9 @@ Result<std::unique_ptr<Process>> SubprocessRunner::start(const Command& cmd) {
     ::execvp(argv[0], argv.data());
     _exit(127);
   }
+  // Also here: whichever of parent and child runs first, the group exists before it is killed.
+  ::setpgid(pid, pid);
+  track_child_group(pid);
   if (out_fd >= 0) ::close(out_fd);
   int read_fd = -1;
   if (pipefd[1] >= 0) {

@@ -23,7 +23,8 @@ void corpus_findings(const RunResults& r, GateVerdict& v) {
   for (const auto& k : r.kernels) {
     if (k.status == KernelStatus::Skipped) ++skipped;
     if (is_failure(k.status)) ++failed;
-    if (k.status != KernelStatus::Ok) continue;
+    // A kernel that stopped early counts with the programs it reached.
+    if (!k.has_verdicts()) continue;
     ++with_verdicts;
     objects = std::max<int64_t>(objects, static_cast<int64_t>(k.objects.size()));
     int64_t n = 0;
@@ -167,7 +168,7 @@ GateVerdict evaluate_gate(const RunResults& results, const GateInputs& in) {
     auto it = in.compare ? in.baselines.find(k.name) : in.baselines.end();
     const Baseline* base = it == in.baselines.end() ? nullptr : &it->second;
     DiffReport r = diff_kernel(base, k, results.toolchain, in.policy, in.thresholds);
-    if (in.compare && !base && k.status == KernelStatus::Ok)
+    if (in.compare && !base && k.has_verdicts())
       r.kernel_findings.push_back(
           {FindingKind::NoBaseline, in.policy.strict ? Severity::FAIL : Severity::WARN,
            "no baseline for kernel " + k.name +
@@ -213,7 +214,7 @@ GateVerdict compare_runs(const RunResults& a, const RunResults& b, const Policy&
     const bool skipped_a = !ka || ka->status == KernelStatus::Skipped;
     const bool skipped_b = !kb || kb->status == KernelStatus::Skipped;
     if (skipped_a && skipped_b) continue;
-    if (ka && kb && ka->status != KernelStatus::Ok) {
+    if (ka && kb && !ka->has_verdicts()) {
       DiffReport r;
       r.kernel = name;
       r.result = kb;
@@ -224,6 +225,13 @@ GateVerdict compare_runs(const RunResults& a, const RunResults& b, const Policy&
     } else if (ka && kb) {
       const Baseline ref = baseline_from_kernel_result(*ka, a.toolchain);
       DiffReport r = diff_kernel(&ref, *kb, b.toolchain, policy, thresholds);
+      // The reference's own unreached objects are unknown: what B verified beyond them shows as
+      // new, so the comparison is marked incomplete.
+      if (ka->partial())
+        r.kernel_findings.push_back(
+            {FindingKind::KernelFailed, Severity::ERROR,
+             std::string("the reference run stopped early on kernel ") + name + " (" +
+                 to_string(ka->status) + "): only the objects it reached are compared"});
       for (auto& row : r.programs)
         for (const auto& o : ka->objects)
           if (o.name == row.object)

@@ -39,12 +39,18 @@ KernelCounts count(const DiffReport& r) {
 std::string kernel_line(const DiffReport& r, bool color) {
   std::string s = "kernel " + pad(r.kernel, 5) + " ";
   if (!r.result) return s + paint(Severity::ERROR, "missing from the results", color);
-  if (r.result->status != KernelStatus::Ok)
+  if (!r.has_verdicts())
     return s + paint(r.result->status == KernelStatus::Skipped ? Severity::WARN : Severity::ERROR,
                      to_string(r.result->status), color);
   const KernelCounts c = count(r);
-  s += paint(r.severity(), severity_name(r.severity()), color) + "  " +
-       plural(c.programs, "program") + ": " + std::to_string(c.accepted) + " accepted, " +
+  s += paint(r.severity(), severity_name(r.severity()), color) + "  ";
+  // Stopped early: its status first, and the counts are of the programs it reached.
+  if (r.result->partial())
+    s += paint(Severity::ERROR, to_string(r.result->status), color) + "  " +
+         plural(c.programs, "program") + " reached";
+  else
+    s += plural(c.programs, "program");
+  s += ": " + std::to_string(c.accepted) + " accepted, " +
        std::to_string(c.rejected) + " rejected";
   if (c.expected_fail) s += " (" + std::to_string(c.expected_fail) + " expected by policy)";
   if (!r.compared) s += "; not compared with a baseline";
@@ -143,8 +149,7 @@ std::string render_gate_text(const GateVerdict& v, const GateTextOptions& o) {
   std::string out;
   if (o.verbose) {
     for (const auto& k : v.kernels)
-      if (k.result && k.result->status == KernelStatus::Ok)
-        out += render_diff_table(k, o.color) + "\n";
+      if (k.has_verdicts()) out += render_diff_table(k, o.color) + "\n";
   }
   for (const auto& k : v.kernels)
     out += kernel_line(k, o.color) + "\n";

@@ -123,7 +123,9 @@ std::string render_annotations(const RunResults& run, const GateVerdict& verdict
     std::map<std::string, std::vector<std::string>> kernels_by_status;
     std::string message;
     for (const auto& c : r.cells) {
-      if (c.severity < Severity::ERROR || c.status == "no-result") continue;
+      // A kernel's own failure (no result, not verified) is its general annotation above.
+      if (c.severity < Severity::ERROR || c.status == "no-result" || c.status == "not-verified")
+        continue;
       kernels_by_status[status_label(c.status)].push_back(c.kernel);
       for (const auto& f : c.findings)
         if (f.severity >= Severity::ERROR) message += c.kernel + ": " + f.message + "\n";

@@ -99,6 +99,9 @@ std::string render_junit(const RunResults& run, const GateVerdict& verdict) {
         }
         if (c.diff && !c.diff->policy_reason.empty())
           body += "policy: " + c.diff->policy_reason + "\n";
+        if (first.empty())
+          first = status_label(c.status) + " on kernel " + rk.name + " (" + to_string(kr.status) +
+                  (kr.running_object.empty() ? "" : " at " + kr.running_object) + ")";
         std::string log = log_excerpt(c, 10);
         if (!log.empty()) body += "\nlast verifier log lines:\n" + log;
         const char* tag = fail ? "failure" : "error";
@@ -136,7 +139,8 @@ std::string render_junit(const RunResults& run, const GateVerdict& verdict) {
     for (const auto& f : rk.diff->kernel_findings) {
       if (f.severity < Severity::ERROR) continue;
       // A kernel without verdicts already made each of its program testcases an <error>.
-      if (f.kind == FindingKind::KernelFailed && !m.rows.empty()) continue;
+      // One that stopped early has judged testcases too: its failure is a testcase of its own.
+      if (f.kind == FindingKind::KernelFailed && !rk.has_verdicts() && !m.rows.empty()) continue;
       ++tests;
       const bool fail = f.severity == Severity::FAIL;
       ++(fail ? failures : errors);

@@ -13,8 +13,8 @@ namespace vmtest {
 namespace {
 
 // Most important first. A cell shows the most important thing that happened to it.
-constexpr std::array<const char*, 21> kStatusOrder = {
-    "regressed",        "object-error",          "no-result",   "unexpected-pass", "improved",
+constexpr std::array<const char*, 22> kStatusOrder = {
+    "regressed",        "object-error",          "no-result",   "not-verified",    "unexpected-pass", "improved",
     "test-run-changed", "test-run-failed",       "new",         "removed",         "errno-changed",
     "near-limit",       "stats-moved",           "log-changed", "expected-fail",   "ignored",
     "rejected",         "rejected-as-baselined", "accepted",    "unchanged",       "absent",
@@ -31,7 +31,17 @@ ReportCell make_cell(const ReportKernel& k, const std::string& object, const std
   for (const auto& pd : k.diff->programs)
     if (pd.object == object && pd.program == program) cell.diff = &pd;
   if (!cell.diff) {
-    cell.status = "absent";
+    // A kernel that stopped early never got to this program's object: not verified, which
+    // its baseline rows already say; without a baseline only this cell can.
+    const KernelResult& r = *k.result;
+    const bool reached = std::any_of(r.objects.begin(), r.objects.end(),
+                                     [&](const ObjectResult& o) { return o.name == object; });
+    if (r.partial() && !reached) {
+      cell.status = "not-verified";
+      cell.severity = Severity::ERROR;
+    } else {
+      cell.status = "absent";
+    }
     return cell;
   }
   const ProgramDiff& d = *cell.diff;
@@ -137,7 +147,8 @@ ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict
       ReportCell c = make_cell(rk, key.first, key.second);
       row.severity = worst(row.severity, c.severity);
       m.counts[c.status]++;
-      if (c.severity >= Severity::ERROR && c.status != "no-result") ++m.failing_cells;
+      if (c.severity >= Severity::ERROR && c.status != "no-result" && c.status != "not-verified")
+        ++m.failing_cells;
       row.cells.push_back(std::move(c));
     }
     m.rows.push_back(std::move(row));

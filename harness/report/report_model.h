@@ -58,7 +58,7 @@ struct ReportKernel {
   // Accepted programs: those with a headroom finding first, then by the fraction closest to
   // its limit, highest first; at most kClosestToLimit of them.
   std::vector<HeadroomEntry> closest;
-  bool has_verdicts() const { return result && result->status == KernelStatus::Ok; }
+  bool has_verdicts() const { return result && result->has_verdicts(); } // partial ones too
   bool skipped() const { return result && result->status == KernelStatus::Skipped; }
 };
 

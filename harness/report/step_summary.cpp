@@ -191,7 +191,9 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
   std::string details;
   for (const auto& r : m.rows)
     for (const auto& c : r.cells) {
-      if (c.severity < Severity::ERROR || c.status == "no-result") continue;
+      // The kernel's own section below says why it gave no (or no more) verdicts.
+      if (c.severity < Severity::ERROR || c.status == "no-result" || c.status == "not-verified")
+        continue;
       if (++total > options.max_failures) continue;
       ++shown;
       details += "#### " + markdown_escape(r.program) + " on " + markdown_escape(c.kernel) + ": " +

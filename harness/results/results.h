@@ -128,6 +128,12 @@ struct KernelResult {
   nlohmann::json capabilities;
   std::string capabilities_error;
   double capabilities_seconds = 0;
+
+  // Stopped early (timeout, panic, killed, interrupted ...) after streaming verdicts for some
+  // objects: the gate judges those, and lists the rest as not verified.
+  bool partial() const { return is_failure(status) && !objects.empty(); }
+  // Verdicts to judge: a finished kernel, or the objects a partial one reached.
+  bool has_verdicts() const { return status == KernelStatus::Ok || partial(); }
 };
 
 struct Toolchain {

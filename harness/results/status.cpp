@@ -16,7 +16,7 @@ constexpr Table<TestRunStatus, 4> kTestRunStatuses{{{TestRunStatus::Ok, "ok"},
                                                     {TestRunStatus::NotRunnable, "not_runnable"},
                                                     {TestRunStatus::Error, "error"},
                                                     {TestRunStatus::Skipped, "skipped"}}};
-constexpr Table<KernelStatus, 9> kKernelStatuses{{{KernelStatus::Ok, "ok"},
+constexpr Table<KernelStatus, 10> kKernelStatuses{{{KernelStatus::Ok, "ok"},
                                                   {KernelStatus::Skipped, "skipped"},
                                                   {KernelStatus::Error, "error"},
                                                   {KernelStatus::BootFailed, "boot_failed"},
@@ -24,7 +24,8 @@ constexpr Table<KernelStatus, 9> kKernelStatuses{{{KernelStatus::Ok, "ok"},
                                                   {KernelStatus::Panic, "panic"},
                                                   {KernelStatus::NoResults, "no_results"},
                                                   {KernelStatus::Killed, "killed"},
-                                                  {KernelStatus::Crashed, "crashed"}}};
+                                                  {KernelStatus::Crashed, "crashed"},
+                                                  {KernelStatus::Interrupted, "interrupted"}}};
 constexpr Table<LogTruncation, 3> kTruncations{
     {{LogTruncation::None, ""}, {LogTruncation::Head, "head"}, {LogTruncation::Tail, "tail"}}};
 

@@ -30,6 +30,9 @@ enum class KernelStatus {
   NoResults,  // the guest finished but its report was missing or unreadable
   Killed,     // qemu was ended by a signal from outside (SIGKILL, SIGTERM, ...): not our kill
   Crashed,    // qemu itself died of a fault signal (SIGSEGV, SIGABRT, ...)
+  // vmtest itself was cancelled (SIGINT, SIGTERM, SIGHUP) before this kernel finished; it may
+  // have verdicts for the objects it reached.
+  Interrupted,
 };
 
 // How much of a verifier log was lost: nothing, its head (the tail we diff is intact) or its

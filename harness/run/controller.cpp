@@ -1,5 +1,6 @@
 #include "run/controller.h"
 
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "image/guest_image.h"
 #include "results/guest_protocol.h"
@@ -121,6 +122,12 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
   auto st =
       stages_.run_host(cmd, std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout));
   kr.boot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // The cancellation killed the agent; it writes its report only at its end.
+  if (cancelled() && !(st && st->success())) {
+    kr.status = KernelStatus::Interrupted;
+    kr.error = cancel_reason() + " while the agent ran on the host kernel";
+    return kr;
+  }
   if (!st) {
     kr.status = KernelStatus::Error;
     kr.error = st.error().str();
@@ -212,6 +219,11 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     KernelResult& kr = out.results.kernels[i];
     kr.name = selected[i];
     if (kr.name == "host") continue;
+    if (cancelled()) {
+      kr.status = KernelStatus::Interrupted;
+      kr.error = "not started: " + cancel_reason();
+      continue;
+    }
     const KernelRow* row = matrix_.find(kr.name);
     progress_.kernel(kr.name, "fetching kernel");
     RowFetch got = stages_.fetch_kernel(*row);
@@ -257,6 +269,15 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     progress_.kernel(kr.name, img->from_cache ? "kernel cached" : "kernel fetched");
   }
 
+  // Cancelled while fetching: no image to build, no VM to boot.
+  if (!specs.empty() && cancelled()) {
+    for (size_t i : vm_index) {
+      out.results.kernels[i].status = KernelStatus::Interrupted;
+      out.results.kernels[i].error = "not started: " + cancel_reason();
+    }
+    specs.clear();
+  }
+
   // Stage 2: one guest image serves every kernel.
   if (!specs.empty()) {
     GuestImageSpec gspec;
@@ -296,8 +317,15 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   }
 
   // Stage 3: VMs in parallel, plus the host run alongside.
-  for (size_t i = 0; i < selected.size(); ++i)
-    if (selected[i] == "host") out.results.kernels[i] = run_host(opts, corpus);
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (selected[i] != "host") continue;
+    if (cancelled()) {
+      out.results.kernels[i].status = KernelStatus::Interrupted;
+      out.results.kernels[i].error = "not started: " + cancel_reason();
+      continue;
+    }
+    out.results.kernels[i] = run_host(opts, corpus);
+  }
 
   if (!specs.empty()) {
     int jobs = opts.jobs > 0 ? opts.jobs

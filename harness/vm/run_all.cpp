@@ -1,5 +1,6 @@
 #include "vm/run_all.h"
 
+#include "core/cancel.h"
 #include "vm/qemu_command.h"
 
 #include <algorithm>
@@ -21,6 +22,16 @@ std::vector<VmOutcome> run_all(VmRunner& runner, std::span<const VmSpec> specs, 
   std::mutex progress_mu;
   auto work = [&] {
     for (std::size_t i = next++; i < specs.size(); i = next++) {
+      if (cancelled()) {
+        // Still queued when the run was cancelled: never booted, and said so.
+        outcomes[i].status = KernelStatus::Interrupted;
+        outcomes[i].error = specs[i].name + ": not started: " + cancel_reason();
+        if (progress) {
+          std::lock_guard lock(progress_mu);
+          progress(i, specs[i], outcomes[i]);
+        }
+        continue;
+      }
       if (started) {
         std::lock_guard lock(progress_mu);
         started(i, specs[i]);

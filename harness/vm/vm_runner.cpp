@@ -1,5 +1,6 @@
 #include "vm/vm_runner.h"
 
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "vm/console_scan.h"
 #include "vm/file_follower.h"
@@ -109,13 +110,18 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
 
   FileFollower console(console_log_path(spec));
   ConsoleScanner scanner(opts_.tail_lines);
-  enum class Stop { exited, timeout, silent, panic_hang } stop = Stop::exited;
+  enum class Stop { exited, timeout, silent, panic_hang, cancelled } stop = Stop::exited;
   std::optional<Clock::time_point> panic_at;
   std::optional<ExitStatus> status;
   for (;;) {
     status = proc->poll();
     scanner.feed(console.read_new());
     if (status) break;
+    // The cancellation has usually killed qemu already; this catches one it raced with.
+    if (cancelled()) {
+      stop = Stop::cancelled;
+      break;
+    }
     const auto now = clock_.now();
     if (scanner.result().panic && !panic_at) panic_at = now;
     if (panic_at && now - *panic_at >= opts_.panic_grace) {
@@ -153,6 +159,12 @@ VmOutcome VmRunner::run_with(const VmSpec& spec, Accel accel, bool& kvm_silent) 
     out.status = KernelStatus::BootFailed;
     out.error = "the kernel could not unpack the guest image (" + *scan.unpack_failure + ") with " +
                 std::to_string(spec.memory_mb) + " MB of guest memory";
+  } else if (cancelled() && !(status->term_signal == 0 && status->exit_code == 0)) {
+    // Killed by the cancellation (or stopped right after it): not qemu's failure, nor the
+    // guest's. A guest that had finished cleanly before it keeps its verdicts as ok.
+    out.status = KernelStatus::Interrupted;
+    out.error = cancel_reason() + " after " +
+                seconds_str(std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - t0));
   } else if (stop == Stop::timeout) {
     out.status = KernelStatus::Timeout;
     out.error = "no exit within " + seconds_str(spec.timeout) + "; killed";

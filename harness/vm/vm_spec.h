@@ -28,7 +28,8 @@ struct VmOutcome {
   // Ok: qemu exited by itself without a panic; Timeout: killed at the deadline; Panic: the
   // kernel panicked; BootFailed: qemu could not start or exited with an error, a KVM guest
   // stayed silent, or the guest image did not unpack; Killed/Crashed: qemu died of a signal
-  // that was not ours.
+  // that was not ours; Interrupted: vmtest was cancelled (core/cancel.h) and stopped it, or never
+  // started it.
   KernelStatus status = KernelStatus::BootFailed;
   std::string accel;                     // what actually ran: "kvm" or "tcg"
   double seconds = 0;                    // qemu start -> exit

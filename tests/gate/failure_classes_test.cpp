@@ -108,6 +108,38 @@ std::vector<Case> cases() {
        {},
        2,
        "5.10: no verdicts: boot_failed (qemu exited before the guest started)"},
+      {"partial-kernel-regression",
+       [](RunResults& r, std::string&) {
+         KernelResult& k = r.kernels[1];
+         k.status = KernelStatus::Timeout;
+         k.error = "no exit within 30.0 s; killed after 1 of 2 objects, while running b.bpf.o";
+         k.running_object = "b.bpf.o";
+         k.objects.resize(1);
+         prog(r, "6.1", "good") = rejected("good", "unknown func bpf_loop#181");
+       },
+       {},
+       1,
+       "FAIL  6.1 a.bpf.o/good: accepted -> rejected"},
+      {"partial-kernel-unchanged",
+       [](RunResults& r, std::string&) {
+         KernelResult& k = r.kernels[1];
+         k.status = KernelStatus::Panic;
+         k.error = "Kernel panic - not syncing: boom";
+         k.running_object = "b.bpf.o";
+         k.objects.resize(1);
+       },
+       {},
+       2,
+       "ERROR 6.1 b.bpf.o/other: not verified (kernel panicked at b.bpf.o)"},
+      {"interrupted-before-any-verdict",
+       [](RunResults& r, std::string&) {
+         r.kernels[0].status = KernelStatus::Interrupted;
+         r.kernels[0].error = "not started: interrupted by SIGTERM";
+         r.kernels[0].objects.clear();
+       },
+       {},
+       2,
+       "5.10: no verdicts: interrupted (not started: interrupted by SIGTERM)"},
       {"missing-baseline",
        [](RunResults&, std::string&) {},
        {},
@@ -346,4 +378,34 @@ INSTANTIATE_TEST_SUITE_P(All, FailureClasses, ::testing::ValuesIn(cases()), [](c
   return n;
 });
 
+// Issue 24: a report that cannot be written (a full disk) used to be noticed after the verdict
+// was printed: "clean (exit 0)" and then exit 2. The failure is now part of the verdict that is
+// printed and written.
+TEST(DeliverVerdict, AnOutputThatCannotBeWrittenIsPartOfTheVerdict) {
+  const Case clean{"clean", [](RunResults&, std::string&) {}, {}, 0, ""};
+  const Paths p = write_case(clean);
+  auto results = nlohmann::json::parse(*read_file(p.results)).get<RunResults>();
+  std::vector<std::string> flags = gate_flags(clean, p);
+  // results.json is a file, so nothing can be written beneath it (ENOTDIR).
+  const fs::path unwritable = p.results / "junit.xml";
+  for (const auto& f : {std::string("--junit"), unwritable.string(), std::string("--verdict-json"),
+                        (p.dir / "verdict.json").string(), std::string("--markdown"),
+                        (p.dir / "summary.md").string()})
+    flags.push_back(f);
+  Ran run = in_process_run_gate(results, flags);
+  EXPECT_EQ(run.exit, 2) << run.output;
+  EXPECT_EQ(run.output.find("vmtest: clean"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("ERROR cannot write the JUnit XML: " + p.results.string()),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("(exit 2)"), std::string::npos) << run.output;
+  // The files that were written hold the same, final verdict.
+  const auto verdict = nlohmann::json::parse(text_of(p.dir / "verdict.json"));
+  EXPECT_EQ(verdict.value("exit_code", -1), 2) << verdict.dump(2);
+  EXPECT_NE(verdict.dump().find("cannot write the JUnit XML"), std::string::npos);
+  EXPECT_EQ(text_of(p.dir / "summary.md").rfind("## ⛔", 0), 0u) << text_of(p.dir / "summary.md");
+  fs::remove_all(p.dir);
+}
+
 } // namespace vmtest
+

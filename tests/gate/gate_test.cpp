@@ -382,4 +382,70 @@ TEST(GateHeadroom, RejectedProgramsAreJudgedByTheirVerdictNotTheirCounts) {
   EXPECT_FALSE(evaluate_gate(run, in).find("6.1")->programs.at(0).has(FindingKind::Headroom));
 }
 
+// A kernel that stopped early (here a timeout while on c.bpf.o) is judged on what it reached: a
+// regression there is a FAIL of its own (exit 1), every baseline program it never reached is
+// an ERROR "not verified", and the kernel's own failure stays an ERROR.
+TEST(GatePartial, ReachedProgramsAreJudgedAndTheRestAreNotVerified) {
+  auto full = run_of({with(kernel("6.1"), {object("a.bpf.o", "sa", {accepted("p", 10)}),
+                                           object("b.bpf.o", "sb", {accepted("q", 10)}),
+                                           object("c.bpf.o", "sc", {accepted("r", 10)}),
+                                           object("d.bpf.o", "sd", {accepted("s", 10)})})});
+  const GateInputs in = inputs_from(full);
+  auto stopped = full;
+  KernelResult& k = stopped.kernels[0];
+  k.status = KernelStatus::Timeout;
+  k.error = "no exit within 30.0 s; killed after 2 of 4 objects, while running c.bpf.o";
+  k.running_object = "c.bpf.o";
+  k.objects.resize(2);
+  auto v = evaluate_gate(stopped, in);
+  EXPECT_EQ(v.exit_code, 2);
+  const DiffReport& d = v.kernels.at(0);
+  EXPECT_TRUE(d.has_verdicts());
+  EXPECT_EQ(row(d, "p").severity(), Severity::OK);
+  EXPECT_EQ(row(d, "q").severity(), Severity::OK);
+  for (const char* unreached : {"r", "s"}) {
+    const ProgramDiff& u = row(d, unreached);
+    ASSERT_EQ(u.findings.size(), 1u) << unreached;
+    EXPECT_EQ(u.findings[0].kind, FindingKind::NotVerified);
+    EXPECT_EQ(u.findings[0].severity, Severity::ERROR);
+    EXPECT_EQ(u.findings[0].message, "not verified (kernel timed out at c.bpf.o)");
+    EXPECT_FALSE(u.has(FindingKind::RemovedProgram));
+  }
+  ASSERT_FALSE(d.kernel_findings.empty());
+  EXPECT_EQ(d.kernel_findings[0].kind, FindingKind::KernelFailed);
+  EXPECT_NE(d.kernel_findings[0].message.find("stopped early: timeout"), std::string::npos);
+  EXPECT_FALSE(has_run_finding(v, FindingKind::NoKernel)) << "its programs were verified";
+
+  k.objects[1].programs[0] = rejected("q", "R1 invalid mem access", 13);
+  v = evaluate_gate(stopped, in);
+  EXPECT_EQ(v.exit_code, 1) << "a regression among the reached programs";
+  EXPECT_TRUE(row(v.kernels.at(0), "q").has(FindingKind::Regression));
+  const std::string text = render_gate_text(v, {});
+  EXPECT_NE(text.find("FAIL  6.1 b.bpf.o/q: accepted -> rejected"), std::string::npos) << text;
+  EXPECT_NE(text.find("ERROR 6.1 c.bpf.o/r: not verified (kernel timed out at c.bpf.o)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("kernel 6.1   FAIL  timeout  2 programs reached: 1 accepted, 1 rejected"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("on 1 kernel"), std::string::npos) << text;
+}
+
+// `vmtest diff` with a second run that stopped early judges what it reached as well.
+TEST(GatePartial, DiffJudgesTheReachedProgramsOfAnInterruptedRun) {
+  auto a = run_of({with(kernel("6.1"), {object("a.bpf.o", "sa", {accepted("p", 10)}),
+                                        object("b.bpf.o", "sb", {accepted("q", 10)})})});
+  auto b = a;
+  b.kernels[0].status = KernelStatus::Interrupted;
+  b.kernels[0].running_object = "b.bpf.o";
+  b.kernels[0].objects.resize(1);
+  b.kernels[0].objects[0].programs[0] = rejected("p", "boom");
+  auto v = compare_runs(a, b, Policy{}, Thresholds{});
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_TRUE(row(v.kernels.at(0), "p").has(FindingKind::Regression));
+  EXPECT_EQ(row(v.kernels.at(0), "q").findings.at(0).message,
+            "not verified (run was interrupted at b.bpf.o)");
+}
+
 } // namespace vmtest
+

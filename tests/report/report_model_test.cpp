@@ -117,4 +117,39 @@ TEST(ReportModel, StatusRankPutsRegressionsFirst) {
   EXPECT_EQ(status_label("stats-moved"), "stats moved");
 }
 
+// A kernel that timed out after its first object shows the programs it reached, judged, and
+// the others as not verified; without a baseline too.
+TEST(ReportModel, APartialKernelShowsTheProgramsItReached) {
+  RunResults before, after;
+  KernelResult k = kernel("6.1");
+  k.objects.push_back(object("a.bpf.o", "sa", {accepted("p", 10)}));
+  k.objects.push_back(object("b.bpf.o", "sb", {accepted("q", 10)}));
+  before.kernels.push_back(k);
+  k.status = KernelStatus::Timeout;
+  k.running_object = "b.bpf.o";
+  k.objects.resize(1);
+  k.objects[0].programs[0] = rejected("p", "R1 invalid mem access", 13);
+  after.kernels.push_back(k);
+  for (const bool baselined : {true, false}) {
+    const auto v = baselined ? verdict_against(before, after) : verdict_alone(after);
+    const ReportModel m = build_report_model(after, v);
+    ASSERT_EQ(m.kernels.size(), 1u);
+    EXPECT_TRUE(m.kernels[0].has_verdicts());
+    ASSERT_GE(m.rows.size(), 1u);
+    EXPECT_EQ(m.rows[0].program, "p");
+    EXPECT_EQ(m.rows[0].cells[0].status, baselined ? "regressed" : "rejected");
+    if (baselined) {
+      EXPECT_EQ(m.exit_code, 1);
+      ASSERT_EQ(m.rows.size(), 2u);
+      EXPECT_EQ(m.rows[1].program, "q");
+      EXPECT_EQ(m.rows[1].cells[0].status, "not-verified");
+      EXPECT_EQ(m.rows[1].cells[0].severity, Severity::ERROR);
+      EXPECT_EQ(m.failing_cells, 1) << "not verified is the kernel's failure, not the program's";
+    } else {
+      EXPECT_EQ(m.exit_code, 2);
+    }
+  }
+}
+
 } // namespace vmtest
+

@@ -1,5 +1,6 @@
 // Controller orchestration with faked stages: selection, skips, failure isolation and exit
 // codes, without booting anything.
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "gate/gate.h"
 #include "results/guest_protocol.h"
@@ -476,6 +477,44 @@ TEST_F(ControllerTest, FullLogsBecomeFilesAndTheGuestLearnsItsRow) {
   EXPECT_EQ(got.full_log.file, "logs/6.1/a.bpf.o/prog.log");
   EXPECT_TRUE(got.full_log.text.empty()) << "results.json keeps the path, not the text";
   EXPECT_EQ(*read_file(opts_.out_dir / got.full_log.file), p.full_log.text);
+}
+
+// Cancelled before the kernels were fetched: nothing is fetched or booted, every kernel is
+// recorded as interrupted with the signal named, and the gate calls the run an error.
+TEST_F(ControllerTest, ACancelledRunFetchesAndBootsNothingAndRecordsEveryKernelInterrupted) {
+  opts_.kernels = {"5.10", "6.1"};
+  request_cancel(SIGTERM);
+  auto out = run();
+  reset_cancel_for_tests();
+  EXPECT_TRUE(stages_.fetched.empty());
+  EXPECT_TRUE(stages_.booted.empty());
+  ASSERT_EQ(out.results.kernels.size(), 2u);
+  for (const auto& k : out.results.kernels) {
+    EXPECT_EQ(k.status, KernelStatus::Interrupted) << k.name;
+    EXPECT_EQ(k.error, "not started: interrupted by SIGTERM") << k.name;
+  }
+  EXPECT_EQ(gate_exit(out.results), 2);
+}
+
+// Cancelled mid-boot: the VM stage reports the kernel interrupted with what it streamed; the
+// verdicts it reached are kept for the gate to judge.
+TEST_F(ControllerTest, AnInterruptedGuestKeepsTheVerdictsItReached) {
+  AgentReport r = nlohmann::json::parse(report_json(Verdict::Accepted)).get<AgentReport>();
+  VmOutcome o;
+  o.status = KernelStatus::Interrupted;
+  o.error = "6.1: interrupted by SIGTERM after 3.0 s";
+  o.results = start_record(r, 2) + begin_record(0, "a.bpf.o") + object_record(r.objects[0]) +
+              begin_record(1, "slow.bpf.o");
+  stages_.outcomes["6.1"] = o;
+  auto out = run();
+  const KernelResult* k = out.results.find("6.1");
+  EXPECT_EQ(k->status, KernelStatus::Interrupted);
+  EXPECT_TRUE(k->partial());
+  EXPECT_EQ(k->running_object, "slow.bpf.o");
+  ASSERT_EQ(k->objects.size(), 1u);
+  EXPECT_EQ(gate_exit(out.results), 2);
+  auto again = nlohmann::json(*k).get<KernelResult>();
+  EXPECT_EQ(again.status, KernelStatus::Interrupted);
 }
 
 } // namespace vmtest

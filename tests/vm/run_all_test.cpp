@@ -1,3 +1,4 @@
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "fakes.h"
 #include "vm/run_all.h"
@@ -92,3 +93,42 @@ TEST(RunAll, EmptyInput) {
 
 } // namespace
 } // namespace vmtest
+
+namespace vmtest {
+namespace {
+using namespace testing;
+
+// After a cancellation no queued VM boots; each says it was never started, and why.
+TEST(RunAll, NoVmStartsOnceCancelled) {
+  auto d = make_temp_dir(fs::temp_directory_path(), "vmtest-runall-");
+  ASSERT_TRUE(d.ok());
+  FakeClock clock;
+  FakeQemuRunner runner(clock);
+  AccelOptions ao;
+  ao.cache_file = *d / "accel.json";
+  AccelSelector sel(runner, clock, HostFacts{}, ao);
+  VmRunner vm(runner, sel, clock);
+  std::vector<VmSpec> specs(3);
+  for (std::size_t i = 0; i < specs.size(); ++i) specs[i].name = "vm" + std::to_string(i);
+  request_cancel(SIGTERM);
+  std::vector<std::string> said;
+  auto out = run_all(vm, specs, 2,
+                     [&](std::size_t, const VmSpec& s, const VmOutcome& o) {
+                       said.push_back(s.name + " " + to_string(o.status));
+                     },
+                     [&](std::size_t, const VmSpec& s) { said.push_back(s.name + " started"); });
+  reset_cancel_for_tests();
+  ASSERT_EQ(out.size(), 3u);
+  for (const auto& o : out) {
+    EXPECT_EQ(o.status, KernelStatus::Interrupted);
+    EXPECT_NE(o.error.find("not started: interrupted by SIGTERM"), std::string::npos) << o.error;
+  }
+  EXPECT_TRUE(runner.boots().empty());
+  EXPECT_EQ(said.size(), 3u);
+  for (const auto& s : said) EXPECT_EQ(s.find("started"), std::string::npos) << s;
+  fs::remove_all(*d);
+}
+
+} // namespace
+} // namespace vmtest
+

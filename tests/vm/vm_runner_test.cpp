@@ -1,3 +1,4 @@
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "fakes.h"
 #include "vm/vm_runner.h"
@@ -25,7 +26,10 @@ protected:
     ASSERT_TRUE(write_file_atomic(dir / "vmlinuz", "k").ok());
     ASSERT_TRUE(write_file_atomic(dir / "guest.cpio", "i").ok());
   }
-  void TearDown() override { fs::remove_all(dir); }
+  void TearDown() override {
+    reset_cancel_for_tests();
+    fs::remove_all(dir);
+  }
 
   VmSpec spec(std::string accel = "tcg") {
     VmSpec s;
@@ -244,3 +248,33 @@ TEST_F(VmRunnerTest, InitramfsUnpackFailureIsNeverOk) {
 
 } // namespace
 } // namespace vmtest
+
+namespace vmtest {
+namespace {
+using namespace testing;
+
+// vmtest was cancelled (SIGTERM from a cancelled CI job): the VM stops at once, is neither a
+// timeout nor "killed by someone", and keeps what its guest streamed.
+TEST_F(VmRunnerTest, CancellationStopsTheVmAsInterruptedAndKeepsItsStream) {
+  runner.script = [](auto&) {
+    return FakeVm{.console = {{0ms, kBoot}}, .results = {{0ms, "partial\n"}}};
+  };
+  request_cancel(SIGTERM);
+  auto out = run(spec());
+  EXPECT_EQ(out.status, KernelStatus::Interrupted) << out.error;
+  EXPECT_NE(out.error.find("interrupted by SIGTERM"), std::string::npos) << out.error;
+  EXPECT_EQ(out.results, "partial\n");
+  EXPECT_LT(out.seconds, 1.0) << "stopped at once, not at the deadline";
+}
+
+// A guest that finished before the cancellation keeps its verdict.
+TEST_F(VmRunnerTest, AGuestThatFinishedBeforeTheCancellationIsOk) {
+  runner.script = [](auto&) { return FakeVm{.console = {{0ms, kBoot}}, .exit_at = 0ms}; };
+  request_cancel(SIGINT);
+  auto out = run(spec());
+  EXPECT_EQ(out.status, KernelStatus::Ok) << out.error;
+}
+
+} // namespace
+} // namespace vmtest
+
