@@ -14,6 +14,13 @@
 // it), so sharing one instance between loads changes no result. A failure (no kernel BTF, as
 // on 4.18) is remembered too, so the fallback paths are not searched again for every object.
 //
+// The cache must stay invisible in results: a program's log is what a fresh libbpf prints for
+// its object loaded alone. The real parse prints through libbpf's print callback (on a kernel
+// without BTF: "kernel BTF is missing at '/sys/kernel/btf/vmlinux', was CONFIG_DEBUG_INFO_BTF
+// enabled?"), and the agent captures those lines into the log of the program being loaded. So
+// the first call records what the real parse printed, and every later call prints it again
+// through whatever callback is installed then, as an uncached call would have.
+//
 // The same instance also gets an index. btf__find_by_name_kind is a linear scan over every
 // type (0.6 ms on a 126k-type vmlinux natively, several ms under TCG), and libbpf calls it for
 // every fentry/fexit/tp_btf/lsm attach target and every kfunc or typed ksym, object after
@@ -25,10 +32,17 @@
 // This file belongs to vmtest-guest only; the unit tests link the shared libbpf, where the
 // calls stay internal and nothing is cached.
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <algorithm>
 #include <cerrno>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 extern "C" {
 
@@ -51,6 +65,38 @@ struct KindNameHash {
   }
 };
 std::unordered_map<KindName, __s32, KindNameHash>* g_index = nullptr;
+
+// What the one real parse printed, in order, replayed on every cached call.
+std::vector<std::pair<libbpf_print_level, std::string>>* g_parse_messages = nullptr;
+libbpf_print_fn_t g_forward = nullptr; // the callback installed while the real parse runs
+
+int record_parse_message(enum libbpf_print_level level, const char* fmt, va_list args) {
+  va_list copy;
+  va_copy(copy, args);
+  char line[4096];
+  const int n = vsnprintf(line, sizeof line, fmt, copy);
+  va_end(copy);
+  if (n > 0)
+    g_parse_messages->emplace_back(level,
+                                   std::string(line, std::min<size_t>(size_t(n), sizeof line - 1)));
+  return g_forward ? g_forward(level, fmt, args) : 0;
+}
+
+int print_through(libbpf_print_fn_t fn, enum libbpf_print_level level, const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  const int r = fn(level, fmt, args);
+  va_end(args);
+  return r;
+}
+
+void replay_parse_messages() {
+  // libbpf has no getter: setting returns the previous callback, which is put straight back.
+  libbpf_print_fn_t now = libbpf_set_print(nullptr);
+  libbpf_set_print(now);
+  if (!now || !g_parse_messages) return;
+  for (const auto& [level, text] : *g_parse_messages) print_through(now, level, "%s", text.c_str());
+}
 
 void build_index() {
   g_index = new std::unordered_map<KindName, __s32, KindNameHash>();
@@ -78,8 +124,14 @@ __s32 __wrap_btf__find_by_name_kind(const btf* b, const char* name, __u32 kind) 
 
 btf* __wrap_btf__load_vmlinux_btf(void) {
   if (!g_vmlinux && !g_error) {
+    g_parse_messages = new std::vector<std::pair<libbpf_print_level, std::string>>();
+    g_forward = libbpf_set_print(record_parse_message);
     g_vmlinux = __real_btf__load_vmlinux_btf();
-    if (!g_vmlinux) g_error = errno ? errno : ESRCH;
+    const int parse_errno = errno;
+    libbpf_set_print(g_forward);
+    if (!g_vmlinux) g_error = parse_errno ? parse_errno : ESRCH;
+  } else {
+    replay_parse_messages();
   }
   if (!g_vmlinux) errno = g_error; // libbpf 1.x reports failure as NULL plus errno
   return g_vmlinux;

@@ -1,10 +1,18 @@
 // The kernel-BTF cache and its name index, linked with the same --wrap flags as vmtest-guest:
 // every answer must be the one libbpf's own linear scan gives (reached here as __real_).
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <map>
+#include <sched.h>
 #include <string>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <utility>
 
 extern "C" __s32 __real_btf__find_by_name_kind(const btf* b, const char* name, __u32 kind);
@@ -52,6 +60,72 @@ TEST(VmlinuxBtfCache, EveryLookupAnswersAsTheScanDoes) {
   EXPECT_EQ(btf__find_by_name_kind(v, "no_such_type_anywhere_xyz", BTF_KIND_STRUCT), -ENOENT);
   EXPECT_EQ(btf__find_by_name_kind(v, "void", BTF_KIND_STRUCT), 0);
   EXPECT_EQ(btf__find_by_name_kind(v, "task_struct", BTF_KIND_UNKN), 0);
+}
+
+// What libbpf printed at warning level or above since the last take.
+std::string g_printed;
+int keep_warnings(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char line[1024];
+  vsnprintf(line, sizeof line, fmt, args);
+  g_printed += line;
+  return 0;
+}
+std::string take_printed() {
+  std::string out;
+  out.swap(g_printed);
+  return out;
+}
+
+// On a kernel without BTF (RHEL 8.1), the real parse explains why; a cached failure must say the
+// same, or the log of every object after the first loses libbpf's explanation. The scenario runs
+// in a fresh process (this binary again, so no earlier test has filled the cache) whose mount
+// namespace hides the kernel's BTF under an empty tmpfs: the real libbpf fails for real.
+TEST(VmlinuxBtfCacheHidden, ACachedFailurePrintsWhatTheRealParsePrinted) {
+  if (!getenv("VMTEST_TEST_BTF_HIDDEN")) GTEST_SKIP() << "run by ACachedFailureSaysWhy only";
+  libbpf_set_print(keep_warnings);
+  errno = 0;
+  ASSERT_EQ(btf__load_vmlinux_btf(), nullptr) << "the kernel BTF is not hidden";
+  const int first_errno = errno;
+  const std::string first = take_printed();
+  EXPECT_NE(first.find("kernel BTF is missing"), std::string::npos) << first;
+  for (int i = 0; i < 2; ++i) {
+    errno = 0;
+    EXPECT_EQ(btf__load_vmlinux_btf(), nullptr);
+    EXPECT_EQ(errno, first_errno);
+    EXPECT_EQ(take_printed(), first) << "cached call " << i;
+  }
+}
+
+TEST(VmlinuxBtfCache, ACachedFailureSaysWhy) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for a mount namespace";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        mount("none", "/sys/kernel/btf", "tmpfs", 0, nullptr) != 0)
+      _exit(77);
+    setenv("VMTEST_TEST_BTF_HIDDEN", "1", 1);
+    char filter[] = "--gtest_filter=VmlinuxBtfCacheHidden.*";
+    char* argv[] = {const_cast<char*>("vmtest_btf_cache_tests"), filter, nullptr};
+    execv("/proc/self/exe", argv);
+    _exit(78);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "no mount namespace here";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the hidden-BTF run failed (its output is above)";
+}
+
+// A cached success prints nothing at warning level: the real one does not either.
+TEST(VmlinuxBtfCache, ACachedSuccessPrintsNoWarning) {
+  if (!kernel_btf()) GTEST_SKIP() << "this kernel has no BTF";
+  libbpf_print_fn_t old = libbpf_set_print(keep_warnings);
+  take_printed();
+  EXPECT_NE(kernel_btf(), nullptr);
+  EXPECT_EQ(take_printed(), "");
+  libbpf_set_print(old);
 }
 
 TEST(VmlinuxBtfCache, OtherBtfsGetTheRealScan) {
