@@ -1,15 +1,14 @@
 #include "core/cancel.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <pthread.h>
 #include <set>
+#include <signal.h>
 #include <thread>
+#include <unistd.h>
 
 namespace vmtest {
 namespace {
@@ -74,7 +73,8 @@ std::string cancel_reason() {
   const int sig = cancel_signal();
   if (sig == 0) return "";
   const char* name = sigabbrev_np(sig);
-  return std::string("interrupted by ") + (name ? std::string("SIG") + name : "signal " + std::to_string(sig));
+  return std::string("interrupted by ") +
+         (name ? std::string("SIG") + name : "signal " + std::to_string(sig));
 }
 
 void request_cancel(int sig) {

@@ -12,9 +12,8 @@
 //
 // Only commands that boot VMs install it; the others keep the default action (the process
 // dies, and PR_SET_PDEATHSIG in every child takes its children with it).
-#include <sys/types.h>
-
 #include <string>
+#include <sys/types.h>
 
 namespace vmtest {
 
@@ -23,7 +22,9 @@ void install_cancel_on_signals();
 
 // The signal that cancelled the process, 0 while it has not been cancelled.
 int cancel_signal();
-inline bool cancelled() { return cancel_signal() != 0; }
+inline bool cancelled() {
+  return cancel_signal() != 0;
+}
 // "interrupted by SIGTERM": why a stage stopped, for messages and results.json.
 std::string cancel_reason();
 

@@ -14,10 +14,13 @@ namespace {
 
 // Most important first. A cell shows the most important thing that happened to it.
 constexpr std::array<const char*, 22> kStatusOrder = {
-    "regressed",        "object-error",          "no-result",   "not-verified",    "unexpected-pass", "improved",
-    "test-run-changed", "test-run-failed",       "new",         "removed",         "errno-changed",
-    "near-limit",       "stats-moved",           "log-changed", "expected-fail",   "ignored",
-    "rejected",         "rejected-as-baselined", "accepted",    "unchanged",       "absent",
+    "regressed",        "object-error",    "no-result",
+    "not-verified",     "unexpected-pass", "improved",
+    "test-run-changed", "test-run-failed", "new",
+    "removed",          "errno-changed",   "near-limit",
+    "stats-moved",      "log-changed",     "expected-fail",
+    "ignored",          "rejected",        "rejected-as-baselined",
+    "accepted",         "unchanged",       "absent",
     "skipped"};
 
 ReportCell make_cell(const ReportKernel& k, const std::string& object, const std::string& program) {

@@ -1,15 +1,13 @@
 #include "core/cancel.h"
-
 #include "core/fs.h"
 #include "core/process.h"
 
+#include <fstream>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include <fstream>
 #include <thread>
+#include <unistd.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;

@@ -1,8 +1,11 @@
 // Guest-side faults of issue 13, injected against the real CLI and a real Debian 6.1 guest:
-// guest data that carries the results port's markers, a guest that times out mid-corpus,
-// a qemu killed from outside mid-run, and one object too large for the default guest memory.
+// guest data that carries the results port's markers, a guest that times out mid-corpus (and,
+// issue 24, has a regression among the objects it reached), a qemu killed from outside mid-run,
+// one object too large for the default guest memory, and vmtest itself stopped by SIGTERM or
+// SIGKILL while its guest boots in a folder that holds an older run's results.
 // Each case checks the exit code, the message, that no other object's or kernel's result is
 // lost, and that no qemu process outlives the run.
+#include "core/file_lock.h"
 #include "e2e_support.h"
 
 #include <algorithm>
@@ -43,6 +46,21 @@ std::vector<pid_t> qemus_under(const fs::path& dir, const std::string& also = ""
   return pids;
 }
 
+// The vmtest process (not its qemu) whose command line names `dir`.
+pid_t vmtest_pid(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.rfind(vmtest_bin().string() + '\0', 0) != 0) continue;
+    if (cmdline.find(dir.string()) == std::string::npos) continue;
+    return static_cast<pid_t>(std::stol(pid));
+  }
+  return -1;
+}
+
 std::string text_of(const fs::path& p) {
   auto r = read_file(p);
   return r ? *r : std::string();
@@ -70,6 +88,28 @@ constexpr const char* kSlowCase = R"(cases:
       udp: {sport: 1, dport: 2}
     repeat: 1000000
 )";
+
+// A 6.1 baseline for the timeout test's corpus, made from the committed one: a_flip.bpf.o (the
+// bundled iter_num, which 6.1 rejects) recorded as accepted, so verifying it now is a
+// regression; the others as 6.1 verifies them.
+nlohmann::json baseline_for_timeout_corpus() {
+  auto committed = read_file(source_dir() / "bpf/baselines/6.1.json");
+  EXPECT_TRUE(committed.ok());
+  auto b = nlohmann::json::parse(*committed);
+  const nlohmann::json loop = b["objects"]["bpf_loop.bpf.o"];
+  nlohmann::json flip = b["objects"]["iter_num.bpf.o"];
+  nlohmann::json& p = flip["programs"]["xdp_iter_num"];
+  p["verdict"] = "accepted";
+  p["errno"] = 0;
+  nlohmann::json slow = loop;
+  slow["programs"] = {{"xdp_slow", loop["programs"]["xdp_bpf_loop"]}};
+  slow["sha256"] = "";
+  b["objects"] = {{"a_flip.bpf.o", flip},
+                  {"a_good.bpf.o", loop},
+                  {"m_slow.bpf.o", slow},
+                  {"z_good.bpf.o", loop}};
+  return b;
+}
 
 } // namespace
 
@@ -142,14 +182,21 @@ TEST_F(FaultsGuestE2E, FrameMarkersInGuestDataCannotSpoofTheReport) {
 }
 
 // Row 2: a guest that times out keeps every verdict it streamed, names the object it was on,
-// and still fails the run.
-TEST_F(FaultsGuestE2E, TimeoutKeepsTheVerdictsReachedAndNamesTheRunningObject) {
+// and still fails the run. Issue 24: the verdicts it reached are judged too. A regression among
+// them (a_flip) makes the run exit 1 and names the program; the objects it never reached are
+// listed as not verified; `gate`, `report` and every format say the same.
+TEST_F(FaultsGuestE2E, TimeoutJudgesTheVerdictsReachedAndNamesTheRunningObject) {
   fs::path c = stalling_corpus();
+  fs::copy_file(corpus_object("iter_num"), c / "a_flip.bpf.o");
+  const fs::path baselines = dir_ / "baselines";
+  fs::create_directories(baselines);
+  std::ofstream(baselines / "6.1.json") << baseline_for_timeout_corpus().dump(2);
   auto r = run_vmtest({"run", "--kernel", "6.1", "--corpus", c.string(), "--testrun",
-                       (dir_ / "testrun").string(), "--timeout", "35", "--out", out_.string()},
+                       (dir_ / "testrun").string(), "--baselines", baselines.string(),
+                       "--timeout", "35", "--out", out_.string()},
                       out_);
   ASSERT_TRUE(r.has_results) << r.output;
-  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(r.exit_code, 1) << r.output;
   const KernelResult* k = r.results.find("6.1");
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->status, KernelStatus::Timeout) << k->error;
@@ -159,7 +206,43 @@ TEST_F(FaultsGuestE2E, TimeoutKeepsTheVerdictsReachedAndNamesTheRunningObject) {
   const ProgramResult* before = find_program(*k, "a_good.bpf.o", "xdp_bpf_loop");
   ASSERT_NE(before, nullptr) << "the verdict reached before the timeout was lost";
   EXPECT_EQ(before->verdict, Verdict::Accepted);
+  const ProgramResult* flipped = find_program(*k, "a_flip.bpf.o", "xdp_iter_num");
+  ASSERT_NE(flipped, nullptr);
+  EXPECT_EQ(flipped->verdict, Verdict::Rejected);
   EXPECT_EQ(find_object(*k, "z_good.bpf.o"), nullptr) << "never reached, so never reported";
+
+  const std::string regression = "FAIL  6.1 a_flip.bpf.o/xdp_iter_num: accepted -> rejected";
+  const std::string unreached =
+      "ERROR 6.1 z_good.bpf.o/xdp_bpf_loop: not verified (kernel timed out at m_slow.bpf.o)";
+  EXPECT_NE(r.output.find(regression), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(unreached), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ERROR 6.1 m_slow.bpf.o/xdp_slow: not verified"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("0 programs on 0 kernels"), std::string::npos) << r.output;
+
+  // The same verdict from the results file, in every format.
+  const std::string results = (out_ / "results.json").string();
+  auto g = run_vmtest({"gate", results, "--baselines", baselines.string(), "--junit",
+                       (dir_ / "j.xml").string(), "--markdown", (dir_ / "s.md").string()},
+                      dir_ / "none");
+  EXPECT_EQ(g.exit_code, 1) << g.output;
+  EXPECT_NE(g.output.find(regression), std::string::npos) << g.output;
+  auto rep = run_vmtest({"report", results, "--baselines", baselines.string(), "--html",
+                         (dir_ / "r.html").string()},
+                        dir_ / "none");
+  EXPECT_EQ(rep.exit_code, 1) << rep.output;
+  const std::string junit = text_of(dir_ / "j.xml");
+  EXPECT_NE(junit.find("name=\"xdp_iter_num\""), std::string::npos);
+  EXPECT_NE(junit.find("<failure message=\"accepted -&gt; rejected"), std::string::npos) << junit;
+  const std::string md = text_of(dir_ / "s.md");
+  EXPECT_NE(md.find("xdp_iter_num"), std::string::npos) << md;
+  EXPECT_NE(md.find("regressed"), std::string::npos) << md;
+  for (const fs::path& html : {out_ / "report.html", dir_ / "r.html"}) {
+    const std::string page = text_of(html);
+    EXPECT_NE(page.find("a_flip.bpf.o"), std::string::npos) << html;
+    EXPECT_NE(page.find("data-exit-code=\"1\""), std::string::npos) << html;
+    EXPECT_NE(page.find("st-not-verified"), std::string::npos) << html;
+  }
 }
 
 // Row 3: qemu killed from outside after real work is "killed", with the signal, not a boot
@@ -263,4 +346,105 @@ TEST_F(FaultsGuestE2E, OneHugeObjectGetsAGuestLargeEnoughAndEveryObjectIsVerifie
   }
 }
 
+// Issue 24, cancellation. GitHub cancels a job with SIGINT, then SIGTERM, then SIGKILL. vmtest
+// is started in a folder that holds an older run's (green) results, boots 6.1 with 5.10 queued
+// behind it (--jobs 1), and gets SIGTERM while the guest boots: no qemu may survive, the locks
+// are free, results.json is this run's and marks both kernels interrupted, and the older run's
+// results are no longer under the trusted names.
+TEST_F(FaultsGuestE2E, SigtermMidBootStopsEveryQemuAndRecordsTheKernelsInterrupted) {
+  fs::path c = stalling_corpus();
+  fs::create_directories(out_);
+  const std::string older = "{\"an older run\": \"clean\"}\n";
+  std::ofstream(out_ / "results.json") << older;
+  std::ofstream(out_ / "report.html") << "<p>an older run: clean</p>\n";
+  Command cmd;
+  cmd.argv = {vmtest_bin().string(), "run", "--kernel", "6.1", "--kernel", "5.10", "--jobs", "1",
+              "--corpus", c.string(), "--testrun", (dir_ / "testrun").string(), "--timeout", "300",
+              "--out", out_.string()};
+  cmd.cwd = source_dir();
+  cmd.stdout_path = dir_ / "vmtest.log";
+  setenv("VMTEST_BUILD_DIR", VMTEST_BINARY_DIR, 1);
+  SubprocessRunner runner;
+  auto proc = runner.start(cmd);
+  ASSERT_TRUE(proc.ok()) << proc.error().str();
+
+  // Mid-boot: 6.1's qemu runs and its console has begun.
+  bool booting = false;
+  for (auto t0 = std::chrono::steady_clock::now();
+       std::chrono::steady_clock::now() - t0 < 240s && !booting;
+       std::this_thread::sleep_for(100ms)) {
+    auto console = read_file(out_ / "kernels/6.1/console.log");
+    booting = !qemus_under(dir_, "kernels/6.1/").empty() && console && !console->empty();
+  }
+  ASSERT_TRUE(booting) << text_of(dir_ / "vmtest.log");
+  // The signal goes to vmtest alone, as `kill PID` from a runner would send it.
+  const pid_t vmtest = vmtest_pid(dir_);
+  ASSERT_GT(vmtest, 0);
+  ASSERT_EQ(::kill(vmtest, SIGTERM), 0);
+  const auto sent = std::chrono::steady_clock::now();
+  ExitStatus st = (*proc)->wait(std::chrono::milliseconds{120'000});
+  const std::string output = text_of(dir_ / "vmtest.log");
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 60s) << output;
+  EXPECT_EQ(st.term_signal, 0) << output;
+  EXPECT_EQ(st.exit_code, 2) << output;
+  EXPECT_TRUE(qemus_under(dir_).empty()) << "a qemu outlived the cancelled run";
+  EXPECT_NE(output.find("interrupted by SIGTERM: stopping every VM"), std::string::npos)
+      << output;
+
+  auto text = read_file(out_ / "results.json");
+  ASSERT_TRUE(text.ok()) << output;
+  EXPECT_EQ(text->find("an older run"), std::string::npos) << "the older run's results remain";
+  auto results = nlohmann::json::parse(*text).get<RunResults>();
+  const KernelResult* k = results.find("6.1");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->status, KernelStatus::Interrupted) << k->error;
+  EXPECT_NE(k->error.find("interrupted by SIGTERM"), std::string::npos) << k->error;
+  const KernelResult* queued = results.find("5.10");
+  ASSERT_NE(queued, nullptr);
+  EXPECT_EQ(queued->status, KernelStatus::Interrupted) << queued->error;
+  EXPECT_NE(queued->error.find("not started: interrupted by SIGTERM"), std::string::npos)
+      << queued->error;
+  EXPECT_NE(output.find("interrupted"), std::string::npos) << output;
+  EXPECT_EQ(text_of(out_ / ".previous/results.json"), older);
+  EXPECT_EQ(text_of(out_ / "report.html").find("an older run"), std::string::npos);
+  // The locks went with the run.
+  EXPECT_TRUE(FileLock::try_acquire(out_ / ".vmtest.lock", "output folder").ok());
+}
+
+// SIGKILL cannot be caught: the qemu children die with vmtest (PR_SET_PDEATHSIG), and the older
+// run's results.json, moved away at the start, is not there to be mistaken for this run's.
+TEST_F(FaultsGuestE2E, SigkillOfVmtestTakesItsQemuWithIt) {
+  fs::path c = stalling_corpus();
+  fs::create_directories(out_);
+  std::ofstream(out_ / "results.json") << "{\"an older run\": \"clean\"}\n";
+  Command cmd;
+  cmd.argv = {vmtest_bin().string(), "run", "--kernel", "6.1", "--corpus", c.string(),
+              "--testrun", (dir_ / "testrun").string(), "--timeout", "300", "--out",
+              out_.string()};
+  cmd.cwd = source_dir();
+  cmd.stdout_path = dir_ / "vmtest.log";
+  setenv("VMTEST_BUILD_DIR", VMTEST_BINARY_DIR, 1);
+  SubprocessRunner runner;
+  auto proc = runner.start(cmd);
+  ASSERT_TRUE(proc.ok()) << proc.error().str();
+  bool booting = false;
+  for (auto t0 = std::chrono::steady_clock::now();
+       std::chrono::steady_clock::now() - t0 < 240s && !booting;
+       std::this_thread::sleep_for(100ms))
+    booting = !qemus_under(dir_, "kernels/6.1/").empty();
+  ASSERT_TRUE(booting) << text_of(dir_ / "vmtest.log");
+  const pid_t vmtest = vmtest_pid(dir_);
+  ASSERT_GT(vmtest, 0);
+  ASSERT_EQ(::kill(vmtest, SIGKILL), 0);
+  ExitStatus st = (*proc)->wait(std::chrono::milliseconds{30'000});
+  EXPECT_EQ(st.term_signal, SIGKILL);
+  bool gone = false;
+  for (auto t0 = std::chrono::steady_clock::now();
+       std::chrono::steady_clock::now() - t0 < 10s && !gone; std::this_thread::sleep_for(50ms))
+    gone = qemus_under(dir_).empty();
+  EXPECT_TRUE(gone) << "qemu outlived a SIGKILLed vmtest";
+  EXPECT_FALSE(fs::exists(out_ / "results.json")) << "a results.json a gate would trust";
+}
+
 } // namespace vmtest::e2e
+

@@ -369,7 +369,7 @@ TEST_F(FaultsHostE2E, TwoUrlRowsWithOneVmlinuzEachKeepTheirOwnProvenance) {
 
 // Row 5: a full disk. Under the cache, the download fails with the path and ENOSPC, and
 // nothing is left that a later run could trust; under the results, `run` fails with exit 2,
-// the path and ENOSPC, and leaves no half-written results.json.
+// the path and ENOSPC, and leaves no half-written results.json, nor an older run's.
 TEST_F(FaultsHostE2E, AFullDiskNamesThePathAndLeavesNothingHalfWritten) {
   auto server = serve_two_url_rows();
   const fs::path cache = dir_ / "small-cache";
@@ -388,6 +388,10 @@ TEST_F(FaultsHostE2E, AFullDiskNamesThePathAndLeavesNothingHalfWritten) {
 
   const fs::path out = dir_ / "small-out";
   ASSERT_TRUE(small_disk(out, 64 << 10));
+  // An older run's green results in the folder (issue 24): the full disk must not leave them
+  // under the names a gate reads.
+  std::ofstream(out / "results.json") << "{\"an older run\": \"clean\"}\n";
+  std::ofstream(out / "report.html") << "<p>an older run: clean</p>\n";
   { std::ofstream(out / "filler") << std::string(64 << 10, 'x'); } // fills it to the last block
   fs::create_directories(dir_ / "empty-corpus");
   std::vector<std::string> args = {
@@ -400,8 +404,11 @@ TEST_F(FaultsHostE2E, AFullDiskNamesThePathAndLeavesNothingHalfWritten) {
   EXPECT_NE(w.output.find((out / "results.json").string()), std::string::npos) << w.output;
   EXPECT_NE(w.output.find("No space left on device"), std::string::npos) << w.output;
   EXPECT_FALSE(w.has_results);
+  EXPECT_FALSE(fs::exists(out / "results.json")) << "the older run's results are still trusted";
+  EXPECT_FALSE(fs::exists(out / "report.html"));
   for (const auto& e : fs::directory_iterator(out))
-    EXPECT_TRUE(e.path().filename() == "filler" || e.path().filename() == ".vmtest.lock")
+    EXPECT_TRUE(e.path().filename() == "filler" || e.path().filename() == ".vmtest.lock" ||
+                e.path().filename() == ".previous")
         << "left behind: " << e.path();
 }
 

@@ -1,6 +1,5 @@
-#include "run/previous_outputs.h"
-
 #include "core/fs.h"
+#include "run/previous_outputs.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -45,8 +44,7 @@ TEST_F(PreviousOutputs, TrustedNamesMoveToPreviousAndNothingElseDoes) {
   put(out_ / ".previous/results.json", "older still");
   auto r = retire_previous_outputs(out_, {});
   ASSERT_TRUE(r.ok()) << r.error().str();
-  EXPECT_EQ(r->moved,
-            (std::vector<std::string>{"results.json", "report.html", "kernels", "logs"}));
+  EXPECT_EQ(r->moved, (std::vector<std::string>{"results.json", "report.html", "kernels", "logs"}));
   EXPECT_TRUE(r->removed.empty());
   for (const char* name : kTrustedOutputs)
     EXPECT_FALSE(fs::exists(out_ / name)) << name;
@@ -67,8 +65,8 @@ TEST_F(PreviousOutputs, AFreshFolderIsLeftAlone) {
 TEST_F(PreviousOutputs, ExtraOutputsMoveOrGo) {
   put(out_ / "junit.xml", "old junit");
   put(dir_ / "summary.md", "old summary");
-  auto r = retire_previous_outputs(out_, {out_ / "junit.xml", dir_ / "summary.md",
-                                          dir_ / "never-written.json", fs::path()});
+  auto r = retire_previous_outputs(
+      out_, {out_ / "junit.xml", dir_ / "summary.md", dir_ / "never-written.json", fs::path()});
   ASSERT_TRUE(r.ok()) << r.error().str();
   EXPECT_EQ(text(out_ / ".previous/junit.xml"), "old junit");
   EXPECT_FALSE(fs::exists(out_ / "junit.xml"));
