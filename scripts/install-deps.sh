@@ -24,6 +24,8 @@ PKGS=(
   docker-registry skopeo rpm python3
   # reports: headless browser for the HTML report's end-to-end test (DOM checks, screenshot)
   chromium
+  # the release tarball (scripts/release/build.sh): an $ORIGIN rpath on the bundled binaries
+  patchelf
   # the lint test: every shell script through shellcheck (the workflow validators are npm
   # packages that scripts/ci/lint-workflows.sh installs from its lock with the machine's npm)
   shellcheck

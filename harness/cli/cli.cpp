@@ -77,7 +77,7 @@ int cli_main(int argc, char** argv) {
   app.set_version_flag("--version", [] {
     SubprocessRunner runner;
     // The bpftool `vmtest run` bundles into guests unless told otherwise (--bpftool).
-    std::string text = version_text(runner, default_agent_path(), "/usr/sbin/bpftool");
+    std::string text = version_text(runner, default_agent_path(), default_bpftool());
     text.pop_back();  // CLI11 adds the final newline
     return text;
   });

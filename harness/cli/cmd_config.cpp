@@ -23,10 +23,19 @@ struct ConfigArgs {
   int shards = 1;
 };
 
-// The rows a run boots: --kernel as given, else the matrix's default selection.
+// The rows a run boots: --kernel as given, else the matrix's default selection. A row the
+// matrix does not have is a usage error (exit 2), as `vmtest run` says: listing it would fan
+// the action out into a job that can only fail.
 std::vector<std::string> selected_rows(const ConfigArgs& a, const Matrix& m) {
-  if (!a.run.opts.kernels.empty()) return a.run.opts.kernels;
-  return m.defaults;
+  if (a.run.opts.kernels.empty()) return m.defaults;
+  for (const auto& k : a.run.opts.kernels) {
+    if (k == "host" || m.find(k)) continue;
+    std::string list;
+    for (const auto& r : m.rows)
+      list += (list.empty() ? "" : ", ") + r.name;
+    throw FatalError("unknown kernel '" + k + "'; choose from: " + list + ", host");
+  }
+  return a.run.opts.kernels;
 }
 
 int print_rows_json(const ConfigArgs& a, const Matrix& m) {

@@ -30,8 +30,6 @@ namespace fs = std::filesystem;
 #define LIBBPF_HOST_VERSION "unknown"
 #endif
 
-// Debian's bpftool, bundled into every guest for the capability probe.
-constexpr const char* kDefaultBpftool = "/usr/sbin/bpftool";
 
 void add_run_options(CLI::App* cmd, RunArgs& a) {
   add_matrix_options(cmd, a.matrix);
@@ -67,9 +65,8 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_flag("--refresh-capabilities", a.opts.refresh_capabilities,
                 "Probe capabilities in every guest even when this kernel build's probe is cached");
   cmd->add_option("--bpftool", a.bpftool,
-                  std::string("bpftool to bundle into the guests for the capability probe "
-                              "(default: ") +
-                      kDefaultBpftool + ")");
+                  "bpftool to bundle into the guests for the capability probe (default: the "
+                  "release tarball's libexec/vmtest/bpftool, else /usr/sbin/bpftool)");
   cmd->add_option("--shard", a.shard,
                   "Run share I of N of the corpus objects (e.g. 2/4); combine with `vmtest merge`");
   cmd->add_option("--full-log-level", a.opts.full_logs.level,
@@ -105,8 +102,9 @@ fs::path choose_bpftool(const RunArgs& a, Progress& progress) {
     if (!fs::exists(a.bpftool, ec)) throw FatalError("bpftool not found at " + a.bpftool.string());
     return a.bpftool;
   }
-  if (fs::exists(kDefaultBpftool, ec)) return kDefaultBpftool;
-  progress.note(std::string("no bpftool at ") + kDefaultBpftool +
+  const fs::path bundled = default_bpftool();
+  if (fs::exists(bundled, ec)) return bundled;
+  progress.note("no bpftool at " + bundled.string() +
                 ": kernel capabilities are not probed (install bpftool, or pass "
                 "--no-capabilities)");
   return {};

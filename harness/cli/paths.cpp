@@ -56,4 +56,17 @@ fs::path default_agent_path() {
   return candidates.back();
 }
 
+std::vector<fs::path> candidate_bpftool_paths(const fs::path& exe_dir) {
+  return {(exe_dir.parent_path() / "libexec" / "vmtest" / "bpftool").lexically_normal(),
+          "/usr/sbin/bpftool"};
+}
+
+fs::path default_bpftool() {
+  const auto candidates = candidate_bpftool_paths(executable_dir());
+  std::error_code ec;
+  for (const auto& c : candidates)
+    if (fs::exists(c, ec)) return c;
+  return candidates.back();
+}
+
 } // namespace vmtest

@@ -34,4 +34,11 @@ std::filesystem::path default_corpus_dir();
 std::filesystem::path default_agent_path();
 std::vector<std::filesystem::path> candidate_agent_paths(const std::filesystem::path& exe_dir);
 
+// The bpftool bundled into guests for the capability probe: the release tarball's own
+// (<prefix>/libexec/vmtest/bpftool, relocatable, found first so the host needs none), else the
+// system's /usr/sbin/bpftool (the .deb depends on Debian's). The last candidate when none
+// exists, so messages name the usual place.
+std::filesystem::path default_bpftool();
+std::vector<std::filesystem::path> candidate_bpftool_paths(const std::filesystem::path& exe_dir);
+
 } // namespace vmtest

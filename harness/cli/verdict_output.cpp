@@ -77,8 +77,8 @@ void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& html_fl
   cmd->add_flag("--annotations", o.annotations,
                 "Print ::error annotations pointing at the bpf/corpus source of failing programs");
   cmd->add_option("--repo-root", o.repo_root,
-                  "Checkout the annotation paths are relative to (GitHub's workspace)")
-      ->capture_default_str();
+                  "Checkout the annotation paths are relative to (default: $GITHUB_WORKSPACE, "
+                  "else the current directory)");
   cmd->add_option("--sources", o.sources,
                   "Folder of the corpus' <stem>.bpf.c sources, for annotation paths")
       ->capture_default_str();
@@ -215,9 +215,10 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   if (out.annotations) {
     // Annotation paths are relative to the checkout; the sources may be named from anywhere.
     std::error_code ec;
-    const fs::path root = fs::absolute(out.repo_root, ec).lexically_normal();
+    const fs::path given = annotation_root(out.repo_root, std::getenv("GITHUB_WORKSPACE"));
+    const fs::path root = fs::absolute(given, ec).lexically_normal();
     const fs::path src = fs::absolute(out.sources, ec).lexically_normal();
-    print_lines(render_annotations(results, v, out.repo_root,
+    print_lines(render_annotations(results, v, root,
                                    src.lexically_relative(root).generic_string()));
   }
 

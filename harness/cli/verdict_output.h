@@ -17,7 +17,7 @@ struct OutputArgs {
   std::filesystem::path verdict_json;
   bool step_summary = false; // append the markdown to $GITHUB_STEP_SUMMARY
   bool annotations = false;  // ::error lines on stdout
-  std::filesystem::path repo_root = ".";
+  std::filesystem::path repo_root; // empty: $GITHUB_WORKSPACE, else "." (annotation_root)
   std::filesystem::path sources = "bpf/corpus"; // the corpus' *.bpf.c, for annotation paths
   std::filesystem::path templates;
   // The folder results.json is in: full log paths in it are relative to it. Empty: the

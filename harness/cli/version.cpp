@@ -33,9 +33,11 @@ std::string last_word(const std::string& line) {
 
 } // namespace
 
+std::string vmtest_version() { return VMTEST_VERSION; }
+
 std::string version_text(CommandRunner& runner, const std::filesystem::path& agent,
                          const std::filesystem::path& bpftool) {
-  std::string out = std::string("vmtest ") + VMTEST_VERSION + "\n";
+  std::string out = "vmtest " + vmtest_version() + "\n";
   std::string agent_line = first_line_of(runner, agent);
   out += agent_line.empty() ? std::string("libbpf ") + LIBBPF_HOST_VERSION +
                                   " (built against; no agent at " + agent.string() + ")\n"

@@ -9,6 +9,10 @@
 
 namespace vmtest {
 
+// This build's version, from the VERSION file at the top of the source tree (CMake reads it;
+// a release tag vX.Y.Z must match it, scripts/release/check-version.sh).
+std::string vmtest_version();
+
 std::string version_text(CommandRunner& runner, const std::filesystem::path& agent,
                          const std::filesystem::path& bpftool);
 

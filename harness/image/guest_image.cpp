@@ -8,6 +8,7 @@
 #include <set>
 
 namespace vmtest {
+namespace fs = std::filesystem;
 
 Manifest guest_manifest(const GuestImageSpec& spec) {
   Manifest m;
@@ -40,8 +41,17 @@ Result<void> add_capability_probe(InitramfsWriter& w, std::set<std::string>& dir
   std::string target = std::string(kGuestBpftool).substr(1);
   add_parents(w, dirs, target);
   if (auto r = w.add_file_from(target, spec.bpftool, 0755); !r) return r;
+  // A relocatable bpftool (the release tarball's) finds its own libraries through an $ORIGIN
+  // rpath: they keep their place relative to bpftool, so the same rpath finds them in the guest.
+  const auto origin_dirs = origin_library_dirs(spec.bpftool);
+  const fs::path host_dir = fs::absolute(spec.bpftool).parent_path();
   for (const auto& lib : *libs) {
     std::string rel = lib.relative_path().string();
+    if (std::find(origin_dirs.begin(), origin_dirs.end(), lib.parent_path()) != origin_dirs.end())
+      rel = (fs::path(kGuestBpftool).parent_path() / lib.lexically_relative(host_dir))
+                .lexically_normal()
+                .relative_path()
+                .string();
     add_parents(w, dirs, rel);
     if (auto r = w.add_file_from(rel, lib, 0755); !r) return r;
   }

@@ -65,6 +65,7 @@ Result<ElfDeps> read_elf_deps(const fs::path& file) {
   // DT_NEEDED entries are offsets into the string table that DT_STRTAB points at.
   std::vector<uint64_t> needed_offsets;
   uint64_t strtab_vaddr = 0;
+  int64_t rpath_offset = -1, runpath_offset = -1;
   for (uint64_t off = dynamic->p_offset;
        off + sizeof(Elf64_Dyn) <= dynamic->p_offset + dynamic->p_filesz; off += sizeof(Elf64_Dyn)) {
     Elf64_Dyn d;
@@ -72,14 +73,41 @@ Result<ElfDeps> read_elf_deps(const fs::path& file) {
     if (d.d_tag == DT_NULL) break;
     if (d.d_tag == DT_NEEDED) needed_offsets.push_back(d.d_un.d_val);
     if (d.d_tag == DT_STRTAB) strtab_vaddr = d.d_un.d_ptr;
+    if (d.d_tag == DT_RPATH) rpath_offset = static_cast<int64_t>(d.d_un.d_val);
+    if (d.d_tag == DT_RUNPATH) runpath_offset = static_cast<int64_t>(d.d_un.d_val);
   }
-  if (needed_offsets.empty()) return deps;
+  if (needed_offsets.empty() && rpath_offset < 0 && runpath_offset < 0) return deps;
   uint64_t strtab = 0;
   if (!vaddr_to_offset(phdrs, strtab_vaddr, strtab))
     return Error{"dynamic string table is not mapped by any segment", file.string()};
   for (uint64_t o : needed_offsets)
     deps.needed.push_back(c_string_at(data, strtab + o));
+  // The loader ignores DT_RPATH when DT_RUNPATH is present; so do we.
+  const int64_t path_offset = runpath_offset >= 0 ? runpath_offset : rpath_offset;
+  if (path_offset >= 0) {
+    const std::string list = c_string_at(data, strtab + static_cast<uint64_t>(path_offset));
+    for (size_t start = 0; start <= list.size();) {
+      size_t colon = list.find(':', start);
+      if (colon == std::string::npos) colon = list.size();
+      if (colon > start) deps.rpath.push_back(list.substr(start, colon - start));
+      start = colon + 1;
+    }
+  }
   return deps;
+}
+
+std::vector<fs::path> origin_library_dirs(const fs::path& exe) {
+  std::vector<fs::path> dirs;
+  auto deps = read_elf_deps(exe);
+  if (!deps) return dirs;
+  const fs::path origin = fs::absolute(exe).parent_path();
+  for (const auto& entry : deps->rpath)
+    for (const std::string tag : {"$ORIGIN", "${ORIGIN}"})
+      if (entry.rfind(tag, 0) == 0) {
+        dirs.push_back((origin / ("." + entry.substr(tag.size()))).lexically_normal());
+        break;
+      }
+  return dirs;
 }
 
 std::vector<fs::path> default_library_dirs() {
@@ -95,6 +123,8 @@ Result<std::vector<fs::path>> runtime_libraries(const fs::path& exe,
                                                 const std::vector<fs::path>& search_dirs) {
   std::set<fs::path> found;
   std::set<std::string> seen_sonames;
+  std::vector<fs::path> dirs = origin_library_dirs(exe);
+  dirs.insert(dirs.end(), search_dirs.begin(), search_dirs.end());
   std::deque<fs::path> todo{exe};
   bool first = true;
   while (!todo.empty()) {
@@ -109,7 +139,7 @@ Result<std::vector<fs::path>> runtime_libraries(const fs::path& exe,
       if (!seen_sonames.insert(soname).second) continue;
       std::error_code ec;
       fs::path hit;
-      for (const auto& dir : search_dirs)
+      for (const auto& dir : dirs)
         if (fs::exists(dir / soname, ec)) {
           hit = dir / soname;
           break;

@@ -14,6 +14,7 @@ namespace vmtest {
 struct ElfDeps {
   std::string interpreter;         // PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2; "" if static
   std::vector<std::string> needed; // DT_NEEDED sonames, in order
+  std::vector<std::string> rpath;  // DT_RPATH, else DT_RUNPATH, split at ':' ($ORIGIN kept)
 };
 
 // Parses one ELF file.
@@ -23,8 +24,14 @@ Result<ElfDeps> read_elf_deps(const std::filesystem::path& file);
 // first, as Debian's glibc does.
 std::vector<std::filesystem::path> default_library_dirs();
 
+// The executable's rpath entries that start with $ORIGIN, resolved against its folder: where a
+// relocatable bundle (the release tarball's bpftool) keeps its own libraries. Other entries are
+// ignored: an absolute rpath names a host folder the guest does not mirror.
+std::vector<std::filesystem::path> origin_library_dirs(const std::filesystem::path& exe);
+
 // Absolute paths of the interpreter and every library `exe` needs, transitively, each at the
-// path under which the loader will find it (the first search directory that has the soname).
+// path under which the loader will find it (the first search directory that has the soname;
+// origin_library_dirs(exe) come before `search_dirs`, for every library, as DT_RPATH does).
 // Sorted and unique. A soname found nowhere is an error naming it.
 Result<std::vector<std::filesystem::path>>
 runtime_libraries(const std::filesystem::path& exe,

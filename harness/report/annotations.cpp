@@ -104,6 +104,12 @@ std::string annotation_property(std::string_view text) {
   return out;
 }
 
+fs::path annotation_root(const fs::path& given, const char* workspace_env) {
+  if (!given.empty()) return given;
+  if (workspace_env && *workspace_env) return workspace_env;
+  return ".";
+}
+
 std::string render_annotations(const RunResults& run, const GateVerdict& verdict,
                                const fs::path& repo_root, const std::string& corpus) {
   const ReportModel m = build_report_model(run, verdict);

@@ -24,6 +24,13 @@ SourceLocation locate_program(const std::filesystem::path& repo_root, const std:
 // The same search on a source text, for tests; 0 when the program is not found.
 int find_program_line(std::string_view source, std::string_view program);
 
+// The folder annotation paths are relative to: `given` (--repo-root) when set, else GitHub's
+// checkout ($GITHUB_WORKSPACE, passed as `workspace_env`), else the current directory. GitHub
+// resolves `file=` against the workspace whatever the step's working-directory was, so a
+// project in a subfolder must not be annotated relative to that subfolder.
+std::filesystem::path annotation_root(const std::filesystem::path& given,
+                                      const char* workspace_env);
+
 std::string render_annotations(const RunResults& run, const GateVerdict& verdict,
                                const std::filesystem::path& repo_root,
                                const std::string& corpus = "bpf/corpus");

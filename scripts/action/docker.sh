@@ -14,7 +14,7 @@ mkdir -p "$cache"
 kvm=()
 [ -e /dev/kvm ] && kvm=(--device /dev/kvm)
 exec docker run --rm "${kvm[@]}" -e CI=true -e VMTEST_CACHE=/vmtest-cache \
-  -e VMTEST_OCI_REGISTRY -e VMTEST_BUILD_DIR -e VMTEST_CONFIG -e GITHUB_ACTIONS \
+  -e VMTEST_OCI_REGISTRY -e VMTEST_BUILD_DIR -e VMTEST_CONFIG -e GITHUB_ACTIONS -e GITHUB_WORKSPACE \
   -v "$PWD:$PWD" -w "$PWD" -v "$cache:/vmtest-cache" \
   -v "$action_dir:/vmtest-action:ro" -v "$pkg:/vmtest-pkg:ro" debian:12 \
   bash -c 'bash /vmtest-action/scripts/action/install-deb.sh /vmtest-pkg/vmtest.deb >/dev/null &&

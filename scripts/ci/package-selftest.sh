@@ -12,14 +12,13 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=$(cd "${BUILD_DIR:-$src/build}" && pwd) # absolute: cpack runs elsewhere
 kernel=${1:-6.1}
-ci_cache=${VMTEST_CI_CACHE:-$HOME/.cache/vmtest-ci}
 kcache=${VMTEST_CACHE:-$HOME/.cache/vmtest}
 work=$(mktemp -d /tmp/vmtest-package.XXXXXX)
 root=$work/root
-mounts=()
+# shellcheck source=scripts/ci/minimal-root.sh
+. "$src/scripts/ci/minimal-root.sh"
 cleanup() {
-  local i
-  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -l "${mounts[$i]}" 2>/dev/null || true; done
+  unmount_all
   rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
@@ -38,31 +37,13 @@ echo
 ! dpkg-deb --contents "$deb" | grep -q "_tests\|e2e" || fail "test binaries in the package"
 
 # 2. A minimal Debian 12 root (debootstrap --variant=minbase), cached pristine.
-mirror=$("$src/scripts/action/debian-mirror.sh" bookworm) || fail "no bookworm mirror in the apt sources"
-mkdir -p "$root" "$ci_cache"
-if [ -s "$ci_cache/bookworm-minbase.tar" ]; then
-  tar -xpf "$ci_cache/bookworm-minbase.tar" -C "$root"
-  echo "package: root from $ci_cache/bookworm-minbase.tar"
-else
-  ds=$(command -v debootstrap || true)
-  if [ -z "$ds" ]; then
-    # Not installed here: a private copy of Debian's debootstrap (a shell script and data).
-    (cd "$work" && apt-get download -q debootstrap >/dev/null && dpkg -x debootstrap_*.deb tools)
-    export DEBOOTSTRAP_DIR=$work/tools/usr/share/debootstrap
-    ds=$work/tools/usr/sbin/debootstrap
-  fi
-  "$ds" --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
-  tar -cpf "$ci_cache/bookworm-minbase.tar.tmp" -C "$root" . && mv "$ci_cache/bookworm-minbase.tar.tmp" "$ci_cache/bookworm-minbase.tar"
-  echo "package: debootstrapped bookworm (minbase) in $((SECONDS - t0)) s"
-fi
+make_minimal_root "$root" "$work"
 for tool in sudo git; do
   ! chroot "$root" sh -c "command -v $tool" >/dev/null || fail "$tool is in the minimal root"
 done
 [ ! -e "$root/etc/ssl/certs/ca-certificates.crt" ] || fail "ca-certificates is in the minimal root"
 before=$(du -sm --one-file-system "$root" | cut -f1)
 
-mount_in() { mkdir -p "$2"; mount "${@:3}" "$1" "$2"; mounts+=("$2"); }
 mount_in proc "$root/proc" -t proc
 mount_in /dev "$root/dev" --rbind
 mount_in sysfs "$root/sys" -t sysfs

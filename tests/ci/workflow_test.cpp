@@ -81,8 +81,11 @@ TEST(Workflow, NoPullRequestTargetAndReadOnlyTokenByDefault) {
 }
 
 TEST(Workflow, EveryActionIsPinnedToAFullCommitSha) {
-  // Third-party actions by full commit SHA; this repository's own action as `./`.
-  std::regex pinned(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?@[0-9a-f]{40}$)");
+  // Third-party actions by full commit SHA; this repository's own action as `./`, or, in the
+  // consumer example, by release tag (lint.action_pins checks that tag or commit holds
+  // action.yml: scripts/ci/check-action-pins.sh).
+  std::regex pinned(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?@[0-9a-f]{40}$)"
+                    R"(|^vmtest/vmtest@v[0-9]+\.[0-9]+\.[0-9]+$)");
   auto check = [&](const std::string& where, const YAML::Node& steps, size_t& uses) {
     for (const auto& step : steps)
       if (step["uses"]) {
@@ -228,7 +231,8 @@ TEST(Workflow, StepsCallScriptsThatCiHereRunsToo) {
                         *read_file(kRoot / "scripts/ci/merge-and-gate.sh") +
                         *read_file(kRoot / "scripts/ci/consumer-selftest.sh") +
                         *read_file(kRoot / "scripts/ci/package-selftest.sh") +
-                        *read_file(kRoot / "tests/ci/pr_comment_test.sh");
+                        *read_file(kRoot / "tests/ci/pr_comment_test.sh") +
+                        *read_file(kRoot / "tests/ci/action_install_test.sh");
   std::set<std::string> here = scripts_called(reached);
   for (const auto& s : from_workflows) {
     // GitHub-only wrappers: Debian 12 containers on Ubuntu runners. build-deb.sh is a fresh

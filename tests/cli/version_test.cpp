@@ -34,6 +34,18 @@ TEST_F(VersionTest, NamesTheAgentsLibbpfAndTheGuestsBpftool) {
   EXPECT_EQ(runner.commands.size(), 2u);
 }
 
+// One place for the version: the binary reports what VERSION says, and the release checks
+// hold the tag to the same file.
+TEST_F(VersionTest, ReportsTheVersionFile) {
+  auto file = read_file(fs::path(VMTEST_SOURCE_DIR) / "VERSION");
+  ASSERT_TRUE(file.ok());
+  std::string want = file->substr(0, file->find_first_of("\r\n"));
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(vmtest_version(), want);
+  testing::FakeRunner runner([](const Command&) { return testing::exited(0, "unused"); });
+  EXPECT_EQ(version_text(runner, agent_, bpftool_).rfind("vmtest " + want + "\n", 0), 0u);
+}
+
 TEST_F(VersionTest, SaysWhatIsMissing) {
   testing::FakeRunner runner([](const Command&) { return testing::exited(0, "unused"); });
   std::string text = version_text(runner, agent_, bpftool_);

@@ -359,6 +359,55 @@ TEST_F(ReportBrowserE2E, RejectedProgramsFullLogOpensFromTheReport) {
   EXPECT_NE(page.find("processed "), std::string::npos) << page;
 }
 
+// The gate job's report: each row's job uploads its own OUT (results.json and logs/), the gate
+// merges them into vmtest-report/ and renders there. The merged report's full-log link must
+// open from the gate's folder alone, which is all its artifact holds.
+TEST_F(ReportBrowserE2E, AMergedReportsFullLogLinkOpens) {
+  const fs::path root = kArtifacts / "merged";
+  fs::remove_all(root);
+  auto text = read_file(full_log_dir() / "results.json");
+  ASSERT_TRUE(text) << text.error().str();
+  const RunResults whole = nlohmann::json::parse(*text).get<RunResults>();
+  std::vector<std::string> inputs;
+  for (const auto& k : whole.kernels) {
+    RunResults part = whole;
+    part.kernels = {k};
+    const fs::path dir = root / "vmtest-results" / (k.name + "-1of1");
+    ASSERT_TRUE(write_file_atomic(dir / "results.json", nlohmann::json(part).dump(2)).ok());
+    if (k.name == "5.10") {
+      auto log = read_file(full_log_dir() / kRejectedLog);
+      ASSERT_TRUE(log);
+      ASSERT_TRUE(write_file_atomic(dir / kRejectedLog, *log).ok());
+    }
+    inputs.push_back((dir / "results.json").string());
+  }
+  ASSERT_GE(inputs.size(), 2u);
+  Command merge;
+  merge.argv = {VMTEST_BINARY_DIR "/harness/vmtest", "merge", "--no-config", "-o",
+                (root / "vmtest-report" / "results.json").string()};
+  merge.argv.insert(merge.argv.end(), inputs.begin(), inputs.end());
+  SubprocessRunner runner;
+  auto st = runner.run(merge, std::chrono::seconds(60));
+  ASSERT_TRUE(st) << st.error().str();
+  ASSERT_EQ(st->exit_code, 0) << st->output;
+  // Only the gate's folder from here on, as in its artifact.
+  fs::remove_all(root / "vmtest-results");
+  const fs::path report = root / "vmtest-report" / "report.html";
+  ASSERT_NO_FATAL_FAILURE(render(
+      root / "vmtest-report" / "results.json",
+      {"--baselines", baselines().string(), "--policy", (kArtifacts / "no-policy.yaml").string()},
+      report, 1));
+  const std::string dom = dump_dom(report, "#filter=full-log");
+  static const std::regex link(R"re(<a class="full-log-link" href="([^"]+)">)re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dom, m, link)) << "no full log link in the merged report";
+  const ExitStatus opened =
+      chromium({"--dump-dom", "file://" + (report.parent_path() / std::string(m[1])).string()});
+  EXPECT_TRUE(opened.success()) << opened.describe();
+  EXPECT_NE(opened.output.find("infinite loop detected at insn 5"), std::string::npos)
+      << opened.output;
+}
+
 TEST_F(ReportBrowserE2E, Screenshots) {
   for (auto [name, hash] :
        {std::pair{"report.png", ""}, std::pair{"report-failing.png", "#filter=failing"}}) {

@@ -1,9 +1,11 @@
 // The capability-probe part of the guest image: bpftool, its libraries and kernel configs.
 #include "core/fs.h"
 #include "image/guest_image.h"
+#include "image/shared_libs.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <map>
 
@@ -90,6 +92,46 @@ TEST_F(GuestImageCaps, BundlesBpftoolItsLibrariesAndEachKernelsConfig) {
   EXPECT_EQ(configs, 2u);
   auto m = nlohmann::json::parse(files["vmtest/manifest.json"]).get<Manifest>();
   EXPECT_EQ(m.bpftool, "/usr/sbin/bpftool");
+}
+
+// The release tarball's bpftool: libexec/vmtest/bpftool with an $ORIGIN rpath to
+// lib/vmtest, where its libraries sit, so the host needs no libelf. The bundled libelf is used
+// rather than the system's, and keeps its place relative to bpftool in the guest.
+TEST_F(GuestImageCaps, ARelocatableBpftoolBringsItsOwnLibraries) {
+  std::error_code ec;
+  if (!fs::exists("/usr/sbin/bpftool", ec)) GTEST_SKIP() << "no bpftool";
+  if (std::system("command -v patchelf >/dev/null") != 0) GTEST_SKIP() << "no patchelf";
+  const fs::path prefix = dir_ / "prefix";
+  fs::create_directories(prefix / "libexec/vmtest");
+  fs::create_directories(prefix / "lib/vmtest");
+  fs::copy_file("/usr/sbin/bpftool", prefix / "libexec/vmtest/bpftool");
+  // A copy of the system's libelf stands for the bundled one: where it lands tells them apart.
+  auto runtime = runtime_libraries("/usr/sbin/bpftool");
+  ASSERT_TRUE(runtime.ok()) << runtime.error().str();
+  fs::path system_elf;
+  for (const auto& l : *runtime)
+    if (l.filename() == "libelf.so.1") system_elf = l;
+  ASSERT_FALSE(system_elf.empty());
+  fs::copy_file(system_elf, prefix / "lib/vmtest/libelf.so.1");
+  const std::string cmd = "patchelf --force-rpath --set-rpath '$ORIGIN/../../lib/vmtest' '" +
+                          (prefix / "libexec/vmtest/bpftool").string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+
+  auto deps = read_elf_deps(prefix / "libexec/vmtest/bpftool");
+  ASSERT_TRUE(deps.ok());
+  EXPECT_EQ(deps->rpath, std::vector<std::string>{"$ORIGIN/../../lib/vmtest"});
+  EXPECT_EQ(origin_library_dirs(prefix / "libexec/vmtest/bpftool"),
+            std::vector<fs::path>{prefix / "lib/vmtest"});
+
+  spec_.bpftool = prefix / "libexec/vmtest/bpftool";
+  auto built = build_guest_image(spec_, dir_ / "g.cpio");
+  ASSERT_TRUE(built.ok()) << built.error().str();
+  auto files = cpio_files(dir_ / "g.cpio");
+  EXPECT_TRUE(files.count("usr/sbin/bpftool"));
+  // /usr/sbin/../../lib/vmtest: where the same rpath points from the guest's /usr/sbin.
+  EXPECT_TRUE(files.count("lib/vmtest/libelf.so.1"));
+  EXPECT_FALSE(files.count(system_elf.relative_path().string())) << "the system's libelf was bundled";
+  EXPECT_TRUE(files.count("lib/x86_64-linux-gnu/libc.so.6")); // the host's, with its loader
 }
 
 TEST_F(GuestImageCaps, ABpftoolThatCannotBeBundledFailsTheImageWithContext) {

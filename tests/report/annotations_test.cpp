@@ -77,3 +77,23 @@ TEST(Annotations, EscapingCannotStartAnotherCommand) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+// GitHub resolves `file=` against the workspace, not the step's working-directory: without
+// --repo-root the paths are relative to $GITHUB_WORKSPACE when it is set.
+TEST(Annotations, PathsAreRelativeToTheWorkspaceWhereverVmtestRuns) {
+  EXPECT_EQ(annotation_root("", "/home/runner/work/app/app"), "/home/runner/work/app/app");
+  EXPECT_EQ(annotation_root("/elsewhere", "/home/runner/work/app/app"), "/elsewhere");
+  EXPECT_EQ(annotation_root("", nullptr), ".");
+  EXPECT_EQ(annotation_root("", ""), ".");
+  // A project in a subfolder of the checkout: the annotation names the subfolder too.
+  const std::string sub = std::filesystem::path(VMTEST_SOURCE_DIR).filename().string();
+  testing::OneProgram run(testing::accepted("xdp_bpf_loop", 19),
+                          testing::rejected("xdp_bpf_loop", "invalid func unknown#181"));
+  const std::string out = render_annotations(run.after, run.verdict(), VMTEST_SOURCE_DIR "/..",
+                                             sub + "/bpf/corpus");
+  EXPECT_EQ(out.rfind("::error file=" + sub + "/bpf/corpus/bpf_loop.bpf.c,line=", 0), 0u) << out;
+}
+
+} // namespace vmtest
