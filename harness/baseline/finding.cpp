@@ -36,6 +36,7 @@ constexpr std::array kKinds{
     KindDef{FindingKind::KernelSkipped, "kernel-skipped", nullptr},
     KindDef{FindingKind::NoBaseline, "no-baseline", nullptr},
     KindDef{FindingKind::CapabilityChanged, "capability-changed", nullptr},
+    KindDef{FindingKind::Canary, "canary", nullptr},
     KindDef{FindingKind::EmptyCorpus, "empty-corpus", nullptr},
     KindDef{FindingKind::NoKernel, "no-kernel", nullptr},
     KindDef{FindingKind::NotCompared, "not-compared", nullptr},

@@ -45,6 +45,7 @@ enum class FindingKind {
   KernelSkipped,     // its image source is not available here
   NoBaseline,        // verdicts but no baseline to compare them with
   CapabilityChanged, // probed helpers/types/config differ (explains moves; never gates)
+  Canary,            // a canary row: its changes were reported as warnings (policy `canary:`)
   // The run as a whole.
   EmptyCorpus, // zero programs verified
   NoKernel,    // no kernel produced verdicts at all

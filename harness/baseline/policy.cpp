@@ -209,8 +209,14 @@ Result<Policy> parse_policy(std::string_view yaml, std::string_view origin) {
     YAML::Node root = YAML::Load(std::string(yaml));
     if (root.IsNull()) return p;  // an empty policy file is a valid "no exceptions"
     if (!root.IsMap()) throw PolicyError("top level must be a mapping");
-    only_keys(root, {"strict", "thresholds", "headroom", "rules"}, "policy");
+    only_keys(root, {"strict", "canary", "thresholds", "headroom", "rules"}, "policy");
     if (root["strict"]) p.strict = scalar<bool>(root["strict"], "strict");
+    if (auto c = root["canary"]) {
+      const auto v = scalar<std::string>(c, "canary");
+      if (v != "warn" && v != "fail")
+        throw PolicyError(at_line(c) + "canary must be \"warn\" or \"fail\", not \"" + v + "\"");
+      p.canary = v == "fail" ? CanaryPolicy::Fail : CanaryPolicy::Warn;
+    }
     if (root["thresholds"]) p.thresholds = parse_thresholds(root["thresholds"], "thresholds");
     if (root["headroom"]) p.thresholds.headroom = parse_headroom(root["headroom"], "headroom");
     if (auto rules = root["rules"]) {

@@ -3,6 +3,7 @@
 // `reason`), and reports show that reason next to the row it affected.
 //
 //   strict: false                 # true: new/removed programs and kernels FAIL
+//   canary: warn                  # a canary row's FAILs count as warnings; `fail`: as usual
 //   thresholds:                   # global overrides of the built-in thresholds
 //     insns_pct: 10
 //     insns_abs: 100
@@ -102,9 +103,13 @@ struct PolicyDecision {
   std::string headroom_reason;    // set when a rule changed the headroom thresholds
 };
 
+// What a canary row's regressions mean (kernel/matrix.h: rows that follow the newest kernel).
+enum class CanaryPolicy { Warn, Fail };
+
 struct Policy {
   std::string origin;  // file it came from, for messages
   bool strict = false;
+  CanaryPolicy canary = CanaryPolicy::Warn;
   ThresholdOverrides thresholds;
   std::vector<PolicyRule> rules;
 

@@ -55,7 +55,17 @@ FetchContext make_fetch_context(const MatrixOptions& o, CommandRunner& runner, H
   ctx.http = &http;
   ctx.kernel_dir = o.kernel_dir;
   ctx.log = std::move(log);
+  ctx.record_pin = lock_pin_recorder(o.lock);
   return ctx;
+}
+
+PinRecorder lock_pin_recorder(const std::filesystem::path& lock) {
+  if (lock.empty()) return {};
+  return [lock](const std::string& row, const std::string& kind,
+                const nlohmann::ordered_json& pin) -> Result<std::string> {
+    if (auto w = record_pin_in_lock(lock, row, kind, pin); !w) return w.error();
+    return lock.string();
+  };
 }
 
 std::function<void(const std::string&)> stderr_log() {

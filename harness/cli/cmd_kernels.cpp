@@ -5,6 +5,7 @@
 #include "kernel/kernel_cache.h"
 #include "kernel/kernel_image.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -16,6 +17,7 @@ namespace {
 struct KernelsArgs {
   MatrixOptions matrix;
   std::vector<std::string> kernels; // empty: every row
+  std::vector<std::string> refresh; // lock: rows whose pins roll forward to the newest version
 };
 
 std::vector<const KernelRow*> selected_rows(const Matrix& m,
@@ -127,37 +129,84 @@ int do_verify(const KernelsArgs& a, CommandRunner&, HttpClient&) {
   return bad ? 2 : 0;
 }
 
-// Every source that keeps a pin in the lock is measured again; one that is not available
-// here keeps its pin (or gets an explicitly empty one) so the file says what is unknown.
+// What a pin says about the build, for the old -> new lines of `lock --refresh`.
+std::string pin_line(const nlohmann::ordered_json& pin) {
+  if (!pin.is_object()) return "(none)";
+  std::string s;
+  auto add = [&](const char* key, bool labelled) {
+    auto it = pin.find(key);
+    if (it == pin.end() || !it->is_string() || it->get<std::string>().empty()) return;
+    s += (s.empty() ? "" : " ") + (labelled ? std::string(key) + " " : "") + it->get<std::string>();
+  };
+  add("package", false);
+  add("version", false);
+  add("oci_digest", true);
+  add("deb_sha256", true);
+  add("vmlinuz_sha256", true);
+  return s.empty() ? "(empty)" : s;
+}
+
+// Every source that keeps a pin in the lock is measured: a missing pin is added and an
+// existing one completed (a deb_sha1, a first oci digest) without moving it. Rows named by
+// --refresh roll forward to the newest version instead, with the old and new build printed,
+// because their baselines then need recording again. A source that is not available here keeps
+// its pin (or gets an explicitly empty one) so the file says what is unknown.
 int do_lock(const KernelsArgs& a, CommandRunner& runner, HttpClient& http) {
   Matrix m = load_matrix_or_throw(a.matrix);
   const fs::path lock_path = a.matrix.lock;
   auto lock = load_lock(lock_path);
   if (!lock) throw FatalError(lock.error().str());
   const FetchContext ctx = make_fetch_context(a.matrix, runner, http, stderr_log());
+  std::vector<std::string> names = a.kernels;
+  for (const auto& r : a.refresh) {
+    if (!m.find(r)) throw FatalError("unknown kernel '" + r + "' for --refresh");
+    if (!a.kernels.empty() && std::find(names.begin(), names.end(), r) == names.end())
+      names.push_back(r);
+  }
+  if (a.kernels.empty() && !a.refresh.empty()) names = a.refresh;
   int rc = 0;
-  for (const KernelRow* r : selected_rows(m, a.kernels)) {
+  std::vector<std::string> moved;
+  for (const KernelRow* r : selected_rows(m, names)) {
+    const bool roll = std::find(a.refresh.begin(), a.refresh.end(), r->name) != a.refresh.end();
     for (const auto& s : r->sources) {
       if (!s->pinned_by_lock()) continue; // url, rpm, path, build: pinned in the matrix
       auto& slot = lock->pins[r->name][s->kind()];
       if (auto why = s->unavailable_reason(ctx); !why.empty()) {
         if (slot.is_null()) slot = s->lock_pin();
         std::printf("%-6s %-6s kept: %s\n", r->name.c_str(), s->kind().c_str(), why.c_str());
+        if (roll) rc = 2;
         continue;
       }
-      auto pin = s->refresh_pin(ctx);
+      auto pin = s->refresh_pin(ctx, roll);
       if (!pin) {
         std::printf("%-6s %-6s error: %s\n", r->name.c_str(), s->kind().c_str(),
                     pin.error().str().c_str());
         rc = 2;
         continue;
       }
+      const nlohmann::ordered_json old = slot;
       slot = *pin;
-      std::printf("%-6s %-6s %s\n", r->name.c_str(), s->kind().c_str(), pin->dump().c_str());
+      if (!roll) {
+        std::printf("%-6s %-6s %s\n", r->name.c_str(), s->kind().c_str(), pin->dump().c_str());
+        continue;
+      }
+      if (old == *pin) {
+        std::printf("%-6s %-6s already the newest: %s\n", r->name.c_str(), s->kind().c_str(),
+                    pin_line(*pin).c_str());
+        continue;
+      }
+      std::printf("%-6s %-6s old: %s\n%-6s %-6s new: %s\n", r->name.c_str(), s->kind().c_str(),
+                  pin_line(old).c_str(), r->name.c_str(), s->kind().c_str(),
+                  pin_line(*pin).c_str());
+      moved.push_back(r->name);
     }
   }
   if (auto w = save_lock(lock_path, *lock); !w) throw FatalError(w.error().str());
   std::printf("wrote %s\n", lock_path.c_str());
+  for (const auto& r : moved)
+    std::printf("kernel %s now boots another build: re-record its baseline with `vmtest baseline "
+                "update --kernel %s`, and commit it with the lock\n",
+                r.c_str(), r.c_str());
   return rc;
 }
 
@@ -186,6 +235,10 @@ void add_kernels_command(CLI::App& app, CommandList& out) {
     auto* sub = cmd->add_subcommand(v.name, v.help);
     add_matrix_options(sub, a->matrix);
     if (v.takes_kernels) sub->add_option("-k,--kernel", a->kernels, "Kernel row (repeatable)");
+    if (v.run == do_lock)
+      sub->add_option("--refresh", a->refresh,
+                      "Roll this row's pins forward to the newest version, printing the old and "
+                      "new build (repeatable); its baseline then needs recording again");
     out.push_back({sub, [a, sub, run = v.run] {
                      apply_settings(*sub, {&a->matrix, nullptr, nullptr, nullptr});
                      SubprocessRunner runner;

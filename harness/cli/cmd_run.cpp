@@ -34,7 +34,8 @@ namespace fs = std::filesystem;
 void add_run_options(CLI::App* cmd, RunArgs& a) {
   add_matrix_options(cmd, a.matrix);
   cmd->add_option("-k,--kernel", a.opts.kernels,
-                  "Kernel row: 4.18, 5.10, 5.15, 6.1, 6.6, 6.12 or host (repeatable; default: "
+                  "Kernel row: 4.18 (RHEL 8.10), 4.18-rhel8.1, 5.10, 5.15, 6.1, 6.6, 6.12, "
+                  "6.12-latest (canary) or host (repeatable; default: "
                   "the matrix's defaults, skipping rows no source of which is available here)");
   cmd->add_option("--corpus", a.corpus,
                   "Folder or file of BPF objects (repeatable). Folders are searched recursively "
@@ -206,6 +207,7 @@ RunOutcome execute_run(RunArgs& a) {
     if (!a.opts.kernels.empty()) outcome.results.selected = a.opts.kernels;
   } else {
     RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
+    stages.set_pin_recorder(lock_pin_recorder(a.matrix.lock));
     Controller controller(matrix, stages, *progress);
     outcome = controller.run(a.opts, objects);
   }

@@ -38,6 +38,8 @@ std::filesystem::path cache_dir_of(const MatrixOptions& o);
 // What the kernel sources need from these options; `log` may be empty.
 FetchContext make_fetch_context(const MatrixOptions& o, CommandRunner& runner, HttpClient& http,
                                 std::function<void(const std::string&)> log);
+// Saves pins measured during a fetch (first oci pull, canary rows) into `lock`; empty: none.
+PinRecorder lock_pin_recorder(const std::filesystem::path& lock);
 // Progress lines of kernel fetches, one per line on stderr.
 std::function<void(const std::string&)> stderr_log();
 // Reads a results.json; a missing or malformed file is a FatalError naming it.

@@ -299,8 +299,8 @@ out: vmtest-out
 #   states_abs: 10
 #   fail_on_stats: false
 
-# Kernel rows: vmtest's bundled matrix (Debian 5.10, 6.1 and 6.12 by default; RHEL 8 4.18,
-# 5.15 and 6.6 from an OCI registry) plus any rows declared here. A row named like a bundled
+# Kernel rows: vmtest's bundled matrix (Debian 5.10, 6.1 and 6.12 by default; RHEL 8.10's
+# 4.18, 5.15 and 6.6 from an OCI registry) plus any rows declared here. A row named like a bundled
 # one replaces it; a new row joins the default selection. Rows use the matrix format
 # (`vmtest kernels list` shows the bundled rows): debian, oci, rpm, url, path or build.
 kernels:

@@ -71,6 +71,37 @@ void corpus_findings(const RunResults& r, GateVerdict& v) {
                             ", none holds a program that could be loaded (see the object errors)"});
 }
 
+// A canary row follows the newest kernel, so what changed on it is news, not a regression of
+// the change under test: unless the policy says `canary: fail`, its FAILs become warnings here,
+// in the one place verdicts are decided, and a kernel finding says so.
+void soften_canary(DiffReport& r, const Policy& policy) {
+  if (!r.result || !r.result->canary) return;
+  if (policy.canary == CanaryPolicy::Fail) {
+    r.kernel_findings.push_back({FindingKind::Canary, Severity::INFO,
+                                 "canary row (follows the newest kernel); the policy says "
+                                 "`canary: fail`, so its changes gate as usual"});
+    return;
+  }
+  size_t softened = 0;
+  auto soften = [&](Finding& f) {
+    if (f.severity != Severity::FAIL) return;
+    f.severity = Severity::WARN;
+    f.message += " (canary: a warning)";
+    ++softened;
+  };
+  for (auto& f : r.kernel_findings)
+    soften(f);
+  for (auto& p : r.programs)
+    for (auto& f : p.findings)
+      soften(f);
+  r.kernel_findings.push_back(
+      {FindingKind::Canary, softened ? Severity::WARN : Severity::INFO,
+       "canary row (follows the newest kernel): " +
+           (softened ? std::to_string(softened) + " change" + (softened == 1 ? "" : "s") +
+                           " reported as warnings; set `canary: fail` in the policy to gate on it"
+                     : std::string("nothing changed"))});
+}
+
 } // namespace
 
 const char* outcome_name(Outcome o) {
@@ -173,6 +204,7 @@ GateVerdict evaluate_gate(const RunResults& results, const GateInputs& in) {
           {FindingKind::NoBaseline, in.policy.strict ? Severity::FAIL : Severity::WARN,
            "no baseline for kernel " + k.name +
                "; record one with `vmtest baseline update --kernel " + k.name + "`"});
+    soften_canary(r, in.policy);
     v.kernels.push_back(std::move(r));
   }
   for (const auto& name : in.expected) {

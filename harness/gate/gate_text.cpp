@@ -39,6 +39,7 @@ KernelCounts count(const DiffReport& r) {
 std::string kernel_line(const DiffReport& r, bool color) {
   std::string s = "kernel " + pad(r.kernel, 5) + " ";
   if (!r.result) return s + paint(Severity::ERROR, "missing from the results", color);
+  if (r.result->canary) s += "(canary) ";
   if (!r.has_verdicts())
     return s + paint(r.result->status == KernelStatus::Skipped ? Severity::WARN : Severity::ERROR,
                      to_string(r.result->status), color);

@@ -12,7 +12,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
 // Generous: update is ~4 s and a kernel .deb ~1 s here, but CI mirrors can be slow.
 constexpr auto kAptTimeout = std::chrono::milliseconds(10min);
 
@@ -147,7 +146,8 @@ Result<AptMirrors> read_machine_mirrors(const fs::path& sources_parts,
 }
 
 Result<std::string> private_sources_list(const AptMirrors& mirrors,
-                                         const std::vector<std::string>& suites) {
+                                         const std::vector<std::string>& suites,
+                                         const std::string& keyring) {
   std::string out = "# Written by vmtest for its private apt state; regenerated on every fetch.\n";
   for (const auto& suite : suites) {
     const bool security = ends_with(suite, "-security");
@@ -157,7 +157,7 @@ Result<std::string> private_sources_list(const AptMirrors& mirrors,
                        "' needs a debian-security mirror, but the machine's apt "
                        "sources name none",
                    "apt sources"};
-    out += "deb [signed-by=" + std::string(kKeyring) + "] " + uri + " " + suite + " main\n";
+    out += "deb [signed-by=" + keyring + "] " + uri + " " + suite + " main\n";
   }
   return out;
 }
@@ -216,7 +216,15 @@ Result<void> PrivateApt::prepare() {
     if (ec) return Error{"cannot create directory: " + ec.message(), d.string()};
   }
   const auto path = dir_ / "sources.list";
-  if (auto cur = read_file(path); cur && *cur == sources_) return {};
+  auto cur = read_file(path);
+  if (cur && *cur == sources_) return {};
+  if (cur) {
+    // Indices fetched for other sources (another mirror, another keyring) would be trusted as
+    // if they came from these; drop them so the next look-up updates first.
+    fs::remove_all(dir_ / "lists", ec);
+    fs::create_directories(dir_ / "lists" / "partial", ec);
+    if (ec) return Error{"cannot create directory: " + ec.message(), (dir_ / "lists").string()};
+  }
   return write_file_atomic(path, sources_);
 }
 
@@ -264,6 +272,20 @@ Result<std::vector<AptPackage>> PrivateApt::show(const std::string& package) {
                  package};
   }
   return parse_apt_cache_show(st->output);
+}
+
+Result<std::vector<std::string>> PrivateApt::pkgnames(const std::string& prefix) {
+  auto st = run({"apt-cache", "pkgnames", prefix});
+  if (!st) return st.error();
+  if (!st->success())
+    return Error{"apt-cache pkgnames failed (" + st->describe() + "): " + tail_lines(st->output, 3),
+                 prefix};
+  std::vector<std::string> out;
+  std::istringstream in(st->output);
+  for (std::string line; std::getline(in, line);)
+    if (auto name = trim(line); !name.empty() && name.rfind(prefix, 0) == 0) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<fs::path> PrivateApt::download(const std::string& package, const std::string& version,

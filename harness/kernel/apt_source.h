@@ -26,9 +26,14 @@ Result<AptMirrors>
 read_machine_mirrors(const std::filesystem::path& sources_parts = "/etc/apt/sources.list.d",
                      const std::filesystem::path& sources_list = "/etc/apt/sources.list");
 
-// One-line sources.list for `suites`: "*-security" suites go to the security mirror.
+// Debian's archive key, which signs the indices of every Debian mirror.
+inline constexpr const char* kDebianArchiveKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+// One-line sources.list for `suites`: "*-security" suites go to the security mirror. Each
+// index must be signed by a key in `keyring`.
 Result<std::string> private_sources_list(const AptMirrors& mirrors,
-                                         const std::vector<std::string>& suites);
+                                         const std::vector<std::string>& suites,
+                                         const std::string& keyring = kDebianArchiveKeyring);
 
 // One stanza of `apt-cache show`.
 struct AptPackage {
@@ -49,6 +54,8 @@ public:
   Result<void> update();
   // Every version of `package` in the private indices; an empty list when apt knows none.
   Result<std::vector<AptPackage>> show(const std::string& package);
+  // Names of every package in the private indices that start with `prefix`.
+  Result<std::vector<std::string>> pkgnames(const std::string& prefix);
   // Downloads PACKAGE=VERSION into `dir` and returns the .deb's path.
   Result<std::filesystem::path> download(const std::string& package, const std::string& version,
                                          const std::filesystem::path& dir);

@@ -32,6 +32,12 @@ struct KernelImage {
   std::string replaced_damaged;
 };
 
+// Saves a pin a source measured while fetching into the lock file: the first pull of an
+// unpinned oci tag (trust on first use) and what a canary row booted. Returns where it was
+// written, for the one line that says so.
+using PinRecorder = std::function<Result<std::string>(
+    const std::string& row, const std::string& kind, const nlohmann::ordered_json& pin)>;
+
 // Hosts found unreachable during one run, by host, with curl's reason. Shared by every row
 // of the run so a dead registry costs one connect timeout, not one per row.
 using UnreachableHosts = std::map<std::string, std::string>;
@@ -51,6 +57,8 @@ struct FetchContext {
   // How long a remote source may take to answer a connect before it counts as unreachable.
   std::chrono::seconds connect_timeout{3};
   std::shared_ptr<UnreachableHosts> unreachable = std::make_shared<UnreachableHosts>();
+  // Empty: measured pins are only said in the log, with the command that records them.
+  PinRecorder record_pin;
 };
 
 class KernelSource {
@@ -79,8 +87,11 @@ public:
   virtual bool pinned_by_lock() const { return false; }
   // The lock entry this source was given, in the form it is saved; null when it has none.
   virtual nlohmann::ordered_json lock_pin() const { return nullptr; }
-  // For `vmtest kernels lock`: measures the source again and returns the entry to save.
-  virtual Result<nlohmann::ordered_json> refresh_pin(const FetchContext&) const {
+  // For `vmtest kernels lock`: measures the source and returns the entry to save. Without
+  // `roll_forward` an existing pin keeps its version/digest and only gains what it lacks (a
+  // deb_sha1, a first digest); with it (`--refresh`) the pin moves to the newest version.
+  virtual Result<nlohmann::ordered_json> refresh_pin(const FetchContext&,
+                                                     bool /*roll_forward*/ = false) const {
     return Error{kind() + " sources keep their pins in kernels/matrix.yaml", row()};
   }
 

@@ -95,7 +95,7 @@ Result<KernelImage> LocalSource::fetch(const FetchContext& ctx) const {
   return img;
 }
 
-Result<nlohmann::ordered_json> LocalSource::refresh_pin(const FetchContext& ctx) const {
+Result<nlohmann::ordered_json> LocalSource::refresh_pin(const FetchContext& ctx, bool) const {
   if (auto why = unavailable_reason(ctx); !why.empty()) return Error{why, row_ctx()};
   const fs::path dir = image_dir(ctx);
   LocalPin pin = pin_;

@@ -39,7 +39,8 @@ public:
   bool pinned_by_lock() const override { return true; }
   nlohmann::ordered_json lock_pin() const override;
   // Measures <dir>/<row>/{bzImage,config} as they are now.
-  Result<nlohmann::ordered_json> refresh_pin(const FetchContext& ctx) const override;
+  Result<nlohmann::ordered_json> refresh_pin(const FetchContext& ctx,
+                                             bool roll_forward = false) const override;
 
   // --kernel-dir, else $VMTEST_KERNEL_DIR; empty when neither is set.
   static std::filesystem::path kernel_dir(const FetchContext& ctx);

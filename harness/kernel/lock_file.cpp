@@ -88,4 +88,12 @@ Result<void> save_lock(const fs::path& lock_json, const LockFile& lock) {
   return write_file_atomic(lock_json, j.dump(2) + "\n");
 }
 
+Result<void> record_pin_in_lock(const fs::path& lock_json, const std::string& row,
+                                const std::string& kind, const ordered_json& pin) {
+  auto lock = load_lock(lock_json);
+  if (!lock) return lock.error();
+  lock->pins[row][kind] = pin;
+  return save_lock(lock_json, *lock);
+}
+
 } // namespace vmtest

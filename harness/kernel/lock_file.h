@@ -35,6 +35,11 @@ Result<LockFile> parse_lock(std::string_view text, const std::string& origin);
 // Always writes format 2: rows and kinds sorted, fields in the order each kind gave them.
 Result<void> save_lock(const std::filesystem::path& lock_json, const LockFile& lock);
 
+// Loads the lock, sets pins[row][kind] = pin and saves it atomically; every other pin stays
+// byte for byte. A missing file becomes a lock holding just this pin.
+Result<void> record_pin_in_lock(const std::filesystem::path& lock_json, const std::string& row,
+                                const std::string& kind, const nlohmann::ordered_json& pin);
+
 bool is_sha256_hex(std::string_view s);
 bool is_sha256_digest_string(std::string_view s); // "sha256:<64 hex>"
 

@@ -42,8 +42,8 @@ std::vector<std::string> str_list(const YAML::Node& map, const char* key, const 
 // the kind.
 std::shared_ptr<const KernelSource> parse_one(const YAML::Node& n, const std::string& row,
                                               const std::string& ctx, const fs::path& base_dir,
-                                              const LockFile& lock,
-                                              const std::string& lock_origin) {
+                                              const LockFile& lock, const std::string& lock_origin,
+                                              bool canary) {
   if (!n.IsMap() || n.size() != 1)
     throw SpecError{"each source must be a map with exactly one of " + known_source_kinds(),
                     ctx + " " + at(n)};
@@ -56,6 +56,7 @@ std::shared_ptr<const KernelSource> parse_one(const YAML::Node& n, const std::st
   const std::string kind = kv.first.as<std::string>();
   spec.pin = lock.find(row, kind);
   spec.lock_where = lock_origin + ": kernel '" + row + "'";
+  spec.canary = canary;
   return parse_source(kind, spec);
 }
 
@@ -64,21 +65,31 @@ KernelRow parse_row(const YAML::Node& n, const std::string& origin, const fs::pa
   if (!n.IsMap()) throw SpecError{"each kernel must be a map", origin + " " + at(n)};
   const std::string name = str(n, "name", origin);
   const std::string ctx = origin + ": kernel '" + name + "'";
-  only_keys(n, {"name", "description", "source", "sources"}, ctx);
+  only_keys(n, {"name", "description", "canary", "source", "sources"}, ctx);
   KernelRow row;
   row.name = name;
   row.description = str(n, "description", ctx);
+  if (const YAML::Node c = n["canary"]) {
+    if (!c.IsScalar() || (c.Scalar() != "true" && c.Scalar() != "false"))
+      throw SpecError{"'canary' must be true or false", ctx + " " + at(c)};
+    row.canary = c.Scalar() == "true";
+  }
   const YAML::Node one = n["source"], many = n["sources"];
   if (one && many) throw SpecError{"give 'source' or 'sources', not both", ctx + " " + at(n)};
   if (one) {
-    row.sources.push_back(parse_one(one, name, ctx, base_dir, lock, lock_origin));
+    row.sources.push_back(parse_one(one, name, ctx, base_dir, lock, lock_origin, row.canary));
   } else if (many && many.IsSequence() && many.size() > 0) {
     for (const auto& s : many)
-      row.sources.push_back(parse_one(s, name, ctx, base_dir, lock, lock_origin));
+      row.sources.push_back(parse_one(s, name, ctx, base_dir, lock, lock_origin, row.canary));
   } else {
     throw SpecError{"'sources' must be a non-empty list (or give one 'source')",
                     ctx + " " + at(many ? many : n)};
   }
+  // What a canary follows is a Debian series' newest package; other kinds have no "newest".
+  if (row.canary && (row.sources.size() != 1 || row.sources[0]->kind() != "debian"))
+    throw SpecError{"a canary row takes exactly one debian source (it follows that series' "
+                    "newest package)",
+                    ctx + " " + at(n)};
   // Pins are keyed by kind, so two sources of one kind in a row would share a pin.
   std::set<std::string> kinds;
   for (const auto& s : row.sources)

@@ -25,6 +25,9 @@ namespace vmtest {
 struct KernelRow {
   std::string name;
   std::string description;
+  // A canary follows the newest kernel of a series instead of a pin (`canary: true`); the gate
+  // reports its changes as warnings unless the policy says otherwise. One debian source.
+  bool canary = false;
   // Tried in order; the first one available here wins. Never empty.
   std::vector<std::shared_ptr<const KernelSource>> sources;
   // The first source of `kind`, or null.

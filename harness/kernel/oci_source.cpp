@@ -157,20 +157,43 @@ std::string OciSource::unavailable_reason(const FetchContext& ctx) const {
 
 Result<KernelImage> OciSource::fetch(const FetchContext& ctx) const {
   if (auto hit = cached(ctx)) return *hit;
-  if (pin_.manifest_digest.empty())
-    say(ctx, "no oci_digest pinned in kernels/matrix.lock.json; trusting tag '" + ref_.tag +
-                 "' (pin it with `vmtest kernels lock --kernel " + row() + "`)");
+  const bool first_use = pin_.manifest_digest.empty() || pin_.vmlinuz_sha256.empty();
   const std::string reference = pin_.manifest_digest.empty() ? ref_.tag : pin_.manifest_digest;
   auto p = pull(row(), ref_, reference, pin_.vmlinuz_sha256, ctx);
   if (!p) return p.error();
+  if (first_use) {
+    // Trust on first use, said once: what the tag resolved to becomes the row's pin.
+    OciPin measured{p->digest, p->kernel.dir.filename().string(),
+                    pin_.provenance.empty()
+                        ? "recorded on the first pull of tag " + ref_.tag + " (trust on first use)"
+                        : pin_.provenance};
+    const nlohmann::ordered_json j = OciSource(row(), ref_, measured).lock_pin();
+    std::string where;
+    if (ctx.record_pin) {
+      auto w = ctx.record_pin(row(), kind(), j);
+      if (w) where = *w;
+      else say(ctx, "could not record the pin: " + w.error().str());
+    }
+    say(ctx, "trust on first use: tag '" + ref_.tag + "' resolved to " + p->digest +
+                 " (vmlinuz sha256 " + measured.vmlinuz_sha256 + "); " +
+                 (where.empty() ? "pin it with `vmtest kernels lock --kernel " + row() + "`"
+                                : "pinned in " + where +
+                                      ": commit it, and later runs require exactly this image"));
+  }
   return image_from_cache(row(), p->kernel, p->from_cache);
 }
 
-Result<nlohmann::ordered_json> OciSource::refresh_pin(const FetchContext& ctx) const {
-  auto p = pull(row(), ref_, ref_.tag, "", ctx);
+Result<nlohmann::ordered_json> OciSource::refresh_pin(const FetchContext& ctx,
+                                                      bool roll_forward) const {
+  const bool keep = !roll_forward && !pin_.manifest_digest.empty() && !pin_.vmlinuz_sha256.empty();
+  // A kept pin is pulled by its digest, so the registry still proves it holds those bytes.
+  auto p = pull(row(), ref_, keep ? pin_.manifest_digest : ref_.tag,
+                keep ? pin_.vmlinuz_sha256 : "", ctx);
   if (!p) return p.error();
   OciPin pin{p->digest, p->kernel.dir.filename().string(),
-             "measured by `vmtest kernels lock` from tag " + ref_.tag};
+             keep && !pin_.provenance.empty()
+                 ? pin_.provenance
+                 : "measured by `vmtest kernels lock` from tag " + ref_.tag};
   return OciSource(row(), ref_, pin).lock_pin();
 }
 

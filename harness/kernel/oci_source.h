@@ -19,7 +19,8 @@ namespace vmtest {
 
 // The manifest (or index) digest a tag resolved to, and the vmlinuz found in it. Either may
 // be empty - explicitly so in the committed file - when nobody could reach the registry to
-// measure it; fetches then trust the tag once and say how to pin it.
+// measure it. The first pull then trusts the tag once, says so, and records both in the lock
+// (FetchContext::record_pin); from then on the row boots that digest and that vmlinuz only.
 struct OciPin {
   std::string manifest_digest; // "sha256:<hex>" or ""
   std::string vmlinuz_sha256;  // "<hex>" or ""
@@ -46,9 +47,10 @@ public:
   Result<KernelImage> fetch(const FetchContext& ctx) const override;
   bool pinned_by_lock() const override { return true; }
   nlohmann::ordered_json lock_pin() const override;
-  // Resolves the TAG (ignoring any existing pin), pulls the kernel into the cache and returns
-  // the digest and vmlinuz hash to pin.
-  Result<nlohmann::ordered_json> refresh_pin(const FetchContext& ctx) const override;
+  // Resolves the TAG, pulls the kernel into the cache and returns the digest and vmlinuz hash
+  // to pin. Without `roll_forward` a complete pin is kept (re-checked against the registry).
+  Result<nlohmann::ordered_json> refresh_pin(const FetchContext& ctx,
+                                             bool roll_forward = false) const override;
 
   const OciRef& ref() const { return ref_; }
   const OciPin& pin() const { return pin_; }

@@ -23,6 +23,7 @@ struct SourceSpec {
   std::filesystem::path base_dir; // relative paths resolve against the matrix's directory
   nlohmann::json pin;             // this kind's entry for the row in the lock; null if none
   std::string lock_where;         // "kernels/matrix.lock.json: kernel '6.1'", for pin errors
+  bool canary = false;            // the row follows the newest kernel of a series (matrix.h)
 
   // "line 12" of a node, for errors.
   static std::string line_of(const YAML::Node& n);

@@ -193,6 +193,7 @@ void to_json(json& j, const KernelResult& r) {
            {"features", r.features},
            {"objects", r.objects}};
   if (!r.source.empty()) j["source"] = r.source;
+  if (r.canary) j["canary"] = true;
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
   if (!r.running_object.empty()) j["running_object"] = r.running_object;
@@ -206,6 +207,7 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "image", r.image);
   get(j, "image_sha256", r.image_sha256);
   get(j, "source", r.source);
+  get(j, "canary", r.canary);
   get(j, "accel", r.accel);
   get(j, "boot_seconds", r.boot_seconds);
   get(j, "wall_seconds", r.wall_seconds);

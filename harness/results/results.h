@@ -112,6 +112,9 @@ struct KernelResult {
   std::string image;                     // package or source the kernel came from
   std::string image_sha256;              // sha256 of the vmlinuz that booted
   KernelSourceInfo source;               // which source booted; empty for host and unfetched rows
+  // A canary row (matrix.h): it follows the newest kernel, so the gate reports its changes as
+  // warnings unless the policy says `canary: fail`.
+  bool canary = false;
   std::string accel;                     // "kvm", "tcg" or "none" (host)
   double boot_seconds = 0;               // qemu start -> results received
   double wall_seconds = 0;               // whole stage including image build

@@ -225,6 +225,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       continue;
     }
     const KernelRow* row = matrix_.find(kr.name);
+    kr.canary = row->canary;
     progress_.kernel(kr.name, "fetching kernel");
     RowFetch got = stages_.fetch_kernel(*row);
     if (got.status == FetchStatus::unavailable) {
@@ -357,7 +358,11 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   // What the run means (and its exit code) is the gate's to say; the controller only records.
   for (const auto& kr : out.results.kernels)
     progress_.kernel(kr.name, summarise_kernel(kr));
-  if (explicit_selection) out.results.selected = selected;
+  // A default run is asked for the matrix's defaults. When those are not every row, say
+  // which, so the gate does not expect a baselined opt-in row (RHEL 8.1, a canary) the run
+  // was never asked to boot.
+  if (explicit_selection || matrix_.defaults.size() != matrix_.rows.size())
+    out.results.selected = selected;
   return out;
 }
 

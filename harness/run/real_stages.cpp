@@ -17,6 +17,7 @@ RowFetch RealStages::fetch_kernel(const KernelRow& row) {
   ctx.http = &http_;
   ctx.kernel_dir = kernel_dir_;
   ctx.unreachable = unreachable_;
+  ctx.record_pin = record_pin_;
   ctx.log = [this, name = row.name](const std::string& line) { progress_.kernel(name, line); };
   return fetch_row(row, ctx);
 }

@@ -14,6 +14,8 @@ class RealStages : public RunStages {
  public:
   // `kernel_dir`: local images for `local` sources; empty means $VMTEST_KERNEL_DIR.
   RealStages(std::filesystem::path cache_dir, std::filesystem::path kernel_dir, Progress& progress);
+  // Where fetches save the pins they measure (kernel_source.h); unset: only said.
+  void set_pin_recorder(PinRecorder r) { record_pin_ = std::move(r); }
   RowFetch fetch_kernel(const KernelRow& row) override;
   std::vector<VmOutcome> boot_all(
       const std::vector<VmSpec>& specs, int jobs,
@@ -27,6 +29,7 @@ class RealStages : public RunStages {
   std::shared_ptr<UnreachableHosts> unreachable_ = std::make_shared<UnreachableHosts>();
   SubprocessRunner runner_;
   CurlHttpClient http_;
+  PinRecorder record_pin_;
 };
 
 }  // namespace vmtest

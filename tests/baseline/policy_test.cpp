@@ -185,4 +185,17 @@ TEST(Policy, HeadroomMistakesAreErrorsNamingTheLine) {
   EXPECT_TRUE(ok->rules[0].ignore_headroom);
 }
 
+TEST(Policy, CanaryIsWarnByDefaultOrFailWhenSaid) {
+  auto d = parse_policy("strict: false\n", "p.yaml");
+  ASSERT_TRUE(d.ok()) << d.error().str();
+  EXPECT_EQ(d->canary, CanaryPolicy::Warn);
+  auto f = parse_policy("canary: fail\n", "p.yaml");
+  ASSERT_TRUE(f.ok()) << f.error().str();
+  EXPECT_EQ(f->canary, CanaryPolicy::Fail);
+  auto bad = parse_policy("canary: sometimes\n", "p.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().what.find("canary must be \"warn\" or \"fail\""), std::string::npos)
+      << bad.error().str();
+}
+
 } // namespace vmtest

@@ -170,10 +170,12 @@ TEST(Workflow, BuildsOnceThenOneJobPerKernelThenMergesAndGates) {
                              {"build", "matrix"}, {"kernel", "run"}, {"gate", "gate"}}));
   EXPECT_EQ(jobs["kernel"]["strategy"]["matrix"].as<std::string>(),
             "${{ fromJSON(needs.build.outputs.matrix) }}");
-  // Every row the build job lists is a row of kernels/matrix.yaml, and vice versa.
+  // Every row the build job lists is a row of kernels/matrix.yaml, and vice versa, except a
+  // canary row: it follows the newest kernel, so it is no part of a PR's check.
   auto matrix = YAML::LoadFile((kRoot / "kernels/matrix.yaml").string());
   std::set<std::string> rows, listed;
-  for (const auto& r : matrix["kernels"]) rows.insert(r["name"].as<std::string>());
+  for (const auto& r : matrix["kernels"])
+    if (!(r["canary"] && r["canary"].as<bool>())) rows.insert(r["name"].as<std::string>());
   for (const auto& step : jobs["build"]["steps"])
     if (step["uses"] && step["uses"].as<std::string>() == "./") {
       std::istringstream in(step["with"]["kernel"].as<std::string>());

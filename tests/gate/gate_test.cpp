@@ -122,6 +122,37 @@ TEST(Gate, SelectionLimitsWhatIsExpected) {
   fs::remove_all(dir);
 }
 
+// A canary row follows the newest kernel: a verdict flip there is news, reported as a
+// warning with the row named a canary, unless the policy says `canary: fail`.
+TEST(Gate, CanaryRowChangesWarnUnlessThePolicySaysFail) {
+  auto before = run_of({with(kernel("6.12-latest"), {object("a.bpf.o", "s", {accepted("p", 10)})})});
+  auto after = run_of(
+      {with(kernel("6.12-latest"), {object("a.bpf.o", "s", {rejected("p", "R1 invalid mem")})})});
+  // As a pinned row: a regression.
+  EXPECT_EQ(evaluate_gate(after, inputs_from(before)).exit_code, 1);
+  after.kernels[0].canary = true;
+  auto v = evaluate_gate(after, inputs_from(before));
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.severity, Severity::WARN);
+  const ProgramDiff& p = row(v.kernels[0], "p");
+  ASSERT_TRUE(p.has(FindingKind::Regression));
+  EXPECT_EQ(p.severity(), Severity::WARN);
+  auto canary = std::find_if(v.kernels[0].kernel_findings.begin(),
+                             v.kernels[0].kernel_findings.end(),
+                             [](const Finding& f) { return f.kind == FindingKind::Canary; });
+  ASSERT_NE(canary, v.kernels[0].kernel_findings.end());
+  EXPECT_NE(canary->message.find("1 change reported as warnings"), std::string::npos)
+      << canary->message;
+  const std::string text = render_gate_text(v, GateTextOptions{});
+  EXPECT_NE(text.find("(canary)"), std::string::npos) << text;
+
+  Policy fail;
+  fail.canary = CanaryPolicy::Fail;
+  auto strict = evaluate_gate(after, inputs_from(before, fail));
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_EQ(row(strict.kernels[0], "p").severity(), Severity::FAIL);
+}
+
 TEST(Gate, SkippedKernelWarnsAndFailedKernelErrors) {
   auto skipped = kernel("4.18");
   skipped.status = KernelStatus::Skipped;

@@ -2,9 +2,11 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "fake_deb.h"
+#include "fake_http.h"
 #include "fake_runner.h"
 #include "kernel/debian_source.h"
 #include "kernel/kernel_cache.h"
+#include "kernel/snapshot_archive.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -80,7 +82,8 @@ protected:
     vmlinuz_ = std::string(200000, 'K') + "bzImage";
     deb_ = testing::build_deb(testing::kernel_files("6.1.0-99-test", vmlinuz_, "CONFIG_BPF=y\n"));
     apt_.debs["6.1.999-1"] = deb_;
-    pin_ = DebPin{kPkg, "6.1.999-1", "pool/main/l/x.deb", sha256_hex(deb_), sha256_hex(vmlinuz_)};
+    pin_ = DebPin{kPkg,          "6.1.999-1",     "pool/main/l/x.deb", sha256_hex(deb_),
+                  sha1_hex(deb_), sha256_hex(vmlinuz_)};
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -91,8 +94,15 @@ protected:
     c.log = [this](const std::string& s) { log_.push_back(s); };
     c.apt_sources_dir = root_ / "parts";
     c.apt_sources_list = root_ / "no-sources.list";
+    c.http = &http_;
+    c.env = [this](const std::string& name) {
+      auto it = env_.find(name);
+      return it == env_.end() ? std::string() : it->second;
+    };
     return c;
   }
+  // The snapshot archive's address for the pinned .deb, on the fake server.
+  std::string snapshot_url() const { return "http://snapshot.test/file/" + sha1_hex(deb_); }
   // Every name under <cache>/kernels, staging directories included.
   std::vector<std::string> kernel_dir_names() {
     std::vector<std::string> out;
@@ -109,6 +119,8 @@ protected:
   FakeRunner runner_{std::ref(apt_)};
   std::optional<DebPin> pin_;
   std::vector<std::string> log_;
+  testing::FakeHttp http_;
+  std::map<std::string, std::string> env_{{"VMTEST_DEBIAN_SNAPSHOT", "http://snapshot.test/"}};
 
   // The source under test, with whatever pin_ says now.
   DebianSource source() const {
@@ -172,17 +184,127 @@ TEST_F(FetchTest, VersionMissingFromStaleListsTriggersOneUpdate) {
                                                        "apt-cache show", "apt-get download"}));
 }
 
-TEST_F(FetchTest, VersionGoneFromMirrorIsAClearError) {
-  pin_->version = "6.1.100-1";
+// Debian dropped the pinned version: the same bytes come from the snapshot archive, by the
+// lock's deb_sha1 alone, after exactly one index update.
+TEST_F(FetchTest, VersionGoneFromMirrorFallsBackToTheSnapshotArchive) {
+  apt_.debs.clear();
+  apt_.debs["6.1.1000-1"] = testing::build_deb(testing::kernel_files("n", "newer", "c"));
+  http_.serve(snapshot_url(), deb_);
+  auto img = fetch_kernel(ctx());
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  EXPECT_FALSE(img->from_cache);
+  EXPECT_EQ(img->sha256, sha256_hex(vmlinuz_));
+  EXPECT_EQ(img->origin, kPkg + " 6.1.999-1") << "same package, same provenance";
+  EXPECT_EQ(apt_.updates, 1); // one update only, never a loop
+  EXPECT_EQ(runner_.verbs(), (std::vector<std::string>{"apt-get update", "apt-cache show"}));
+  ASSERT_EQ(http_.requests.size(), 1u);
+  EXPECT_EQ(http_.requests[0].url, snapshot_url());
+  std::string said;
+  for (const auto& l : log_)
+    said += l + "\n";
+  EXPECT_NE(said.find("the Debian mirror no longer lists " + kPkg + " 6.1.999-1"),
+            std::string::npos)
+      << said;
+  EXPECT_NE(said.find("from the snapshot archive (" + snapshot_url() + ")"), std::string::npos)
+      << said;
+  EXPECT_EQ(kernel_dir_names(), std::vector<std::string>{sha256_hex(vmlinuz_)});
+  // And the next run is a cache hit: no apt, no HTTP.
+  runner_.commands.clear();
+  auto again = fetch_kernel(ctx());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->from_cache);
+  EXPECT_TRUE(runner_.commands.empty());
+  EXPECT_EQ(http_.requests.size(), 1u);
+}
+
+TEST_F(FetchTest, TamperedSnapshotFileIsRefusedAndNamed) {
+  apt_.debs.clear();
+  const std::string tampered =
+      testing::build_deb(testing::kernel_files("6.1.0-99-test", "evil kernel", "CONFIG_BPF=y\n"));
+  http_.serve(snapshot_url(), tampered);
   auto img = fetch_kernel(ctx());
   ASSERT_FALSE(img.ok());
-  EXPECT_NE(img.error().str().find(kPkg + " version 6.1.100-1 is not in suites bookworm "
-                                          "bookworm-security"),
+  const std::string msg = img.error().str();
+  EXPECT_NE(msg.find("kernel '6.1'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("snapshot file refused"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(snapshot_url()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("expects deb_sha256 " + sha256_hex(deb_) + ", got " + sha256_hex(tampered)),
             std::string::npos)
-      << img.error().str();
-  EXPECT_NE(img.error().str().find("vmtest kernels lock"), std::string::npos);
-  EXPECT_EQ(apt_.updates, 1); // one update only, never a loop
+      << msg;
+  EXPECT_TRUE(kernel_dir_names().empty()) << "nothing unverified is cached";
+}
+
+TEST_F(FetchTest, SnapshotArchiveWithoutTheFileIsAnErrorNamingTheUrl) {
+  apt_.debs.clear();
+  auto img = fetch_kernel(ctx());
+  ASSERT_FALSE(img.ok());
+  EXPECT_NE(img.error().str().find("404"), std::string::npos) << img.error().str();
+  EXPECT_NE(img.error().str().find(snapshot_url()), std::string::npos) << img.error().str();
+}
+
+TEST_F(FetchTest, VersionGoneAndNoSha1InTheLockSaysHowToFixIt) {
+  apt_.debs.clear();
+  pin_->deb_sha1.clear(); // a lock written before the snapshot fallback existed
+  auto img = fetch_kernel(ctx());
+  ASSERT_FALSE(img.ok());
+  const std::string msg = img.error().str();
+  EXPECT_NE(msg.find("no longer lists " + kPkg + " 6.1.999-1 in suites bookworm bookworm-security"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("records no deb_sha1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("vmtest kernels lock --kernel 6.1"), std::string::npos) << msg;
+  EXPECT_TRUE(http_.requests.empty());
   EXPECT_TRUE(kernel_dir_names().empty());
+}
+
+// A host without Debian apt sources (Ubuntu, Fedora, a bare container) never runs apt: the
+// pinned package comes straight from the snapshot archive.
+TEST_F(FetchTest, HostWithoutDebianSourcesGoesStraightToTheSnapshot) {
+  fs::remove_all(root_ / "parts");
+  http_.serve(snapshot_url(), deb_);
+  auto img = fetch_kernel(ctx());
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  EXPECT_EQ(img->sha256, sha256_hex(vmlinuz_));
+  EXPECT_TRUE(runner_.commands.empty());
+  std::string said;
+  for (const auto& l : log_)
+    said += l + "\n";
+  EXPECT_NE(said.find("this host has no Debian apt source"), std::string::npos) << said;
+  EXPECT_NE(said.find("VMTEST_DEBIAN_MIRROR is not set"), std::string::npos) << said;
+}
+
+TEST_F(FetchTest, AptEtcVariableReplacesTheHostsAptConfiguration) {
+  const fs::path etc = root_ / "etc-apt";
+  fs::create_directories(etc / "sources.list.d"); // a root with no sources at all
+  env_["VMTEST_APT_ETC"] = etc.string();
+  http_.serve(snapshot_url(), deb_);
+  auto img = fetch_kernel(ctx());
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  EXPECT_TRUE(runner_.commands.empty()) << "the fixture's sources in parts/ were not read";
+}
+
+TEST_F(FetchTest, DebianMirrorVariableReplacesTheHostsSources) {
+  fs::remove_all(root_ / "parts");
+  env_["VMTEST_DEBIAN_MIRROR"] = "http://private.test/debian/";
+  auto img = fetch_kernel(ctx());
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  EXPECT_TRUE(http_.requests.empty()) << "the mirror had it";
+  // No security mirror given: that suite is left out rather than sent to the wrong host.
+  auto sources = read_file(root_ / "cache/apt/bookworm/sources.list");
+  ASSERT_TRUE(sources.ok());
+  EXPECT_NE(sources->find(" http://private.test/debian bookworm main"), std::string::npos)
+      << *sources;
+  EXPECT_EQ(sources->find("security"), std::string::npos) << *sources;
+}
+
+TEST_F(FetchTest, KeyringVariableSignsThePrivateSources) {
+  const fs::path key = root_ / "mirror.gpg";
+  testing::write_bytes(key, "key");
+  env_["VMTEST_DEBIAN_KEYRING"] = key.string();
+  ASSERT_TRUE(fetch_kernel(ctx()).ok());
+  auto sources = read_file(root_ / "cache/apt/bookworm+bookworm-security/sources.list");
+  ASSERT_TRUE(sources.ok());
+  EXPECT_NE(sources->find("[signed-by=" + key.string() + "]"), std::string::npos) << *sources;
 }
 
 TEST_F(FetchTest, DebChecksumMismatchLeavesNoEntry) {
@@ -287,12 +409,18 @@ TEST_F(FetchTest, RefreshPinPicksNewestVersionAndMeasuresIt) {
   apt_.debs["6.1.1000-1"] =
       testing::build_deb(testing::kernel_files("6.1.0-99-test", newer_vmlinuz, "CONFIG_BPF=y\n"));
   apt_.debs["6.1.99-1"] = testing::build_deb(testing::kernel_files("o", "older", "c"));
-  auto pin = source().refresh(ctx());
+  // Without --refresh the pin stays where it is (only completed).
+  auto kept = source().refresh(ctx());
+  ASSERT_TRUE(kept.ok()) << kept.error().str();
+  EXPECT_EQ(kept->version, "6.1.999-1");
+  auto pin = source().refresh(ctx(), /*roll_forward=*/true);
   ASSERT_TRUE(pin.ok()) << pin.error().str();
   EXPECT_EQ(pin->package, kPkg);
   EXPECT_EQ(pin->version, "6.1.1000-1"); // numerically newest, not lexically
   EXPECT_EQ(pin->filename, "pool/main/l/" + kPkg + "_6.1.1000-1_amd64.deb");
   EXPECT_EQ(pin->deb_sha256, sha256_hex(apt_.debs["6.1.1000-1"]));
+  // What the snapshot fallback will need once the mirror drops this version.
+  EXPECT_EQ(pin->deb_sha1, sha1_hex(apt_.debs["6.1.1000-1"]));
   EXPECT_EQ(pin->vmlinuz_sha256, sha256_hex(newer_vmlinuz));
   // A fetch with the new pin is then a cache hit.
   pin_ = *pin;

@@ -95,12 +95,33 @@ TEST(LockFile, SaveRoundTripsTheCommittedLock) {
   const fs::path committed = fs::path(VMTEST_SOURCE_DIR) / "kernels/matrix.lock.json";
   auto lock = load_lock(committed);
   ASSERT_TRUE(lock.ok()) << lock.error().str();
-  EXPECT_EQ(lock->pins.size(), 6u);
+  EXPECT_EQ(lock->pins.size(), 7u); // every pinned row; the canary has none until it runs
   auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
   ASSERT_TRUE(save_lock(dir / "out.json", *lock).ok());
   auto out = read_file(dir / "out.json");
   fs::remove_all(dir);
   EXPECT_EQ(*out, *read_file(committed));
+}
+
+// What a first oci pull or a canary run records: one pin replaced, every other byte kept.
+TEST(LockFile, RecordPinInLockChangesOnlyThatPin) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "lock-");
+  const fs::path committed = fs::path(VMTEST_SOURCE_DIR) / "kernels/matrix.lock.json";
+  fs::copy_file(committed, dir / "lock.json");
+  const nlohmann::ordered_json pin = {{"oci_digest", "sha256:" + std::string(64, 'c')},
+                                      {"vmlinuz_sha256", std::string(64, 'd')},
+                                      {"provenance", "recorded on the first pull"}};
+  ASSERT_TRUE(record_pin_in_lock(dir / "lock.json", "5.15", "oci", pin).ok());
+  auto after = load_lock(dir / "lock.json");
+  auto before = load_lock(committed);
+  ASSERT_TRUE(after.ok() && before.ok());
+  EXPECT_EQ(after->find("5.15", "oci"), pin);
+  EXPECT_EQ(after->find("5.15", "local"), before->find("5.15", "local"));
+  EXPECT_EQ(after->find("6.1", "debian"), before->find("6.1", "debian"));
+  // A lock that does not exist yet becomes one holding just this pin.
+  ASSERT_TRUE(record_pin_in_lock(dir / "new.json", "x", "oci", pin).ok());
+  EXPECT_EQ(load_lock(dir / "new.json")->find("x", "oci"), pin);
+  fs::remove_all(dir);
 }
 
 TEST(LockFile, SavedPinsKeepTheirFieldOrderAndNullPinsAreDropped) {

@@ -7,6 +7,7 @@
 #include "kernel/rpm_source.h"
 
 #include <gtest/gtest.h>
+#include <regex>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -223,29 +224,102 @@ TEST(Matrix, CommittedMatrixAndLockAgree) {
   std::vector<std::string> names;
   for (const auto& r : m->rows)
     names.push_back(r.name);
-  const std::vector<std::string> six = {"4.18", "5.10", "5.15", "6.1", "6.6", "6.12"};
-  EXPECT_EQ(names, six);
-  EXPECT_EQ(m->defaults, six) << "every row runs by default";
+  EXPECT_EQ(names, (std::vector<std::string>{"4.18", "4.18-rhel8.1", "5.10", "5.15", "6.1", "6.6",
+                                             "6.12", "6.12-latest"}));
+  // RHEL 8.1 and the canary are opt-in (README: which rows run by default, and why).
+  EXPECT_EQ(m->defaults, (std::vector<std::string>{"4.18", "5.10", "5.15", "6.1", "6.6", "6.12"}));
   for (const auto& r : m->rows) {
     if (const auto* deb = as<DebianSource>(&r, "debian")) {
+      EXPECT_EQ(deb->follows_newest(), r.canary) << r.name;
+      if (r.canary) continue; // the lock only records what it booted last
       ASSERT_TRUE(deb->pin().has_value()) << r.name;
       EXPECT_EQ(deb->pin()->package, deb->package()) << r.name;
+      EXPECT_EQ(deb->pin()->deb_sha1.size(), 40u) << r.name << ": the snapshot fallback needs it";
+      continue;
+    }
+    const auto* local = as<LocalSource>(&r, "local");
+    ASSERT_NE(local, nullptr) << r.name;
+    EXPECT_NE(local->pin_summary(), "(unpinned)") << r.name << ": local images are verified";
+    if (r.name == "4.18-rhel8.1") {
+      EXPECT_EQ(r.kinds(), "local") << "no public catalogue publishes RHEL 8.1";
       continue;
     }
     // The other rows: the shared local image first, the public catalogue for everyone else.
     EXPECT_EQ(r.kinds(), "local, oci") << r.name;
-    const auto* local = as<LocalSource>(&r, "local");
-    ASSERT_NE(local, nullptr);
-    EXPECT_NE(local->pin_summary(), "(unpinned)") << r.name << ": local images are verified";
     const auto* oci = as<OciSource>(&r, "oci");
     ASSERT_NE(oci, nullptr);
     EXPECT_EQ(oci->ref().registry, "quay.io") << r.name;
     EXPECT_EQ(oci->ref().repository, "lvh-images/kernel-images") << r.name;
     EXPECT_FALSE(oci->pin().provenance.empty()) << r.name << ": say where the pin came from";
+    EXPECT_NE(oci->pin().provenance.find("cilium/tetragon"), std::string::npos) << r.name;
+    EXPECT_EQ(oci->pin().provenance.find("pwru"), std::string::npos)
+        << r.name << ": pwru's dated tags are for lvh-images/kind, not kernel-images";
   }
-  EXPECT_EQ(as<OciSource>(m->find("4.18"), "oci")->ref().tag, "rhel8.10-main");
+  EXPECT_EQ(as<LocalSource>(m->find("4.18"), "local")->describe(), "$VMTEST_KERNEL_DIR/4.18-el8.10");
+  EXPECT_EQ(as<LocalSource>(m->find("4.18-rhel8.1"), "local")->describe(),
+            "$VMTEST_KERNEL_DIR/4.18");
   EXPECT_EQ(as<DebianSource>(m->find("5.10"), "debian")->suites(),
             (std::vector<std::string>{"bullseye", "bullseye-security"}));
+}
+
+// LVH rebuilds `<ver>-main` every week: a row on it would change under a committed baseline.
+// Every oci source of the committed matrix names a dated tag, `<ver>-<YYYYMMDD.HHMMSS>`.
+TEST(Matrix, CommittedOciSourcesNameDatedTagsNotMain) {
+  const fs::path src = VMTEST_SOURCE_DIR;
+  auto m = load_matrix(src / "kernels/matrix.yaml", src / "kernels/matrix.lock.json");
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  const std::regex dated(R"(.+-[0-9]{8}\.[0-9]{6})");
+  size_t oci_sources = 0;
+  for (const auto& r : m->rows)
+    for (const auto& s : r.sources)
+      if (const auto* oci = dynamic_cast<const OciSource*>(s.get())) {
+        ++oci_sources;
+        const std::string& tag = oci->ref().tag;
+        EXPECT_FALSE(tag.size() >= 5 && tag.compare(tag.size() - 5, 5, "-main") == 0)
+            << r.name << ": '" << tag << "' is a moving tag";
+        EXPECT_TRUE(std::regex_match(tag, dated)) << r.name << ": '" << tag << "' is not dated";
+      }
+  EXPECT_GE(oci_sources, 3u);
+}
+
+TEST(Matrix, CanaryRowFollowsOneDebianSeries) {
+  auto m = parse(R"(
+kernels:
+  - name: "6.12-latest"
+    description: newest trixie kernel
+    canary: true
+    source: {debian: {package: "linux-image-6.12.*+deb13-cloud-amd64", suites: [trixie]}}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_TRUE(m->rows[0].canary);
+  const auto* deb = as<DebianSource>(&m->rows[0], "debian");
+  ASSERT_NE(deb, nullptr);
+  EXPECT_TRUE(deb->follows_newest());
+  EXPECT_EQ(deb->pin_summary(), "newest");
+
+  auto two = parse(R"(
+kernels:
+  - name: c
+    description: d
+    canary: true
+    sources: [{local: {}}, {debian: {package: p, suites: [s]}}]
+)");
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.error().what.find("a canary row takes exactly one debian source"),
+            std::string::npos)
+      << two.error().str();
+  auto glob = parse(R"(
+kernels:
+  - {name: p, description: d, source: {debian: {package: "linux-image-6.12.*", suites: [s]}}}
+)");
+  ASSERT_FALSE(glob.ok());
+  EXPECT_NE(glob.error().what.find("only a canary row"), std::string::npos) << glob.error().str();
+  auto bad = parse(R"(
+kernels:
+  - {name: p, description: d, canary: maybe, source: {debian: {package: x, suites: [s]}}}
+)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().what.find("'canary' must be true or false"), std::string::npos);
 }
 
 } // namespace vmtest
