@@ -2,7 +2,10 @@
 // The shared libraries a dynamically linked host program needs, so it can be copied into the
 // initramfs (which has no libc of its own) together with them. Read from the ELF itself
 // (PT_INTERP and DT_NEEDED, transitively) rather than by running ldd, so building a guest
-// image never executes anything. Only 64-bit little-endian ELF is handled: the guest is x86-64.
+// image never executes anything. Only 64-bit little-endian ELF is handled: x86-64 and arm64
+// guests, whose libraries (foreign ones under Debian's multiarch directories) must be found in
+// the directories of the executable's own architecture.
+#include "core/arch.h"
 #include "core/result.h"
 
 #include <filesystem>
@@ -14,6 +17,7 @@ namespace vmtest {
 struct ElfDeps {
   std::string interpreter;         // PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2; "" if static
   std::vector<std::string> needed; // DT_NEEDED sonames, in order
+  std::uint16_t machine = 0;       // e_machine: EM_X86_64, EM_AARCH64, ...
 };
 
 // Parses one ELF file.
@@ -22,12 +26,16 @@ Result<ElfDeps> read_elf_deps(const std::filesystem::path& file);
 // Where the guest's dynamic loader looks without an ld.so.cache: the multiarch directories
 // first, as Debian's glibc does.
 std::vector<std::filesystem::path> default_library_dirs();
+// The same for a guest of `arch`: on an x86 host, arm64 libraries live only under
+// /usr/lib/aarch64-linux-gnu (dpkg --add-architecture arm64), never in /lib or /usr/lib.
+std::vector<std::filesystem::path> library_dirs(Arch arch);
 
 // Absolute paths of the interpreter and every library `exe` needs, transitively, each at the
 // path under which the loader will find it (the first search directory that has the soname).
-// Sorted and unique. A soname found nowhere is an error naming it.
+// Sorted and unique. A soname found nowhere is an error naming it, and so is a library of
+// another architecture than `exe`. Empty `search_dirs`: library_dirs() of exe's architecture.
 Result<std::vector<std::filesystem::path>>
 runtime_libraries(const std::filesystem::path& exe,
-                  const std::vector<std::filesystem::path>& search_dirs = default_library_dirs());
+                  const std::vector<std::filesystem::path>& search_dirs = {});
 
 } // namespace vmtest

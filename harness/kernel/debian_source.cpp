@@ -43,20 +43,24 @@ struct LockedApt {
   PrivateApt apt;
 };
 
-Result<LockedApt> private_apt_for(const std::vector<std::string>& suites, const FetchContext& ctx) {
+// Rows of another architecture get a state of their own too (apt indexes one architecture
+// here), named with a suffix so the x86 rows keep the state dirs they always had.
+Result<LockedApt> private_apt_for(const std::vector<std::string>& suites, Arch arch,
+                                  const FetchContext& ctx) {
   auto mirrors = read_machine_mirrors(ctx.apt_sources_dir, ctx.apt_sources_list);
   if (!mirrors) return mirrors.error();
-  auto sources = private_sources_list(*mirrors, suites);
+  const std::string deb_arch(debian_arch(arch));
+  auto sources = private_sources_list(*mirrors, suites, deb_arch);
   if (!sources) return sources.error();
-  const std::string key = joined(suites, "+");
+  const std::string key = joined(suites, "+") + (arch == Arch::x86_64 ? "" : "-" + deb_arch);
   auto lock = FileLock::acquire(cache_lock_path(ctx.cache_dir, "apt-" + key),
                                 "the private apt state for " + joined(suites, ", "),
                                 [&](const std::string& line) {
                                   if (ctx.log) ctx.log(line);
                                 });
   if (!lock) return lock.error();
-  LockedApt out{std::move(*lock),
-                PrivateApt(ctx.cache_dir / "apt" / key, *sources, *ctx.runner, ctx.log)};
+  LockedApt out{std::move(*lock), PrivateApt(ctx.cache_dir / "apt" / key, *sources, *ctx.runner,
+                                             ctx.log, deb_arch)};
   if (auto p = out.apt.prepare(); !p) return p.error();
   return out;
 }
@@ -104,9 +108,9 @@ Result<CachedKernel> download_into_cache(const std::string& row, PrivateApt& apt
 } // namespace
 
 DebianSource::DebianSource(std::string row, std::string package, std::vector<std::string> suites,
-                           std::optional<DebPin> pin)
+                           std::optional<DebPin> pin, Arch arch)
     : KernelSource(std::move(row)), package_(std::move(package)), suites_(std::move(suites)),
-      pin_(std::move(pin)) {}
+      pin_(std::move(pin)), arch_(arch) {}
 
 std::unique_ptr<KernelSource> DebianSource::parse(const SourceSpec& spec) {
   spec.only_keys({"package", "suites"});
@@ -127,7 +131,7 @@ std::unique_ptr<KernelSource> DebianSource::parse(const SourceSpec& spec) {
     pin = p;
   }
   return std::make_unique<DebianSource>(spec.row, spec.str("package"), spec.str_list("suites"),
-                                        pin);
+                                        pin, spec.arch);
 }
 
 std::string DebianSource::describe() const {
@@ -176,7 +180,7 @@ Result<KernelImage> DebianSource::fetch(const FetchContext& ctx) const {
 
   if (!ctx.runner) return Error{"no command runner to download with", rctx};
   say(ctx, "fetching " + origin_of(pin.package, pin.version));
-  auto locked = private_apt_for(suites_, ctx);
+  auto locked = private_apt_for(suites_, arch_, ctx);
   if (!locked) return locked.error().wrap(rctx);
   PrivateApt* apt = &locked->apt;
 
@@ -218,7 +222,7 @@ Result<KernelImage> DebianSource::fetch(const FetchContext& ctx) const {
 Result<DebPin> DebianSource::refresh(const FetchContext& ctx) const {
   const std::string rctx = row_ctx();
   if (!ctx.runner) return Error{"no command runner to download with", rctx};
-  auto locked = private_apt_for(suites_, ctx);
+  auto locked = private_apt_for(suites_, arch_, ctx);
   if (!locked) return locked.error().wrap(rctx);
   PrivateApt* apt = &locked->apt;
   if (auto u = apt->update(); !u) return u.error().wrap(rctx);

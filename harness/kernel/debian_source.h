@@ -25,8 +25,9 @@ struct DebPin {
 
 class DebianSource : public KernelSource {
 public:
+  // `arch` picks the Debian architecture the package is fetched for (the row's `arch:`).
   DebianSource(std::string row, std::string package, std::vector<std::string> suites,
-               std::optional<DebPin> pin);
+               std::optional<DebPin> pin, Arch arch = Arch::x86_64);
   static std::unique_ptr<KernelSource> parse(const SourceSpec& spec);
 
   std::string kind() const override { return "debian"; }
@@ -45,6 +46,7 @@ public:
   const std::string& package() const { return package_; }
   const std::vector<std::string>& suites() const { return suites_; }
   const std::optional<DebPin>& pin() const { return pin_; }
+  Arch arch() const { return arch_; }
   Result<DebPin> refresh(const FetchContext& ctx) const;
 
   static nlohmann::ordered_json pin_json(const DebPin& p);
@@ -53,6 +55,7 @@ private:
   std::string package_;
   std::vector<std::string> suites_;
   std::optional<DebPin> pin_;
+  Arch arch_;
 };
 
 } // namespace vmtest
