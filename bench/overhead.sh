@@ -7,6 +7,10 @@
 #     bundled corpus, kernel images and capability probes already cached), median of N, next
 #     to its floor: the same kernels booting the busybox floor image, as many at a time as
 #     `vmtest run` boots (one per core).
+# Part 1 also measures the arm64 rows (arch: arm64 in the matrix; not in the defaults), each
+# against its own floor: the same busybox image built from Debian's arm64 busybox
+# (scripts/install-deps.sh unpacks it into /usr/local/lib/vmtest/aarch64), booted in
+# qemu-system-aarch64 through the same runner.
 # Usage: bench/overhead.sh [BUILD_DIR] [RUNS]     (kernels are fetched on first use)
 #   KERNELS="4.18 5.15 6.6" bench/overhead.sh    limits part 1 to those rows
 # The rows without a Debian package (4.18, 5.15, 6.6) need their images: set
@@ -22,7 +26,10 @@ if [ -z "${VMTEST_KERNEL_DIR:-}" ] && [ -d ../shared/kernels ]; then
 fi
 DEFAULTS=$(python3 -c 'import yaml; print(" ".join(yaml.safe_load(open("kernels/matrix.yaml"))["defaults"]))' 2>/dev/null ||
            echo "4.18 5.10 5.15 6.1 6.6 6.12")
-KERNELS=${KERNELS:-$DEFAULTS}
+# arm64 rows, and the arch of every row (x86_64 unless the matrix says otherwise).
+ARM64_ROWS=$(python3 -c 'import yaml; print(" ".join(r["name"] for r in yaml.safe_load(open("kernels/matrix.yaml"))["kernels"] if r.get("arch") == "arm64"))' 2>/dev/null ||
+             echo "6.1-arm64 6.12-arm64")
+KERNELS=${KERNELS:-$DEFAULTS $ARM64_ROWS}
 JOBS=$(nproc)
 WORK=$(mktemp -d /tmp/vmtest-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -30,10 +37,18 @@ trap 'rm -rf "$WORK"' EXIT
 [ -x "$VMTEST" ] || { echo "build first: $VMTEST missing" >&2; exit 2; }
 BUSYBOX=$(command -v busybox || echo /bin/busybox)
 
-# The floor image: busybox and an /init script that powers off immediately.
+# The floor image: busybox and an /init script that powers off immediately; one per arch.
 printf '#!/bin/busybox sh\n/bin/busybox poweroff -f\n' > "$WORK/init"
 "$VMTEST" image --out "$WORK/floor.cpio" --file "$BUSYBOX:/bin/busybox:755" \
   --file "$WORK/init:/init:755" 2>/dev/null
+BUSYBOX_ARM64=${BUSYBOX_ARM64:-/usr/local/lib/vmtest/aarch64/busybox}
+if [ -x "$BUSYBOX_ARM64" ]; then
+  "$VMTEST" image --out "$WORK/floor-arm64.cpio" --file "$BUSYBOX_ARM64:/bin/busybox:755" \
+    --file "$WORK/init:/init:755" 2>/dev/null
+fi
+floor_of() {  # the floor image for row $1
+  case " $ARM64_ROWS " in *" $1 "*) echo "$WORK/floor-arm64.cpio" ;; *) echo "$WORK/floor.cpio" ;; esac
+}
 mkdir -p "$WORK/empty"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
@@ -41,12 +56,15 @@ seconds_of_run() {  # boot_seconds of the one kernel in a results.json
   python3 -c 'import json,sys; k=json.load(open(sys.argv[1]))["kernels"][0]; print(k["boot_seconds"] if k["status"]=="ok" else "FAIL:"+k["status"])' "$1"
 }
 floor_boot() {  # floor_boot KERNEL WORKDIR: seconds of one floor boot, or FAIL
-  "$VMTEST" boot --kernel "$1" --initrd "$WORK/floor.cpio" --work "$2" --json 2>/dev/null |
+  "$VMTEST" boot --kernel "$1" --initrd "$(floor_of "$1")" --work "$2" --json 2>/dev/null |
     python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["seconds"] if d["status"]=="ok" else "FAIL")'
 }
 
-printf '%-6s %12s %12s %8s %12s\n' kernel floor_s vmtest_s ratio overhead_s
+printf '%-10s %12s %12s %8s %12s\n' kernel floor_s vmtest_s ratio overhead_s
 for k in $KERNELS; do
+  if [ "$(floor_of "$k")" != "$WORK/floor.cpio" ] && [ ! -f "$(floor_of "$k")" ]; then
+    echo "$k: no arm64 busybox at $BUSYBOX_ARM64 (scripts/install-deps.sh); skipped"; continue
+  fi
   "$VMTEST" run --kernel "$k" --corpus "$WORK/empty" --boot-empty --out "$WORK/warm" >/dev/null 2>&1 || true
   : > "$WORK/floor.$k"; : > "$WORK/run.$k"
   for i in $(seq 1 "$RUNS"); do
@@ -59,7 +77,7 @@ for k in $KERNELS; do
   fi
   f=$(grep -v FAIL "$WORK/floor.$k" | median)
   r=$(grep -v FAIL "$WORK/run.$k" | median)
-  printf '%-6s %12.3f %12.3f %8.2f %12.3f\n' "$k" "$f" "$r" "$(echo "$r / $f" | bc -l)" \
+  printf '%-10s %12.3f %12.3f %8.2f %12.3f\n' "$k" "$f" "$r" "$(echo "$r / $f" | bc -l)" \
     "$(echo "$r - $f" | bc -l)"
 done
 

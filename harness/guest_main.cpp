@@ -1,5 +1,6 @@
 // vmtest-guest: the agent. As PID 1 of the initramfs it mounts what libbpf needs, runs the
-// manifest, streams its report record by record to /dev/ttyS1 (results/guest_protocol.h) and
+// manifest, streams its report record by record to /dev/ttyS1, or the port named by
+// vmtest.results= on the kernel command line (results/guest_protocol.h), and
 // powers the VM off. With --manifest it
 // runs the same code on the host kernel (vmtest run --kernel host).
 #include "agent/agent.h"
@@ -22,7 +23,15 @@
 namespace {
 
 constexpr const char* kManifestPath = "/vmtest/manifest.json";
-constexpr const char* kResultsPort = "/dev/ttyS1";
+constexpr const char* kDefaultResultsPort = "/dev/ttyS1";
+
+// The value of `key` (which ends in '=') on the kernel command line, or "".
+std::string cmdline_value(const std::string& words, std::string_view key) {
+  auto at = words.find(key);
+  if (at == std::string::npos) return "";
+  at += key.size();
+  return words.substr(at, words.find_first_of(" \n", at) - at);
+}
 
 void mount_if_possible(const char* src, const char* target, const char* type) {
   mkdir(target, 0755);
@@ -90,15 +99,13 @@ int init_main() {
   std::ifstream cmdline("/proc/cmdline");
   std::string words((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
   bool skip_caps = words.find(vmtest::kSkipCapabilitiesArg) != std::string::npos;
-  std::string row;
-  if (auto at = words.find(vmtest::kRowArg); at != std::string::npos) {
-    at += vmtest::kRowArg.size();
-    row = words.substr(at, words.find_first_of(" \n", at) - at);
-  }
+  const std::string row = cmdline_value(words, vmtest::kRowArg);
+  std::string port = cmdline_value(words, vmtest::kResultsPortArg);
+  if (port.empty()) port = kDefaultResultsPort;
   // Opened before any work: each record goes out (and is drained) as soon as it is known.
-  int fd = open(kResultsPort, O_WRONLY | O_NOCTTY);
+  int fd = open(port.c_str(), O_WRONLY | O_NOCTTY);
   if (fd < 0) {
-    std::fprintf(stderr, "vmtest: cannot open %s: %s\n", kResultsPort, std::strerror(errno));
+    std::fprintf(stderr, "vmtest: cannot open %s: %s\n", port.c_str(), std::strerror(errno));
   } else {
     // Raw mode: the tty layer must not turn \n into \r\n.
     termios t{};

@@ -14,8 +14,11 @@ PKGS=(
   libgtest-dev libgmock-dev
   # BPF headers (asm/types.h lives in linux-libc-dev)
   linux-libc-dev
-  # the VM layer
-  qemu-system-x86 busybox-static
+  # the VM layer (qemu-system-arm has qemu-system-aarch64, for the arm64 rows)
+  qemu-system-x86 qemu-system-arm busybox-static
+  # the aarch64 build of the guest agent: Debian's cross compiler; its arm64 libraries are
+  # multiarch packages (ARM64_PKGS below)
+  g++-aarch64-linux-gnu
   # kernel downloads go through apt itself
   apt ca-certificates
   # extra outside corpus: Debian's real XDP objects
@@ -40,6 +43,20 @@ BACKPORTS_PKGS=(
   "bpftool=7.5.0+*"
 )
 
+# arm64 multiarch libraries (dpkg --add-architecture arm64, below): what the aarch64 agent links
+# statically (libelf, zlib; libbpf comes from backports like the host's) and what the arm64
+# bpftool needs at run time in arm64 guests (libc, libcap, libelf, zlib). Multi-Arch: same, so
+# apt keeps them at exactly the host packages' versions.
+ARM64_PKGS=(
+  libc6-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libcap2:arm64
+)
+ARM64_BACKPORTS_PKGS=(
+  "libbpf-dev:arm64=1:1.4.6-*" "libbpf1:arm64=1:1.4.6-*"
+)
+# Debian's arm64 bpftool and busybox are unpacked here, never installed: they run only inside
+# arm64 guests (bpftool for the capability probe, busybox for bench/overhead.sh's floor).
+ARM64_TOOLS_DIR=/usr/local/lib/vmtest/aarch64
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   # A minimal Debian 12 root (a container, a debootstrap) has no sudo: say so, run as root.
@@ -62,11 +79,27 @@ if ! grep -qsE '^[[:space:]]*Suites:.*[[:space:]]bookworm-backports([[:space:]]|
     $SUDO tee /etc/apt/sources.list.d/vmtest-backports.sources >/dev/null
 fi
 
+dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${PKGS[@]}"
+$SUDO apt-get install -y -q --no-install-recommends "${PKGS[@]}" "${ARM64_PKGS[@]}"
 if ! $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports \
-       "${BACKPORTS_PKGS[@]}"; then
+       "${BACKPORTS_PKGS[@]}" "${ARM64_BACKPORTS_PKGS[@]}"; then
   echo "install-deps: a pinned bookworm-backports version is gone; available now:" >&2
   apt-cache policy libbpf-dev bpftool >&2
   exit 2
 fi
+
+# The arm64 bpftool at the very version of the host's (so both columns of the capability
+# matrix come from the same bpftool), and busybox at the host's version too.
+unpack_arm64() {  # unpack_arm64 PACKAGE PATH_IN_DEB NAME
+  local version tmp
+  version=$(dpkg-query -W -f='${Version}' "$1")
+  tmp=$(mktemp -d)
+  chmod 777 "$tmp"   # apt downloads as the _apt user
+  (cd "$tmp" && $SUDO apt-get download -q "$1:arm64=$version" >/dev/null)
+  dpkg-deb -x "$tmp"/"$1"_*_arm64.deb "$tmp/root"
+  $SUDO install -D -m 755 "$tmp/root/$2" "$ARM64_TOOLS_DIR/$3"
+  rm -rf "$tmp"
+}
+unpack_arm64 bpftool usr/sbin/bpftool bpftool
+unpack_arm64 busybox-static bin/busybox busybox

@@ -58,7 +58,10 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
 
   AgentReport report;
   utsname u{};
-  if (uname(&u) == 0) report.kernel_release = u.release;
+  if (uname(&u) == 0) {
+    report.kernel_release = u.release;
+    report.machine = u.machine;
+  }
   report.libbpf_version = libbpf_version();
   report.features = probe_features();
   auto emit = [&](const std::string& record) {

@@ -35,6 +35,7 @@ int do_boot(const BootArgs& a) {
   const KernelImage* img = &*got.image;
   VmSpec spec;
   spec.name = a.kernel;
+  spec.arch = row->arch; // an arm64 row boots in qemu-system-aarch64
   spec.kernel = img->vmlinuz;
   spec.initrd = a.initrd;
   spec.work_dir = a.work;

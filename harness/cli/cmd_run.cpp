@@ -111,6 +111,30 @@ fs::path choose_bpftool(const RunArgs& a, Progress& progress) {
   return {};
 }
 
+// Rows of another architecture than the host's (arm64 rows on x86) boot their own builds of
+// the agent and bpftool. A missing agent is the rows' error (the controller says so); a
+// missing bpftool only skips their capability probe, with a note.
+void choose_foreign_builds(const Matrix& matrix, RunArgs& a, Progress& progress) {
+  std::vector<std::string> names = a.opts.kernels;
+  if (names.empty()) names = matrix.defaults;
+  for (const auto& n : names) {
+    const KernelRow* row = matrix.find(n);
+    if (!row || row->arch == host_arch() || a.opts.foreign_agents.count(row->arch)) continue;
+    std::error_code ec;
+    const fs::path agent = default_agent_path(row->arch);
+    if (fs::exists(agent, ec)) a.opts.foreign_agents[row->arch] = agent;
+    if (a.no_capabilities) continue;
+    const fs::path bpftool = default_bpftool_path(row->arch);
+    if (fs::exists(bpftool, ec))
+      a.opts.foreign_bpftools[row->arch] = bpftool;
+    else
+      progress.note("no " + std::string(to_string(row->arch)) + " bpftool at " +
+                    bpftool.string() + ": " + std::string(to_string(row->arch)) +
+                    " kernels' capabilities are not probed (scripts/install-deps.sh unpacks "
+                    "one from Debian's bpftool:" + std::string(debian_arch(row->arch)) + ")");
+  }
+}
+
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v)
@@ -187,6 +211,7 @@ RunOutcome execute_run(RunArgs& a) {
   for (const auto& n : corpus->notes)
     progress->note("corpus: " + n);
   a.opts.bpftool = choose_bpftool(a, *progress);
+  choose_foreign_builds(matrix, a, *progress);
   a.opts.capabilities_cache = cache_dir_of(a.matrix) / "capabilities";
 
   RunOutcome outcome;

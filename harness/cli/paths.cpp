@@ -1,5 +1,6 @@
 #include "cli/paths.h"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace vmtest {
@@ -45,6 +46,49 @@ fs::path default_corpus_dir() {
 std::vector<fs::path> candidate_agent_paths(const fs::path& exe_dir) {
   return {exe_dir / "vmtest-guest",
           (exe_dir.parent_path() / "libexec" / "vmtest" / "vmtest-guest").lexically_normal()};
+}
+
+namespace {
+
+// "VMTEST_GUEST_ARM64" from "VMTEST_GUEST" and arm64.
+std::string arch_variable(const char* base, Arch arch) {
+  std::string name = std::string(base) + "_";
+  for (char c : to_string(arch))
+    name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+} // namespace
+
+std::vector<fs::path> candidate_agent_paths(const fs::path& exe_dir, Arch arch) {
+  if (arch == host_arch()) return candidate_agent_paths(exe_dir);
+  const std::string machine(uname_machine(arch));
+  return {exe_dir / machine / "vmtest-guest",
+          (exe_dir.parent_path() / "libexec" / "vmtest" / machine / "vmtest-guest")
+              .lexically_normal()};
+}
+
+fs::path default_agent_path(Arch arch) {
+  if (arch == host_arch()) return default_agent_path();
+  if (const char* p = std::getenv(arch_variable("VMTEST_GUEST", arch).c_str()); p && *p) return p;
+  const auto candidates = candidate_agent_paths(executable_dir(), arch);
+  std::error_code ec;
+  for (const auto& c : candidates)
+    if (fs::exists(c, ec)) return c;
+  return candidates.back();
+}
+
+fs::path default_bpftool_path(Arch arch) {
+  if (arch == host_arch()) return default_bpftool();
+  if (const char* p = std::getenv(arch_variable("VMTEST_BPFTOOL", arch).c_str()); p && *p)
+    return p;
+  // A release bundle's own copy first, then the one install-deps.sh unpacks.
+  const fs::path bundled = (executable_dir().parent_path() / "libexec" / "vmtest" /
+                            uname_machine(arch) / "bpftool")
+                               .lexically_normal();
+  std::error_code ec;
+  if (fs::exists(bundled, ec)) return bundled;
+  return fs::path("/usr/local/lib/vmtest") / uname_machine(arch) / "bpftool";
 }
 
 fs::path default_agent_path() {

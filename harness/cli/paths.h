@@ -8,6 +8,8 @@
 //
 // build/share/vmtest is laid out by CMake with symbolic links into the source tree, so an edit
 // to kernels/matrix.yaml shows up without a rebuild.
+#include "core/arch.h"
+
 #include <filesystem>
 #include <vector>
 
@@ -40,5 +42,20 @@ std::vector<std::filesystem::path> candidate_agent_paths(const std::filesystem::
 // exists, so messages name the usual place.
 std::filesystem::path default_bpftool();
 std::vector<std::filesystem::path> candidate_bpftool_paths(const std::filesystem::path& exe_dir);
+
+// The agent for guests of `arch`: default_agent_path() when that is the host's architecture.
+// For another: $VMTEST_GUEST_ARM64 (the variable names the arch), else the cross build in the
+// build tree (build/harness/aarch64/vmtest-guest), else
+// <prefix>/libexec/vmtest/aarch64/vmtest-guest. The last candidate when none exists, so the
+// message names where it was expected.
+std::filesystem::path default_agent_path(Arch arch);
+std::vector<std::filesystem::path> candidate_agent_paths(const std::filesystem::path& exe_dir,
+                                                         Arch arch);
+
+// Debian's bpftool for guests of `arch`: default_bpftool() for the host's own architecture;
+// for another, $VMTEST_BPFTOOL_ARM64, else a release bundle's libexec/vmtest/aarch64/bpftool,
+// else the one scripts/install-deps.sh unpacks from Debian's bpftool:arm64 package into
+// /usr/local/lib/vmtest/aarch64 (never run on the host).
+std::filesystem::path default_bpftool_path(Arch arch);
 
 } // namespace vmtest

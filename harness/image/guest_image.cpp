@@ -59,12 +59,25 @@ Result<void> add_capability_probe(InitramfsWriter& w, std::set<std::string>& dir
   for (const auto& kc : spec.kernel_configs) {
     // A kernel whose release cannot be read still boots and probes; it only lacks the
     // CONFIG_ flags in its capabilities, which the matrix shows as unknown.
-    auto release = bzimage_release(kc.vmlinuz);
+    auto release = kernel_image_release(kc.vmlinuz);
     if (!release || kc.config.empty() || !releases.insert(*release).second) continue;
     add_parents(w, dirs, "boot/x");
     if (auto r = w.add_file_from("boot/config-" + *release, kc.config); !r) return r;
   }
   return {};
+}
+
+// An ELF `what` (the agent, bpftool) must be built for `arch`. Files that are not ELF (a
+// script as /init) are not judged here.
+Result<void> check_built_for(Arch arch, const std::filesystem::path& file, const std::string& what) {
+  auto deps = read_elf_deps(file);
+  if (!deps || deps->machine == elf_machine(arch)) return {};
+  auto built = arch_of_elf_machine(deps->machine);
+  return Error{what + " is built for " +
+                   (built ? std::string(to_string(*built))
+                          : "ELF machine " + std::to_string(deps->machine)) +
+                   ", but the guest is " + std::string(to_string(arch)),
+               file.string()};
 }
 
 } // namespace
@@ -88,6 +101,9 @@ Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem
     w.add_dir(d);
   // The kernel opens /dev/console for init's stdio before init can mount devtmpfs.
   w.add_char_device("dev/console", 5, 1);
+  if (auto c = check_built_for(spec.arch, spec.agent, "the guest agent"); !c) return c;
+  if (!spec.bpftool.empty())
+    if (auto c = check_built_for(spec.arch, spec.bpftool, "bpftool"); !c) return c;
   if (auto r = w.add_file_from("init", spec.agent, 0755); !r) return r.error();
   w.add_file("vmtest/manifest.json", nlohmann::json(guest_manifest(spec)).dump());
   for (const auto& o : spec.objects) {

@@ -1,6 +1,7 @@
 #pragma once
 // The guest image: an initramfs whose /init is vmtest-guest, plus the BPF objects and the
 // manifest that tells the agent what to run. One image serves every kernel of a run.
+#include "core/arch.h"
 #include "core/result.h"
 #include "results/manifest.h"
 
@@ -24,6 +25,9 @@ struct GuestKernelConfig {
 };
 
 struct GuestImageSpec {
+  // The guests' architecture: the agent and bpftool must be built for it (checked, so a
+  // mismatch is a clear error here rather than "No working init found" in a guest).
+  Arch arch = Arch::x86_64;
   std::filesystem::path agent; // static vmtest-guest binary
   std::vector<GuestObject> objects;
   int log_tail_lines = 20;

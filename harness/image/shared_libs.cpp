@@ -55,6 +55,7 @@ Result<ElfDeps> read_elf_deps(const fs::path& file) {
   }
 
   ElfDeps deps;
+  deps.machine = eh.e_machine;
   const Elf64_Phdr* dynamic = nullptr;
   for (const auto& ph : phdrs) {
     if (ph.p_type == PT_INTERP) deps.interpreter = c_string_at(data, ph.p_offset);
@@ -119,8 +120,23 @@ std::vector<fs::path> default_library_dirs() {
           "/usr/lib"};
 }
 
+std::vector<fs::path> library_dirs(Arch arch) {
+  if (arch == Arch::x86_64) return default_library_dirs();
+  const std::string tuple(multiarch_tuple(arch));
+  return {"/lib/" + tuple, "/usr/lib/" + tuple};
+}
+
 Result<std::vector<fs::path>> runtime_libraries(const fs::path& exe,
-                                                const std::vector<fs::path>& search_dirs) {
+                                                const std::vector<fs::path>& dirs_given) {
+  std::vector<fs::path> search_dirs = dirs_given;
+  std::uint16_t machine = 0;
+  if (auto top = read_elf_deps(exe)) {
+    machine = top->machine;
+    if (search_dirs.empty()) {
+      auto arch = arch_of_elf_machine(machine);
+      search_dirs = arch ? library_dirs(*arch) : default_library_dirs();
+    }
+  }
   std::set<fs::path> found;
   std::set<std::string> seen_sonames;
   std::vector<fs::path> dirs = origin_library_dirs(exe);
@@ -132,6 +148,10 @@ Result<std::vector<fs::path>> runtime_libraries(const fs::path& exe,
     todo.pop_front();
     auto deps = read_elf_deps(file);
     if (!deps) return deps.error();
+    if (deps->machine != machine)
+      return Error{"is built for ELF machine " + std::to_string(deps->machine) + ", but " +
+                       exe.string() + " for " + std::to_string(machine),
+                   file.string()};
     // Only the executable's interpreter matters; libraries name the same one (or none).
     if (first && !deps->interpreter.empty()) found.insert(deps->interpreter);
     first = false;

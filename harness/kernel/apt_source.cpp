@@ -147,7 +147,8 @@ Result<AptMirrors> read_machine_mirrors(const fs::path& sources_parts,
 
 Result<std::string> private_sources_list(const AptMirrors& mirrors,
                                          const std::vector<std::string>& suites,
-                                         const std::string& keyring) {
+                                         const std::string& keyring,
+                                         const std::string& deb_arch) {
   std::string out = "# Written by vmtest for its private apt state; regenerated on every fetch.\n";
   for (const auto& suite : suites) {
     const bool security = ends_with(suite, "-security");
@@ -157,7 +158,8 @@ Result<std::string> private_sources_list(const AptMirrors& mirrors,
                        "' needs a debian-security mirror, but the machine's apt "
                        "sources name none",
                    "apt sources"};
-    out += "deb [signed-by=" + keyring + "] " + uri + " " + suite + " main\n";
+    const std::string arch = deb_arch.empty() ? "" : "arch=" + deb_arch + " ";
+    out += "deb [" + arch + "signed-by=" + keyring + "] " + uri + " " + suite + " main\n";
   }
   return out;
 }
@@ -194,12 +196,17 @@ std::vector<AptPackage> parse_apt_cache_show(std::string_view text) {
 }
 
 PrivateApt::PrivateApt(fs::path state_dir, std::string sources_list, CommandRunner& runner,
-                       std::function<void(const std::string&)> log)
+                       std::function<void(const std::string&)> log, std::string deb_arch)
     : dir_(std::move(state_dir)), sources_(std::move(sources_list)), runner_(runner),
-      log_(std::move(log)) {}
+      log_(std::move(log)), deb_arch_(std::move(deb_arch)) {}
 
 std::vector<std::string> PrivateApt::apt_options() const {
-  return {"-o", "Dir::Etc::sourcelist=" + (dir_ / "sources.list").string(),
+  std::vector<std::string> arch;
+  // APT::Architecture is what `download PKG=VER` resolves an arch-less name to; the list of
+  // architectures keeps apt from indexing the machine's own as well.
+  if (!deb_arch_.empty())
+    arch = {"-o", "APT::Architecture=" + deb_arch_, "-o", "APT::Architectures=" + deb_arch_};
+  std::vector<std::string> opts = {"-o", "Dir::Etc::sourcelist=" + (dir_ / "sources.list").string(),
           "-o", "Dir::Etc::sourceparts=-",
           "-o", "Dir::State::Lists=" + (dir_ / "lists").string(),
           "-o", "Dir::Cache=" + (dir_ / "cache").string(),
@@ -207,6 +214,8 @@ std::vector<std::string> PrivateApt::apt_options() const {
           "-o", "Dir::Cache::srcpkgcache=",
           "-o", "Acquire::GzipIndexes=true",
           "-o", "Acquire::Languages=none"};
+  opts.insert(opts.end(), arch.begin(), arch.end());
+  return opts;
 }
 
 Result<void> PrivateApt::prepare() {

@@ -30,10 +30,12 @@ read_machine_mirrors(const std::filesystem::path& sources_parts = "/etc/apt/sour
 inline constexpr const char* kDebianArchiveKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
 // One-line sources.list for `suites`: "*-security" suites go to the security mirror. Each
-// index must be signed by a key in `keyring`.
+// index must be signed by a key in `keyring`. A non-empty `deb_arch` ("arm64") limits every
+// line to that architecture.
 Result<std::string> private_sources_list(const AptMirrors& mirrors,
                                          const std::vector<std::string>& suites,
-                                         const std::string& keyring = kDebianArchiveKeyring);
+                                         const std::string& keyring = kDebianArchiveKeyring,
+                                         const std::string& deb_arch = "");
 
 // One stanza of `apt-cache show`.
 struct AptPackage {
@@ -44,8 +46,10 @@ std::vector<AptPackage> parse_apt_cache_show(std::string_view text);
 class PrivateApt {
 public:
   // `state_dir` holds sources.list, lists/ and cache/; it is created on demand.
+  // A non-empty `deb_arch` makes apt index and download that architecture's packages, whatever
+  // the machine's own is: an arm64 kernel package on an x86 host, with no dpkg change.
   PrivateApt(std::filesystem::path state_dir, std::string sources_list, CommandRunner& runner,
-             std::function<void(const std::string&)> log = {});
+             std::function<void(const std::string&)> log = {}, std::string deb_arch = "");
 
   // Writes sources.list (only if changed) and the directories apt expects.
   Result<void> prepare();
@@ -76,6 +80,7 @@ private:
   std::string sources_;
   CommandRunner& runner_;
   std::function<void(const std::string&)> log_;
+  std::string deb_arch_;
 };
 
 } // namespace vmtest

@@ -60,6 +60,11 @@ BuildSource::BuildSource(std::string row, BuildSpec spec)
 
 std::unique_ptr<KernelSource> BuildSource::parse(const SourceSpec& spec) {
   spec.only_keys({"version", "url", "sha256", "config_fragment"});
+  // The build runs the host's make and takes arch/x86/boot/bzImage: no cross build (yet).
+  if (spec.arch != Arch::x86_64)
+    throw SpecError{"build sources make x86_64 kernels only; an " +
+                        std::string(to_string(spec.arch)) + " row needs another source",
+                    spec.at()};
   BuildSpec b;
   b.version = spec.str("version");
   b.url = spec.str("url", false);

@@ -97,18 +97,21 @@ struct LockedApt {
   PrivateApt apt;
 };
 
-Result<LockedApt> private_apt_for(const MirrorPlan& plan, const FetchContext& ctx) {
-  auto sources = private_sources_list(plan.mirrors, plan.suites, plan.keyring);
+// Rows of another architecture get a state of their own (apt indexes one architecture here),
+// named with a suffix so the x86 rows keep the state dirs they always had.
+Result<LockedApt> private_apt_for(const MirrorPlan& plan, Arch arch, const FetchContext& ctx) {
+  const std::string deb_arch(debian_arch(arch));
+  auto sources = private_sources_list(plan.mirrors, plan.suites, plan.keyring, deb_arch);
   if (!sources) return sources.error();
-  const std::string key = joined(plan.suites, "+");
+  const std::string key = joined(plan.suites, "+") + (arch == Arch::x86_64 ? "" : "-" + deb_arch);
   auto lock = FileLock::acquire(cache_lock_path(ctx.cache_dir, "apt-" + key),
                                 "the private apt state for " + joined(plan.suites, ", "),
                                 [&](const std::string& line) {
                                   if (ctx.log) ctx.log(line);
                                 });
   if (!lock) return lock.error();
-  LockedApt out{std::move(*lock),
-                PrivateApt(ctx.cache_dir / "apt" / key, *sources, *ctx.runner, ctx.log)};
+  LockedApt out{std::move(*lock), PrivateApt(ctx.cache_dir / "apt" / key, *sources, *ctx.runner,
+                                             ctx.log, deb_arch)};
   if (auto p = out.apt.prepare(); !p) return p.error();
   return out;
 }
@@ -197,9 +200,9 @@ Result<CachedKernel> snapshot_into_cache(const std::string& row, const DebPin& p
 } // namespace
 
 DebianSource::DebianSource(std::string row, std::string package, std::vector<std::string> suites,
-                           std::optional<DebPin> pin, bool follow_newest)
+                           std::optional<DebPin> pin, bool follow_newest, Arch arch)
     : KernelSource(std::move(row)), package_(std::move(package)), suites_(std::move(suites)),
-      pin_(std::move(pin)), follow_newest_(follow_newest) {}
+      pin_(std::move(pin)), follow_newest_(follow_newest), arch_(arch) {}
 
 std::unique_ptr<KernelSource> DebianSource::parse(const SourceSpec& spec) {
   spec.only_keys({"package", "suites"});
@@ -230,7 +233,7 @@ std::unique_ptr<KernelSource> DebianSource::parse(const SourceSpec& spec) {
                         "package of a series",
                     spec.at()};
   return std::make_unique<DebianSource>(spec.row, package, spec.str_list("suites"), pin,
-                                        spec.canary);
+                                        spec.canary, spec.arch);
 }
 
 std::string DebianSource::describe() const {
@@ -291,7 +294,7 @@ Result<KernelImage> DebianSource::fetch(const FetchContext& ctx) const {
     gone = plan.none;
   } else {
     if (!ctx.runner) return Error{"no command runner to download with", rctx};
-    auto locked = private_apt_for(plan, ctx);
+    auto locked = private_apt_for(plan, arch_, ctx);
     if (!locked) return locked.error().wrap(rctx);
     PrivateApt* apt = &locked->apt;
     // Indices are only refreshed when needed: missing, or not (yet) listing the pinned version.
@@ -342,7 +345,7 @@ Result<DebPin> DebianSource::refresh(const FetchContext& ctx, bool roll_forward)
     return Error{plan.none + "; measuring a pin needs a Debian mirror (set $" + kDebianMirrorEnv +
                      ")",
                  rctx};
-  auto locked = private_apt_for(plan, ctx);
+  auto locked = private_apt_for(plan, arch_, ctx);
   if (!locked) return locked.error().wrap(rctx);
   PrivateApt* apt = &locked->apt;
   if (auto u = apt->update(); !u) return u.error().wrap(rctx);

@@ -42,9 +42,10 @@ class DebianSource : public KernelSource {
 public:
   // `follow_newest`: a canary row's source. `package` may then be a glob
   // (linux-image-6.12.*+deb13-cloud-amd64); every fetch boots the newest version the mirror
-  // lists, and the pin only records what booted last.
+  // lists, and the pin only records what booted last. `arch` picks the Debian architecture the
+  // package is fetched for (the row's `arch:`).
   DebianSource(std::string row, std::string package, std::vector<std::string> suites,
-               std::optional<DebPin> pin, bool follow_newest = false);
+               std::optional<DebPin> pin, bool follow_newest = false, Arch arch = Arch::x86_64);
   static std::unique_ptr<KernelSource> parse(const SourceSpec& spec);
 
   std::string kind() const override { return "debian"; }
@@ -65,6 +66,7 @@ public:
   const std::vector<std::string>& suites() const { return suites_; }
   const std::optional<DebPin>& pin() const { return pin_; }
   bool follows_newest() const { return follow_newest_; }
+  Arch arch() const { return arch_; }
   // Without `roll_forward` an existing pin is kept and completed (its deb_sha1 measured); with
   // it, or for a canary, the newest version of the package (or of any package matching the
   // glob) becomes the pin.
@@ -77,6 +79,7 @@ private:
   std::vector<std::string> suites_;
   std::optional<DebPin> pin_;
   bool follow_newest_ = false;
+  Arch arch_ = Arch::x86_64;
 
   Result<KernelImage> fetch_newest(const FetchContext& ctx) const;
 };

@@ -43,7 +43,7 @@ std::vector<std::string> str_list(const YAML::Node& map, const char* key, const 
 std::shared_ptr<const KernelSource> parse_one(const YAML::Node& n, const std::string& row,
                                               const std::string& ctx, const fs::path& base_dir,
                                               const LockFile& lock, const std::string& lock_origin,
-                                              bool canary) {
+                                              bool canary, Arch arch) {
   if (!n.IsMap() || n.size() != 1)
     throw SpecError{"each source must be a map with exactly one of " + known_source_kinds(),
                     ctx + " " + at(n)};
@@ -53,6 +53,7 @@ std::shared_ptr<const KernelSource> parse_one(const YAML::Node& n, const std::st
   spec.node = kv.second;
   spec.where = ctx;
   spec.base_dir = base_dir;
+  spec.arch = arch;
   const std::string kind = kv.first.as<std::string>();
   spec.pin = lock.find(row, kind);
   spec.lock_where = lock_origin + ": kernel '" + row + "'";
@@ -65,7 +66,7 @@ KernelRow parse_row(const YAML::Node& n, const std::string& origin, const fs::pa
   if (!n.IsMap()) throw SpecError{"each kernel must be a map", origin + " " + at(n)};
   const std::string name = str(n, "name", origin);
   const std::string ctx = origin + ": kernel '" + name + "'";
-  only_keys(n, {"name", "description", "canary", "source", "sources"}, ctx);
+  only_keys(n, {"name", "description", "canary", "arch", "source", "sources"}, ctx);
   KernelRow row;
   row.name = name;
   row.description = str(n, "description", ctx);
@@ -74,13 +75,23 @@ KernelRow parse_row(const YAML::Node& n, const std::string& origin, const fs::pa
       throw SpecError{"'canary' must be true or false", ctx + " " + at(c)};
     row.canary = c.Scalar() == "true";
   }
+  if (n["arch"]) {
+    const std::string arch = str(n, "arch", ctx);
+    const auto parsed = parse_arch(arch);
+    if (!parsed)
+      throw SpecError{"unknown arch '" + arch + "' (expected " + known_arches() + ")",
+                      ctx + " " + at(n["arch"])};
+    row.arch = *parsed;
+  }
   const YAML::Node one = n["source"], many = n["sources"];
   if (one && many) throw SpecError{"give 'source' or 'sources', not both", ctx + " " + at(n)};
   if (one) {
-    row.sources.push_back(parse_one(one, name, ctx, base_dir, lock, lock_origin, row.canary));
+    row.sources.push_back(
+        parse_one(one, name, ctx, base_dir, lock, lock_origin, row.canary, row.arch));
   } else if (many && many.IsSequence() && many.size() > 0) {
     for (const auto& s : many)
-      row.sources.push_back(parse_one(s, name, ctx, base_dir, lock, lock_origin, row.canary));
+      row.sources.push_back(
+          parse_one(s, name, ctx, base_dir, lock, lock_origin, row.canary, row.arch));
   } else {
     throw SpecError{"'sources' must be a non-empty list (or give one 'source')",
                     ctx + " " + at(many ? many : n)};

@@ -10,6 +10,7 @@
 //
 // `source:` (one map) is shorthand for a one-element `sources:` list. The lock's pins are
 // handed to each source as it is parsed, so nothing downstream sees YAML or the lock.
+#include "core/arch.h"
 #include "core/result.h"
 #include "kernel/kernel_source.h"
 #include "kernel/lock_file.h"
@@ -28,6 +29,9 @@ struct KernelRow {
   // A canary follows the newest kernel of a series instead of a pin (`canary: true`); the gate
   // reports its changes as warnings unless the policy says otherwise. One debian source.
   bool canary = false;
+  // `arch:` in the matrix (default x86_64): which qemu boots the row, which agent and bpftool
+  // its guest image holds, and which Debian architecture its packages are fetched for.
+  Arch arch = Arch::x86_64;
   // Tried in order; the first one available here wins. Never empty.
   std::vector<std::shared_ptr<const KernelSource>> sources;
   // The first source of `kind`, or null.

@@ -51,7 +51,7 @@ Result<Pulled> pull(const std::string& row, const OciRef& ref, const std::string
   auto doc = parse_oci_document(top->body, top->content_type, what);
   if (!doc) return doc.error();
   if (doc->is_index) {
-    auto d = pick_platform(*doc, "linux", "amd64", what);
+    auto d = pick_platform(*doc, "linux", ref.arch, what);
     if (!d) return d.error();
     auto m = client.manifest(d->digest);
     if (!m) return m.error().wrap(rctx);
@@ -62,7 +62,7 @@ Result<Pulled> pull(const std::string& row, const OciRef& ref, const std::string
   // A single-platform image says its platform only in the config blob.
   auto config = client.blob(doc->config.digest);
   if (!config) return config.error().wrap(rctx);
-  if (auto p = check_config_platform(*config, "linux", "amd64", what); !p) return p.error();
+  if (auto p = check_config_platform(*config, "linux", ref.arch, what); !p) return p.error();
 
   CacheEntryInfo info;
   info.row = row;
@@ -107,7 +107,8 @@ OciSource::OciSource(std::string row, OciRef ref, OciPin pin)
 
 std::unique_ptr<KernelSource> OciSource::parse(const SourceSpec& spec) {
   spec.only_keys({"registry", "repository", "tag"});
-  OciRef ref{spec.str("registry", false), spec.str("repository"), spec.str("tag")};
+  OciRef ref{spec.str("registry", false), spec.str("repository"), spec.str("tag"),
+             std::string(debian_arch(spec.arch))};
   check_no_registry_host(spec, ref.repository);
   OciPin pin{spec.pin_str("oci_digest"), spec.pin_str("vmlinuz_sha256"),
              spec.pin_str("provenance")};

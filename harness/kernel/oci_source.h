@@ -31,6 +31,7 @@ struct OciRef {
   std::string registry;   // public default host, e.g. quay.io; may be empty
   std::string repository; // lvh-images/kernel-images
   std::string tag;        // 6.6-main
+  std::string arch = "amd64"; // the platform picked from a multi-arch index (the row's arch)
 };
 
 class OciSource : public KernelSource {

@@ -2,6 +2,8 @@
 // What a source kind's parser gets from kernels/matrix.yaml and kernels/matrix.lock.json, and
 // the field readers every kind shares. A parser reports a problem by throwing SpecError, which
 // parse_matrix turns into an Error naming the file, the row and the line.
+#include "core/arch.h"
+
 #include <filesystem>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -24,6 +26,7 @@ struct SourceSpec {
   nlohmann::json pin;             // this kind's entry for the row in the lock; null if none
   std::string lock_where;         // "kernels/matrix.lock.json: kernel '6.1'", for pin errors
   bool canary = false;            // the row follows the newest kernel of a series (matrix.h)
+  Arch arch = Arch::x86_64;       // the row's `arch:`; sources that fetch per arch use it
 
   // "line 12" of a node, for errors.
   static std::string line_of(const YAML::Node& n);

@@ -385,10 +385,18 @@ const char* verdict_title(const std::string& v) {
   return "No baseline";
 }
 
+std::string join_strings(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string s;
+  for (const auto& p : parts)
+    s += (s.empty() ? "" : sep) + p;
+  return s;
+}
+
 mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options) {
   // Skipped kernels (image source not available here) get no column: they would only repeat
   // "skipped" on every row. The note and the kernel cards still name them.
-  mstch::array kernel_heads, kernels;
+  mstch::array kernel_heads, kernels, arch_groups;
+  std::vector<std::pair<std::string, int>> arch_runs; // (arch, columns) in column order
   std::vector<size_t> columns;
   std::string skipped_note;
   for (size_t i = 0; i < m.kernels.size(); ++i) {
@@ -399,14 +407,22 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
                       (k.result->error.empty() ? "" : " (" + k.result->error + ")");
       continue;
     }
+    // One header cell per run of columns of the same architecture (the model groups them).
+    if (arch_runs.empty() || arch_runs.back().first != k.arch)
+      arch_runs.emplace_back(k.arch, 0);
+    ++arch_runs.back().second;
     kernel_heads.push_back(
         mstch::map{{"name", k.name},
+                   {"arch", k.arch},
                    {"col", static_cast<int>(columns.size())},
                    {"status", std::string(k.result ? to_string(k.result->status) : "missing")},
                    {"accel", k.result ? k.result->accel : std::string("-")},
                    {"sev_class", std::string(severity_class(k.severity))}});
     columns.push_back(i);
   }
+
+  for (const auto& [arch, n] : arch_runs)
+    arch_groups.push_back(mstch::map{{"arch", arch}, {"n", n}});
 
   // Rejections linked to the capability the kernel lacks, from its recorded bpftool probe.
   std::map<std::tuple<std::string, std::string, std::string>, std::string> causes;
@@ -446,7 +462,9 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
                       {"tags", tags},
                       {"search", search},
                       {"rank", worst},
-                      {"failing", r.severity >= Severity::ERROR}};
+                      {"failing", r.severity >= Severity::ERROR},
+                      {"arch_differs", !r.arch_differences.empty()},
+                      {"arch_note", join_strings(r.arch_differences, "; ")}};
     mstch::map row = common;
     row["cells"] = cells;
     rows.push_back(row);
@@ -483,6 +501,8 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
       {"exit_code", m.exit_code},
       {"has_baselines", m.has_baselines},
       {"kernel_heads", kernel_heads},
+      {"arch_groups", arch_groups},
+      {"multi_arch", arch_groups.size() > 1},
       {"skipped_note", skipped_note},
       {"kernels", kernels},
       {"fraction_heads", fraction_heads()},

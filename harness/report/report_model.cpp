@@ -118,6 +118,33 @@ std::string status_label(const std::string& status) {
   return s;
 }
 
+namespace {
+
+constexpr std::string_view kArm64Suffix = "-arm64";
+
+int arch_rank(const std::string& arch) {
+  return arch == "x86_64" ? 0 : arch == "arm64" ? 1 : 2;
+}
+
+// "accepted", "rejected", or "" when the kernel has no verdict for the program.
+std::string verdict_word(const ReportCell& c) {
+  if (!c.result) return "";
+  return std::string(to_string(c.result->verdict));
+}
+
+} // namespace
+
+const ReportKernel* arch_twin(const ReportModel& m, const ReportKernel& k) {
+  const bool is_arm = k.name.size() > kArm64Suffix.size() &&
+                      k.name.compare(k.name.size() - kArm64Suffix.size(), kArm64Suffix.size(),
+                                     kArm64Suffix) == 0;
+  const std::string twin = is_arm ? k.name.substr(0, k.name.size() - kArm64Suffix.size())
+                                  : k.name + std::string(kArm64Suffix);
+  for (const auto& o : m.kernels)
+    if (o.name == twin && o.arch != k.arch) return &o;
+  return nullptr;
+}
+
 ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict) {
   ReportModel m;
   m.run = &run;
@@ -127,12 +154,17 @@ ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict
     ReportKernel rk;
     rk.name = d.kernel;
     rk.result = d.result;
+    rk.arch = d.result && !d.result->arch.empty() ? d.result->arch : "x86_64";
     rk.diff = &d;
     rk.severity = d.severity();
     if (d.compared) m.has_baselines = true;
     if (rk.has_verdicts()) rk.closest = closest_of(d);
     m.kernels.push_back(rk);
   }
+  std::stable_sort(m.kernels.begin(), m.kernels.end(),
+                   [](const ReportKernel& a, const ReportKernel& b) {
+                     return arch_rank(a.arch) < arch_rank(b.arch);
+                   });
 
   // Every (object, program) any kernel's part of the verdict knows about.
   std::map<std::pair<std::string, std::string>, ReportRow> rows;
@@ -153,6 +185,14 @@ ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict
       if (c.severity >= Severity::ERROR && c.status != "no-result" && c.status != "not-verified")
         ++m.failing_cells;
       row.cells.push_back(std::move(c));
+    }
+    for (size_t i = 0; i < m.kernels.size(); ++i) {
+      const ReportKernel* twin = arch_twin(m, m.kernels[i]);
+      if (!twin || m.kernels[i].arch != "x86_64") continue; // each pair once, from its x86 side
+      const size_t j = static_cast<size_t>(twin - m.kernels.data());
+      const std::string a = verdict_word(row.cells[i]), b = verdict_word(row.cells[j]);
+      if (!a.empty() && !b.empty() && a != b)
+        row.arch_differences.push_back(m.kernels[i].name + " " + a + ", " + twin->name + " " + b);
     }
     m.rows.push_back(std::move(row));
   }

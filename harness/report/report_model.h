@@ -37,8 +37,11 @@ struct ReportRow {
   std::string program; // "*" for a row about the whole object (it could not be opened)
   std::string section;
   std::string prog_type;
-  std::vector<ReportCell> cells;    // one per kernel, in the verdict's kernel order
+  std::vector<ReportCell> cells;    // one per kernel, in ReportModel::kernels order
   Severity severity = Severity::OK; // the worst cell
+  // Kernel pairs of the same build on two architectures ("6.1" and "6.1-arm64") that gave
+  // this program different verdicts: "6.1 accepted, 6.1-arm64 rejected". Empty when none.
+  std::vector<std::string> arch_differences;
 };
 
 // One line of a kernel's "closest to the limit" table (results/headroom.h).
@@ -52,6 +55,7 @@ struct HeadroomEntry {
 
 struct ReportKernel {
   std::string name;
+  std::string arch; // the row's architecture; "x86_64" for results that predate arm64 rows
   const KernelResult* result = nullptr; // null: expected but missing from the results
   const DiffReport* diff = nullptr;     // the verdict's part for this kernel
   Severity severity = Severity::OK;
@@ -65,6 +69,8 @@ struct ReportKernel {
 struct ReportModel {
   const RunResults* run = nullptr;
   const GateVerdict* verdict = nullptr;
+  // Grouped by architecture (x86_64 first), each group in the verdict's kernel order, so the
+  // columns of one architecture stand together and a verdict that differs by arch stands out.
   std::vector<ReportKernel> kernels;
   std::vector<ReportRow> rows; // sorted by object, then program
   bool has_baselines = false;  // at least one kernel was compared with a baseline
@@ -76,6 +82,10 @@ struct ReportModel {
   std::map<std::string, int> counts; // cells per status
   int failing_cells = 0;             // cells with a FAIL finding
 };
+
+// The kernel of another architecture built from the same source as `k`: by the matrix's
+// naming, "<row>-arm64" is the arm64 twin of "<row>". Null when the model has none.
+const ReportKernel* arch_twin(const ReportModel& m, const ReportKernel& k);
 
 // Rows of each kernel's "closest to the limit" table in the HTML report, the step summary and
 // the PR comment.

@@ -160,10 +160,20 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
     else
       skipped += (skipped.empty() ? "" : ", ") + markdown_escape(m.kernels[i].name);
   }
+  // A row whose verdict differs between a kernel and its other-architecture twin is shown
+  // even when it is unchanged against the baselines: that difference is the news.
+  for (const auto& r : m.rows)
+    if (!r.arch_differences.empty() && std::find(rows.begin(), rows.end(), &r) == rows.end())
+      rows.push_back(&r);
+  // Columns come grouped by architecture (report_model.h); the header says which is which.
+  bool multi_arch = false;
+  for (size_t i : cols)
+    multi_arch = multi_arch || m.kernels[i].arch != m.kernels[cols.front()].arch;
   if (!rows.empty() && !cols.empty()) {
     md += "| program |";
     for (size_t i : cols)
-      md += " " + markdown_escape(m.kernels[i].name) + " |";
+      md += " " + markdown_escape(m.kernels[i].name) +
+            (multi_arch ? " <sub>" + markdown_escape(m.kernels[i].arch) + "</sub>" : "") + " |";
     md += "\n|---|";
     for (size_t n = 0; n < cols.size(); ++n)
       md += ":---:|";
@@ -176,6 +186,10 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
             " " + icon(r.cells[k]) + " " + markdown_escape(status_label(r.cells[k].status)) + " |";
       md += "\n";
     }
+    for (const auto& r : m.rows)
+      for (const auto& d : r.arch_differences)
+        md += "\nDiffers by architecture: **" + markdown_escape(r.program) + "** <sub>" +
+              markdown_escape(r.object) + "</sub>: " + markdown_escape(d) + ".\n";
     if (rows.size() > options.max_rows)
       md += "\n… and " + std::to_string(rows.size() - options.max_rows) + " more rows.\n";
     const size_t quiet = m.rows.size() - rows.size();

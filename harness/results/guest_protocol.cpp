@@ -19,6 +19,7 @@ std::string encode_record(std::string_view kind, const json& body) {
 
 std::string start_record(const AgentReport& header, size_t objects) {
   return encode_record(record_kind::start, json{{"kernel_release", header.kernel_release},
+                                                {"machine", header.machine},
                                                 {"libbpf_version", header.libbpf_version},
                                                 {"features", header.features},
                                                 {"line_costs_all", header.line_costs_all},
@@ -75,6 +76,7 @@ void apply(std::string_view kind, const json& body, GuestStream& s) {
   AgentReport& r = s.report;
   if (kind == record_kind::start) {
     r.kernel_release = required<std::string>(body, "kernel_release");
+    json_read::get(body, "machine", r.machine); // absent from older agents
     r.libbpf_version = required<std::string>(body, "libbpf_version");
     r.features = required<AgentFeatures>(body, "features");
     s.objects_expected = required<size_t>(body, "objects");

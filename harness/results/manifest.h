@@ -69,6 +69,9 @@ struct ManifestObject {
 // Kernel command-line word naming the matrix row a guest boots for ("vmtest.row=6.1"), so the
 // one image every kernel shares can pick that row's baseline out of FullLogPlan.
 inline constexpr std::string_view kRowArg = "vmtest.row=";
+// Kernel argument naming the device the guest streams its records to, when it is not
+// /dev/ttyS1 (the x86 layout): arm64 guests get `vmtest.results=/dev/ttyS0` (vm/qemu_command.h).
+inline constexpr std::string_view kResultsPortArg = "vmtest.results=";
 
 // Which programs keep a full verifier log, and how (verifier/full_log_selection.h decides).
 struct FullLogPlan {

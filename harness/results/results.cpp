@@ -157,12 +157,14 @@ void to_json(json& j, const AgentReport& r) {
            {"features", r.features},
            {"objects", r.objects},
            {"agent_seconds", r.agent_seconds}};
+  if (!r.machine.empty()) j["machine"] = r.machine;
   if (!r.fatal.empty()) j["fatal"] = r.fatal;
   if (r.line_costs_all) j["line_costs_all"] = true;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, AgentReport& r) {
   get(j, "kernel_release", r.kernel_release);
+  get(j, "machine", r.machine);
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);
   get(j, "objects", r.objects);
@@ -192,6 +194,8 @@ void to_json(json& j, const KernelResult& r) {
            {"libbpf_version", r.libbpf_version},
            {"features", r.features},
            {"objects", r.objects}};
+  if (!r.arch.empty()) j["arch"] = r.arch;
+  if (!r.machine.empty()) j["machine"] = r.machine;
   if (!r.source.empty()) j["source"] = r.source;
   if (r.canary) j["canary"] = true;
   if (!r.error.empty()) j["error"] = r.error;
@@ -213,7 +217,9 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "wall_seconds", r.wall_seconds);
   get(j, "console_tail", r.console_tail);
   get(j, "running_object", r.running_object);
+  get(j, "arch", r.arch);
   get(j, "kernel_release", r.kernel_release);
+  get(j, "machine", r.machine);
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);
   get(j, "objects", r.objects);

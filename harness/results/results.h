@@ -85,6 +85,7 @@ struct AgentFeatures {
 // What vmtest-guest writes, inside a VM or in --kernel host mode.
 struct AgentReport {
   std::string kernel_release; // uname -r as the guest sees it
+  std::string machine;        // uname -m: which build of the agent ran ("x86_64", "aarch64")
   std::string libbpf_version;
   AgentFeatures features;
   std::vector<ObjectResult> objects;
@@ -107,6 +108,8 @@ struct KernelSourceInfo {
 
 struct KernelResult {
   std::string name; // matrix row: "5.10", "6.1", "host" ...
+  // The row's `arch:` ("x86_64", "arm64"); empty in older results, which were all x86_64.
+  std::string arch;
   KernelStatus status = KernelStatus::Ok;
   std::string error;
   std::string image;                     // package or source the kernel came from
@@ -123,6 +126,7 @@ struct KernelResult {
   // `objects` then holds the verdicts reached before it. Empty when the guest finished.
   std::string running_object;
   std::string kernel_release;
+  std::string machine; // uname -m in the guest (the agent's own architecture)
   std::string libbpf_version;
   AgentFeatures features;
   std::vector<ObjectResult> objects;

@@ -38,6 +38,18 @@ void reuse_or_store_capabilities(const RunOptions& opts, const std::map<size_t, 
 
 } // namespace
 
+fs::path RunOptions::agent_for(Arch arch) const {
+  if (arch == host_arch()) return agent;
+  auto it = foreign_agents.find(arch);
+  return it == foreign_agents.end() ? fs::path{} : it->second;
+}
+
+fs::path RunOptions::bpftool_for(Arch arch) const {
+  if (arch == host_arch()) return bpftool;
+  auto it = foreign_bpftools.find(arch);
+  return it == foreign_bpftools.end() ? fs::path{} : it->second;
+}
+
 std::vector<std::string> known_kernel_names(const Matrix& matrix) {
   std::vector<std::string> names;
   for (const auto& r : matrix.rows)
@@ -72,6 +84,7 @@ void Controller::absorb_report(AgentReport report, const std::vector<CorpusObjec
     return;
   }
   kr.kernel_release = report.kernel_release;
+  kr.machine = report.machine;
   kr.libbpf_version = report.libbpf_version;
   kr.features = report.features;
   kr.objects = std::move(report.objects);
@@ -95,6 +108,7 @@ void Controller::absorb_report(AgentReport report, const std::vector<CorpusObjec
 KernelResult Controller::run_host(const RunOptions& opts, const std::vector<CorpusObject>& corpus) {
   KernelResult kr;
   kr.name = "host";
+  kr.arch = std::string(to_string(host_arch()));
   kr.accel = "none";
   kr.image = "running kernel";
   auto t0 = std::chrono::steady_clock::now();
@@ -226,6 +240,15 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     }
     const KernelRow* row = matrix_.find(kr.name);
     kr.canary = row->canary;
+    kr.arch = std::string(to_string(row->arch));
+    if (opts.agent_for(row->arch).empty()) {
+      // Said before any download: nothing could run in this guest.
+      kr.status = KernelStatus::Error;
+      kr.error = "no vmtest-guest built for " + std::string(to_string(row->arch)) +
+                 " (build the vmtest-guest-aarch64 target, or set VMTEST_GUEST_ARM64)";
+      progress_.kernel(kr.name, "error: " + kr.error);
+      continue;
+    }
     progress_.kernel(kr.name, "fetching kernel");
     RowFetch got = stages_.fetch_kernel(*row);
     if (got.status == FetchStatus::unavailable) {
@@ -248,12 +271,14 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     kernel_configs.push_back({img->vmlinuz, img->config});
     VmSpec spec;
     spec.name = kr.name;
+    spec.arch = row->arch;
     spec.kernel = img->vmlinuz;
     spec.work_dir = opts.out_dir / "kernels" / kr.name;
     spec.memory_mb = opts.memory_mb;
     spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
     spec.accel = opts.accel;
-    if (!opts.bpftool.empty() && !opts.capabilities_cache.empty() && !opts.refresh_capabilities) {
+    if (!opts.bpftool_for(row->arch).empty() && !opts.capabilities_cache.empty() &&
+        !opts.refresh_capabilities) {
       fs::path cached = opts.capabilities_cache / (img->sha256 + ".json");
       std::error_code ec;
       if (fs::exists(cached, ec)) {
@@ -279,42 +304,69 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     specs.clear();
   }
 
-  // Stage 2: one guest image serves every kernel.
-  if (!specs.empty()) {
+  // Stage 2: one guest image serves every kernel of an architecture (the agent and bpftool
+  // in it are built for one).
+  std::map<Arch, std::vector<size_t>> by_arch; // arch -> indices into specs
+  for (size_t s = 0; s < specs.size(); ++s)
+    by_arch[specs[s].arch].push_back(s);
+  std::vector<bool> image_failed(specs.size(), false);
+  for (const auto& [arch, members] : by_arch) {
     GuestImageSpec gspec;
-    gspec.agent = opts.agent;
+    gspec.arch = arch;
+    gspec.agent = opts.agent_for(arch);
     gspec.log_tail_lines = opts.log_tail_lines;
     gspec.isolated_loads = opts.isolated_loads;
     gspec.full_logs = opts.full_logs;
     // bpftool, its libraries and the kernel configs triple the image; leave them out when
     // every kernel's probe is cached (a smaller initramfs unpacks faster under TCG).
-    bool need_probe = !opts.bpftool.empty() && cached_caps.size() < specs.size();
-    if (need_probe) {
-      gspec.bpftool = opts.bpftool;
-      gspec.kernel_configs = kernel_configs;
+    const fs::path bpftool = opts.bpftool_for(arch);
+    size_t cached_here = 0;
+    for (size_t s : members)
+      cached_here += cached_caps.count(vm_index[s]);
+    if (!bpftool.empty() && cached_here < members.size()) {
+      gspec.bpftool = bpftool;
+      for (size_t s : members)
+        gspec.kernel_configs.push_back(kernel_configs[s]);
     }
     for (const auto& c : corpus)
       if (c.error.empty()) gspec.objects.push_back({c.name, c.path, c.cases, c.presets});
-    fs::path image = opts.out_dir / "guest-initramfs.cpio";
+    // The host architecture's image keeps the name it always had.
+    fs::path image = opts.out_dir / (arch == host_arch() ? std::string("guest-initramfs.cpio")
+                                                          : "guest-initramfs-" +
+                                                                std::string(to_string(arch)) +
+                                                                ".cpio");
     auto built = build_guest_image(gspec, image);
     if (!built) {
-      for (size_t i : vm_index) {
-        out.results.kernels[i].status = KernelStatus::Error;
-        out.results.kernels[i].error = "cannot build guest image: " + built.error().str();
+      for (size_t s : members) {
+        out.results.kernels[vm_index[s]].status = KernelStatus::Error;
+        out.results.kernels[vm_index[s]].error = "cannot build guest image: " + built.error().str();
+        image_failed[s] = true;
       }
-      specs.clear();
+      continue;
     }
     std::error_code ec;
     std::uintmax_t image_bytes = fs::file_size(image, ec);
-    if (ec) image_bytes = 0; // no image: no VM boots either
+    if (ec) image_bytes = 0;
     const int memory_mb = guest_memory_mb(image_bytes, opts.memory_mb);
-    if (!specs.empty() && memory_mb > opts.memory_mb)
+    if (memory_mb > opts.memory_mb)
       progress_.note("guest memory raised to " + std::to_string(memory_mb) + " MB for a " +
                      std::to_string(image_bytes / (1024 * 1024)) + " MB guest image");
-    for (auto& s : specs) {
-      s.initrd = image;
-      s.memory_mb = memory_mb;
+    for (size_t s : members) {
+      specs[s].initrd = image;
+      specs[s].memory_mb = memory_mb;
     }
+  }
+  // Rows whose image could not be built boot nothing.
+  {
+    std::vector<VmSpec> kept;
+    std::vector<size_t> kept_index;
+    for (size_t s = 0; s < specs.size(); ++s)
+      if (!image_failed[s]) {
+        kept.push_back(specs[s]);
+        kept_index.push_back(vm_index[s]);
+      }
+    specs = std::move(kept);
+    vm_index = std::move(kept_index);
   }
 
   // Stage 3: VMs in parallel, plus the host run alongside.

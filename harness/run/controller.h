@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ namespace vmtest {
 struct RunOptions {
   std::vector<std::string> kernels; // empty: the matrix's defaults (unavailable rows skipped)
   std::filesystem::path out_dir = "vmtest-out";
-  std::filesystem::path agent; // vmtest-guest
+  std::filesystem::path agent; // vmtest-guest, built for the host (host mode, same-arch guests)
   int jobs = 0;                // 0: number of cores
   std::chrono::seconds timeout{180};
   int log_tail_lines = 20;
@@ -31,6 +32,11 @@ struct RunOptions {
   std::string accel = "auto";
   // bpftool for the capability probe in every guest and on the host; empty: no probe.
   std::filesystem::path bpftool;
+  // Guests of another architecture than the host's need their own builds: a static
+  // vmtest-guest cross-built for it, and that architecture's bpftool (empty: no probe there).
+  std::map<Arch, std::filesystem::path> foreign_agents, foreign_bpftools;
+  std::filesystem::path agent_for(Arch arch) const;
+  std::filesystem::path bpftool_for(Arch arch) const;
   // Capabilities of a kernel build never change, so a probe result is cached by the image's
   // sha256 here and later guests skip the probe (about 1 s each under TCG). Empty: no cache.
   std::filesystem::path capabilities_cache;

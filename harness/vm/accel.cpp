@@ -35,6 +35,7 @@ AccelSelector::AccelSelector(CommandRunner& runner, Clock& clock, HostFacts host
                              AccelOptions opts)
     : runner_(runner), clock_(clock), host_(std::move(host)), opts_(std::move(opts)) {
   if (opts_.cache_file.empty()) opts_.cache_file = default_cache_dir() / "accel.json";
+  if (opts_.qemu.empty()) opts_.qemu = qemu_binary(host_.arch);
 }
 
 void AccelSelector::say(std::string_view line) {
@@ -61,15 +62,20 @@ std::string AccelSelector::verdict_key() {
 }
 
 Result<Accel> AccelSelector::select(std::string_view requested, const fs::path& probe_kernel,
-                                    const fs::path& scratch_dir) {
+                                    const fs::path& scratch_dir, Arch guest) {
   if (requested == "tcg") return Accel::tcg;
+  const bool same_arch = guest == host_.arch;
   if (requested == "kvm") {
+    if (!same_arch)
+      return Error{"KVM requested, but KVM cannot run an " + std::string(to_string(guest)) +
+                       " guest on an " + std::string(to_string(host_.arch)) + " host",
+                   "--accel"};
     if (!host_.kvm_device) return Error{"KVM requested but /dev/kvm is missing or not usable", "/dev/kvm"};
     return Accel::kvm;
   }
   if (requested != "auto" && !requested.empty())
     return Error{"unknown accelerator '" + std::string(requested) + "' (want auto, kvm or tcg)", ""};
-  if (!host_.kvm_device) return Accel::tcg;
+  if (!same_arch || !host_.kvm_device) return Accel::tcg;
 
   std::lock_guard lock(mu_);
   if (auto_choice_) return *auto_choice_;
@@ -112,10 +118,7 @@ Result<bool> AccelSelector::probe_kvm(const fs::path& kernel, const fs::path& di
   probe_note_.clear();
   // No initrd: the probe only needs the kernel's first printk line, then it is killed.
   Command cmd;
-  cmd.argv = {opts_.qemu, "-nodefaults", "-no-user-config", "-no-reboot", "-display",
-                       "none", "-accel", "kvm", "-cpu", "host", "-m", "256", "-kernel",
-                       kernel.string(), "-append", std::string(kBaseCmdline),
-                       "-serial", "file:" + console.string()};
+  cmd.argv = kvm_probe_argv(host_.arch, kernel, console, opts_.qemu);
   auto started = runner_.start(cmd);
   if (!started) return started.error().wrap("KVM probe");
   auto& proc = *started;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/arch.h"
 #include "core/process.h"
 #include "core/result.h"
 #include "vm/clock.h"
@@ -27,11 +28,13 @@ std::string_view to_string(Accel a);
 struct HostFacts {
   bool kvm_device = false;     // /dev/kvm exists and opens read-write
   std::string kernel_release;  // uname -r
+  Arch arch = host_arch();     // KVM runs guests of this architecture only
 };
 HostFacts detect_host_facts();
 
 struct AccelOptions {
-  std::string qemu = "qemu-system-x86_64";
+  // The qemu that probes KVM; empty: qemu_binary(host arch), the only one KVM can serve.
+  std::string qemu;
   std::filesystem::path cache_file;  // empty: default_cache_dir()/accel.json
   // Healthy guests print their first console line within ~0.1-0.5 s under TCG and faster
   // under KVM; a broken KVM prints nothing, ever.
@@ -45,11 +48,13 @@ class AccelSelector {
  public:
   AccelSelector(CommandRunner& runner, Clock& clock, HostFacts host, AccelOptions opts = {});
 
-  // Resolves "auto" | "kvm" | "tcg". "auto" uses the remembered verdict, or boots
-  // `probe_kernel` once under KVM (writing its console to `scratch_dir`) to decide.
-  // Thread-safe: concurrent callers wait for a single probe.
+  // Resolves "auto" | "kvm" | "tcg" for a guest of architecture `guest`. KVM only ever runs a
+  // guest of the host's own architecture: for another one "auto" is TCG and "kvm" an error.
+  // Otherwise "auto" uses the remembered verdict, or boots `probe_kernel` once under KVM
+  // (writing its console to `scratch_dir`) to decide. Thread-safe: concurrent callers wait
+  // for a single probe.
   Result<Accel> select(std::string_view requested, const std::filesystem::path& probe_kernel,
-                       const std::filesystem::path& scratch_dir);
+                       const std::filesystem::path& scratch_dir, Arch guest = host_arch());
 
   // A KVM guest stayed silent even though KVM was judged to work: remember it as broken so
   // "auto" uses TCG from now on.

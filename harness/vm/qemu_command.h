@@ -26,10 +26,33 @@ namespace vmtest {
 inline constexpr std::string_view kBaseCmdline =
     "console=ttyS0 panic=-1 earlyprintk=serial printk.time=1 loglevel=5 no_timer_check";
 
+// arm64 guests run on qemu's `virt` board, whose only UART is a PL011 (ttyAMA0): it is the
+// console. Debian's arm64 cloud kernels build virtio as modules (no virtio-serial without
+// loading modules) but the 8250 driver and its PCI glue in, so the results port is a PCI
+// 16550 (`-device pci-serial`), the guest's first and only 8250 port: ttyS0. The agent is told
+// where it is (kResultsPortArg), since ttyS1 means nothing there.
+//  - earlycon: the PL011 named by the device tree's stdout-path, from the first line on (the
+//    KVM liveness check needs an early line, as earlyprintk gives on x86).
+//  - no no_timer_check: an x86 option; an unknown option without '=' would reach /init as an
+//    argument.
+inline constexpr std::string_view kArm64BaseCmdline =
+    "console=ttyAMA0 panic=-1 earlycon printk.time=1 loglevel=5 vmtest.results=/dev/ttyS0";
+
+// The base arguments for `arch` (kBaseCmdline or kArm64BaseCmdline).
+std::string_view base_cmdline(Arch arch);
 std::string kernel_cmdline(const VmSpec& spec);
 
+// qemu-system-x86_64 or qemu-system-aarch64.
+std::string qemu_binary(Arch arch);
+
+// An empty `qemu_binary` means qemu_binary(spec.arch).
 std::vector<std::string> qemu_argv(const VmSpec& spec, Accel accel,
-                                   const std::string& qemu_binary = "qemu-system-x86_64");
+                                   const std::string& qemu_binary = "");
+
+// The KVM liveness probe (accel.h): `kernel` alone, no initrd, its console to `console`.
+std::vector<std::string> kvm_probe_argv(Arch arch, const std::filesystem::path& kernel,
+                                        const std::filesystem::path& console,
+                                        const std::string& qemu_binary = "");
 
 // Where the two serial ports write, inside spec.work_dir.
 std::filesystem::path console_log_path(const VmSpec& spec);

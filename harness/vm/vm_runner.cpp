@@ -73,7 +73,7 @@ VmOutcome VmRunner::run(const VmSpec& spec) {
   if (ec)
     return failed(spec, "cannot create work dir " + spec.work_dir.string() + ": " + ec.message());
 
-  auto accel = accel_.select(spec.accel, spec.kernel, spec.work_dir);
+  auto accel = accel_.select(spec.accel, spec.kernel, spec.work_dir, spec.arch);
   if (!accel) return failed(spec, accel.error().str());
   bool kvm_silent = false;
   VmOutcome out = run_with(spec, *accel, kvm_silent);

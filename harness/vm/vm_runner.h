@@ -15,7 +15,8 @@
 namespace vmtest {
 
 struct VmRunnerOptions {
-  std::string qemu = "qemu-system-x86_64";
+  // Empty: the guest's own, qemu_binary(VmSpec::arch). Set, it boots every guest (tests).
+  std::string qemu;
   // Under KVM, the first console byte must arrive within this long (see accel.h).
   std::chrono::milliseconds liveness{3000};
   // With panic=-1 and -no-reboot qemu exits right after a panic; if it does not (a panic

@@ -1,6 +1,7 @@
 #pragma once
 // The data the VM stage takes in (one kernel row booted with one guest image) and the data it
 // passes on (what happened). Plain structs so the run and report stages need no qemu knowledge.
+#include "core/arch.h"
 #include "results/status.h"
 
 #include <chrono>
@@ -12,7 +13,8 @@ namespace vmtest {
 
 struct VmSpec {
   std::string name;               // kernel row, for messages
-  std::filesystem::path kernel;   // bzImage
+  Arch arch = Arch::x86_64;       // which qemu boots it, with which machine and ports
+  std::filesystem::path kernel;   // bzImage (x86_64) or Image (arm64)
   std::filesystem::path initrd;   // uncompressed cpio newc; its /init is the agent
   std::filesystem::path work_dir; // console.log and results.out are written here
   int memory_mb = 512;
@@ -33,7 +35,7 @@ struct VmOutcome {
   KernelStatus status = KernelStatus::BootFailed;
   std::string accel;                     // what actually ran: "kvm" or "tcg"
   double seconds = 0;                    // qemu start -> exit
-  std::string results;                   // full contents of the results serial port (ttyS1)
+  std::string results;                   // full contents of the results port (qemu_command.h)
   std::vector<std::string> console_tail; // last lines of the console, always kept
   std::filesystem::path console_log;
   std::vector<std::string> oopses; // first line of each oops/BUG/WARNING splat, even when ok

@@ -1,6 +1,9 @@
 // Issue 8 on real kernels: every guest runs Debian's bpftool, and the recorded probe shows
 // bpf_loop missing on 5.10 and present on 6.1, in results.json, in `vmtest capabilities` and
 // in the explanation of the bpf_loop program's rejection on 5.10.
+// Issue 23 rides along: 6.1-arm64 (the same Debian 6.1 build for arm64) boots in
+// qemu-system-aarch64 with the cross-built agent and Debian's arm64 bpftool, so the same run
+// shows the x86 and arm64 columns of 6.1 side by side.
 #include "capabilities/rejection.h"
 #include "e2e_support.h"
 
@@ -25,8 +28,8 @@ protected:
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-caps-"));
     run_ = new CliRun(
         // --refresh-capabilities: the guests must really probe, not reuse the cache.
-        run_vmtest({"run", "--kernel", "5.10", "--kernel", "6.1", "--refresh-capabilities", "--out",
-                    out_->string()},
+        run_vmtest({"run", "--kernel", "5.10", "--kernel", "6.1", "--kernel", "6.1-arm64",
+                    "--refresh-capabilities", "--out", out_->string()},
                    *out_));
   }
   static void TearDownTestSuite() {
@@ -42,7 +45,7 @@ CliRun* CapabilitiesE2E::run_ = nullptr;
 
 TEST_F(CapabilitiesE2E, EveryGuestRecordsItsProbe) {
   ASSERT_TRUE(run_->has_results) << run_->output;
-  for (const char* k : {"5.10", "6.1"}) {
+  for (const char* k : {"5.10", "6.1", "6.1-arm64"}) {
     const KernelResult* kr = run_->results.find(k);
     ASSERT_NE(kr, nullptr) << k;
     ASSERT_EQ(kr->status, KernelStatus::Ok) << k << ": " << kr->error << "\n"
@@ -73,9 +76,10 @@ TEST_F(CapabilitiesE2E, CapabilitiesCommandShowsTheDifference) {
   CliRun csv =
       run_vmtest({"capabilities", "--results", results.string(), "--format", "csv"}, *out_);
   EXPECT_EQ(csv.exit_code, 0) << csv.output;
-  EXPECT_NE(csv.output.find("category,feature,5.10,6.1\n"), std::string::npos) << csv.output;
-  EXPECT_NE(csv.output.find("\nhelper,bpf_loop,no,yes\n"), std::string::npos);
-  EXPECT_NE(csv.output.find("\nprog_helper,xdp:bpf_loop,no,yes\n"), std::string::npos);
+  EXPECT_NE(csv.output.find("category,feature,5.10,6.1,6.1-arm64\n"), std::string::npos)
+      << csv.output;
+  EXPECT_NE(csv.output.find("\nhelper,bpf_loop,no,yes,yes\n"), std::string::npos);
+  EXPECT_NE(csv.output.find("\nprog_helper,xdp:bpf_loop,no,yes,yes\n"), std::string::npos);
   // Present on both kernels: folded away.
   EXPECT_EQ(csv.output.find("\nhelper,bpf_map_lookup_elem,"), std::string::npos);
 
@@ -83,6 +87,53 @@ TEST_F(CapabilitiesE2E, CapabilitiesCommandShowsTheDifference) {
   EXPECT_EQ(text.exit_code, 0) << text.output;
   EXPECT_NE(text.output.find("folded away"), std::string::npos) << text.output;
   EXPECT_NE(text.output.find("bpf_loop"), std::string::npos) << text.output;
+}
+
+// The arm64 row really ran arm64: the kernel Debian built for arm64, in qemu-system-aarch64,
+// and the agent that reported was the aarch64 build (a static x86-64 agent cannot execute in
+// an arm64 guest, so uname -m from the agent names the build that ran).
+TEST_F(CapabilitiesE2E, TheArm64RowRanTheAarch64Agent) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  const KernelResult* arm = run_->results.find("6.1-arm64");
+  const KernelResult* x86 = run_->results.find("6.1");
+  ASSERT_NE(arm, nullptr);
+  ASSERT_NE(x86, nullptr);
+  ASSERT_EQ(arm->status, KernelStatus::Ok) << arm->error << "\n" << joined(arm->console_tail);
+  EXPECT_EQ(arm->arch, "arm64");
+  EXPECT_EQ(arm->machine, "aarch64");
+  EXPECT_EQ(arm->kernel_release, "6.1.0-56-cloud-arm64");
+  EXPECT_EQ(arm->accel, "tcg") << "KVM cannot run an arm64 guest on an x86 host";
+  EXPECT_EQ(x86->arch, "x86_64");
+  EXPECT_EQ(x86->machine, "x86_64");
+  // Same corpus, both architectures: everything verified on arm64 too.
+  size_t programs = 0;
+  for (const auto& o : arm->objects)
+    programs += o.programs.size();
+  EXPECT_GE(programs, 20u);
+  // The probe ran Debian's arm64 bpftool: it found the kernel's own config in the image.
+  EXPECT_EQ(arm->capabilities["system_config"]["CONFIG_BPF_JIT"], "y");
+}
+
+// The one verdict of the bundled corpus that differs between 6.1 and its arm64 build: the
+// kprobe, whose x86 register reads cannot be relocated on arm64. The gate expects it (policy),
+// and the report flags it as differing by architecture.
+TEST_F(CapabilitiesE2E, AVerdictThatDiffersOnlyByArchStandsOutInTheReports) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  auto verdict_of = [&](const char* kernel) -> std::string {
+    const KernelResult* k = run_->results.find(kernel);
+    if (!k) return "";
+    for (const auto& o : k->objects)
+      for (const auto& p : o.programs)
+        if (p.name == "kprobe_unlinkat") return to_string(p.verdict);
+    return "";
+  };
+  EXPECT_EQ(verdict_of("6.1"), "accepted");
+  EXPECT_EQ(verdict_of("6.1-arm64"), "rejected");
+  auto html = read_file(*out_ / "report.html");
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->find("Differs by architecture: 6.1 accepted, 6.1-arm64 rejected"),
+            std::string::npos);
+  EXPECT_NE(html->find("class=\"arch-group\">arm64</th>"), std::string::npos);
 }
 
 TEST_F(CapabilitiesE2E, TheBpfLoopRejectionOn510IsExplainedByTheProbe) {

@@ -51,3 +51,42 @@ TEST_F(BzImage, UnsetVersionPointer) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+namespace {
+// An arm64 Image: the 64-byte header with its magic at 0x38, and the banner somewhere in the
+// (uncompressed) kernel, here across the 1 MiB block boundary the reader uses.
+std::string fake_arm64_image(const std::string& banner, size_t at = (1 << 20) - 20) {
+  std::string img(at + banner.size() + 4096, '\0');
+  img.replace(0x38, 4, std::string("ARM\x64", 4));
+  // A format string first, as kernels also carry "Linux version %s": not the banner.
+  img.replace(0x400, 20, std::string("Linux version %s (\0\0", 20));
+  img.replace(at, banner.size(), banner);
+  return img;
+}
+} // namespace
+
+TEST_F(BzImage, Arm64ImageIsRecognisedAndItsReleaseReadFromTheBanner) {
+  const fs::path img = write(fake_arm64_image(
+      "Linux version 6.1.0-56-cloud-arm64 (debian-kernel@lists.debian.org) (gcc-12) #1 SMP"));
+  EXPECT_EQ(*kernel_image_arch(img), Arch::arm64);
+  auto r = kernel_image_release(img);
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  EXPECT_EQ(*r, "6.1.0-56-cloud-arm64");
+  // bzimage_release itself still wants a bzImage.
+  EXPECT_FALSE(bzimage_release(img).ok());
+}
+
+TEST_F(BzImage, KernelImageArchTellsTheFormatsApart) {
+  EXPECT_EQ(*kernel_image_arch(write(fake_bzimage("6.1.0 (x)"))), Arch::x86_64);
+  EXPECT_EQ(*kernel_image_release(write(fake_bzimage("6.1.0-x (y)"))), "6.1.0-x");
+  // A gzip-compressed Image (what some distributions ship) is neither.
+  auto gz = kernel_image_arch(write(std::string("\x1f\x8b\x08\x00", 4) + std::string(100, 'x')));
+  ASSERT_FALSE(gz.ok());
+  EXPECT_NE(gz.error().what.find("neither an x86 bzImage nor an arm64 Image"), std::string::npos);
+  auto no_banner = arm64_image_release(write(fake_arm64_image("no banner here")));
+  ASSERT_FALSE(no_banner.ok());
+  EXPECT_NE(no_banner.error().what.find("no \"Linux version\" banner"), std::string::npos);
+}
+
+} // namespace vmtest

@@ -134,6 +134,31 @@ TEST_F(GuestImageCaps, ARelocatableBpftoolBringsItsOwnLibraries) {
   EXPECT_TRUE(files.count("lib/x86_64-linux-gnu/libc.so.6")); // the host's, with its loader
 }
 
+// An x86 agent in an arm64 guest would end in "No working init found" inside the VM; the
+// image stage says what is wrong instead. The same goes for bpftool.
+TEST_F(GuestImageCaps, AnAgentOrBpftoolOfAnotherArchitectureIsRefused) {
+  const fs::path host_agent = VMTEST_BINARY_DIR "/harness/vmtest-guest";
+  std::error_code ec;
+  if (!fs::exists(host_agent, ec)) GTEST_SKIP() << "vmtest-guest not built";
+  spec_.agent = host_agent;
+  spec_.arch = Arch::arm64;
+  auto r = build_guest_image(spec_, dir_ / "g.cpio");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().what.find("the guest agent is built for x86_64, but the guest is arm64"),
+            std::string::npos)
+      << r.error().str();
+  spec_.arch = Arch::x86_64;
+  EXPECT_TRUE(build_guest_image(spec_, dir_ / "g.cpio").ok());
+  const fs::path arm_bpftool = "/usr/local/lib/vmtest/aarch64/bpftool";
+  if (!fs::exists(arm_bpftool, ec)) return;
+  spec_.bpftool = arm_bpftool;
+  auto b = build_guest_image(spec_, dir_ / "g.cpio");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().what.find("bpftool is built for arm64, but the guest is x86_64"),
+            std::string::npos)
+      << b.error().str();
+}
+
 TEST_F(GuestImageCaps, ABpftoolThatCannotBeBundledFailsTheImageWithContext) {
   ASSERT_TRUE(write_file_atomic(dir_ / "bpftool", "not elf").ok());
   spec_.bpftool = dir_ / "bpftool";

@@ -1,6 +1,7 @@
 #include "image/shared_libs.h"
 
 #include <algorithm>
+#include <elf.h>
 #include <gtest/gtest.h>
 
 namespace vmtest {
@@ -45,6 +46,27 @@ TEST(SharedLibs, BpftoolNeedsItsLibrariesTransitively) {
     EXPECT_TRUE(has_file_named(*libs, n)) << n;
   for (const auto& l : *libs)
     EXPECT_TRUE(l.is_absolute()) << l;
+}
+
+// Debian's arm64 bpftool, unpacked by scripts/install-deps.sh: its libraries come from the
+// arm64 multiarch directory, never from the host's own (which hold x86 files of the same names).
+TEST(SharedLibs, AnArm64BinaryGetsArm64Libraries) {
+  const fs::path bpftool = "/usr/local/lib/vmtest/aarch64/bpftool";
+  std::error_code ec;
+  if (!fs::exists(bpftool, ec)) GTEST_SKIP() << "no arm64 bpftool (scripts/install-deps.sh)";
+  EXPECT_EQ(read_elf_deps(bpftool)->machine, EM_AARCH64);
+  auto libs = runtime_libraries(bpftool);
+  ASSERT_TRUE(libs.ok()) << libs.error().str();
+  for (const char* n : {"ld-linux-aarch64.so.1", "libc.so.6", "libelf.so.1", "libcap.so.2"})
+    EXPECT_TRUE(has_file_named(*libs, n)) << n;
+  for (const auto& l : *libs)
+    if (l.filename() != "ld-linux-aarch64.so.1")
+      EXPECT_NE(l.string().find("aarch64-linux-gnu"), std::string::npos) << l;
+  // Pointed at the host's directories, it finds x86 libraries and says so.
+  auto wrong = runtime_libraries(bpftool, library_dirs(Arch::x86_64));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().what.find("is built for ELF machine 62"), std::string::npos)
+      << wrong.error().str();
 }
 
 TEST(SharedLibs, ASonameFoundNowhereIsAnError) {

@@ -77,6 +77,27 @@ TEST(AptCacheShow, ParsesEveryStanza) {
   EXPECT_EQ(pkgs[1].sha256, "bb");
 }
 
+TEST_F(AptSourceTest, AnotherArchitectureIsIndexedAndDownloadedOnlyForItself) {
+  auto text = private_sources_list({"http://m.example.invalid/debian", ""}, {"trixie"}, "arm64");
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+                       "http://m.example.invalid/debian trixie main\n"),
+            std::string::npos)
+      << *text;
+  FakeRunner runner([](const Command&) { return exited(0); });
+  PrivateApt apt(dir_ / "state", *text, runner, {}, "arm64");
+  ASSERT_TRUE(apt.update().ok());
+  const auto& argv = runner.commands.at(0).argv;
+  auto has_option = [&](const std::string& o) {
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+      if (argv[i] == "-o" && argv[i + 1] == o) return true;
+    return false;
+  };
+  // Without these apt would resolve `download PKG=VER` to the machine's own architecture.
+  EXPECT_TRUE(has_option("APT::Architecture=arm64"));
+  EXPECT_TRUE(has_option("APT::Architectures=arm64"));
+}
+
 TEST_F(AptSourceTest, CommandsUsePrivateStateOnly) {
   FakeRunner runner([](const Command&) { return exited(0); });
   PrivateApt apt(dir_ / "state", "deb x y main\n", runner);

@@ -164,6 +164,27 @@ TEST_F(FetchTest, SuccessPopulatesTheCacheThenHitsWithoutCommands) {
   EXPECT_EQ(runner_.commands.size(), 0u);
 }
 
+TEST_F(FetchTest, AnArm64RowFetchesThroughAnArm64OnlyAptStateOfItsOwn) {
+  DebianSource arm("6.1-arm64", kPkg, {"bookworm", "bookworm-security"}, pin_, Arch::arm64);
+  auto img = arm.fetch(ctx());
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  // Not the x86 rows' state: apt would prune one architecture's lists for the other's.
+  const fs::path state = root_ / "cache/apt/bookworm+bookworm-security-arm64";
+  auto sources = read_file(state / "sources.list");
+  ASSERT_TRUE(sources.ok());
+  EXPECT_NE(sources->find("deb [arch=arm64 "), std::string::npos) << *sources;
+  EXPECT_FALSE(fs::exists(root_ / "cache/apt/bookworm+bookworm-security"));
+  ASSERT_FALSE(runner_.commands.empty());
+  for (const auto& c : runner_.commands)
+    EXPECT_EQ(option_value(c, "APT::Architecture"), "arm64") << c.argv.back();
+  // An x86 row asks for amd64 packages explicitly, whatever the host is.
+  runner_.commands.clear();
+  DebianSource x86("6.1", kPkg, {"bookworm"}, pin_);
+  fs::remove_all(root_ / "cache" / "kernels");
+  ASSERT_TRUE(x86.fetch(ctx()).ok());
+  EXPECT_EQ(option_value(runner_.commands.at(0), "APT::Architecture"), "amd64");
+}
+
 TEST_F(FetchTest, PresentListsSkipUpdate) {
   // Indices from an earlier update (a fetch that failed after it, say) that list the pin.
   fs::create_directories(root_ / "cache/apt/bookworm+bookworm-security/lists");

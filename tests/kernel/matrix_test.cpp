@@ -216,6 +216,43 @@ TEST(Matrix, NoDefaultsMeansEveryRow) {
   EXPECT_EQ(as<PathSource>(&m->rows[1], "path")->vmlinuz(), fs::path("/abs/y"));
 }
 
+TEST(Matrix, ArchDefaultsToX86AndReachesTheSources) {
+  auto m = parse(R"(kernels:
+  - {name: a, description: d, source: {debian: {package: linux-image-a-cloud-amd64, suites: [s]}}}
+  - name: b
+    description: d
+    arch: arm64
+    sources:
+      - debian: {package: linux-image-b-cloud-arm64, suites: [s]}
+      - oci: {registry: quay.io, repository: r/k, tag: t}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_EQ(m->rows[0].arch, Arch::x86_64);
+  EXPECT_EQ(m->rows[1].arch, Arch::arm64);
+  EXPECT_EQ(as<DebianSource>(&m->rows[0], "debian")->arch(), Arch::x86_64);
+  EXPECT_EQ(as<DebianSource>(&m->rows[1], "debian")->arch(), Arch::arm64);
+  // An LVH index is multi-arch: the row's arch picks the platform.
+  EXPECT_EQ(as<OciSource>(&m->rows[1], "oci")->ref().arch, "arm64");
+}
+
+TEST(Matrix, UnknownArchAndUnbuildableSourcesAreNamed) {
+  auto bad = parse(R"(kernels:
+  - {name: a, description: d, arch: aarch64, source: {path: {vmlinuz: x}}}
+)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().what.find("unknown arch 'aarch64' (expected x86_64 | arm64)"),
+            std::string::npos)
+      << bad.error().str();
+  EXPECT_NE(bad.error().context.find("kernel 'a'"), std::string::npos) << bad.error().str();
+  // The build source makes x86 bzImages only.
+  auto build = parse(R"(kernels:
+  - {name: a, description: d, arch: arm64, source: {build: {version: 6.6.1}}}
+)");
+  ASSERT_FALSE(build.ok());
+  EXPECT_NE(build.error().what.find("x86_64 kernels only"), std::string::npos)
+      << build.error().str();
+}
+
 // The committed matrix is the product's contract with the controller and CI: pin its shape.
 TEST(Matrix, CommittedMatrixAndLockAgree) {
   const fs::path src = VMTEST_SOURCE_DIR;
@@ -225,10 +262,29 @@ TEST(Matrix, CommittedMatrixAndLockAgree) {
   for (const auto& r : m->rows)
     names.push_back(r.name);
   EXPECT_EQ(names, (std::vector<std::string>{"4.18", "4.18-rhel8.1", "5.10", "5.15", "6.1", "6.6",
-                                             "6.12", "6.12-latest"}));
-  // RHEL 8.1 and the canary are opt-in (README: which rows run by default, and why).
+                                             "6.12", "6.12-latest", "6.1-arm64", "6.12-arm64"}));
+  // RHEL 8.1 and the canary are opt-in (README: which rows run by default, and why); arm64 rows
+  // run on request.
   EXPECT_EQ(m->defaults, (std::vector<std::string>{"4.18", "5.10", "5.15", "6.1", "6.6", "6.12"}));
   for (const auto& r : m->rows) {
+    if (r.arch == Arch::arm64) {
+      // Each arm64 row is its x86 twin's package and suites, built for arm64, at the same
+      // Debian version: a verdict that differs between them differs by architecture.
+      const std::string twin = r.name.substr(0, r.name.size() - std::string("-arm64").size());
+      const auto* deb = as<DebianSource>(&r, "debian");
+      const auto* x86 = as<DebianSource>(m->find(twin), "debian");
+      ASSERT_NE(deb, nullptr) << r.name;
+      ASSERT_NE(x86, nullptr) << twin;
+      EXPECT_EQ(m->find(twin)->arch, Arch::x86_64);
+      EXPECT_EQ(deb->arch(), Arch::arm64);
+      EXPECT_EQ(deb->suites(), x86->suites()) << r.name;
+      std::string expected = x86->package();
+      expected.replace(expected.rfind("-amd64"), 6, "-arm64");
+      EXPECT_EQ(deb->package(), expected) << r.name;
+      ASSERT_TRUE(deb->pin().has_value()) << r.name;
+      EXPECT_EQ(deb->pin()->version, x86->pin()->version) << r.name;
+      continue;
+    }
     if (const auto* deb = as<DebianSource>(&r, "debian")) {
       EXPECT_EQ(deb->follows_newest(), r.canary) << r.name;
       if (r.canary) continue; // the lock only records what it booted last

@@ -56,6 +56,21 @@ TEST(GuestProtocol, TheStartRecordCarriesWhetherEveryProgramRecordedLineCosts) {
   }
 }
 
+// Which build of the agent ran (its uname -m) reaches results.json through the start record;
+// an older agent's stream without it still parses.
+TEST(GuestProtocol, TheStartRecordCarriesTheMachineTheAgentRanOn) {
+  AgentReport r = report({object("a.bpf.o")});
+  r.machine = "aarch64";
+  auto got = parse_guest_stream(encode_report(r));
+  ASSERT_TRUE(got.ok()) << got.error().str();
+  EXPECT_EQ(got->report.machine, "aarch64");
+  r.machine.clear();
+  auto old = parse_guest_stream(encode_report(r));
+  ASSERT_TRUE(old.ok()) << old.error().str();
+  EXPECT_TRUE(old->report.machine.empty());
+  EXPECT_TRUE(old->finished);
+}
+
 // The fault of issue 13: a rejected program whose source line (which the log tail carries)
 // holds the old frame marker made the whole kernel's results unreadable. No guest data can
 // start a line, so neither old markers nor a forged record inside a string count.

@@ -29,6 +29,11 @@ kernels:
     description: bookworm
     source:
       debian: {package: linux-image-b, suites: [bookworm]}
+  - name: "6.1-arm64"
+    description: bookworm arm64
+    arch: arm64
+    source:
+      path: {vmlinuz: /fake/arm64-Image}
 )";
 
 class QuietProgress : public Progress {
@@ -101,6 +106,8 @@ public:
     std::vector<VmOutcome> out;
     for (const auto& s : specs) {
       booted.push_back(s.name);
+      arches[s.name] = s.arch;
+      initrds[s.name] = s.initrd;
       cmdlines[s.name] = s.extra_cmdline;
       memory_mb[s.name] = s.memory_mb;
       EXPECT_TRUE(fs::exists(s.initrd)) << "guest image must be built before booting";
@@ -126,6 +133,8 @@ public:
   std::map<std::string, VmOutcome> outcomes;
   std::vector<std::string> fetched, booted;
   std::map<std::string, std::string> cmdlines;
+  std::map<std::string, Arch> arches;
+  std::map<std::string, fs::path> initrds;
   std::map<std::string, int> memory_mb;
   int booted_jobs = 0;
 };
@@ -330,6 +339,41 @@ TEST_F(ControllerTest, GuestMemoryGrowsWithTheImageNeverBelowTheOption) {
   opts_.memory_mb = 2048;
   run();
   EXPECT_EQ(stages_.memory_mb["6.1"], 2048);
+}
+
+// x86 and arm64 rows in one run: each architecture boots its own image, holding the agent
+// built for it; the results say which architecture each row is.
+TEST_F(ControllerTest, EachArchitectureBootsAnImageWithItsOwnAgent) {
+  ASSERT_TRUE(write_file_atomic(dir_ / "agent-arm64", "arm64 agent").ok());
+  opts_.foreign_agents[Arch::arm64] = dir_ / "agent-arm64";
+  opts_.kernels = {"6.1", "6.1-arm64"};
+  auto out = run();
+  ASSERT_EQ(stages_.booted.size(), 2u);
+  EXPECT_EQ(stages_.arches["6.1"], Arch::x86_64);
+  EXPECT_EQ(stages_.arches["6.1-arm64"], Arch::arm64);
+  EXPECT_NE(stages_.initrds["6.1"], stages_.initrds["6.1-arm64"]);
+  EXPECT_EQ(stages_.initrds["6.1-arm64"].filename(), "guest-initramfs-arm64.cpio");
+  // The agent is the image's /init: its bytes are in the (uncompressed) cpio.
+  auto init_of = [](const fs::path& cpio) {
+    auto text = read_file(cpio);
+    return text.ok() ? *text : std::string();
+  };
+  EXPECT_NE(init_of(stages_.initrds["6.1-arm64"]).find("arm64 agent"), std::string::npos);
+  EXPECT_EQ(init_of(stages_.initrds["6.1"]).find("arm64 agent"), std::string::npos);
+  EXPECT_EQ(out.results.kernels[0].arch, "x86_64");
+  EXPECT_EQ(out.results.kernels[1].arch, "arm64");
+  EXPECT_EQ(gate_exit(out.results), 0);
+}
+
+TEST_F(ControllerTest, AnArm64RowWithoutAnArm64AgentIsAnErrorBeforeAnyDownload) {
+  opts_.kernels = {"6.1", "6.1-arm64"};
+  auto out = run();
+  EXPECT_EQ(stages_.fetched, std::vector<std::string>{"6.1"});
+  EXPECT_EQ(stages_.booted, std::vector<std::string>{"6.1"});
+  const KernelResult& arm = out.results.kernels[1];
+  EXPECT_EQ(arm.status, KernelStatus::Error);
+  EXPECT_NE(arm.error.find("no vmtest-guest built for arm64"), std::string::npos) << arm.error;
+  EXPECT_EQ(gate_exit(out.results), 2);
 }
 
 TEST_F(ControllerTest, PanicKeepsConsoleTail) {

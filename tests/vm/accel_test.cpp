@@ -168,6 +168,35 @@ TEST_F(AccelTest, CorruptCacheIsIgnored) {
   EXPECT_EQ(cache()["verdicts"].begin().value()["kvm_works"], false);
 }
 
+// KVM runs guests of the host's architecture only: an arm64 guest on an x86 host is TCG
+// without a probe, however well KVM works, and asking for KVM is an error saying why.
+TEST_F(AccelTest, AnotherArchitectureIsAlwaysTcg) {
+  runner.script = [](auto&) { return talks_at_once(); };
+  auto sel = make({.kvm_device = true, .kernel_release = "6.18", .arch = Arch::x86_64});
+  EXPECT_EQ(*sel.select("auto", kernel, dir, Arch::arm64), Accel::tcg);
+  EXPECT_TRUE(runner.boots().empty());
+  auto kvm = sel.select("kvm", kernel, dir, Arch::arm64);
+  ASSERT_FALSE(kvm.ok());
+  EXPECT_NE(kvm.error().what.find("cannot run an arm64 guest on an x86_64 host"), std::string::npos)
+      << kvm.error().str();
+  // The host's own architecture still gets the probe, and KVM.
+  EXPECT_EQ(*sel.select("auto", kernel, dir, Arch::x86_64), Accel::kvm);
+  EXPECT_EQ(runner.boots().size(), 1u);
+}
+
+// On an arm64 host the probe boots the arm64 way: qemu-system-aarch64 on the virt board.
+TEST_F(AccelTest, ProbeOnAnArm64HostUsesTheVirtBoard) {
+  runner.script = [](auto&) { return talks_at_once(); };
+  auto sel = make({.kvm_device = true, .kernel_release = "6.18", .arch = Arch::arm64});
+  EXPECT_EQ(*sel.select("auto", kernel, dir, Arch::arm64), Accel::kvm);
+  ASSERT_EQ(runner.boots().size(), 1u);
+  const auto argv = runner.boots()[0];
+  EXPECT_EQ(argv.at(0), "qemu-system-aarch64");
+  EXPECT_TRUE(has_pair(argv, "-M", "virt"));
+  EXPECT_TRUE(has_pair(argv, "-cpu", "host"));
+  EXPECT_TRUE(has_pair(argv, "-accel", "kvm"));
+}
+
 TEST_F(AccelTest, MarkBrokenOverridesAWorkingVerdict) {
   runner.script = [](auto&) { return talks_at_once(); };
   auto sel = make();

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "fakes.h"
+#include "results/manifest.h"
 
 namespace vmtest {
 namespace {
@@ -73,6 +74,31 @@ TEST(QemuCommand, Cmdline) {
   EXPECT_EQ(cmdline.find("acpi=off"), std::string::npos);
   EXPECT_EQ(cmdline.find("quiet"), std::string::npos);
   EXPECT_EQ(kernel_cmdline(spec()), std::string(kBaseCmdline));
+}
+
+// arm64: qemu's virt board, whose one UART (PL011, ttyAMA0) is the console; the results port
+// is a PCI 16550, the guest's ttyS0, and the agent is told so on the command line.
+TEST(QemuCommand, Arm64BootsTheVirtBoardWithAPciResultsPort) {
+  VmSpec s = spec();
+  s.arch = Arch::arm64;
+  auto argv = qemu_argv(s, Accel::tcg);
+  EXPECT_EQ(argv.at(0), "qemu-system-aarch64");
+  EXPECT_TRUE(has_pair(argv, "-M", "virt"));
+  EXPECT_TRUE(has_pair(argv, "-cpu", "max,pauth-impdef=on"));
+  EXPECT_TRUE(has_pair(argv, "-serial", "file:/w/6.1/console.log"));
+  EXPECT_TRUE(has_pair(argv, "-chardev", "file,id=results,path=/w/6.1/results.out"));
+  EXPECT_TRUE(has_pair(argv, "-device", "pci-serial,chardev=results"));
+  EXPECT_EQ(std::count(argv.begin(), argv.end(), "-serial"), 1);
+  const std::string cmdline = *(std::find(argv.begin(), argv.end(), "-append") + 1);
+  EXPECT_EQ(cmdline.rfind("console=ttyAMA0 ", 0), 0u) << cmdline;
+  EXPECT_NE(cmdline.find(std::string(kResultsPortArg) + "/dev/ttyS0"), std::string::npos);
+  // x86-only options would reach /init as arguments; earlyprintk=serial means nothing here.
+  EXPECT_EQ(cmdline.find("no_timer_check"), std::string::npos);
+  EXPECT_EQ(cmdline.find("earlyprintk"), std::string::npos);
+  EXPECT_NE(cmdline.find("earlycon"), std::string::npos);
+  EXPECT_TRUE(has_pair(qemu_argv(s, Accel::kvm), "-cpu", "host"));
+  // x86 guests keep their two serial ports and no results argument (the agent's default).
+  EXPECT_EQ(kernel_cmdline(spec()).find(kResultsPortArg), std::string::npos);
 }
 
 }  // namespace
