@@ -34,8 +34,12 @@ RealStages::boot_all(const std::vector<VmSpec>& specs, int jobs,
   return run_all(
       vm, specs, jobs,
       [&](size_t i, const VmSpec&, const VmOutcome& o) {
-        state(i, std::string(to_string(o.status)) + " after " +
-                     std::to_string(o.seconds).substr(0, 4) + "s (" + o.accel + ")");
+        // A VM the cancellation kept in the queue never ran: no time, no accelerator.
+        if (o.accel.empty() && o.status == KernelStatus::Interrupted)
+          state(i, std::string(to_string(o.status)) + " before it started");
+        else
+          state(i, std::string(to_string(o.status)) + " after " +
+                       std::to_string(o.seconds).substr(0, 4) + "s (" + o.accel + ")");
       },
       [&](size_t i, const VmSpec&) { state(i, "booting"); });
 }
