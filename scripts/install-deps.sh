@@ -96,7 +96,9 @@ unpack_arm64() {  # unpack_arm64 PACKAGE PATH_IN_DEB NAME
   version=$(dpkg-query -W -f='${Version}' "$1")
   tmp=$(mktemp -d)
   chmod 777 "$tmp"   # apt downloads as the _apt user
-  (cd "$tmp" && $SUDO apt-get download -q "$1:arm64=$version" >/dev/null)
+  # A binNMU can give the arm64 build another revision; then take arm64's candidate.
+  (cd "$tmp" && { $SUDO apt-get download -q "$1:arm64=$version" >/dev/null 2>&1 ||
+                  $SUDO apt-get download -q "$1:arm64" >/dev/null; })
   dpkg-deb -x "$tmp"/"$1"_*_arm64.deb "$tmp/root"
   $SUDO install -D -m 755 "$tmp/root/$2" "$ARM64_TOOLS_DIR/$3"
   rm -rf "$tmp"

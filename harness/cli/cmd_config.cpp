@@ -66,6 +66,14 @@ int do_config(ConfigArgs& a, const CLI::App& cmd) {
   const fs::path agent = a.run.opts.agent.empty() ? default_agent_path() : a.run.opts.agent;
   std::printf("guest agent:   %s%s\n", agent.c_str(),
               fs::exists(agent, ec) ? "" : "  (missing: build vmtest-guest or set VMTEST_GUEST)");
+  // Rows of another architecture boot their own build of the agent (README, "arm64 rows").
+  for (const auto& r : matrix.rows) {
+    if (r.arch == host_arch()) continue;
+    const fs::path foreign = default_agent_path(r.arch);
+    std::printf("guest agent (%s): %s%s\n", std::string(to_string(r.arch)).c_str(), foreign.c_str(),
+                fs::exists(foreign, ec) ? "" : "  (missing: build vmtest-guest-aarch64)");
+    break;
+  }
   std::printf("kernel cache:  %s\n\n", cache_dir_of(a.run.matrix).c_str());
 
   size_t kw = 3, vw = 5;

@@ -26,3 +26,21 @@ TEST(Paths, BuildTreeLayout) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+// The arm64 agent sits where cmake/GuestAgentCross.cmake puts it (build tree) and where its
+// install() rule puts it; the host's own architecture keeps the plain paths.
+TEST(Paths, ForeignArchitectureAgentsLiveInAnArchFolder) {
+  const Arch other = host_arch() == Arch::x86_64 ? Arch::arm64 : Arch::x86_64;
+  const std::string m(uname_machine(other));
+  const auto agents = candidate_agent_paths("/opt/v/bin", other);
+  ASSERT_EQ(agents.size(), 2u);
+  EXPECT_EQ(agents.front(), fs::path("/opt/v/bin") / m / "vmtest-guest");
+  EXPECT_EQ(agents.back(), fs::path("/opt/v/libexec/vmtest") / m / "vmtest-guest");
+  EXPECT_EQ(candidate_agent_paths("/opt/v/bin", host_arch()), candidate_agent_paths("/opt/v/bin"));
+  EXPECT_EQ(default_bpftool_path(host_arch()), fs::path("/usr/sbin/bpftool"));
+  EXPECT_EQ(default_bpftool_path(other).parent_path().filename(), m);
+}
+
+} // namespace vmtest
