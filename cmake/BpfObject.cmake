@@ -26,7 +26,10 @@ function(bpf_object NAME SOURCE)
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${ARG_OUTPUT_DIR}
     # The prefix maps keep checkout and build paths out of the DWARF, so the same source gives
-    # the same object sha256 on every machine and baselines do not flag "object changed".
+    # the same object sha256 on every machine and baselines do not flag "object changed". The
+    # paths left are relative to the source tree, and clang reads each source line back into
+    # BTF line info (what a verifier log prints after "; ") by that relative path: so it runs
+    # in the source tree, or every log line would show an empty "; ".
     COMMAND ${BPF_CLANG} -target bpf -O2 -g -D__TARGET_ARCH_x86 -Wall -Wno-unused-function
             -Wno-compare-distinct-pointer-types
             -ffile-prefix-map=${PROJECT_SOURCE_DIR}/=
@@ -34,6 +37,7 @@ function(bpf_object NAME SOURCE)
             -fdebug-compilation-dir=.
             ${incs} -MD -MF ${out}.d -c ${SOURCE} -o ${out}
     DEPENDS ${SOURCE}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     # A depfile, not IMPLICIT_DEPENDS: the latter only works with Makefile generators, so with
     # Ninja an edit to a shared header (vmlinux.h, corpus.h) silently left stale objects.
     DEPFILE ${out}.d

@@ -6,6 +6,8 @@
 #include "e2e_support.h"
 #include "kernel/local_source.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vmtest::e2e {
 namespace fs = std::filesystem;
 
@@ -15,7 +17,9 @@ protected:
     out_ = new fs::path(*make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-matrix-"));
     ScopedEnv no_local(kKernelDirEnv, std::nullopt);
     ScopedEnv dead_registry("VMTEST_OCI_REGISTRY", kDeadRegistry);
-    run_ = new CliRun(run_vmtest({"run", "--out", out_->string()}, *out_));
+    run_ = new CliRun(run_vmtest(
+        {"run", "--out", out_->string(), "--verdict-json", (*out_ / "verdict.json").string()},
+        *out_));
   }
   static void TearDownTestSuite() {
     fs::remove_all(*out_);
@@ -104,6 +108,49 @@ TEST_F(MatrixE2E, ResultsCarryToolchainHashesAndLogTails) {
   }
   EXPECT_GE(programs, 10u);
   EXPECT_TRUE(fs::exists(*out_ / "kernels" / "6.1" / "console.log"));
+}
+
+// A clean main gives a clean default run: no finding of any level, INFO included, on any row
+// that booted. An INFO is not a failure, which is how a cache that changed every 4.18 log tail
+// once stayed green; the committed baselines must match what main reports, exactly.
+TEST_F(MatrixE2E, BootedRowsHaveNoFindingOfAnyLevel) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  auto text = read_file(*out_ / "verdict.json");
+  ASSERT_TRUE(text.ok()) << run_->output;
+  const auto verdict = nlohmann::json::parse(*text);
+  size_t booted = 0;
+  for (const auto& k : run_->results.kernels)
+    if (k.status == KernelStatus::Ok) ++booted;
+  EXPECT_GE(booted, 3u);
+  for (const auto& f : verdict.at("findings")) {
+    if (!f.contains("kernel")) continue;
+    const KernelResult* kr = run_->results.find(f.at("kernel").get<std::string>());
+    ASSERT_NE(kr, nullptr) << f.dump();
+    EXPECT_NE(kr->status, KernelStatus::Ok) << "a finding on a booted row: " << f.dump();
+  }
+}
+
+// The bundled objects carry their C source in BTF line info, so a rejected program's full log
+// shows the line it failed on (cmake/BpfObject.cmake compiles from the source tree for that).
+TEST_F(MatrixE2E, ARejectedBundledProgramsLogShowsItsSourceLine) {
+  ASSERT_TRUE(run_->has_results) << run_->output;
+  for (const char* k : {"6.1", "6.12"}) {
+    const KernelResult* kr = run_->results.find(k);
+    ASSERT_NE(kr, nullptr) << k;
+    const ProgramResult* p = nullptr;
+    for (const auto& o : kr->objects)
+      for (const auto& pr : o.programs)
+        if (o.name == "missing_bounds_check.bpf.o" && pr.name == "xdp_missing_bounds") p = &pr;
+    ASSERT_NE(p, nullptr) << k;
+    EXPECT_EQ(p->verdict, Verdict::Rejected) << k;
+    ASSERT_FALSE(p->full_log.file.empty()) << k << ": a rejection keeps its full log";
+    auto log = read_file(*out_ / p->full_log.file);
+    ASSERT_TRUE(log.ok()) << k << ": " << p->full_log.file;
+    EXPECT_NE(log->find("return eth->h_proto == bpf_htons(ETH_P_IP) ? XDP_PASS : XDP_DROP;"),
+              std::string::npos)
+        << k << ": no source text in the log\n"
+        << *log;
+  }
 }
 
 } // namespace vmtest::e2e

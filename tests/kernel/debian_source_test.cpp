@@ -165,7 +165,8 @@ TEST_F(FetchTest, SuccessPopulatesTheCacheThenHitsWithoutCommands) {
 }
 
 TEST_F(FetchTest, AnArm64RowFetchesThroughAnArm64OnlyAptStateOfItsOwn) {
-  DebianSource arm("6.1-arm64", kPkg, {"bookworm", "bookworm-security"}, pin_, Arch::arm64);
+  DebianSource arm("6.1-arm64", kPkg, {"bookworm", "bookworm-security"}, pin_,
+                   /*follow_newest=*/false, Arch::arm64);
   auto img = arm.fetch(ctx());
   ASSERT_TRUE(img.ok()) << img.error().str();
   // Not the x86 rows' state: apt would prune one architecture's lists for the other's.
