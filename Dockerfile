@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # vmtest's container image: Debian 12 with qemu and the release tarball, nothing else of ours.
 # Built by .github/workflows/release.yml from the context scripts/release/build.sh writes
 # (OUT/image: this file and vmtest.tar.gz) and pushed as ghcr.io/<owner>/vmtest:<version>.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Times the action's install step against a release: the release directory that
 # scripts/release/build.sh wrote is served on loopback as <url>/vX.Y.Z/<asset>, the way GitHub
 # serves release assets, and scripts/action/install.sh (what action.yml runs) downloads the

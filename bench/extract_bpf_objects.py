@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Copies the BPF objects embedded in executables (libbpf skeletons) out as .bpf.o files.
 
 A skeleton carries its object verbatim: an ELF image whose header says ELFCLASS64, ET_REL and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Extracts the benchmark corpus: the BPF objects embedded in Debian bookworm's libbpf-tools
 # binaries (libbpf skeletons; 52 objects). The .deb is downloaded into a scratch directory and
 # unpacked there; nothing is installed and nothing extracted belongs in the repository.

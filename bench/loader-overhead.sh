@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The loader's cost at corpus scale, next to its floor, in one run:
 #  1. In a TCG guest (default 6.1): `vmtest run` on the libbpf-tools corpus and on an empty
 #     corpus (the floor: boot, agent start, results, power-off), alternated RUNS times. Prints

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Where the loader's time goes inside a guest, next to the kernel's own verification time:
 # links a profiling copy of vmtest-guest (bench/loader_profile.cpp wraps libbpf's syscalls and
 # entry points) from the build's own objects, runs it once on a corpus in a TCG guest, and

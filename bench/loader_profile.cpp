@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Where the agent's time goes inside a guest: linked into a copy of vmtest-guest by
 // bench/loader-profile.sh, never into the product. vmtest-guest links libbpf statically, so
 // the linker's --wrap reaches libbpf's own calls: every bpf() syscall (timed per command, map

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Prints, measured side by side in the same run (runs alternate, so both see the same load):
 #  1. per kernel: the overhead of `vmtest run` with an empty corpus (qemu start -> results ->
 #     exit), median of N, next to its floor: the same kernel booting a busybox initramfs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds a private Debian 12 chroot holding bookworm-backports' qemu, so a newer qemu can be
 # measured next to the system's 7.2 without touching the packages other VMs on this machine use.
 # Prints the chroot's path. The mirror comes from this machine's own apt sources.

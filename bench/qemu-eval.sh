@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Boot time and reliability of qemu builds, side by side in one run, under load.
 #
 # Configurations (name = qemu + -cpu model under TCG):

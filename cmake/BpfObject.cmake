@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # bpf_object(NAME SOURCE [OUTPUT_DIR dir] [INCLUDES dir...])
 #
 # Compiles one BPF C file with `clang -target bpf`, the libbpf-bootstrap way: -O2 -g so the

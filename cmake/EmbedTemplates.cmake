@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Run as a script (cmake -P) at build time: turns every file of TEMPLATE_DIR into an entry of
 # a generated C++ table, so the vmtest binary carries its report templates and works from any
 # directory. Raw string literals keep the templates readable in the generated file; a template

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # vmtest-guest for arm64 guests: this project built again, agent only (VMTEST_AGENT_ONLY),
 # with Debian's aarch64 cross compiler and the arm64 multiarch libraries, as an ordinary
 # target of the host build. The result lands where the CLI looks for it (cli/paths.h):

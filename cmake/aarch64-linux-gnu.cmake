@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Toolchain file for the aarch64 build of vmtest-guest (the agent arm64 guests boot into).
 # Debian's cross compiler (g++-aarch64-linux-gnu) plus multiarch arm64 libraries
 # (libbpf-dev:arm64, libelf-dev:arm64, zlib1g-dev:arm64 after `dpkg --add-architecture arm64`),

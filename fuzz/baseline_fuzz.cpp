@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // bpf/baselines/<kernel>.json: kept in git, edited by hand and by merges, so it may be
 // anything; a baseline that reads wrong could let the gate pass.
 #include "baseline/baseline_file.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Shared by the fuzz targets: the input as text, an invariant that aborts (so libFuzzer
 // records the input as a crash), and the committed files some targets parse against.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What a guest writes on its results port: raw serial bytes, read as a stream of records. A
 // guest runs whatever the corpus and the kernel make it run, so every byte is hostile.
 #include "fuzz_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // kernels/matrix.lock.json, and each source kind's reading of its pin: the committed matrix is
 // parsed against every lock the fuzzer makes.
 #include "fuzz_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // kernels/matrix.yaml (or a project's own matrix): every row and source kind, parsed against
 // the committed lock so pinned rows take their pin paths too.
 #include "fuzz_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What an OCI registry answers: an index or image manifest, and an image config blob. The
 // registry (or anything between it and us) decides these bytes.
 #include "fuzz_support.h"

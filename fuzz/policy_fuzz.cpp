@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The gate policy (bpf/policy.yaml): which findings fail a run. Hand-written YAML.
 #include "baseline/policy.h"
 #include "fuzz_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest.yaml, a project's own settings, found by walking up from the working directory.
 // ${VARS} expand from a fixed environment so runs are reproducible.
 #include "cli/project_file.h"

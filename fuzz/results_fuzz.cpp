@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // results.json as a user hands it to `vmtest gate`, `report`, `merge`, `capabilities`: a file
 // from another run, another version, or another machine.
 #include "fuzz_support.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The parsers' fuzz targets (fuzz/CMakeLists.txt): builds them with clang under ASan and UBSan
 # in their own build dir, replays the committed seed corpus (ctest -L fuzz), then fuzzes every
 # target for a bounded time, two at a time. A crash, leak, UB report or hang fails the script;

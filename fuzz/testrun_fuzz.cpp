@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // testrun/<object>.yaml: BPF_PROG_TEST_RUN cases (packets, expected return values), written by
 // hand in the user's repository.
 #include "fuzz_support.h"

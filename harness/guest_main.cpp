@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest-guest: the agent. As PID 1 of the initramfs it mounts what libbpf needs, runs the
 // manifest, streams its report record by record to /dev/ttyS1, or the port named by
 // vmtest.results= on the kernel command line (results/guest_protocol.h), and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs every build, test and runtime dependency from Debian's packages.
 # Used by .ci/run and by the README, so a fresh Debian 12 machine needs nothing else.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The main job from a fresh Debian 12 machine, as root: install the dependencies, build only
 # what a run needs (the vmtest CLI, its guest agent and the bundled corpus; no test binaries),
 # install vmtest onto PATH (PREFIX, default /usr/local), then run the corpus on the default

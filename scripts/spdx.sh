@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # SPDX licence lines: every source file of the repository names its licence in a comment of
 # its own language. vmtest's code is BSD-2-Clause; BPF programs (*.bpf.c), which declare
 # "GPL" to the kernel, are GPL-2.0-only OR BSD-2-Clause (see LICENSE and the README).

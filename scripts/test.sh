@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The whole test suite: build, unit tests, then the end-to-end layer that boots real Debian
 # kernels (5.10, 6.1, 6.12) in qemu, serves kernels from loopback registries, drives the HTML
 # report in Chromium, replays the GitHub workflow's pipeline and runs the consumer example with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Regenerates the verdict matrix in README.md (between the vmtest-matrix markers) from a
 # results.json, so the README shows what the tool says rather than what someone typed.
 # Usage: scripts/update-readme-matrix.sh RESULTS.json [--check]

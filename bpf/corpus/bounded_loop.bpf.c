@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A real (not unrolled) bounded loop, 5.3+: the verifier walks every iteration and proves
  * termination from the counter's bounds. 32 iterations keep verification cheap.
  * Expected: accepted on 5.10, 6.1 and 6.12. test_run: cgroup_skb; sums the first 32 bytes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* bpf_loop: the helper (5.17) runs a callback N times so the verifier checks the callback
  * body once instead of unrolling the loop.
  * Expected: 5.10 rejects, 6.1 and 6.12 accept. 5.10 fails before it reaches the helper: it

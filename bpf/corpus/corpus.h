@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* Shared by every corpus object: the usual headers and the uapi constants that vmlinux.h
  * cannot carry (it holds types, not #defines). Kept tiny on purpose: each .bpf.c should be
  * readable on its own. */

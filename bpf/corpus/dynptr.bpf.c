@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Dynamic pointers (5.19/6.0): a local dynptr over a map value, written and read back
  * through bpf_dynptr_write/bpf_dynptr_read (the 5-argument forms with flags, 6.0).
  * The backing memory is a map value because the first dynptr kernels accepted nothing else.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* fentry/fexit (5.5): BTF-typed trampolines on do_unlinkat, which exists with BTF on every
  * kernel in the matrix (its return type changed from long to int in 5.x; fexit reads it as
  * long, which is safe either way since the value is only counted). Loading resolves the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A BPF flow dissector (4.20): fills struct bpf_flow_keys for IPv4 TCP/UDP, starting at
  * keys->nhoff as the kernel hands it over. Direct packet access only.
  * Expected: accepted on 5.10, 6.1 and 6.12. test_run: the program returns BPF_OK (0) for

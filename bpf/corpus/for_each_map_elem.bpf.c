@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* bpf_for_each_map_elem (5.13): callback-based iteration over an array map.
  * Expected: 5.10 rejects ("number of funcs in func_info doesn't match number of subprogs":
  * like every callback helper it needs BPF_PSEUDO_FUNC, 5.13), 6.1 and 6.12 accept.

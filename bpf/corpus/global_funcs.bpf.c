@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Subprograms: a static function (bpf-to-bpf call, verified in the caller's context) and a
  * global function (5.6+: verified once on its own, with only its argument types known).
  * Expected: accepted on 5.10, 6.1 and 6.12. test_run: socket filter, which sees the packet

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Open-coded numeric iterator (6.4): bpf_iter_num_{new,next,destroy} kfuncs, declared
  * here as __ksym because libbpf 1.1 ships neither the declarations nor the bpf_for()
  * macro. The verifier checks the body once per distinct state instead of unrolling.

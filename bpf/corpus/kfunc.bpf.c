@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A plain kfunc call (not an iterator): bpf_cast_to_kern_ctx (6.2) turns the XDP uapi
  * context into the kernel's struct xdp_buff, which is then walked through BTF
  * (xdp_buff -> rxq -> dev -> ifindex; field offsets CO-RE relocated by libbpf).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* kprobe on do_unlinkat: the classic tracing program type. It has no BPF_PROG_TEST_RUN on
  * any kernel, so the harness must record "not runnable" rather than an error. Reads the
  * second argument with CO-RE so the struct layout is the running kernel's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Rejected on purpose: reads the Ethernet type without comparing against data_end first.
  * Expected: rejected on 5.10, 6.1 and 6.12 with "invalid access to packet, off=12 size=2".
  * test_run: none (never loads). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A packet parser with many branches, run from two hooks: Ethernet, up to two VLAN tags
  * (802.1Q / 802.1ad), IPv4 (with options) or IPv6, then TCP, UDP or ICMP/ICMPv6, each
  * step behind its own bounds check. The verdict policy is a small firewall:

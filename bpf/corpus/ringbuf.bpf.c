@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* BPF ring buffer (5.8): reserve/submit of a typed record and the copying
  * bpf_ringbuf_output. Nobody consumes the ring here; the point is that the map type and
  * helpers verify and that a full ring is handled (reserve may return NULL).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* rodata_flag: one object, two configurations. `use_coarse_clock` lives in .rodata; the loader
  * sets it before load (testrun/rodata_flag.yaml declares the presets "fine" and "coarse", as
  * `veristat -G use_coarse_clock=1` would). libbpf freezes .rodata, so the verifier reads the

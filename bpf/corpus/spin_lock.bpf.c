@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* bpf_spin_lock (5.1) in a map value: the verifier checks that every path unlocks and
  * that no helper call happens while the lock is held. Needs BTF for the map (libbpf).
  * Expected: accepted on 5.10, 6.1 and 6.12. test_run: TC, returns TC_ACT_OK. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A BPF_PROG_TYPE_SYSCALL program (5.14): sleepable, run only through BPF_PROG_TEST_RUN,
  * with a user-defined context passed as ctx_in (repeat must be 0, no packet).
  * Expected: 5.10 rejects (program type unknown: EINVAL from BPF_PROG_LOAD, no verifier

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tail calls through a BPF_MAP_TYPE_PROG_ARRAY. The harness loads each program alone with
  * fresh maps, so the array is empty at test_run and the tail call falls through; that
  * fall-through path is exactly what the cases check.

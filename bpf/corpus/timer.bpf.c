@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* bpf_timer (5.15): a timer embedded in a map value, initialised, given a callback,
  * armed and cancelled again so nothing fires after test_run.
  * Expected: 5.10 rejects ("number of funcs in func_info doesn't match number of subprogs":

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Rejected on purpose: a loop with no bound, spinning until the first packet byte changes.
  * The loop state is identical on every pass, so the verifier (5.3+) spots the cycle on the
  * second visit and stops at once: "infinite loop detected at insn N". (A loop whose counter

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Rejected on purpose: dereferences the result of bpf_map_lookup_elem without the NULL
  * check. A hash map, because newer kernels (6.13+) know that an array lookup with a constant
  * in-range key cannot fail and would accept the same code on an array.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* The unrolled-loop body shared by unroll64.bpf.c and unroll1024.bpf.c, so their two
  * verdicts differ only in the number of iterations. */
 #pragma once

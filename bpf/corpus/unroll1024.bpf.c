@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The same unrolled loop as unroll64.bpf.c at 1024 iterations: 8192 conditional branches
  * in a row (~16K insns). The verifier pushes one pending state per branch that it does not
  * follow first and may hold at most 8192 (BPF_COMPLEXITY_LIMIT_JMP_SEQ), so it gives up

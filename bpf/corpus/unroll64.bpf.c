@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A fully unrolled loop of 64 iterations, 8 conditional branches each (512 branches, ~1K
  * insns): straight-line code whose cost is linear in its length, because every branch that
  * is not taken leaves one pending state for the verifier to finish later.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "agent/agent.h"
 
 #include "agent/capability_probe.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The agent: loads and runs every program of every object in the manifest on the running
 // kernel. The same code runs as /init inside a VM and directly on the host (--kernel host).

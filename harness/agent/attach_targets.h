@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Whether libbpf is going to refuse a program because the kernel function it attaches to
 // (fentry/fexit/fmod_ret) is not in the kernel's BTF: common in tool collections, where one

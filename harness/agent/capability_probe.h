@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The capability probe: runs `bpftool feature probe kernel -j` on the running kernel and keeps
 // its JSON verbatim. bpftool knows far more program/map types and helpers than we would want

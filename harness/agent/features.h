@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Verifier behaviours differ across kernels and backports, so we probe them by loading tiny
 // programs instead of trusting version numbers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The changes that let a program load outside the application that ships it. They follow
 // veristat's, so that a verdict here is the verdict veristat gives for the same object:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The agent's part of full logs: after an object's programs are loaded, keep the complete
 // verifier log of every program verifier/full_log_selection.h selects, and the cost of its

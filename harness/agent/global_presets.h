@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Presets (testrun/<stem>.yaml `presets:`): global variables written into an opened object's
 // .rodata/.data/.bss before it is loaded, as `veristat -G name=value` does. A `const volatile`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "agent/log_capture.h"
 
 #include <bpf/libbpf.h>

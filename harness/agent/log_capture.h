@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // libbpf reports why an object or a load failed only through its print callback. We capture
 // those lines so each program's result carries libbpf's own words, not just an errno.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "agent/program_loader.h"
 
 #include "agent/attach_targets.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Loads the programs of an object and records, for each one, what loading it on its own would
 // give: verdict, errno, verifier stats and log tail. "On its own" is veristat's way: reopen the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "agent/test_runner.h"
 
 #include "results/hex.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // BPF_PROG_TEST_RUN for a loaded program. Whether a program type has test_run depends on
 // the type and the kernel, so we simply try: ENOTSUPP/EOPNOTSUPP mean "not runnable", which

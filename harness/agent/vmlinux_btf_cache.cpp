@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One parse of the kernel's BTF per agent run, instead of one per bpf_object__load.
 //
 // libbpf parses /sys/kernel/btf/vmlinux (5-6 MB, over 100k types) in every bpf_object__load

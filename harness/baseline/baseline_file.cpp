@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/baseline_file.h"
 
 #include "capabilities/capability_matrix.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // bpf/baselines/<kernel>.json: what one kernel build said about every program, kept in git.
 // The file is deterministic so that re-recording an unchanged run gives a byte-identical file

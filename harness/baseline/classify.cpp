@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
 
 #include "results/headroom.h"

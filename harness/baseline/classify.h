@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The diff stage: compare what one kernel said now with its golden baseline and classify every
 // program. Acceptance changes FAIL in both directions (a program that starts loading still

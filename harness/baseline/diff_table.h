@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Terminal rendering of one kernel's DiffReport: a verdict line, a table of the programs that
 // have something to say (unchanged ones are only counted) with a column per metric the table

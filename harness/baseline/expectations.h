@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // What the guests need of the baselines to pick the programs whose full log is worth keeping
 // (verifier/full_log_selection.h): each program's recorded verdict and stats, per matrix row.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // What the gate can say about a program, a kernel or the whole run. Every finding has a kind
 // (one row of the table in finding.cpp: its name in reports and the matrix cell status it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/policy.h"
 
 #include <fnmatch.h>

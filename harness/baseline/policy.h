@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // bpf/policy.yaml: the deliberate exceptions to the gate. Every rule says why (a mandatory
 // `reason`), and reports show that reason next to the row it affected.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Results as veristat's CSV (`veristat -o csv`), so `veristat -R` and `veristat -C old.csv
 // new.csv` (v0.5.1) and the scripts people already have for it read our output. veristat's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Capability changes between a baseline run and the current one, as INFO lines: a kernel
 // rebuild that gains or drops a helper or map type is worth knowing about, but it is the

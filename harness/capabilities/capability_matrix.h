@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The kernel x feature matrix behind `vmtest capabilities`: bpftool's probe JSON (recorded per
 // kernel in results.json) flattened into (category, feature) -> value, one column per kernel.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "capabilities/capability_render.h"
 
 #include <algorithm>

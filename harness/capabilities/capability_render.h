@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Renders a CapabilityMatrix for `vmtest capabilities`: an aligned text table grouped by
 // category, CSV (category,feature,<kernel>...), or JSON for tools.

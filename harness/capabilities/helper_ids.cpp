@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "capabilities/helper_ids.h"
 
 #include <iterator>

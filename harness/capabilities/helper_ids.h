@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Helper id -> name. Kernels older than a helper reject a call to it as
 // "invalid func unknown#181": they do not know its name, so we look it up in the uapi list

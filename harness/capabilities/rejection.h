@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Links a rejected program to the capability its kernel lacks. The verifier's log names the
 // missing helper or kfunc (verifier/missing_helper.h); the kernel's recorded bpftool probe

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest baseline update: record what each kernel says now as its golden baseline. Shows the
 // same diff view as `vmtest run` first, writes each file atomically, and refuses to record a
 // kernel that did not produce verdicts.

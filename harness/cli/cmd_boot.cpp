@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest boot: boot one matrix kernel with any initramfs and report how it ended. Useful to
 // debug a guest image, and the benchmark uses it to measure the bare boot floor.
 #include "cli/command.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest capabilities: the kernel x feature matrix from the bpftool probes recorded in one or
 // more results.json files, with the features every kernel shares folded away.
 #include "capabilities/capability_matrix.h"

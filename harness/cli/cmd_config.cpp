@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest config: the settings in effect here and where each came from (a flag, vmtest.yaml and
 // its key, or the default), plus the kernel rows a run would boot. `--rows-json` prints those
 // rows as a GitHub Actions matrix, which is how the action fans out one job per kernel.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest diff A.json B.json: compare any two result sets (A is the reference), like
 // veristat -C; and vmtest csv: export one kernel's results as veristat-compatible CSV.
 #include "baseline/veristat_csv.h"

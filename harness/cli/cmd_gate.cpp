@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest gate: the verdict on a results.json (the last step of a sharded CI pipeline), with the
 // same options, the same defaults and therefore the same outcome as `vmtest run` on those
 // results. Reports can be written in the same step.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest image: pack files into an initramfs (cpio newc) the way vmtest builds its guest.
 // A developer tool: boot your own /init with `vmtest boot`, or build the benchmark's floor.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest init: writes a commented starter vmtest.yaml in the current directory.
 #include "cli/command.h"
 #include "cli/project_file.h"

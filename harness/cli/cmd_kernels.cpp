@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest kernels list|fetch|verify|lock: the kernel cache and the lock file, without booting.
 #include "cli/command.h"
 #include "cli/settings.h"

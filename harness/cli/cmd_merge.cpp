@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest merge: combine results.json files from shards or per-kernel CI jobs into one, equal
 // to what a single unsharded run would have written. The full verifier logs each input's
 // results name (OUT/logs/<kernel>/..., relative to that results.json) are copied next to the

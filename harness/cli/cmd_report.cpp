@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest report: renders a finished run for humans (HTML) and for CI (JUnit, step summary,
 // annotations, verdict JSON). It is `vmtest gate` with the HTML report on by default: the same
 // options, the same verdict and the same exit code, plus the verdict matrix for the README.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines.
 #include "agent/program_loader.h"
 #include "baseline/expectations.h"

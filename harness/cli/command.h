@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Each subcommand lives in its own cmd_<name>.cpp and registers itself here: it declares its
 // options on a CLI11 subcommand and returns the function that runs it.

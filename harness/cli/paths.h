@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Where vmtest finds what it ships: everything is located relative to the running binary, so
 // an installed vmtest (<prefix>/bin/vmtest) and one run from its build tree

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "cli/project_file.h"
 
 #include "core/fs.h"

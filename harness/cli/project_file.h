@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // vmtest.yaml, the project file: a repository's corpus, kernel rows, testrun cases, baselines,
 // policy, thresholds and output folder, so `vmtest run` needs no flags there. vmtest finds it by

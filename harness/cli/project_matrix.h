@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The kernel matrix a project runs: the bundled (or --matrix) matrix with the rows of
 // vmtest.yaml laid over it. The project's rows are parsed by parse_matrix, exactly as rows of

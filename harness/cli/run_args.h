@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Options of a matrix run and of the gate, shared by `vmtest run`, `gate`, `report`, `diff`
 // and `baseline update`, so the same flag means the same thing everywhere.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // One table of the settings a project file may hold: for each, its vmtest.yaml key, the flag
 // that overrides it and the option field both fill. Every command applies it right after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The last step of `vmtest run`, `gate` and `report`: compute the verdict once, render it to
 // the terminal and to every requested file, and return its exit code. Because all three go

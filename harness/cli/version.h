@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `vmtest --version`: this build, plus the two BPF tools results depend on: the libbpf that
 // vmtest-guest links (asked of the agent itself, so a stale agent cannot hide) and the bpftool

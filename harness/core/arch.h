@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The CPU architecture of a kernel row, and every name the stages need for it. One home for
 // the spellings so nothing else compares strings like "aarch64": the matrix says `arch:

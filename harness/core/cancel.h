@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Stopping a run cleanly when it is cancelled. GitHub cancels a job with SIGINT, then SIGTERM,
 // then SIGKILL; a terminal sends SIGINT, a closed session SIGHUP. Without care every qemu child

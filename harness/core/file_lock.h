@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Cross-process locks on lock files (flock(2)). Several `vmtest` processes may share one cache
 // (two CI jobs on one runner, a developer's shell and an editor's test task); every writer of

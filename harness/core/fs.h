@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Filesystem helpers for files a user keeps (cache entries, baselines, results): every
 // write goes to a temp file in the same directory and is renamed into place, so a crash

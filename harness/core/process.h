@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // External commands (qemu, apt-get, the host-mode agent) run behind this small interface so
 // controller logic can be tested with a fake, the way ninja's CommandRunner is.

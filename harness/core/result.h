@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Errors are values: every recoverable failure travels as an Error that says what went
 // wrong, where (file, kernel, object) and the errno, so the controller can report it and

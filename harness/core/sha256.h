@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // SHA-256 through OpenSSL: kernel images, .deb files and BPF objects are identified by it.
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The gate: the one place where a run's results, the baselines and the policy become a
 // verdict. The verdict lists every finding with its severity and reason, per program, per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "gate/gate_text.h"
 
 #include "baseline/diff_table.h"

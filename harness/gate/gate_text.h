@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The verdict as terminal text. By default: one line per kernel, one line per finding that
 // fails, errors or warns (kernel, object/program, what changed, the policy reason or the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The verdict as JSON (`--verdict-json FILE`), for tools that act on it (a PR comment bot, a
 // dashboard) without parsing text: the outcome, the exit code and every finding with where it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The release string (`uname -r`) of an x86 bzImage, read from its setup header. The guest
 // image carries each kernel's config as /boot/config-<release>, where bpftool looks for it

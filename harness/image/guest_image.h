@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The guest image: an initramfs whose /init is vmtest-guest, plus the BPF objects and the
 // manifest that tells the agent what to run. One image serves every kernel of a run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Writes an uncompressed cpio "newc" archive, the format the kernel unpacks as initramfs,
 // through libarchive. Uncompressed on purpose: under TCG, decompressing in the guest costs

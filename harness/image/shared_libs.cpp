@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "image/shared_libs.h"
 
 #include "core/fs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The shared libraries a dynamically linked host program needs, so it can be copied into the
 // initramfs (which has no libc of its own) together with them. Read from the ELF itself

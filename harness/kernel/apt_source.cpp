@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/apt_source.h"
 
 #include "core/fs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // A private apt: its own sources.list, lists and cache under the vmtest cache, so fetching a
 // kernel package never reads or changes the machine's apt state (no sudo, no surprise

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/archive_kernel.h"
 
 #include <archive.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Finding a kernel inside an archive that is not a .deb: an OCI image layer (tar, gzip or
 // zstd), a release tarball (tar.gz/tar.xz) or an RPM payload (cpio inside the RPM lead,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `build:` rows: a kernel.org source tarball (sha256 in the matrix) configured as
 //   make defconfig -> scripts/kconfig/merge_config.sh -m .config <fragment> -> make olddefconfig

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Pulls the kernel out of a linux-image .deb. A .deb is an `ar` archive whose data.tar.*
 // member holds the files; libarchive reads both layers, so nothing is unpacked to disk except

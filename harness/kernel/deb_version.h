@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Debian version ordering (epoch, upstream, revision; '~' sorts before everything), so the
 // lock refresh can pick the newest of several versions apt offers without asking dpkg.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/debian_source.h"
 
 #include "core/file_lock.h"

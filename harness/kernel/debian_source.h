@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `debian:` sources: a linux-image package at the exact version and hashes pinned in the lock:
 //   debian: {package: linux-image-6.1.0-56-cloud-amd64, suites: [bookworm, bookworm-security]}

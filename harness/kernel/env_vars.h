@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Hosts come from the environment, never from the repository: a matrix URL may say
 // ${VMTEST_RPM_MIRROR}/..., and the OCI registry is $VMTEST_OCI_REGISTRY. The lookup is a

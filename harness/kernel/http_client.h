@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // HTTP GET behind a small interface, so the OCI, URL, RPM and build sources can be tested
 // with a fake and the real client (libcurl) is exercised only against loopback servers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The on-disk kernel cache: <cache>/kernels/<vmlinuz sha256>/{vmlinuz,config,image.json}.
 // Entries are named by content, so two rows (or two lock revisions) resolving to the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The "kernel image" stage: turns a matrix row into a verified vmlinuz on local disk by trying
 // the row's sources in order. For each source: an image it already has (cache, no network)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // One way to obtain a kernel for a matrix row. Each kind (debian, oci, rpm, url, path, build,
 // local) implements this interface in its own <kind>_source.{h,cpp} and registers its parser

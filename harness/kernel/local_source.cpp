@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/local_source.h"
 
 #include "core/sha256.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `local:` sources: prebuilt images in a directory this machine (or CI) provides, laid out as
 // <dir>/<row>/bzImage plus <dir>/<row>/config. The directory comes from --kernel-dir or

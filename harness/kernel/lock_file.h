@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // kernels/matrix.lock.json: what each row's sources resolved to when someone last measured
 // them - the exact Debian package version, the OCI digest, the sha256 of a local image - with

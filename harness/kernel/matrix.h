@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // kernels/matrix.yaml as plain data: which kernels exist, which run by default and where each
 // one comes from. A row lists its sources in the order they are tried (kernel_image.h):

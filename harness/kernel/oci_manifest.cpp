@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/oci_manifest.h"
 
 #include "kernel/lock_file.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The JSON documents of the OCI distribution/image specs (and their Docker v2 twins) that a
 // kernel pull needs: an index (manifest list) to pick linux/amd64 from, an image manifest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // A read-only client for one repository of an OCI distribution-spec registry: manifests and
 // blobs, with anonymous bearer-token auth (401 + WWW-Authenticate: Bearer realm=...,

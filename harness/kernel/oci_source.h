@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `oci:` sources: a kernel image in an OCI registry laid out like little-vm-helper's
 // kernel-images catalogue - a busybox base plus a layer holding

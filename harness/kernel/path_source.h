@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `path:` sources: a kernel already on this disk, used in place (a local file is its own
 // cache; copying it would only double the disk use):

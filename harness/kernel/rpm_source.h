@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `rpm:` sources: a kernel-core RPM (Rocky or Alma 8 for a RHEL 8 row), downloaded from a URL
 // or read from a local path, checked against its sha256, and unpacked with libarchive (the

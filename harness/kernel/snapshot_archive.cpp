@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/snapshot_archive.h"
 
 #include "core/sha256.h"

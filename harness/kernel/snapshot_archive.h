@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Debian's snapshot archive keeps every file the Debian archive ever published, long after a
 // mirror dropped it, and serves each one by content at <base>/file/<sha1>. A pinned kernel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The table of source kinds a matrix row may name. Adding a kind means writing its
 // <kind>_source.{h,cpp} and its test, and adding one line to source_registry.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/source_spec.h"
 
 #include "kernel/lock_file.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // What a source kind's parser gets from kernels/matrix.yaml and kernels/matrix.lock.json, and
 // the field readers every kind shares. A parser reports a problem by throwing SpecError, which

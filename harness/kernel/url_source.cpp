@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/url_source.h"
 
 #include "kernel/archive_kernel.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // `url:` sources: a direct download whose sha256 is written in the matrix - a bzImage, or a
 // .tar.gz/.tar.xz holding boot/vmlinuz-* or a bzImage:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // GitHub workflow-command annotations: one `::error file=bpf/corpus/<stem>.bpf.c,line=N,...`
 // per failing program, pointing at its SEC() line, so the failure shows up on the PR's diff.

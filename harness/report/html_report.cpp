@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "report/html_report.h"
 
 #include "baseline/baseline_file.h"

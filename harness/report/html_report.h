@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The HTML regression report: one self-contained file (inline CSS and JS, nothing fetched) that
 // a reviewer opens from a CI artifact. It is rendered from the mustache templates in

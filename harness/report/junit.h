@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // JUnit XML for CI test viewers: one testsuite per kernel, one testcase per kernel x program.
 // A FAIL finding is a <failure>, a kernel that gave no verdicts makes its testcases <error>s,

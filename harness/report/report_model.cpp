@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "report/report_model.h"
 
 #include "gate/gate_text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // What every report format shows, laid out once from the gate's verdict: a program x kernel
 // matrix whose cells carry a status (unchanged, regressed, improved, new, expected-fail ... or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "report/step_summary.h"
 
 #include "baseline/diff_table.h"

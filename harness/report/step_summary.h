@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Markdown for $GITHUB_STEP_SUMMARY: the headline, a compact program x kernel matrix (only the
 // rows with something to say once baselines exist), then every failing program with its

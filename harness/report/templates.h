@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The report templates (reports/templates/*): embedded into the binary at build time so that
 // `vmtest report` and `vmtest run` work from any directory, or read from a directory while a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The program x kernel verdict matrix as a markdown table, for the README and for humans
 // comparing kernels at a glance. Generated from results, never typed by hand.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The guest streams its report to a dedicated serial port, one record per line:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Headroom: how much of the kernel's limits a program uses. A verdict flip is the last moment
 // to learn that a program outgrew its kernel; a program at 90% of the instruction limit is one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Hex strings are how packets, contexts and expected outputs travel through the manifest
 // and the test case files: lowercase, two digits per byte, no separators.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Checked reads for the JSON files vmtest consumes (results.json, the agent's report,
 // manifests). nlohmann's get<int>() wraps 4294967297 to 1 and turns 1e300 into undefined

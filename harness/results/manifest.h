@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // What the controller tells the agent to do: which objects to load and which
 // BPF_PROG_TEST_RUN inputs to feed each program. Written as /vmtest/manifest.json into the

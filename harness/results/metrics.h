@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Every per-program number vmtest measures is one row of kMetrics (veristat's stat_defs[] is
 // the model). The row decides its JSON key in results.json and the baselines, its label in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "results/results.h"
 
 #include "results/json_read.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The results schema (docs/results-schema.md): kernel -> object -> program. The guest agent
 // produces AgentReport; the controller wraps it in a KernelResult with what it knows about the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The closed sets of words that cross stage boundaries: a program's verdict, a test_run's
 // status, a kernel's status and how a verifier log was cut. Each is an enum with one table that

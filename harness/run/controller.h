@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The controller drives one run through the stages: matrix -> kernel image -> guest image ->
 // VM -> results. Each stage sits behind RunStages so the orchestration (selection, skips,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "run/corpus.h"
 
 #include "core/sha256.h"

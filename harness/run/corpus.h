@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // A corpus is whatever folders (or files) the user points at. Folders are walked recursively,
 // following symbolic links but never into a folder already visited (a symlink loop ends

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "run/log_files.h"
 
 #include "core/fs.h"

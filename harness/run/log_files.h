@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Full verifier logs as files: OUT/logs/<kernel>/<object>/<program>.log, each exactly the bytes
 // the kernel printed (or their last part, when the cap cut it; results.json says so), so bpfvv

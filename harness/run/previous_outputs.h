@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // A run's output folder holds files that later steps trust by name: `vmtest gate OUT/results.json`,
 // an artifact upload of OUT/report.html. When a run reuses a folder and then dies (cancelled,

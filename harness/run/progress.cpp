@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "run/progress.h"
 
 #include <unistd.h>

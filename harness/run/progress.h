@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Progress per kernel. On a terminal one live line per kernel is redrawn in place; in CI
 // (or when output is piped) every state change is a plain, greppable line.

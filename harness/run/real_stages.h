@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The production wiring of the controller's stages: apt/cache for kernels, qemu for VMs and
 // a subprocess for the host agent.

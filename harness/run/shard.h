@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Sharding splits a large corpus across CI jobs; merging puts the pieces back together. The
 // split is by object, round-robin over the name-sorted corpus, so every shard gets a similar

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "testrun/packet.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Builds test packets from header fields: Ethernet, optional VLAN tags, IPv4 or IPv6, then
 // TCP, UDP or ICMP/ICMPv6 and a payload. Lengths and checksums (IPv4 header, and the L4

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Symbolic program return values for test case expectations, so a case can say XDP_PASS
 // instead of 2. The values are the uapi ones and the same on every kernel. Names are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // testrun/<object-stem>.yaml: declarative BPF_PROG_TEST_RUN cases for one BPF object.
 //

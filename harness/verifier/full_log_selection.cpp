@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "verifier/full_log_selection.h"
 
 #include "results/results.h"

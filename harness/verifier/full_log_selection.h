@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Which programs get their complete verifier log kept (OUT/logs/<kernel>/<object>/<program>.log)
 // and their per-source-line cost recorded. Every such decision is made here, once, by

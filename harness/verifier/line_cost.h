@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Which source lines the verifier spent its instructions on, read from a level 1 or 2 log. With
 // BTF line info the kernel prints a line "; <source> @ <file>:<line>" (older kernels print only

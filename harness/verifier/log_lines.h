@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Small line-scanning helpers shared by the verifier log parsers. Verifier logs are a few
 // well-known line formats, so hand-rolled scanning beats <regex> on speed and on the static

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The end of a verifier log is where the verdict lives: the error message, the summary line
 // and the last few instructions before it. This is what results record and baselines diff.

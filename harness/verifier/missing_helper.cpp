@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "verifier/missing_helper.h"
 
 #include "verifier/log_lines.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Which helper or kfunc a kernel lacks, read from the verifier's rejection message, so a
 // report can say "needs bpf_loop" instead of pasting the log. Recognised messages:

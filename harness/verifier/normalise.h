@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Verifier log lines carry a little run-to-run noise: the time verification took, kernel
 // addresses (map pointers in ld_imm64, randomised by KASLR) and object ids handed out by the

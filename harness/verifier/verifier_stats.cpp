@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "verifier/verifier_stats.h"
 
 #include "results/headroom.h"

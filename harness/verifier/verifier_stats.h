@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The verifier's own summary of a load: instruction and state counts, time and stack depth.
 // Every kernel prints some of it at the end of the log, in one of a few formats:

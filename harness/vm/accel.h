@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Chooses between KVM and TCG. KVM is used only when /dev/kvm exists AND a KVM guest actually
 // runs: with nested virtualisation a -enable-kvm guest can stay "running" while executing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Time is an external effect too: the VM runner and the KVM probe wait on deadlines, and unit
 // tests drive those deadlines with a fake clock instead of sleeping for real.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "vm/console_scan.h"
 
 #include <array>

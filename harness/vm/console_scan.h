@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Finds kernel panics and oops/BUG/WARNING splats in serial console text. Pure functions over
 // text: the runner feeds the console log as it grows (so a panic is seen while qemu runs) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Follows a file another process appends to (qemu's -serial file:), returning only what is new.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "vm/qemu_command.h"
 
 namespace vmtest {

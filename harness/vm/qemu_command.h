@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Builds the qemu command line for one VM. Pure, so the exact argv is unit tested.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "vm/run_all.h"
 
 #include "core/cancel.h"

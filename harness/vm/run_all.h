@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Runs many VMs with a bounded number at once. Outcomes come back in input order; one VM's
 // failure (even an exception) becomes that VM's outcome and never touches the others.

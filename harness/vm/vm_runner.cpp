@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "vm/vm_runner.h"
 
 #include "core/cancel.h"

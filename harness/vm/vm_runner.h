@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Boots one VM and watches it: picks the accelerator, starts qemu, follows the console log as
 // it grows (panic seen promptly, KVM silence detected), enforces the deadline, and collects

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The data the VM stage takes in (one kernel row booted with one guest image) and the data it
 // passes on (what happened). Plain structs so the run and report stages need no qemu knowledge.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Filtering and sorting for the report. Plain DOM, no libraries, nothing fetched. All data is
 // read from the escaped data-* attributes of the table; nothing is ever written as HTML.
 // The filter lives in the URL hash (#filter=regressed&q=loop) so a link, or a headless

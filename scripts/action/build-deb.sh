@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds the vmtest .deb from a source tree: only what the package holds (the CLI, the guest
 # agent and the bundled corpus; no test binaries), then CPack. Needs the build dependencies
 # (scripts/install-deps.sh). Used by action.yml (in a Debian 12 container, cached by version),

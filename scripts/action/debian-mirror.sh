@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Prints the Debian mirror URI this machine's apt already uses for SUITE (default bookworm),
 # from deb822 .sources files or one-line sources.list entries, so no script carries a mirror
 # host of its own. Exits 1 when no entry serves the suite. install-deps.sh, the action's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs a command in Debian 12 (the platform vmtest is built and tested on; GitHub's runners are
 # Ubuntu) after installing the vmtest .deb from PKG_DIR. The workspace is mounted at its own path
 # so paths in results and annotations match the checkout; the kernel cache is mounted, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs one of the action's commands the way install.sh decided: on the runner with the release
 # tarball's vmtest (HOW=release), or in the Debian 12 container with the .deb from PKG_DIR
 # (container, source). COMMAND is `vmtest ...` or a script of scripts/action (run.sh, gate.sh),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The gate step: merge the per-kernel (and per-shard) results, then compute the verdict once and
 # render it to every format in the same step: the HTML report, JUnit, the markdown summary, the
 # verdict as JSON and ::error annotations. Exits with the verdict: 0 clean, 1 regression,

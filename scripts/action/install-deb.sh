@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs a vmtest .deb and its runtime dependencies on Debian 12, as root. libbpf 1.4 and
 # bpftool 7.5 come from bookworm-backports, which is added from the mirror the machine already
 # uses (read from its apt sources; no host name is written here). Copes with a minimal root:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The action's install step: decides how this job gets vmtest, and gets it.
 #   release    the tarball of the action's own version, checked against the release's
 #              SHA256SUMS, unpacked under $RUNNER_TEMP and run on the runner (no container);

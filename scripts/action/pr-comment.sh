@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Posts the gate's markdown summary as one sticky pull-request comment, updated in place on
 # every run (found by a marker line). Never fails the job: on a fork's pull request, or with a
 # token that may not write, it says so and the step summary remains the report.

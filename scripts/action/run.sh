@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # One kernel row (and optionally one shard of the corpus): runs the project's corpus and records
 # results without comparing baselines; the gate step compares once over the merged results.
 # The step still exits with run's verdict on what it saw (a missed testrun expectation, a kernel

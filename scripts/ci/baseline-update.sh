@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Re-record bpf/baselines: build, then `vmtest baseline update` on the given kernel rows
 # (default: every row available here). Used by the maintainers' workflow.
 # Usage: scripts/ci/baseline-update.sh [KERNEL...]

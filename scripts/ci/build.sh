@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Configure and build everything (CLI, guest agent, BPF corpus, tests). Used by .ci/run (via
 # scripts/test.sh) and by the GitHub workflow's build job.
 set -euo pipefail

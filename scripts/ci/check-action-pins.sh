@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Every `uses: <this repository>@<ref>` in the repository's workflows and examples must name a
 # ref of this repository that holds action.yml: a commit (40 hex digits) that has it, or a tag
 # vX.Y.Z that exists and has it, or v<VERSION>, the tag this tree is released as. A pin to a

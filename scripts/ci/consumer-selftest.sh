@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # examples/consumer as a platform team has it, outside this checkout, with vmtest installed by
 # `cmake --install` into a scratch prefix and nothing pointing back here: build its objects,
 # list the rows (the action's matrix mode), run each row and gate, with the same scripts

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs a command inside Debian 12 (the platform vmtest is built and tested on) with the
 # checkout mounted, the kernel cache mounted, and /dev/kvm passed through when the host has
 # it. GitHub's runners are Ubuntu; this keeps every job on the same packages as .ci/run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Validates what GitHub will run, with real validators, offline:
 #   - action.yml and every workflow (this repository's and the consumer example's) against
 #     GitHub's schemas with action-validator, and the workflows with actionlint (expressions,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # This repository's gate job: scripts/action/gate.sh (what the action runs) with the vmtest of
 # the build tree, from the checkout's root.
 # Usage: scripts/ci/merge-and-gate.sh RESULTS_ROOT OUT_DIR [vmtest gate options...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the e2e scripts that need a clean Debian 12 root (package-selftest.sh for the
 # .deb, release-selftest.sh for the tarball): one debootstrap --variant=minbase of bookworm from
 # this machine's own mirror (read from its apt sources), kept pristine as a tar in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The .deb on a clean Debian 12: CPack packs this build, a minimal debootstrap root of
 # bookworm (no sudo, git or ca-certificates in it) installs it with
 # scripts/action/install-deb.sh, which brings every runtime dependency from the Depends, and

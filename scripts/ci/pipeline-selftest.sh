@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs the GitHub workflow's pipeline here, with the very scripts its steps call: one job per
 # kernel (run-kernel.sh), then merge, report and gate (merge-and-gate.sh), then the
 # maintainers' baseline update into a scratch directory, which must reproduce the committed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The release tarball on a machine that has nothing of ours: scripts/release/build.sh packs this
 # build (tarball, .deb, image context, SHA256SUMS), and the tarball is unpacked under /opt of a
 # minimal Debian 12 root (debootstrap minbase, shared with the .deb's e2e through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # This repository's kernel job: scripts/action/run.sh (what the action runs) with the vmtest of
 # the build tree, from the checkout's root.
 # Usage: scripts/ci/run-kernel.sh KERNEL OUT_DIR [SHARD [vmtest run options...]]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds every release artifact from a source tree, offline but for the package mirror:
 #   OUT/vmtest-VERSION-x86_64-linux.tar.gz  self-contained: bin/vmtest, libexec/vmtest/
 #                                           (vmtest-guest, bpftool, busybox), lib/vmtest/ (the

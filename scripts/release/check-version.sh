@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Prints the version (VERSION, the one place it is kept) and, given a tag, checks the tag is
 # exactly v<VERSION>: a release is built only from a tag that names what the binary reports.
 # Usage: scripts/release/check-version.sh [TAG]    exit 2 on a mismatch or a malformed VERSION

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Prints the release notes of VERSION: its section of CHANGELOG.md ("## [X.Y.Z] ..." up to the
 # next "## "), without the heading. Exit 1 when the section is missing or empty, so no release
 # goes out without notes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Guesses against the running kernel's BTF; nothing is loaded, so no privilege is needed.
 #include "agent/attach_targets.h"
 

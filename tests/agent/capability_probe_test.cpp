@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "agent/capability_probe.h"
 #include "core/fs.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The loader's fixups, on the objects of tests/data/bpf/fixup_*.bpf.c. Opening and fixing up
 // needs no privilege; the verdict checks load into the running kernel and need root. The same
 // objects run in real guests in tests/e2e/loader_e2e_test.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "agent/features.h"
 #include "agent/global_presets.h"
 #include "agent/program_loader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // These tests load real programs into the running kernel, so they need root (CAP_BPF); they
 // boot nothing and run in a few milliseconds.
 #include "agent/agent.h"

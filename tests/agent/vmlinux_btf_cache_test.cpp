@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The kernel-BTF cache and its name index, linked with the same --wrap flags as vmtest-guest:
 // every answer must be the one libbpf's own linear scan gives (reached here as __real_).
 #include <bpf/btf.h>

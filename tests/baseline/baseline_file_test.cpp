@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/baseline_file.h"
 #include "baseline/sample_results.h"
 #include "core/fs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
 #include "baseline/sample_results.h"
 #include "gate/gate.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/expectations.h"
 #include "baseline/sample_results.h"
 #include "core/fs.h"

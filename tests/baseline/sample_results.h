@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Builders for KernelResults used by the baseline tests: small, explicit, no VM.
 #include "results/results.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/sample_results.h"
 #include "baseline/veristat_csv.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "capabilities/capability_diff.h"
 #include "capability_fixtures.h"
 

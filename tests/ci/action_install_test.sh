@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The action's install step (scripts/action/install.sh) against a release served on loopback,
 # with a stand-in tarball (the real one is the release e2e's): the tag installs the tarball and
 # puts its bin/ on the PATH; a branch or `uses: ./` builds from source and says so; a commit is

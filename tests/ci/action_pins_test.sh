@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/ci/check-action-pins.sh can fail: the pin the consumer example shipped with
 # (1405d5a8, a commit from before action.yml existed) is refused, as is a commit that does not
 # exist; a commit that holds action.yml and the tree's own release tag pass.

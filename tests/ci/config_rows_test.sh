@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `vmtest config --rows-json` is what the action fans out over: an unknown row is a usage error
 # (exit 2, naming it and the rows there are), never a job that can only fail; known rows and
 # the default selection print as a job matrix.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/action/pr-comment.sh against a fake `gh` that records each call: it posts one comment,
 # updates that same comment on the next run, and never fails the job when the token may not
 # write (a fork's pull request) or when there is no pull request at all.

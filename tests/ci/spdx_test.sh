@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/spdx.sh on a scratch tree: --check fails naming the files without the line and a
 # file of unknown kind; --fix adds each language's comment (after a shebang, after a
 # template's DOCTYPE), leaves data alone, and is idempotent; --check then passes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The workflows and the action cannot run here, so their structure is checked: triggers, least
 // privilege, SHA-pinned actions, no secrets, no expression pasted into a shell script, and every
 // script a step calls exists and is also run by .ci/run (through scripts/test.sh and the e2e

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The binary finds its data and its guest agent relative to itself, in an install tree and in
 // the build tree alike.
 #include "cli/paths.h"

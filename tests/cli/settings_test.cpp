@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // vmtest.yaml values land in the very fields their flags fill; a flag wins; each setting says
 // where it came from.
 #include "cli/settings.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "cli/version.h"
 #include "core/fs.h"
 #include "kernel/fake_runner.h"

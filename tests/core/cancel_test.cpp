@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/cancel.h"
 #include "core/fs.h"
 #include "core/process.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/file_lock.h"
 #include "core/fs.h"
 

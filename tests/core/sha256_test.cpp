@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/sha256.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Bad input on real kernels: broken objects next to a good one, a guest that hangs, a guest
 // that panics, a kernel whose download does not match its pin, and rows or names that cannot
 // run. Each gets a clear error and nothing else is lost.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Issue 8 on real kernels: every guest runs Debian's bpftool, and the recorded probe shows
 // bpf_loop missing on 5.10 and present on 6.1, in results.json, in `vmtest capabilities` and
 // in the explanation of the bpf_loop program's rejection on 5.10.

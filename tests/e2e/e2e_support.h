@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Helpers for the end-to-end layer: it runs the real `vmtest` binary, which boots real
 // Debian kernels in qemu with the real agent, and reads back results.json.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Guest-side faults of issue 13, injected against the real CLI and a real Debian 6.1 guest:
 // guest data that carries the results port's markers, a guest that times out mid-corpus (and,
 // issue 24, has a regression among the objects it reached), a qemu killed from outside mid-run,

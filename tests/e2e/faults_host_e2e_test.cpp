@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Host-side faults (issue 13), each injected by hand against the real CLI: two runs sharing a
 // fresh cache, two runs sharing an output folder, damaged cache entries, symlink loops in the
 // cache and the corpus, two url rows with one vmlinuz, and a full disk under the cache and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Full verifier logs and per-source-line cost on a real guest (6.12 under TCG: it prints the
 // "@ file:line" of each source line; 6.1 prints the source text only): an object whose
 // loop bound grew between two builds is baselined with line costs, run again, and `vmtest diff`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The gate on real kernels: a baseline copy with verdicts flipped in both directions must
 // fail the run with exit 1 and name each change; a corrupt baseline is exit 2.
 #include "e2e_support.h"

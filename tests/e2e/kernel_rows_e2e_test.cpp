@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The user's five kernels (and our 6.12), booted for real: every row of the matrix with the
 // local images of the rows no package mirror serves (4.18 = RHEL 8.10's 4.18.0-553,
 // 4.18-rhel8.1 = RHEL 8.1's 4.18.0-147.el8, 5.15, 6.6), gated against the committed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Loopback ports for the e2e suites that serve kernels from local registries and web servers.
 #include <arpa/inet.h>

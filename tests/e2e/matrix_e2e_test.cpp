@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The default matrix on real kernels as a machine without the local images and without a
 // reachable registry sees it: Debian 5.10, 6.1 and 6.12 booted in qemu, the bundled corpus
 // loaded by the real agent, and the other rows skipped with their reasons. The bpf_loop

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // An outside corpus nobody here wrote: the 15 XDP objects Debian's libxdp1 ships. No sidecar,
 // no testrun cases; every program must come back with a clear classification.
 #include "e2e_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The HTML report in a real browser: headless Chromium opens reports rendered by the real
 // `vmtest report` from a real run of Debian 5.10, 6.1 and 6.12 (tests/data/report), checks the
 // DOM after the page's own script ran, and keeps screenshots for CI under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The oci, url and rpm sources against REAL servers on loopback: Debian's docker-registry
 // (the distribution registry) fed by skopeo, python's http.server, and an RPM made by
 // rpmbuild. Each wraps the Debian 6.1 kernel the matrix suite already caches; the harness

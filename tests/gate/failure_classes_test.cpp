@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One table, every failure class, every path: for each class the same results.json goes
 // through `vmtest run`'s gating (deliver_verdict, in process, as `run` calls it), `vmtest gate`,
 // `vmtest report`, every report format, and the GitHub workflow's own merge-and-gate script,

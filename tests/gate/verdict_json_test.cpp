@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "gate/verdict_json.h"
 #include "report/report_fixtures.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The capability-probe part of the guest image: bpftool, its libraries and kernel configs.
 #include "core/fs.h"
 #include "image/guest_image.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "image/initramfs_writer.h"
 
 #include <archive.h>

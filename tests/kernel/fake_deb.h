@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Builds small but structurally real .deb files (ar + control.tar.xz + data.tar.<filter>)
 // with libarchive, so extraction and fetch tests run on genuine archive formats.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // An HttpClient that serves canned responses by exact URL and records every request, so the
 // OCI, URL, RPM and build sources can be tested without a server. Unknown URLs get a 404.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // A CommandRunner that runs nothing: it records each command and answers through a handler,
 // so tests can play apt (write a .deb into the cwd, fail, report "not found") and then assert

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The row-level stage: a row's sources tried in order, with fakes for the sources themselves
 // and one row of real local + oci sources against a fake registry.
 #include "core/file_lock.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/build_source.h"
 #include "kernel/debian_source.h"
 #include "kernel/local_source.h"

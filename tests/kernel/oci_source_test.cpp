@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "fake_deb.h"

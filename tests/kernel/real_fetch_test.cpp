@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Manual check against the real mirror: disabled by default because it needs the network and
 // downloads ~27 MB. Run with
 //   VMTEST_CACHE=$(mktemp -d) build/tests/vmtest_tests \

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "report/html_report.h"
 #include "report/report_fixtures.h"
 

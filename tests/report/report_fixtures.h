@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Runs for the report tests: small hand-built ones (tests/baseline/sample_results.h) and the
 // fixtures in tests/data/report (a real run of Debian 5.10/6.1/6.12, and an XSS run).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "report/report_fixtures.h"
 #include "report/report_model.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "report/verdict_matrix.h"
 
 #include <gtest/gtest.h>

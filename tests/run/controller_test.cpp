@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Controller orchestration with faked stages: selection, skips, failure isolation and exit
 // codes, without booting anything.
 #include "core/cancel.h"

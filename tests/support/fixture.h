@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Reads a fixture from tests/data/; a missing fixture fails the test loudly.
 #include <gtest/gtest.h>

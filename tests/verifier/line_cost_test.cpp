@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "support/fixture.h"
 #include "verifier/line_cost.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "verifier/normalise.h"
 
 #include <gtest/gtest.h>

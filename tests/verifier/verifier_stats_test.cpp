@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "results/results.h"
 #include "support/fixture.h"
 #include "verifier/verifier_stats.h"

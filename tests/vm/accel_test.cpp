@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "vm/accel.h"
 
 #include <gtest/gtest.h>

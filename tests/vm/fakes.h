@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Fakes for the VM stage: a clock that only moves when someone sleeps, and a CommandRunner
 // whose "qemu" writes scripted console/results text to the -serial files at scripted times.

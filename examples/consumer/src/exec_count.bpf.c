@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Counts exec() calls per process: a raw tracepoint whose task argument is read with CO-RE
  * (the task_struct layout differs between kernels; libbpf relocates the access). */
 #include "vmlinux.h"

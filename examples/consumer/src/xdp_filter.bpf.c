@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Edge filter: drops IPv4 packets whose TTL is about to expire and packets from sources in
  * the `blocked` map (filled by user space), passes everything else, and counts each verdict.
  * Test cases: testrun/xdp_filter.yaml. */

