@@ -1,6 +1,7 @@
 // vmtest capabilities: the kernel x feature matrix from the bpftool probes recorded in one or
 // more results.json files, with the features every kernel shares folded away.
 #include "capabilities/capability_matrix.h"
+#include "results/byte_text.h"
 #include "capabilities/capability_render.h"
 #include "cli/command.h"
 #include "core/fs.h"
@@ -57,7 +58,7 @@ int do_capabilities(const CapabilitiesArgs& a) {
   CapabilityMatrix m = filter_categories(build_capability_matrix(columns, !a.all), a.categories);
   std::string out;
   if (a.format == "json")
-    out = capabilities_to_json(m, notes).dump(2) + "\n";
+    out = dump_json(capabilities_to_json(m, notes), 2) + "\n";
   else if (a.format == "csv")
     out = render_capabilities_csv(m);
   else

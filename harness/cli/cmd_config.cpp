@@ -2,6 +2,7 @@
 // its key, or the default), plus the kernel rows a run would boot. `--rows-json` prints those
 // rows as a GitHub Actions matrix, which is how the action fans out one job per kernel.
 #include "cli/paths.h"
+#include "results/byte_text.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
 #include "cli/verdict_output.h"
@@ -36,7 +37,7 @@ int print_rows_json(const ConfigArgs& a, const Matrix& m) {
   for (int i = 1; i <= a.shards; ++i)
     shards.push_back(std::to_string(i) + "/" + std::to_string(a.shards));
   j["shard"] = shards;
-  std::printf("%s\n", j.dump().c_str());
+  std::printf("%s\n", dump_json(j).c_str());
   return 0;
 }
 

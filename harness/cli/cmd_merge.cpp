@@ -1,6 +1,7 @@
 // vmtest merge: combine results.json files from shards or per-kernel CI jobs into one, equal
 // to what a single unsharded run would have written.
 #include "cli/run_args.h"
+#include "results/byte_text.h"
 #include "cli/settings.h"
 #include "core/fs.h"
 #include "run/shard.h"
@@ -31,7 +32,7 @@ int do_merge(const MergeArgs& a) {
   }
   auto merged = merge_results(parts, order);
   if (!merged) throw FatalError(merged.error().str());
-  if (auto w = write_file_atomic(a.out, nlohmann::json(*merged).dump(2) + "\n"); !w)
+  if (auto w = write_file_atomic(a.out, dump_json(nlohmann::json(*merged), 2) + "\n"); !w)
     throw FatalError(w.error().str());
   std::fprintf(stderr, "vmtest: merged %zu file(s), %zu kernel(s) into %s\n", a.inputs.size(),
                merged->kernels.size(), a.out.c_str());

@@ -1,5 +1,6 @@
 // vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines.
 #include "agent/program_loader.h"
+#include "results/byte_text.h"
 #include "baseline/expectations.h"
 #include "cli/paths.h"
 #include "cli/run_args.h"
@@ -214,7 +215,7 @@ RunOutcome execute_run(RunArgs& a) {
   outcome.results.toolchain = {VMTEST_BPF_CLANG_VERSION, LIBBPF_HOST_VERSION, VMTEST_VERSION};
   outcome.results.corpus = info;
   fs::path results = a.opts.out_dir / "results.json";
-  auto w = write_file_atomic(results, nlohmann::json(outcome.results).dump(2) + "\n");
+  auto w = write_file_atomic(results, dump_json(nlohmann::json(outcome.results), 2) + "\n");
   if (!w) throw FatalError("cannot write results: " + w.error().str());
   std::fprintf(stderr, "vmtest: wrote %s\n", results.c_str());
   return outcome;

@@ -7,6 +7,7 @@
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/step_summary.h"
+#include "results/byte_text.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -156,7 +157,7 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   if (!out.markdown.empty())
     written &= write_output(out.markdown, render_step_summary(results, v, md), "markdown summary");
   if (!out.verdict_json.empty())
-    written &= write_output(out.verdict_json, verdict_to_json(v).dump(2) + "\n", "verdict JSON");
+    written &= write_output(out.verdict_json, dump_json(verdict_to_json(v), 2) + "\n", "verdict JSON");
   if (out.step_summary) {
     // GitHub collects this file per step and other tools may have written to it: append.
     const char* target = std::getenv("GITHUB_STEP_SUMMARY");

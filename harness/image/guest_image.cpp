@@ -3,6 +3,7 @@
 #include "image/bzimage.h"
 #include "image/initramfs_writer.h"
 #include "image/shared_libs.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <set>
@@ -79,7 +80,7 @@ Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem
   // The kernel opens /dev/console for init's stdio before init can mount devtmpfs.
   w.add_char_device("dev/console", 5, 1);
   if (auto r = w.add_file_from("init", spec.agent, 0755); !r) return r.error();
-  w.add_file("vmtest/manifest.json", nlohmann::json(guest_manifest(spec)).dump());
+  w.add_file("vmtest/manifest.json", dump_json(nlohmann::json(guest_manifest(spec))));
   for (const auto& o : spec.objects) {
     // Objects found in subfolders keep their relative path; the cpio needs each parent folder.
     for (size_t slash = o.name.find('/'); slash != std::string::npos;

@@ -1,6 +1,7 @@
 #include "kernel/lock_file.h"
 
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "results/json_read.h"
 
 #include <system_error>
@@ -85,7 +86,7 @@ Result<void> save_lock(const fs::path& lock_json, const LockFile& lock) {
     if (!r.empty()) kernels[row] = std::move(r);
   }
   ordered_json j = {{"format", kFormat}, {"kernels", kernels}};
-  return write_file_atomic(lock_json, j.dump(2) + "\n");
+  return write_file_atomic(lock_json, dump_json(j, 2) + "\n");
 }
 
 } // namespace vmtest
