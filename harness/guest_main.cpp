@@ -14,8 +14,8 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <sys/mount.h>
 #include <sys/reboot.h>

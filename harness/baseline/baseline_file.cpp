@@ -96,8 +96,8 @@ std::optional<T> opt_int_at(const json& j, const char* key, const std::string& w
 }
 
 std::set<std::string> program_keys() {
-  std::set<std::string> keys = {"verdict",    "errno",          "log_tail",   "log_tail_escaped",
-                                "test_run",   "line_costs",     "key_escaped"};
+  std::set<std::string> keys = {"verdict",  "errno",      "log_tail",   "log_tail_escaped",
+                                "test_run", "line_costs", "key_escaped"};
   for (const auto& d : kMetrics)
     if (d.baselined) keys.insert(std::string(d.key));
   return keys;
@@ -186,8 +186,8 @@ std::string entry_name(const json& entry, const std::string& key, const std::str
   if (!marker.is_boolean()) throw ReadError("'" + where + "." + key + ".key_escaped' must be true");
   if (!marker.get<bool>()) return key;
   auto raw = unescape_bytes(key);
-  if (!raw) throw ReadError("'" + where + "." + key + "' is marked escaped but has a " +
-                            raw.error().what);
+  if (!raw)
+    throw ReadError("'" + where + "." + key + "' is marked escaped but has a " + raw.error().what);
   return *raw;
 }
 void put_entry(json& parent, const std::string& name, json entry) {
@@ -246,8 +246,7 @@ Baseline baseline_from_json(const json& j) {
     o.error = string_at(*it, "error", where);
     const json& progs = object_at(*it, "programs", where);
     for (auto p = progs.begin(); p != progs.end(); ++p)
-      o.programs[entry_name(*p, p.key(), where)] =
-          program_from(*p, where + ".programs." + p.key());
+      o.programs[entry_name(*p, p.key(), where)] = program_from(*p, where + ".programs." + p.key());
     b.objects[entry_name(*it, it.key(), "objects")] = std::move(o);
   }
   return b;

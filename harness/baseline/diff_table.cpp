@@ -154,8 +154,7 @@ std::string render_diff_table(const DiffReport& r, bool color) {
     const std::string name = terminal_text(p->object + "/" + p->program);
     // A row that is fine by policy needs one line saying why, not a findings block.
     if (p->severity() == Severity::OK && !p->policy_reason.empty() && p->log_diff.empty()) {
-      out += "  " + name + ": " + changes_cell(*p) + " (" + terminal_text(p->policy_reason) +
-             ")\n";
+      out += "  " + name + ": " + changes_cell(*p) + " (" + terminal_text(p->policy_reason) + ")\n";
       continue;
     }
     out += "  " + name + ":\n";

@@ -83,9 +83,11 @@ HeadroomOverrides parse_headroom(const YAML::Node& n, const std::string& where) 
     only_keys(levels, {"warn", "fail"}, here);
     const size_t i = static_cast<size_t>(*f);
     if (levels["warn"])
-      h.warn_pct[i] = checked_number<double>(levels["warn"], here + " warn", NumberRange::AtLeastZero);
+      h.warn_pct[i] =
+          checked_number<double>(levels["warn"], here + " warn", NumberRange::AtLeastZero);
     if (levels["fail"])
-      h.fail_pct[i] = checked_number<double>(levels["fail"], here + " fail", NumberRange::AtLeastZero);
+      h.fail_pct[i] =
+          checked_number<double>(levels["fail"], here + " fail", NumberRange::AtLeastZero);
     if (h.warn_pct[i] && h.fail_pct[i] && *h.warn_pct[i] > *h.fail_pct[i])
       throw PolicyError(at_line(levels) + here + ": warn must not be above fail");
   }

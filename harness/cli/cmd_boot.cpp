@@ -1,9 +1,9 @@
 // vmtest boot: boot one matrix kernel with any initramfs and report how it ended. Useful to
 // debug a guest image, and the benchmark uses it to measure the bare boot floor.
 #include "cli/command.h"
-#include "results/byte_text.h"
 #include "cli/settings.h"
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "run/progress.h"
 #include "run/real_stages.h"
 

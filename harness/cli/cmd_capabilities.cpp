@@ -1,11 +1,11 @@
 // vmtest capabilities: the kernel x feature matrix from the bpftool probes recorded in one or
 // more results.json files, with the features every kernel shares folded away.
 #include "capabilities/capability_matrix.h"
-#include "results/byte_text.h"
 #include "capabilities/capability_render.h"
 #include "cli/command.h"
 #include "core/fs.h"
 #include "core/result.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>

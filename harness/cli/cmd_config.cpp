@@ -2,10 +2,10 @@
 // its key, or the default), plus the kernel rows a run would boot. `--rows-json` prints those
 // rows as a GitHub Actions matrix, which is how the action fans out one job per kernel.
 #include "cli/paths.h"
-#include "results/byte_text.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
 #include "cli/verdict_output.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>

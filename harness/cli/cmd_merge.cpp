@@ -1,9 +1,9 @@
 // vmtest merge: combine results.json files from shards or per-kernel CI jobs into one, equal
 // to what a single unsharded run would have written.
 #include "cli/run_args.h"
-#include "results/byte_text.h"
 #include "cli/settings.h"
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "run/shard.h"
 
 #include <cstdio>

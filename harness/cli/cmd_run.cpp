@@ -1,12 +1,12 @@
 // vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines.
 #include "agent/program_loader.h"
-#include "results/byte_text.h"
 #include "baseline/expectations.h"
 #include "cli/paths.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
 #include "cli/verdict_output.h"
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "run/corpus.h"
 #include "run/real_stages.h"
 #include "run/shard.h"

@@ -59,7 +59,8 @@ public:
   }
 
   // Judged by core/file_number.h: NaN, infinities and out-of-range values are refused.
-  template <class T> T number(const YAML::Node& n, const std::string& key, NumberRange range) const {
+  template <class T>
+  T number(const YAML::Node& n, const std::string& key, NumberRange range) const {
     T v{};
     try {
       v = n.as<T>();
@@ -148,9 +149,12 @@ private:
 // [A-Za-z_][A-Za-z0-9_]*, scanned by hand: std::regex matches recursively, once per character,
 // and a 50 000-character name overflowed the stack.
 bool is_env_name(std::string_view s) {
-  const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  const auto alpha = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
   if (s.empty() || !alpha(s[0])) return false;
-  return std::all_of(s.begin() + 1, s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+  return std::all_of(s.begin() + 1, s.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
 }
 
 } // namespace

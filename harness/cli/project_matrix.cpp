@@ -14,9 +14,11 @@ Error without_line_numbers(Error e) {
   std::string out;
   const std::string& c = e.context;
   for (size_t i = 0; i < c.size();) {
-    if (c.compare(i, 6, " line ") == 0 && i + 6 < c.size() && std::isdigit(static_cast<unsigned char>(c[i + 6]))) {
+    if (c.compare(i, 6, " line ") == 0 && i + 6 < c.size() &&
+        std::isdigit(static_cast<unsigned char>(c[i + 6]))) {
       i += 6;
-      while (i < c.size() && std::isdigit(static_cast<unsigned char>(c[i]))) ++i;
+      while (i < c.size() && std::isdigit(static_cast<unsigned char>(c[i])))
+        ++i;
       continue;
     }
     out += c[i++];

@@ -157,7 +157,8 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   if (!out.markdown.empty())
     written &= write_output(out.markdown, render_step_summary(results, v, md), "markdown summary");
   if (!out.verdict_json.empty())
-    written &= write_output(out.verdict_json, dump_json(verdict_to_json(v), 2) + "\n", "verdict JSON");
+    written &=
+        write_output(out.verdict_json, dump_json(verdict_to_json(v), 2) + "\n", "verdict JSON");
   if (out.step_summary) {
     // GitHub collects this file per step and other tools may have written to it: append.
     const char* target = std::getenv("GITHUB_STEP_SUMMARY");

@@ -366,8 +366,10 @@ Result<void> verify_cached(const CachedKernel& entry) {
   for (fs::directory_iterator it(entry.dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name == "vmlinuz" || name == "config" || name == kInfoFile) continue;
-    return Error{"unexpected file '" + name + "' in the cache entry (an entry holds only vmlinuz, "
-                 "config and " + std::string(kInfoFile) + "); remove it or the entry",
+    return Error{"unexpected file '" + name +
+                     "' in the cache entry (an entry holds only vmlinuz, "
+                     "config and " +
+                     std::string(kInfoFile) + "); remove it or the entry",
                  entry.dir.string()};
   }
   if (ec) return Error{"cannot list the cache entry: " + ec.message(), entry.dir.string()};

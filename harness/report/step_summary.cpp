@@ -235,8 +235,8 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
       }
       if (c.result && !c.result->full_log.file.empty())
         details += "\nFull verifier log: " + markdown_code_span(c.result->full_log.file) +
-                   " in the run's artifact" +
-                   (c.result->full_log.capped ? " (its end only)" : "") + "\n";
+                   " in the run's artifact" + (c.result->full_log.capped ? " (its end only)" : "") +
+                   "\n";
       if (c.diff)
         if (auto growth = describe_insns_growth(*c.diff); !growth.empty())
           details += "\n" + markdown_escape(growth) + "\n";

@@ -113,8 +113,7 @@ Result<std::string> unescape_bytes(std::string_view in) {
         continue;
       }
     }
-    return Error{"bad escape at byte " + std::to_string(i) + " (only \\\\ and \\xHH are used)",
-                 ""};
+    return Error{"bad escape at byte " + std::to_string(i) + " (only \\\\ and \\xHH are used)", ""};
   }
   return out;
 }
@@ -134,10 +133,9 @@ std::string terminal_text(std::string_view bytes, bool keep_tabs) {
       bytes,
       [&](std::string_view seq) {
         const auto c0 = static_cast<unsigned char>(seq[0]);
-        const bool control = (seq.size() == 1 && (c0 < 0x20 || c0 == 0x7f) &&
-                              !(keep_tabs && c0 == '\t')) ||
-                             (seq.size() == 2 && c0 == 0xc2 &&
-                              static_cast<unsigned char>(seq[1]) < 0xa0);
+        const bool control =
+            (seq.size() == 1 && (c0 < 0x20 || c0 == 0x7f) && !(keep_tabs && c0 == '\t')) ||
+            (seq.size() == 2 && c0 == 0xc2 && static_cast<unsigned char>(seq[1]) < 0xa0);
         if (!control) {
           out += seq;
           return;
@@ -149,7 +147,9 @@ std::string terminal_text(std::string_view bytes, bool keep_tabs) {
   return out;
 }
 
-std::string escaped_marker(std::string_view key) { return std::string(key) + "_escaped"; }
+std::string escaped_marker(std::string_view key) {
+  return std::string(key) + "_escaped";
+}
 
 void put_bytes(json& j, const char* key, std::string_view bytes) {
   if (is_utf8(bytes)) {

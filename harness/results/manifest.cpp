@@ -59,8 +59,7 @@ void from_json(const json& j, FullLogPlan& p) {
   if (auto it = j.find("baselines"); it != j.end() && it->is_object())
     for (const auto& [row, programs] : it->items())
       for (const auto& [key, e] : programs.items())
-        if (auto raw = unescape_bytes(key))
-          p.baselines[row][*raw] = e.get<ProgramExpectation>();
+        if (auto raw = unescape_bytes(key)) p.baselines[row][*raw] = e.get<ProgramExpectation>();
 }
 
 void to_json(json& j, const TestCase& c) {

@@ -2,17 +2,15 @@
 
 #include "results/byte_text.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
+#include <unistd.h>
 
 namespace vmtest {
 
 void PlainProgress::kernel(const std::string& name, const std::string& state) {
   std::lock_guard lock(mu_);
   // States and notes quote object names and errors: their control bytes are escaped.
-  std::fprintf(out_, "vmtest: %s: %s\n", terminal_text(name).c_str(),
-               terminal_text(state).c_str());
+  std::fprintf(out_, "vmtest: %s: %s\n", terminal_text(name).c_str(), terminal_text(state).c_str());
   std::fflush(out_);
 }
 

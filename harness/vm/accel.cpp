@@ -1,8 +1,5 @@
 #include "vm/accel.h"
 
-#include "results/byte_text.h"
-#include "results/json_read.h"
-
 #include <fcntl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -12,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "results/byte_text.h"
+#include "results/json_read.h"
 #include "vm/console_scan.h"
 #include "vm/file_follower.h"
 #include "vm/qemu_command.h"

@@ -96,8 +96,8 @@ TEST_F(BytesE2E, AFifoAsCorpusOrInsideItIsSkippedAndNamedNotOpened) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const fs::path out = dir_ / "out";
   // Blocked forever before; a minute is ample for one object on the host kernel.
-  auto r = run_vmtest({"run", "--kernel", "host", "--corpus", c.string(), "--corpus",
-                       fifo.string(), "--no-testrun", "--out", out.string()},
+  auto r = run_vmtest({"run", "--kernel", "host", "--corpus", c.string(), "--corpus", fifo.string(),
+                       "--no-testrun", "--out", out.string()},
                       out, std::chrono::seconds(60));
   ASSERT_NE(r.exit_code, -1) << "vmtest blocked on a FIFO\n" << r.output;
   EXPECT_NE(r.output.find("pipe.bpf.o: skipped, a FIFO"), std::string::npos) << r.output;

@@ -2,10 +2,9 @@
 #include "fake_deb.h"
 #include "kernel/deb_extract.h"
 
-#include <gtest/gtest.h>
-
 #include <cerrno>
 #include <csignal>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 namespace vmtest {

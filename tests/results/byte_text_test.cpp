@@ -11,11 +11,11 @@ using nlohmann::json;
 TEST(ByteText, Utf8IsJudgedAsNlohmannJudgesIt) {
   EXPECT_TRUE(is_utf8("plain ascii"));
   EXPECT_TRUE(is_utf8("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(is_utf8("caf\xe9"));         // Latin-1
-  EXPECT_FALSE(is_utf8("\xc0\xaf"));        // overlong '/'
-  EXPECT_FALSE(is_utf8("\xed\xa0\x80"));    // a surrogate
+  EXPECT_FALSE(is_utf8("caf\xe9"));          // Latin-1
+  EXPECT_FALSE(is_utf8("\xc0\xaf"));         // overlong '/'
+  EXPECT_FALSE(is_utf8("\xed\xa0\x80"));     // a surrogate
   EXPECT_FALSE(is_utf8("\xf4\x90\x80\x80")); // above U+10FFFF
-  EXPECT_FALSE(is_utf8("\xe2\x9c"));        // cut short
+  EXPECT_FALSE(is_utf8("\xe2\x9c"));         // cut short
   for (const std::string s : {"caf\xe9", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x9c"})
     EXPECT_THROW((void)json(s).dump(), json::type_error) << "nlohmann must agree: " << s;
 }
@@ -81,7 +81,9 @@ TEST(ByteText, DisplayFormsAreTextAndTerminalFormsCannotDriveTheTerminal) {
   EXPECT_EQ(terminal_text("x\x1b[2J\rvmtest: clean"), "x\\x1b[2J\\x0dvmtest: clean");
   EXPECT_EQ(terminal_text("a\tb"), "a\\x09b");
   EXPECT_EQ(terminal_text("a\tb", true), "a\tb");
-  EXPECT_EQ(terminal_text("csi\xc2\x9b" "2J"), "csi\\xc2\\x9b2J"); // C1 CSI
+  EXPECT_EQ(terminal_text("csi\xc2\x9b"
+                          "2J"),
+            "csi\\xc2\\x9b2J"); // C1 CSI
   EXPECT_EQ(terminal_text("caf\xc3\xa9 \xe9"), "caf\xc3\xa9 \\xe9");
 }
 

@@ -2,11 +2,10 @@
 #include "core/sha256.h"
 #include "run/corpus.h"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <fcntl.h>
 #include <future>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
