@@ -43,15 +43,17 @@ fi
 
 # One bounded run: new inputs go to a scratch corpus in the build dir, never into fuzz/corpus.
 # -max_len keeps generated inputs small enough to run thousands per second; the big seeds
-# (deep nesting, huge strings) are covered by the replay above.
+# (deep nesting, huge strings) are covered by the replay above. The config targets get more
+# room: a 50 000-character ${NAME} crashed the expander, so mutations must reach that size.
 fuzz_one() {
-  local target=$1 dir=$FUZZ_BUILD_DIR
+  local target=$1 dir=$FUZZ_BUILD_DIR max_len=16384
+  case $target in project_file | env_expand) max_len=65536 ;; esac
   # The deterministic mode starts from the committed seeds alone, never from what an earlier
   # run left in the scratch corpus, so the same commit always replays the same inputs.
   [ -z "$FUZZ_RUNS" ] || rm -rf "$dir/corpus-work/$target"
   mkdir -p "$dir/corpus-work/$target" "$dir/findings/$target"
   # shellcheck disable=SC2086 # FUZZ_BUDGET is a list of flags
-  if "$dir/fuzz/fuzz_$target" $FUZZ_BUDGET -timeout=10 -max_len=16384 \
+  if "$dir/fuzz/fuzz_$target" $FUZZ_BUDGET -timeout=10 -max_len=$max_len \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/findings/$target/" \
     "$dir/corpus-work/$target" "fuzz/corpus/$target" >"$dir/findings/$target.log" 2>&1; then
     echo "fuzz $target: clean for $FUZZ_WHAT ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$dir/findings/$target.log" | grep -o '[0-9]*$') runs)"

@@ -5,7 +5,9 @@
 // powers the VM off. With --manifest it
 // runs the same code on the host kernel (vmtest run --kernel host).
 #include "agent/agent.h"
+#include "results/byte_text.h"
 #include "results/guest_protocol.h"
+#include "results/json_read.h"
 
 #include <cstdio>
 #include <cstring>
@@ -13,7 +15,9 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -64,7 +68,10 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool s
   }
   vmtest::Manifest m;
   try {
-    m = nlohmann::json::parse(in).get<vmtest::Manifest>();
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto parsed = vmtest::json_read::parse(text); // depth-limited
+    if (!parsed) throw std::runtime_error(parsed.error().what);
+    m = parsed->get<vmtest::Manifest>();
   } catch (const std::exception& e) {
     report.fatal = std::string("bad manifest: ") + e.what();
     return report;
@@ -154,7 +161,7 @@ int host_main(int argc, char** argv) {
     return 2;
   }
   vmtest::AgentReport report = run_from(manifest, echo, false, "host");
-  std::string text = nlohmann::json(report).dump();
+  std::string text = vmtest::dump_json(nlohmann::json(report));
   if (output.empty()) {
     std::cout << text << "\n";
   } else {

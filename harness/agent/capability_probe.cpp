@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "agent/capability_probe.h"
 
+#include "results/json_read.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -126,12 +128,12 @@ CapabilityProbe probe_capabilities(const std::string& bpftool, std::chrono::mill
     p.error = c.error;
     return p;
   }
-  try {
-    p.json = nlohmann::json::parse(c.out);
-  } catch (const std::exception& e) {
-    p.error = "bpftool printed no valid JSON: " + std::string(e.what());
+  auto parsed = json_read::parse(c.out); // depth-limited, never throws
+  if (!parsed) {
+    p.error = "bpftool printed no valid JSON: " + parsed.error().what;
     return p;
   }
+  p.json = std::move(*parsed);
   if (!p.json.is_object()) {
     p.error = "bpftool printed JSON that is not an object";
     p.json = nullptr;

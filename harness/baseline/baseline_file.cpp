@@ -4,6 +4,7 @@
 #include "capabilities/capability_matrix.h"
 #include "core/fs.h"
 #include "core/sha256.h"
+#include "results/byte_text.h"
 #include "results/json_read.h"
 #include "verifier/normalise.h"
 
@@ -96,7 +97,8 @@ std::optional<T> opt_int_at(const json& j, const char* key, const std::string& w
 }
 
 std::set<std::string> program_keys() {
-  std::set<std::string> keys = {"verdict", "errno", "log_tail", "test_run", "line_costs"};
+  std::set<std::string> keys = {"verdict",  "errno",      "log_tail",   "log_tail_escaped",
+                                "test_run", "line_costs", "key_escaped"};
   for (const auto& d : kMetrics)
     if (d.baselined) keys.insert(std::string(d.key));
   return keys;
@@ -105,10 +107,10 @@ std::set<std::string> program_keys() {
 json to_json(const BaselineProgram& p) {
   json j{{"verdict", p.verdict},
          {"errno", p.err},
-         {"log_tail", p.log_tail},
          {"test_run", json{{"status", p.test_run.status},
                            {"retval", opt(p.test_run.retval)},
                            {"data_out_sha256", p.test_run.data_out_sha256}}}};
+  put_bytes_list(j, "log_tail", p.log_tail);
   // Every baselined metric is written, null when the kernel did not report it.
   for (const auto& d : kMetrics)
     if (d.baselined) j[std::string(d.key)] = opt(p.metrics[d.id]);
@@ -137,9 +139,12 @@ BaselineProgram program_from(const json& j, const std::string& where) {
   }
   const json& tail = field(j, "log_tail", where);
   if (!tail.is_array()) throw ReadError("'" + where + ".log_tail' must be an array");
-  for (const auto& l : tail) {
+  for (const auto& l : tail)
     if (!l.is_string()) throw ReadError("'" + where + ".log_tail' must hold strings");
-    p.log_tail.push_back(l.get<std::string>());
+  try {
+    get_bytes_list(j, "log_tail", p.log_tail);
+  } catch (const json::exception& e) {
+    throw ReadError("'" + where + ".log_tail': " + e.what());
   }
   const std::string tw = where + ".test_run";
   const json& tr = object_at(j, "test_run", where);
@@ -156,16 +161,43 @@ BaselineProgram program_from(const json& j, const std::string& where) {
     if (!costs.is_array()) throw ReadError("'" + lw + "' must be an array");
     for (const auto& c : costs) {
       if (!c.is_object()) throw ReadError("'" + lw + "' must hold objects");
-      only_keys(c, {"location", "source", "insns"}, lw);
+      only_keys(c, {"location", "source", "insns", "location_escaped", "source_escaped"}, lw);
       LineCost lc;
       lc.source = string_at(c, "source", lw);
       if (c.contains("location")) lc.location = string_at(c, "location", lw);
+      try {
+        get_bytes(c, "source", lc.source);
+        get_bytes(c, "location", lc.location);
+      } catch (const json::exception& e) {
+        throw ReadError("'" + lw + "': " + e.what());
+      }
       lc.insns = int_at<int64_t>(c, "insns", lw);
       if (lc.insns < 0) throw ReadError("'" + lw + ".insns' must not be negative");
       p.line_costs.push_back(std::move(lc));
     }
   }
   return p;
+}
+
+// Objects and programs are keyed by name, and names are bytes: a key that is not UTF-8 is
+// written escaped, and its entry says so (results/byte_text.h).
+std::string entry_name(const json& entry, const std::string& key, const std::string& where) {
+  if (!entry.is_object() || !entry.contains("key_escaped")) return key;
+  const json& marker = entry.at("key_escaped");
+  if (!marker.is_boolean()) throw ReadError("'" + where + "." + key + ".key_escaped' must be true");
+  if (!marker.get<bool>()) return key;
+  auto raw = unescape_bytes(key);
+  if (!raw)
+    throw ReadError("'" + where + "." + key + "' is marked escaped but has a " + raw.error().what);
+  return *raw;
+}
+void put_entry(json& parent, const std::string& name, json entry) {
+  if (is_utf8(name)) {
+    parent[name] = std::move(entry);
+    return;
+  }
+  entry["key_escaped"] = true;
+  parent[escape_bytes(name)] = std::move(entry);
 }
 
 Baseline baseline_from_json(const json& j) {
@@ -209,14 +241,14 @@ Baseline baseline_from_json(const json& j) {
   for (auto it = objs.begin(); it != objs.end(); ++it) {
     const std::string where = "objects." + it.key();
     if (!it->is_object()) throw ReadError("'" + where + "' must be an object");
-    only_keys(*it, {"sha256", "error", "programs"}, where);
+    only_keys(*it, {"sha256", "error", "programs", "key_escaped"}, where);
     BaselineObject o;
     o.sha256 = string_at(*it, "sha256", where);
     o.error = string_at(*it, "error", where);
     const json& progs = object_at(*it, "programs", where);
     for (auto p = progs.begin(); p != progs.end(); ++p)
-      o.programs[p.key()] = program_from(*p, where + ".programs." + p.key());
-    b.objects[it.key()] = std::move(o);
+      o.programs[entry_name(*p, p.key(), where)] = program_from(*p, where + ".programs." + p.key());
+    b.objects[entry_name(*it, it.key(), "objects")] = std::move(o);
   }
   return b;
 }
@@ -269,8 +301,8 @@ std::string serialise_baseline(const Baseline& b) {
   for (const auto& [oname, o] : b.objects) {
     json progs = json::object();
     for (const auto& [pname, p] : o.programs)
-      progs[pname] = to_json(p);
-    objs[oname] = json{{"sha256", o.sha256}, {"error", o.error}, {"programs", progs}};
+      put_entry(progs, pname, to_json(p));
+    put_entry(objs, oname, json{{"sha256", o.sha256}, {"error", o.error}, {"programs", progs}});
   }
   json kernel{{"name", b.kernel.name},
               {"release", b.kernel.release},
@@ -284,7 +316,7 @@ std::string serialise_baseline(const Baseline& b) {
          {"compiler", json{{"clang", b.compiler.clang}, {"libbpf", b.compiler.libbpf}}},
          {"objects", objs}};
   if (!b.capabilities.empty()) j["capabilities"] = b.capabilities;
-  return j.dump(2) + "\n";
+  return dump_json(j, 2) + "\n";
 }
 
 Result<Baseline> parse_baseline(std::string_view text, std::string_view origin) {

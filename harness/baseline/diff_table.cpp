@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/diff_table.h"
 
+#include "results/byte_text.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -118,8 +120,9 @@ std::string render_diff_table(const DiffReport& r, bool color) {
       ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
   std::vector<std::vector<std::string>> rows;
   for (const auto* p : shown) {
-    std::vector<std::string> row = {severity_name(p->severity()), p->object, p->program,
-                                    verdict_cell(*p)};
+    // Names are corpus bytes: control bytes escaped, so they cannot drive the terminal.
+    std::vector<std::string> row = {severity_name(p->severity()), terminal_text(p->object),
+                                    terminal_text(p->program), verdict_cell(*p)};
     const bool two_sided = (p->base || p->base_result) && (p->current || p->result);
     for (const auto& m : kMetrics)
       if (m.in_diff)
@@ -149,21 +152,22 @@ std::string render_diff_table(const DiffReport& r, bool color) {
 
   out += "\n";
   for (const auto* p : shown) {
+    const std::string name = terminal_text(p->object + "/" + p->program);
     // A row that is fine by policy needs one line saying why, not a findings block.
     if (p->severity() == Severity::OK && !p->policy_reason.empty() && p->log_diff.empty()) {
-      out += "  " + p->object + "/" + p->program + ": " + changes_cell(*p) + " (" +
-             p->policy_reason + ")\n";
+      out += "  " + name + ": " + changes_cell(*p) + " (" + terminal_text(p->policy_reason) + ")\n";
       continue;
     }
-    out += "  " + p->object + "/" + p->program + ":\n";
+    out += "  " + name + ":\n";
     for (const auto& f : p->findings)
-      out += "    " + paint(f.severity, severity_name(f.severity), color) + " " + f.message + "\n";
-    if (!p->policy_reason.empty()) out += "    policy: " + p->policy_reason + "\n";
+      out += "    " + paint(f.severity, severity_name(f.severity), color) + " " +
+             terminal_text(f.message) + "\n";
+    if (!p->policy_reason.empty()) out += "    policy: " + terminal_text(p->policy_reason) + "\n";
     if (auto growth = describe_insns_growth(*p); !growth.empty()) out += "    " + growth + "\n";
     if (p->result && !p->result->full_log.file.empty())
-      out += "    full log: " + p->result->full_log.file + "\n";
+      out += "    full log: " + terminal_text(p->result->full_log.file) + "\n";
     for (const auto& d : p->log_diff)
-      out += "    | " + d + "\n";
+      out += "    | " + terminal_text(d, /*keep_tabs=*/true) + "\n";
   }
   return out;
 }

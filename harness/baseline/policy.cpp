@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/file_number.h"
 #include "core/fs.h"
 
 namespace vmtest {
@@ -41,21 +42,30 @@ template <typename T> T scalar(const YAML::Node& n, const std::string& what) {
   }
 }
 
+// A number that decides what the gate lets through: judged by core/file_number.h.
+template <typename T>
+T checked_number(const YAML::Node& n, const std::string& what, NumberRange range) {
+  const T v = scalar<T>(n, what);
+  if (auto why = number_problem(v, range); !why.empty())
+    throw PolicyError(at_line(n) + what + " " + why + ": '" + n.Scalar() + "'");
+  return v;
+}
+
 ThresholdOverrides parse_thresholds(const YAML::Node& n, const std::string& where) {
   if (!n.IsMap()) throw PolicyError(at_line(n) + where + " must be a mapping");
   only_keys(n, {"insns_pct", "insns_abs", "states_pct", "states_abs", "fail_on_stats"}, where);
   ThresholdOverrides t;
-  if (n["insns_pct"]) t.insns_pct = scalar<double>(n["insns_pct"], "insns_pct");
-  if (n["insns_abs"]) t.insns_abs = scalar<int64_t>(n["insns_abs"], "insns_abs");
-  if (n["states_pct"]) t.states_pct = scalar<double>(n["states_pct"], "states_pct");
-  if (n["states_abs"]) t.states_abs = scalar<int64_t>(n["states_abs"], "states_abs");
+  const auto at_least_zero = NumberRange::AtLeastZero;
+  const std::string in = where + " ";
+  if (n["insns_pct"])
+    t.insns_pct = checked_number<double>(n["insns_pct"], in + "insns_pct", at_least_zero);
+  if (n["insns_abs"])
+    t.insns_abs = checked_number<int64_t>(n["insns_abs"], in + "insns_abs", at_least_zero);
+  if (n["states_pct"])
+    t.states_pct = checked_number<double>(n["states_pct"], in + "states_pct", at_least_zero);
+  if (n["states_abs"])
+    t.states_abs = checked_number<int64_t>(n["states_abs"], in + "states_abs", at_least_zero);
   if (n["fail_on_stats"]) t.fail_on_stats = scalar<bool>(n["fail_on_stats"], "fail_on_stats");
-  // Written so that NaN fails too: `.nan` compares false with everything and would turn the
-  // threshold off without a word.
-  for (auto v : {t.insns_pct, t.states_pct})
-    if (v && !(*v >= 0)) throw PolicyError(at_line(n) + where + ": percentages must be >= 0");
-  for (auto v : {t.insns_abs, t.states_abs})
-    if (v && *v < 0) throw PolicyError(at_line(n) + where + ": absolute thresholds must be >= 0");
   return t;
 }
 
@@ -73,10 +83,12 @@ HeadroomOverrides parse_headroom(const YAML::Node& n, const std::string& where) 
     if (!levels.IsMap()) throw PolicyError(at_line(levels) + here + " must be {warn: %, fail: %}");
     only_keys(levels, {"warn", "fail"}, here);
     const size_t i = static_cast<size_t>(*f);
-    if (levels["warn"]) h.warn_pct[i] = scalar<double>(levels["warn"], here + " warn");
-    if (levels["fail"]) h.fail_pct[i] = scalar<double>(levels["fail"], here + " fail");
-    for (auto v : {h.warn_pct[i], h.fail_pct[i]})
-      if (v && *v < 0) throw PolicyError(at_line(levels) + here + ": percentages must be >= 0");
+    if (levels["warn"])
+      h.warn_pct[i] =
+          checked_number<double>(levels["warn"], here + " warn", NumberRange::AtLeastZero);
+    if (levels["fail"])
+      h.fail_pct[i] =
+          checked_number<double>(levels["fail"], here + " fail", NumberRange::AtLeastZero);
     if (h.warn_pct[i] && h.fail_pct[i] && *h.warn_pct[i] > *h.fail_pct[i])
       throw PolicyError(at_line(levels) + here + ": warn must not be above fail");
   }

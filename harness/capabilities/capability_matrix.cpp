@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "capabilities/capability_matrix.h"
 
+#include "results/json_read.h"
+
 #include <algorithm>
 #include <set>
 #include <string_view>
@@ -39,6 +41,14 @@ bool lacks_prog_type(const FlatCapabilities& flat, const std::string& prog_helpe
 }
 
 } // namespace
+
+Result<json> parse_capabilities(std::string_view text, std::string_view origin) {
+  auto j = json_read::parse(text);
+  if (!j) return Error{"not a capability probe: " + j.error().what, std::string(origin)};
+  if (!j->is_object())
+    return Error{"not a capability probe: not a JSON object", std::string(origin)};
+  return std::move(*j);
+}
 
 int category_rank(const std::string& category) {
   static const std::vector<std::string> order = {

@@ -27,6 +27,11 @@ namespace vmtest {
 using CapabilityKey = std::pair<std::string, std::string>; // category, feature
 using FlatCapabilities = std::map<CapabilityKey, std::string>;
 
+// A probe read back as text: the per-image capabilities cache a run keeps beside the kernel
+// cache. Untrusted like every file: depth-limited (results/json_read.h; a cache nested 200 000
+// deep overflowed the stack), and it must be an object, as bpftool prints.
+Result<nlohmann::json> parse_capabilities(std::string_view text, std::string_view origin);
+
 // Flattens one kernel's `bpftool feature probe kernel -j`. Booleans become "yes"/"no".
 FlatCapabilities flatten_capabilities(const nlohmann::json& probe);
 // Display order of a category (unknown ones last, alphabetically).

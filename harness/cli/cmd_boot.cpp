@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/settings.h"
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "run/progress.h"
 #include "run/real_stages.h"
 
@@ -45,12 +46,11 @@ int do_boot(const BootArgs& a) {
   auto outcomes = stages.boot_all({spec}, 1, [](size_t, const std::string&) {});
   const VmOutcome& o = outcomes.at(0);
   if (a.json) {
-    std::printf("%s\n", nlohmann::json{{"kernel", a.kernel},
-                                       {"status", o.status},
-                                       {"accel", o.accel},
-                                       {"seconds", o.seconds},
-                                       {"error", o.error}}
-                            .dump()
+    std::printf("%s\n", dump_json(nlohmann::json{{"kernel", a.kernel},
+                                                 {"status", o.status},
+                                                 {"accel", o.accel},
+                                                 {"seconds", o.seconds},
+                                                 {"error", o.error}})
                             .c_str());
   } else {
     std::printf("%s: %s after %.3f s (%s)%s%s\n", a.kernel.c_str(), to_string(o.status), o.seconds,

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "core/fs.h"
 #include "core/result.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -58,7 +59,7 @@ int do_capabilities(const CapabilitiesArgs& a) {
   CapabilityMatrix m = filter_categories(build_capability_matrix(columns, !a.all), a.categories);
   std::string out;
   if (a.format == "json")
-    out = capabilities_to_json(m, notes).dump(2) + "\n";
+    out = dump_json(capabilities_to_json(m, notes), 2) + "\n";
   else if (a.format == "csv")
     out = render_capabilities_csv(m);
   else

@@ -6,6 +6,7 @@
 #include "cli/run_args.h"
 #include "cli/settings.h"
 #include "cli/verdict_output.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -46,7 +47,7 @@ int print_rows_json(const ConfigArgs& a, const Matrix& m) {
   for (int i = 1; i <= a.shards; ++i)
     shards.push_back(std::to_string(i) + "/" + std::to_string(a.shards));
   j["shard"] = shards;
-  std::printf("%s\n", j.dump().c_str());
+  std::printf("%s\n", dump_json(j).c_str());
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/run_args.h"
 #include "cli/settings.h"
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "run/shard.h"
 
 #include <cstdio>
@@ -78,7 +79,7 @@ int do_merge(const MergeArgs& a) {
   }
   auto merged = merge_results(parts, order);
   if (!merged) throw FatalError(merged.error().str());
-  if (auto w = write_file_atomic(a.out, nlohmann::json(*merged).dump(2) + "\n"); !w)
+  if (auto w = write_file_atomic(a.out, dump_json(nlohmann::json(*merged), 2) + "\n"); !w)
     throw FatalError(w.error().str());
   std::error_code ec;
   const size_t logs = carry_full_logs(a.inputs, parts, fs::absolute(a.out, ec).parent_path());

@@ -8,6 +8,7 @@
 #include "cli/verdict_output.h"
 #include "core/cancel.h"
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "run/corpus.h"
 #include "run/previous_outputs.h"
 #include "run/real_stages.h"
@@ -242,7 +243,7 @@ RunOutcome execute_run(RunArgs& a) {
   outcome.results.toolchain = {VMTEST_BPF_CLANG_VERSION, LIBBPF_HOST_VERSION, VMTEST_VERSION};
   outcome.results.corpus = info;
   fs::path results = a.opts.out_dir / "results.json";
-  auto w = write_file_atomic(results, nlohmann::json(outcome.results).dump(2) + "\n");
+  auto w = write_file_atomic(results, dump_json(nlohmann::json(outcome.results), 2) + "\n");
   if (!w) throw FatalError("cannot write results: " + w.error().str());
   std::fprintf(stderr, "vmtest: wrote %s\n", results.c_str());
   return outcome;

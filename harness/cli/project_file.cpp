@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "cli/project_file.h"
 
+#include "core/file_number.h"
 #include "core/fs.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <glob.h>
-#include <regex>
 #include <yaml-cpp/yaml.h>
 
 namespace vmtest {
@@ -59,12 +59,22 @@ public:
     return (path_.parent_path() / *s).lexically_normal();
   }
 
-  template <class T> T number(const YAML::Node& n, const std::string& key) const {
+  // Judged by core/file_number.h: NaN, infinities and out-of-range values are refused.
+  template <class T>
+  T number(const YAML::Node& n, const std::string& key, NumberRange range) const {
+    T v{};
     try {
-      return n.as<T>();
+      v = n.as<T>();
     } catch (const YAML::Exception&) {
       throw Invalid{"'" + key + "' must be a number", where(n, key)};
     }
+    std::string why;
+    if constexpr (std::is_floating_point_v<T>)
+      why = number_problem(static_cast<double>(v), range);
+    else
+      why = number_problem(static_cast<int64_t>(v), range);
+    if (!why.empty()) throw Invalid{"'" + key + "' " + why, where(n, key)};
+    return v;
   }
 
   bool boolean(const YAML::Node& n, const std::string& key) const {
@@ -137,6 +147,17 @@ private:
   const EnvLookup& env_;
 };
 
+// [A-Za-z_][A-Za-z0-9_]*, scanned by hand: std::regex matches recursively, once per character,
+// and a 50 000-character name overflowed the stack.
+bool is_env_name(std::string_view s) {
+  const auto alpha = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  if (s.empty() || !alpha(s[0])) return false;
+  return std::all_of(s.begin() + 1, s.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
 } // namespace
 
 Result<std::string> expand_env(std::string_view text, const EnvLookup& env) {
@@ -158,9 +179,8 @@ Result<std::string> expand_env(std::string_view text, const EnvLookup& env) {
       fallback = std::string(body.substr(dash + 2));
       body = body.substr(0, dash);
     }
-    static const std::regex name_re("[A-Za-z_][A-Za-z0-9_]*");
     const std::string name(body);
-    if (!std::regex_match(name, name_re))
+    if (!is_env_name(name))
       return Error{"'${" + std::string(text.substr(open + 2, close - open - 2)) +
                        "}' is not ${NAME} or ${NAME:-default}",
                    "environment reference"};
@@ -212,8 +232,7 @@ Result<ProjectFile> parse_project_file(std::string_view text, const fs::path& pa
     if (auto n = root["policy"]) pf.policy = r.path(n, "policy");
     if (auto n = root["out"]) pf.out = r.path(n, "out");
     if (auto n = root["timeout"]) {
-      pf.timeout = r.number<int>(n, "timeout");
-      if (*pf.timeout <= 0) throw Invalid{"'timeout' must be positive", r.where(n, "timeout")};
+      pf.timeout = r.number<int>(n, "timeout", NumberRange::AboveZero);
     }
     if (auto n = root["strict"]) pf.strict = r.boolean(n, "strict");
     if (auto t = root["thresholds"]; t && !t.IsNull()) {
@@ -221,22 +240,13 @@ Result<ProjectFile> parse_project_file(std::string_view text, const fs::path& pa
       only_keys(t, {"insns_pct", "insns_abs", "states_pct", "states_abs", "fail_on_stats"},
                 ctx + ": thresholds");
       auto& th = pf.thresholds;
-      if (auto n = t["insns_pct"]) th.insns_pct = r.number<double>(n, "thresholds.insns_pct");
-      if (auto n = t["insns_abs"]) th.insns_abs = r.number<int64_t>(n, "thresholds.insns_abs");
-      if (auto n = t["states_pct"]) th.states_pct = r.number<double>(n, "thresholds.states_pct");
-      if (auto n = t["states_abs"]) th.states_abs = r.number<int64_t>(n, "thresholds.states_abs");
+      const auto z = NumberRange::AtLeastZero;
+      if (auto n = t["insns_pct"]) th.insns_pct = r.number<double>(n, "thresholds.insns_pct", z);
+      if (auto n = t["insns_abs"]) th.insns_abs = r.number<int64_t>(n, "thresholds.insns_abs", z);
+      if (auto n = t["states_pct"]) th.states_pct = r.number<double>(n, "thresholds.states_pct", z);
+      if (auto n = t["states_abs"])
+        th.states_abs = r.number<int64_t>(n, "thresholds.states_abs", z);
       if (auto n = t["fail_on_stats"]) th.fail_on_stats = r.boolean(n, "thresholds.fail_on_stats");
-      // As in the policy file: a negative or NaN threshold (`.nan` compares false with
-      // everything) would silently turn the stats gate off.
-      auto at_least_zero = [&](bool ok, const char* key) {
-        if (!ok)
-          throw Invalid{std::string("'thresholds.") + key + "' must be >= 0",
-                        r.where(t[key], std::string("thresholds.") + key)};
-      };
-      at_least_zero(!th.insns_pct || *th.insns_pct >= 0, "insns_pct");
-      at_least_zero(!th.states_pct || *th.states_pct >= 0, "states_pct");
-      at_least_zero(!th.insns_abs || *th.insns_abs >= 0, "insns_abs");
-      at_least_zero(!th.states_abs || *th.states_abs >= 0, "states_abs");
     }
     if (auto k = root["kernels"]; k && !k.IsNull()) {
       if (!k.IsMap()) throw Invalid{"'kernels' must be a map", r.where(k, "kernels")};

@@ -2,7 +2,7 @@
 #include "cli/project_matrix.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 namespace vmtest {
 
@@ -11,8 +11,20 @@ namespace {
 // parse_matrix names lines of the document it was given; for project rows that is a re-emitted
 // copy, whose line numbers would point at the wrong lines of vmtest.yaml. The row name stays.
 Error without_line_numbers(Error e) {
-  static const std::regex line_re(" line [0-9]+");
-  e.context = std::regex_replace(e.context, line_re, "");
+  // Scanned by hand, not with std::regex, whose recursion grows with the input.
+  std::string out;
+  const std::string& c = e.context;
+  for (size_t i = 0; i < c.size();) {
+    if (c.compare(i, 6, " line ") == 0 && i + 6 < c.size() &&
+        std::isdigit(static_cast<unsigned char>(c[i + 6]))) {
+      i += 6;
+      while (i < c.size() && std::isdigit(static_cast<unsigned char>(c[i])))
+        ++i;
+      continue;
+    }
+    out += c[i++];
+  }
+  e.context = std::move(out);
   return e;
 }
 

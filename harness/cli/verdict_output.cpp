@@ -8,6 +8,7 @@
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/step_summary.h"
+#include "results/byte_text.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -165,7 +166,7 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   if (!out.verdict_json.empty())
     files.push_back({out.verdict_json, "verdict JSON",
                      [](const GateVerdict& gv) -> Result<std::string> {
-                       return verdict_to_json(gv).dump(2) + "\n";
+                       return dump_json(verdict_to_json(gv), 2) + "\n";
                      }});
   auto write = [](const FileOutput& f, const GateVerdict& gv) -> Result<void> {
     auto text = f.render(gv);

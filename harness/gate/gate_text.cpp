@@ -2,6 +2,7 @@
 #include "gate/gate_text.h"
 
 #include "baseline/diff_table.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <map>
@@ -38,7 +39,7 @@ KernelCounts count(const DiffReport& r) {
 }
 
 std::string kernel_line(const DiffReport& r, bool color) {
-  std::string s = "kernel " + pad(r.kernel, 5) + " ";
+  std::string s = "kernel " + pad(terminal_text(r.kernel), 5) + " ";
   if (!r.result) return s + paint(Severity::ERROR, "missing from the results", color);
   if (r.result->canary) s += "(canary) ";
   if (!r.has_verdicts())
@@ -165,12 +166,14 @@ std::string render_gate_text(const GateVerdict& v, const GateTextOptions& o) {
     any = true;
     std::string line =
         paint(l.finding->severity, pad(severity_name(l.finding->severity), 5), o.color) + " ";
-    const std::string where = where_of(l);
+    // Names and messages carry corpus bytes: an ESC or CR in a program name must not clear the
+    // screen or overwrite this line with a forged one.
+    const std::string where = terminal_text(where_of(l));
     if (!where.empty()) line += where + ": ";
-    line += l.finding->message;
+    line += terminal_text(l.finding->message);
     if (l.program && !l.program->policy_reason.empty() &&
         l.finding->message.find(l.program->policy_reason) == std::string::npos)
-      line += " [policy: " + l.program->policy_reason + "]";
+      line += " [policy: " + terminal_text(l.program->policy_reason) + "]";
     out += line + "\n";
   }
   out += "\nvmtest: ";
@@ -185,7 +188,7 @@ std::string render_gate_text(const GateVerdict& v, const GateTextOptions& o) {
     out += paint(Severity::ERROR, "ERROR", o.color) + ": ";
     break;
   }
-  out += verdict_headline(v) + " (exit " + std::to_string(v.exit_code) + ")\n";
+  out += terminal_text(verdict_headline(v)) + " (exit " + std::to_string(v.exit_code) + ")\n";
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include "gate/verdict_json.h"
 
 #include "gate/gate_text.h"
+#include "results/byte_text.h"
 
 namespace vmtest {
 
@@ -13,8 +14,9 @@ nlohmann::json verdict_to_json(const GateVerdict& v) {
                      {"message", l.finding->message}};
     if (l.kernel) f["kernel"] = l.kernel->kernel;
     if (l.program) {
-      f["object"] = l.program->object;
-      f["program"] = l.program->program;
+      // Names are bytes: escaped beside a marker when not UTF-8 (docs/results-schema.md).
+      put_bytes(f, "object", l.program->object);
+      put_bytes(f, "program", l.program->program);
       if (!l.program->policy_reason.empty()) f["policy_reason"] = l.program->policy_reason;
     }
     findings.push_back(std::move(f));

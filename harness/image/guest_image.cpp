@@ -4,6 +4,7 @@
 #include "image/bzimage.h"
 #include "image/initramfs_writer.h"
 #include "image/shared_libs.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <set>
@@ -106,7 +107,7 @@ Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem
   if (!spec.bpftool.empty())
     if (auto c = check_built_for(spec.arch, spec.bpftool, "bpftool"); !c) return c;
   if (auto r = w.add_file_from("init", spec.agent, 0755); !r) return r.error();
-  w.add_file("vmtest/manifest.json", nlohmann::json(guest_manifest(spec)).dump());
+  w.add_file("vmtest/manifest.json", dump_json(nlohmann::json(guest_manifest(spec))));
   for (const auto& o : spec.objects) {
     // Objects found in subfolders keep their relative path; the cpio needs each parent folder.
     for (size_t slash = o.name.find('/'); slash != std::string::npos;

@@ -3,6 +3,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <cerrno>
 #include <fcntl.h>
 #include <fstream>
 #include <memory>
@@ -74,10 +75,21 @@ Result<void> write_archive_entry(archive* a, const fs::path& dest) {
   la_int64_t offset;
   int r;
   while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
-    if (::pwrite(fd, buf, size, offset) != static_cast<ssize_t>(size)) {
-      Error e = errno_error("write failed", dest.string());
-      ::close(fd);
-      return e;
+    // A full disk first shortens a write and only fails the next one: keep writing until the
+    // kernel says why, or errno would still hold the ENOENT of the unlink above.
+    const char* p = static_cast<const char*>(buf);
+    while (size > 0) {
+      const ssize_t n = ::pwrite(fd, p, size, offset);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        Error e = n < 0 ? errno_error("write failed", dest.string())
+                        : Error{"write failed: no progress", dest.string()};
+        ::close(fd);
+        return e;
+      }
+      p += n;
+      size -= static_cast<size_t>(n);
+      offset += n;
     }
   }
   if (r != ARCHIVE_EOF) {

@@ -5,6 +5,8 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "kernel/lock_file.h"
+#include "results/byte_text.h"
+#include "results/json_read.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -83,15 +85,16 @@ Result<void> write_entry_info(const fs::path& entry_dir, const CacheEntryInfo& i
                               {"config_sha256", i.config_sha256},
                               {"source_digest", i.source_digest},
                               {"sources", recs}};
-  return write_file_atomic(entry_dir / kInfoFile, j.dump(2) + "\n");
+  return write_file_atomic(entry_dir / kInfoFile, dump_json(j, 2) + "\n");
 }
 
 Result<CachedKernel> read_entry(const fs::path& entry_dir) {
   auto text = read_file(entry_dir / kInfoFile);
   if (!text) return Error{"no readable image.json", entry_dir.string(), text.error().sys_errno};
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  auto parsed = json_read::parse(*text); // depth-limited: the cache is a file like any other
+  if (!parsed || !parsed->is_object())
     return Error{"image.json is not a JSON object", entry_dir.string()};
+  const nlohmann::json& j = *parsed;
   CachedKernel k;
   k.dir = entry_dir;
   k.vmlinuz = entry_dir / "vmlinuz";
@@ -358,6 +361,19 @@ Result<std::vector<CachedKernel>> list_cached(const fs::path& cache_dir) {
 
 Result<void> verify_cached(const CachedKernel& entry) {
   const std::string expected = entry.dir.filename().string();
+  // An entry holds exactly what a fetch commits; anything else was put there by hand or by
+  // something that is not vmtest, and a verify that re-hashes only the kernel would miss it.
+  std::error_code ec;
+  for (fs::directory_iterator it(entry.dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "vmlinuz" || name == "config" || name == kInfoFile) continue;
+    return Error{"unexpected file '" + name +
+                     "' in the cache entry (an entry holds only vmlinuz, "
+                     "config and " +
+                     std::string(kInfoFile) + "); remove it or the entry",
+                 entry.dir.string()};
+  }
+  if (ec) return Error{"cannot list the cache entry: " + ec.message(), entry.dir.string()};
   auto v = sha256_file(entry.vmlinuz);
   if (!v) return v.error();
   if (*v != expected)

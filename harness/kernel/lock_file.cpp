@@ -2,6 +2,7 @@
 #include "kernel/lock_file.h"
 
 #include "core/fs.h"
+#include "results/byte_text.h"
 #include "results/json_read.h"
 
 #include <system_error>
@@ -86,7 +87,7 @@ Result<void> save_lock(const fs::path& lock_json, const LockFile& lock) {
     if (!r.empty()) kernels[row] = std::move(r);
   }
   ordered_json j = {{"format", kFormat}, {"kernels", kernels}};
-  return write_file_atomic(lock_json, j.dump(2) + "\n");
+  return write_file_atomic(lock_json, dump_json(j, 2) + "\n");
 }
 
 Result<void> record_pin_in_lock(const fs::path& lock_json, const std::string& row,

@@ -3,6 +3,7 @@
 
 #include "core/sha256.h"
 #include "kernel/oci_manifest.h"
+#include "results/json_read.h"
 
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -105,7 +106,8 @@ Result<void> OciRepositoryClient::authenticate(const std::string& challenge,
   if (!resp) return resp.error().wrap("token request");
   if (resp->status != 200)
     return Error{"token request failed: " + describe_status(resp->status), token_url};
-  auto j = nlohmann::json::parse(resp->body, nullptr, false);
+  auto parsed = json_read::parse(resp->body); // depth-limited; garbage reads as no token
+  const nlohmann::json j = parsed ? std::move(*parsed) : nlohmann::json();
   std::string token;
   if (j.is_object()) {
     // The distribution spec allows either name; some servers send both.

@@ -3,6 +3,7 @@
 
 #include "core/fs.h"
 #include "report/report_model.h"
+#include "results/byte_text.h"
 #include "run/corpus.h"
 
 #include <cctype>
@@ -77,7 +78,8 @@ SourceLocation locate_program(const fs::path& repo_root, const std::string& corp
   return {rel, line > 0 ? line : 1};
 }
 
-std::string annotation_data(std::string_view text) {
+std::string annotation_data(std::string_view bytes) {
+  const std::string text = display_text(bytes); // a name's bad UTF-8 as \xHH
   std::string out;
   for (char ch : text) {
     if (ch == '%')

@@ -8,6 +8,7 @@
 #include "core/sha256.h"
 #include "report/report_model.h"
 #include "report/templates.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -556,7 +557,9 @@ std::string csp_hash(const std::string& script) {
 
 } // namespace
 
-std::string html_escape(std::string_view text) {
+std::string html_escape(std::string_view bytes) {
+  // Names and log lines are bytes: bad UTF-8 is shown as \xHH, never passed on raw.
+  const std::string text = display_text(bytes);
   std::string out;
   out.reserve(text.size());
   for (char ch : text) {

@@ -2,6 +2,7 @@
 #include "report/junit.h"
 
 #include "report/report_model.h"
+#include "results/byte_text.h"
 
 #include <cstdio>
 
@@ -25,7 +26,9 @@ std::string log_excerpt(const ReportCell& c, size_t n) {
 
 } // namespace
 
-std::string xml_escape(std::string_view text) {
+std::string xml_escape(std::string_view bytes) {
+  // Bytes that are not UTF-8 would make the whole file unreadable XML: shown as \xHH.
+  const std::string text = display_text(bytes);
   std::string out;
   out.reserve(text.size());
   for (char ch : text) {

@@ -3,6 +3,7 @@
 
 #include "baseline/diff_table.h"
 #include "report/report_model.h"
+#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -35,7 +36,8 @@ const char* verdict_line(const std::string& v) {
 
 } // namespace
 
-std::string markdown_escape(std::string_view text) {
+std::string markdown_escape(std::string_view bytes) {
+  const std::string text = display_text(bytes); // bad UTF-8 as \xHH
   std::string out;
   for (char ch : text) {
     switch (ch) {
@@ -72,15 +74,35 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
-std::string markdown_code_block(const std::string& body, const std::string& lang) {
+namespace {
+size_t longest_backtick_run(std::string_view text) {
   size_t longest = 0, run = 0;
-  for (char ch : body) {
+  for (char ch : text) {
     run = ch == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
-  const std::string fence(std::max<size_t>(3, longest + 1), '`');
+  return longest;
+}
+} // namespace
+
+std::string markdown_code_block(const std::string& bytes, const std::string& lang) {
+  const std::string body = display_text(bytes);
+  const std::string fence(std::max<size_t>(3, longest_backtick_run(body) + 1), '`');
   return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence +
          "\n";
+}
+
+std::string markdown_code_span(std::string_view bytes) {
+  std::string text = display_text(bytes);
+  // A line break would end the table row or list item the span sits in.
+  for (char& ch : text)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  const std::string fence(longest_backtick_run(text) + 1, '`');
+  // CommonMark strips one space from each end of a span; padding keeps a leading or trailing
+  // backtick of the text from joining the fence.
+  const bool pad = !text.empty() && (text.front() == '`' || text.back() == '`' ||
+                                     (text.front() == ' ' && text.back() == ' '));
+  return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
 }
 
 namespace {
@@ -229,8 +251,9 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
                    markdown_code_block(body) + "\n</details>\n";
       }
       if (c.result && !c.result->full_log.file.empty())
-        details += "\nFull verifier log: `" + c.result->full_log.file + "` in the run's artifact" +
-                   (c.result->full_log.capped ? " (its end only)" : "") + "\n";
+        details += "\nFull verifier log: " + markdown_code_span(c.result->full_log.file) +
+                   " in the run's artifact" + (c.result->full_log.capped ? " (its end only)" : "") +
+                   "\n";
       if (c.diff)
         if (auto growth = describe_insns_growth(*c.diff); !growth.empty())
           details += "\n" + markdown_escape(growth) + "\n";

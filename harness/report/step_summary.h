@@ -27,5 +27,8 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
 std::string markdown_escape(std::string_view text);
 // A fenced code block whose fence is longer than any backtick run inside `body`.
 std::string markdown_code_block(const std::string& body, const std::string& lang = "text");
+// An inline code span (a file name) whose fence is longer than any backtick run inside it, so
+// the text cannot close the span early and reach the page as markup.
+std::string markdown_code_span(std::string_view text);
 
 } // namespace vmtest

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "report/verdict_matrix.h"
 
+#include "results/byte_text.h"
+
 #include <cstring>
 #include <map>
 #include <set>
@@ -34,6 +36,42 @@ std::string errno_name(int e) {
   }
 }
 
+// A name as a table cell: bytes that are not UTF-8 as \xHH, and nothing that could end the
+// cell or the row, open a code span or reach the page as HTML. Underscores and dots, common in
+// names, are left alone so the table reads as it always did.
+std::string cell(const std::string& name) {
+  std::string out;
+  for (char ch : display_text(name)) {
+    switch (ch) {
+    case '|':
+    case '`':
+    case '\\':
+    case '*':
+    case '[':
+    case ']':
+      out += '\\';
+      out += ch;
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '\n':
+    case '\r':
+      out += ' ';
+      break;
+    default:
+      out += ch;
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::string render_verdict_matrix(const RunResults& results) {
@@ -56,13 +94,14 @@ std::string render_verdict_matrix(const RunResults& results) {
   std::ostringstream out;
   out << "| object | program |";
   for (const auto* k : kernels)
-    out << " " << k->name << " |";
+    out << " " << cell(k->name) << " |";
   out << "\n|---|---|";
   for (size_t i = 0; i < kernels.size(); ++i)
     out << "---|";
   out << "\n";
   for (const auto& [key, cells] : rows) {
-    out << "| " << key.first << " | " << key.second << " |";
+    // Names are bytes from the corpus: escaped, so a '|' or '<' cannot reshape the table.
+    out << "| " << cell(key.first) << " | " << cell(key.second) << " |";
     for (const auto* k : kernels) {
       auto it = cells.find(k->name);
       out << " " << (it == cells.end() ? "—" : it->second) << " |";

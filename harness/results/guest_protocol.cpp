@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/guest_protocol.h"
 
+#include "results/byte_text.h"
 #include "results/json_read.h"
 
 #include <charconv>
@@ -10,7 +11,7 @@ namespace vmtest {
 using json = nlohmann::json;
 
 std::string encode_record(std::string_view kind, const json& body) {
-  const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string text = dump_json(body);
   std::string out;
   out.reserve(text.size() + kind.size() + 32);
   out.append(kRecordMarker).append(kind).append(" ").append(std::to_string(text.size()));
@@ -19,16 +20,19 @@ std::string encode_record(std::string_view kind, const json& body) {
 }
 
 std::string start_record(const AgentReport& header, size_t objects) {
-  return encode_record(record_kind::start, json{{"kernel_release", header.kernel_release},
-                                                {"machine", header.machine},
-                                                {"libbpf_version", header.libbpf_version},
-                                                {"features", header.features},
-                                                {"line_costs_all", header.line_costs_all},
-                                                {"objects", objects}});
+  json j{{"machine", header.machine},
+         {"libbpf_version", header.libbpf_version},
+         {"features", header.features},
+         {"line_costs_all", header.line_costs_all},
+         {"objects", objects}};
+  put_bytes(j, "kernel_release", header.kernel_release);
+  return encode_record(record_kind::start, j);
 }
 
 std::string begin_record(size_t index, std::string_view name) {
-  return encode_record(record_kind::begin, json{{"index", index}, {"name", name}});
+  json j{{"index", index}};
+  put_bytes(j, "name", name);
+  return encode_record(record_kind::begin, j);
 }
 
 std::string object_record(const ObjectResult& object) {
@@ -38,13 +42,16 @@ std::string object_record(const ObjectResult& object) {
 std::string capabilities_record(const AgentReport& report) {
   json j = json::object();
   if (!report.capabilities.is_null()) j["capabilities"] = report.capabilities;
-  if (!report.capabilities_error.empty()) j["capabilities_error"] = report.capabilities_error;
+  if (!report.capabilities_error.empty())
+    put_bytes(j, "capabilities_error", report.capabilities_error);
   j["capabilities_seconds"] = report.capabilities_seconds;
   return encode_record(record_kind::capabilities, j);
 }
 
 std::string fatal_record(std::string_view why) {
-  return encode_record(record_kind::fatal, json{{"fatal", why}});
+  json j = json::object();
+  put_bytes(j, "fatal", why);
+  return encode_record(record_kind::fatal, j);
 }
 
 std::string end_record(double agent_seconds) {
@@ -67,7 +74,10 @@ namespace {
 template <typename T> T required(const json& body, const char* key) {
   if (!body.contains(key)) json_read::fail(body, key, "is missing");
   T out{};
-  json_read::get(body, key, out);
+  if constexpr (std::is_same_v<T, std::string>)
+    get_bytes(body, key, out); // names and messages are bytes (results/byte_text.h)
+  else
+    json_read::get(body, key, out);
   return out;
 }
 
@@ -89,7 +99,7 @@ void apply(std::string_view kind, const json& body, GuestStream& s) {
     if (r.objects.back().name == s.running) s.running.clear();
   } else if (kind == record_kind::capabilities) {
     if (auto it = body.find("capabilities"); it != body.end()) r.capabilities = *it;
-    json_read::get(body, "capabilities_error", r.capabilities_error);
+    get_bytes(body, "capabilities_error", r.capabilities_error);
     json_read::get(body, "capabilities_seconds", r.capabilities_seconds);
   } else if (kind == record_kind::fatal) {
     r.fatal = required<std::string>(body, "fatal");

@@ -41,8 +41,9 @@ inline constexpr std::string_view fatal = "fatal";
 inline constexpr std::string_view end = "end";
 } // namespace record_kind
 
-// One record line. `kind` must be a single word; the body is dumped compactly (invalid UTF-8
-// is replaced, never thrown on: a log line must not cost the report).
+// One record line. `kind` must be a single word; the body is dumped compactly. Names, sections
+// and log text that are not UTF-8 travel escaped (results/byte_text.h), so the host gets the
+// kernel's bytes back exactly; anything else is replaced, never thrown on.
 std::string encode_record(std::string_view kind, const nlohmann::json& body);
 
 // The records an agent emits, built from its report pieces (agent.cpp streams them).

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/manifest.h"
 
+#include "results/byte_text.h"
+
 namespace vmtest {
 using nlohmann::json;
 
@@ -24,7 +26,14 @@ void to_json(json& j, const FullLogPlan& p) {
            {"insns_abs", p.change.insns_abs},
            {"states_pct", p.change.states_pct},
            {"states_abs", p.change.states_abs},
-           {"baselines", p.baselines}};
+           {"baselines", json::object()}};
+  // Keyed by "object/program": bytes, so always escaped (a key has no room for a marker).
+  for (const auto& [row, programs] : p.baselines) {
+    json& r = j["baselines"][row];
+    r = json::object();
+    for (const auto& [key, e] : programs)
+      r[escape_bytes(key)] = e;
+  }
   // The policy's headroom levels, by fraction key: {"insns": [warn_pct, fail_pct], ...}.
   json levels = json::object();
   for (const auto& d : kFractions)
@@ -47,18 +56,25 @@ void from_json(const json& j, FullLogPlan& p) {
     for (const auto& [key, pair] : it->items())
       if (auto f = fraction_by_key(key); f && pair.is_array() && pair.size() == 2)
         p.headroom[*f] = {pair[0].get<double>(), pair[1].get<double>()};
-  p.baselines = j.value("baselines", decltype(p.baselines){});
+  p.baselines.clear();
+  if (auto it = j.find("baselines"); it != j.end() && it->is_object())
+    for (const auto& [row, programs] : it->items())
+      for (const auto& [key, e] : programs.items())
+        if (auto raw = unescape_bytes(key)) p.baselines[row][*raw] = e.get<ProgramExpectation>();
 }
 
 void to_json(json& j, const TestCase& c) {
-  j = json{{"program", c.program}, {"name", c.name},     {"data_in_hex", c.data_in_hex},
-           {"ctx_in_hex", c.ctx_in_hex}, {"repeat", c.repeat}};
+  j = json{{"data_in_hex", c.data_in_hex}, {"ctx_in_hex", c.ctx_in_hex}, {"repeat", c.repeat}};
+  put_bytes(j, "program", c.program);
+  put_bytes(j, "name", c.name);
   if (c.expect_retval) j["expect_retval"] = *c.expect_retval;
   if (c.expect_data_out_hex) j["expect_data_out_hex"] = *c.expect_data_out_hex;
 }
 void from_json(const json& j, TestCase& c) {
   c.program = j.at("program").get<std::string>();
-  c.name = j.value("name", std::string("case"));
+  get_bytes(j, "program", c.program);
+  c.name = "case";
+  get_bytes(j, "name", c.name);
   c.data_in_hex = j.value("data_in_hex", std::string());
   c.ctx_in_hex = j.value("ctx_in_hex", std::string());
   c.repeat = j.value("repeat", 1u);
@@ -84,12 +100,16 @@ void from_json(const json& j, Preset& p) {
   p.globals = j.value("globals", std::vector<GlobalSetting>{});
 }
 void to_json(json& j, const ManifestObject& o) {
-  j = json{{"name", o.name}, {"path", o.path}, {"cases", o.cases}};
+  j = json{{"cases", o.cases}};
+  put_bytes(j, "name", o.name);
+  put_bytes(j, "path", o.path);
   if (!o.presets.empty()) j["presets"] = o.presets;
 }
 void from_json(const json& j, ManifestObject& o) {
   o.name = j.at("name").get<std::string>();
   o.path = j.at("path").get<std::string>();
+  get_bytes(j, "name", o.name);
+  get_bytes(j, "path", o.path);
   o.cases = j.value("cases", std::vector<TestCase>{});
   o.presets = j.value("presets", std::vector<Preset>{});
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/results.h"
 
+#include "results/byte_text.h"
 #include "results/json_read.h"
 
 namespace vmtest {
@@ -17,12 +18,12 @@ template <typename T> void put(json& j, const char* key, const std::optional<T>&
 // kernel was not probed, so older results read the same.
 void put_capabilities(json& j, const json& caps, const std::string& error, double seconds) {
   if (!caps.is_null()) j["capabilities"] = caps;
-  if (!error.empty()) j["capabilities_error"] = error;
+  if (!error.empty()) put_bytes(j, "capabilities_error", error);
   if (seconds > 0) j["capabilities_seconds"] = seconds;
 }
 void get_capabilities(const json& j, json& caps, std::string& error, double& seconds) {
   if (auto it = j.find("capabilities"); it != j.end()) caps = *it;
-  get(j, "capabilities_error", error);
+  get_bytes(j, "capabilities_error", error);
   get(j, "capabilities_seconds", seconds);
 }
 } // namespace
@@ -45,7 +46,7 @@ void get_metrics(const json& j, Metrics& m) {
 
 void to_json(json& j, const TestRunResult& r) {
   j = json{{"status", r.status}};
-  if (!r.case_name.empty()) j["case"] = r.case_name;
+  if (!r.case_name.empty()) put_bytes(j, "case", r.case_name);
   if (r.err) j["errno"] = r.err;
   put(j, "retval", r.retval);
   put(j, "duration_ns", r.duration_ns);
@@ -56,7 +57,7 @@ void to_json(json& j, const TestRunResult& r) {
 }
 void from_json(const json& j, TestRunResult& r) {
   get(j, "status", r.status);
-  get(j, "case", r.case_name);
+  get_bytes(j, "case", r.case_name);
   get(j, "errno", r.err);
   get(j, "retval", r.retval);
   get(j, "duration_ns", r.duration_ns);
@@ -67,20 +68,21 @@ void from_json(const json& j, TestRunResult& r) {
 }
 
 void to_json(json& j, const LineCost& r) {
-  j = json{{"source", r.source}, {"insns", r.insns}};
-  if (!r.location.empty()) j["location"] = r.location;
+  j = json{{"insns", r.insns}};
+  put_bytes(j, "source", r.source);
+  if (!r.location.empty()) put_bytes(j, "location", r.location);
 }
 void from_json(const json& j, LineCost& r) {
-  get(j, "location", r.location);
-  get(j, "source", r.source);
+  get_bytes(j, "location", r.location);
+  get_bytes(j, "source", r.source);
   get(j, "insns", r.insns);
 }
 
 void to_json(json& j, const FullLog& r) {
   j = json{{"reason", to_string(r.reason)}, {"level", r.level}, {"bytes", r.bytes}};
   if (r.capped) j["capped"] = true;
-  if (!r.file.empty()) j["file"] = r.file;
-  if (!r.text.empty()) j["text"] = r.text;
+  if (!r.file.empty()) put_bytes(j, "file", r.file);
+  if (!r.text.empty()) put_bytes(j, "text", r.text);
 }
 void from_json(const json& j, FullLog& r) {
   std::string reason;
@@ -91,15 +93,17 @@ void from_json(const json& j, FullLog& r) {
   get(j, "level", r.level);
   get(j, "bytes", r.bytes);
   get(j, "capped", r.capped);
-  get(j, "file", r.file);
-  get(j, "text", r.text);
+  get_bytes(j, "file", r.file);
+  get_bytes(j, "text", r.text);
 }
 
 void to_json(json& j, const ProgramResult& r) {
-  j = json{{"name", r.name},           {"section", r.section},     {"prog_type", r.prog_type},
-           {"verdict", r.verdict},     {"errno", r.err},           {"log_tail", r.log_tail},
+  j = json{{"prog_type", r.prog_type}, {"verdict", r.verdict},     {"errno", r.err},
            {"log_bytes", r.log_bytes}, {"log_level", r.log_level}, {"test_run", r.test_run}};
-  if (!r.error.empty()) j["error"] = r.error;
+  put_bytes(j, "name", r.name);
+  put_bytes(j, "section", r.section);
+  put_bytes_list(j, "log_tail", r.log_tail);
+  if (!r.error.empty()) put_bytes(j, "error", r.error);
   put_metrics(j, r.metrics);
   if (!r.stack_depth.empty()) j["stack_depth"] = r.stack_depth;
   if (r.log_truncated != LogTruncation::None) j["log_truncated"] = r.log_truncated;
@@ -109,15 +113,15 @@ void to_json(json& j, const ProgramResult& r) {
   if (!r.line_costs.empty()) j["line_costs"] = r.line_costs;
 }
 void from_json(const json& j, ProgramResult& r) {
-  get(j, "name", r.name);
-  get(j, "section", r.section);
+  get_bytes(j, "name", r.name);
+  get_bytes(j, "section", r.section);
   get(j, "prog_type", r.prog_type);
   get(j, "verdict", r.verdict);
   get(j, "errno", r.err);
-  get(j, "error", r.error);
+  get_bytes(j, "error", r.error);
   get_metrics(j, r.metrics);
   get(j, "stack_depth", r.stack_depth);
-  get(j, "log_tail", r.log_tail);
+  get_bytes_list(j, "log_tail", r.log_tail);
   get(j, "log_bytes", r.log_bytes);
   get(j, "log_truncated", r.log_truncated);
   get(j, "more_test_runs", r.more_test_runs);
@@ -133,13 +137,14 @@ void from_json(const json& j, ProgramResult& r) {
 }
 
 void to_json(json& j, const ObjectResult& r) {
-  j = json{{"name", r.name}, {"sha256", r.sha256}, {"programs", r.programs}};
-  if (!r.error.empty()) j["error"] = r.error;
+  j = json{{"sha256", r.sha256}, {"programs", r.programs}};
+  put_bytes(j, "name", r.name);
+  if (!r.error.empty()) put_bytes(j, "error", r.error);
 }
 void from_json(const json& j, ObjectResult& r) {
-  get(j, "name", r.name);
+  get_bytes(j, "name", r.name);
   get(j, "sha256", r.sha256);
-  get(j, "error", r.error);
+  get_bytes(j, "error", r.error);
   get(j, "programs", r.programs);
 }
 
@@ -153,24 +158,24 @@ void from_json(const json& j, AgentFeatures& r) {
 }
 
 void to_json(json& j, const AgentReport& r) {
-  j = json{{"kernel_release", r.kernel_release},
-           {"libbpf_version", r.libbpf_version},
+  j = json{{"libbpf_version", r.libbpf_version},
            {"features", r.features},
            {"objects", r.objects},
            {"agent_seconds", r.agent_seconds}};
+  put_bytes(j, "kernel_release", r.kernel_release);
   if (!r.machine.empty()) j["machine"] = r.machine;
-  if (!r.fatal.empty()) j["fatal"] = r.fatal;
+  if (!r.fatal.empty()) put_bytes(j, "fatal", r.fatal);
   if (r.line_costs_all) j["line_costs_all"] = true;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, AgentReport& r) {
-  get(j, "kernel_release", r.kernel_release);
+  get_bytes(j, "kernel_release", r.kernel_release);
   get(j, "machine", r.machine);
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);
   get(j, "objects", r.objects);
   get(j, "agent_seconds", r.agent_seconds);
-  get(j, "fatal", r.fatal);
+  get_bytes(j, "fatal", r.fatal);
   get(j, "line_costs_all", r.line_costs_all);
   get_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
@@ -191,24 +196,24 @@ void to_json(json& j, const KernelResult& r) {
            {"accel", r.accel},
            {"boot_seconds", r.boot_seconds},
            {"wall_seconds", r.wall_seconds},
-           {"kernel_release", r.kernel_release},
            {"libbpf_version", r.libbpf_version},
            {"features", r.features},
            {"objects", r.objects}};
+  put_bytes(j, "kernel_release", r.kernel_release);
   if (!r.arch.empty()) j["arch"] = r.arch;
   if (!r.machine.empty()) j["machine"] = r.machine;
   if (!r.source.empty()) j["source"] = r.source;
   if (r.canary) j["canary"] = true;
-  if (!r.error.empty()) j["error"] = r.error;
-  if (!r.console_tail.empty()) j["console_tail"] = r.console_tail;
-  if (!r.running_object.empty()) j["running_object"] = r.running_object;
+  if (!r.error.empty()) put_bytes(j, "error", r.error);
+  if (!r.console_tail.empty()) put_bytes_list(j, "console_tail", r.console_tail);
+  if (!r.running_object.empty()) put_bytes(j, "running_object", r.running_object);
   if (r.line_costs_all) j["line_costs_all"] = true;
   put_capabilities(j, r.capabilities, r.capabilities_error, r.capabilities_seconds);
 }
 void from_json(const json& j, KernelResult& r) {
   get(j, "name", r.name);
   get(j, "status", r.status);
-  get(j, "error", r.error);
+  get_bytes(j, "error", r.error);
   get(j, "image", r.image);
   get(j, "image_sha256", r.image_sha256);
   get(j, "source", r.source);
@@ -216,10 +221,10 @@ void from_json(const json& j, KernelResult& r) {
   get(j, "accel", r.accel);
   get(j, "boot_seconds", r.boot_seconds);
   get(j, "wall_seconds", r.wall_seconds);
-  get(j, "console_tail", r.console_tail);
-  get(j, "running_object", r.running_object);
+  get_bytes_list(j, "console_tail", r.console_tail);
+  get_bytes(j, "running_object", r.running_object);
   get(j, "arch", r.arch);
-  get(j, "kernel_release", r.kernel_release);
+  get_bytes(j, "kernel_release", r.kernel_release);
   get(j, "machine", r.machine);
   get(j, "libbpf_version", r.libbpf_version);
   get(j, "features", r.features);
@@ -238,16 +243,16 @@ void from_json(const json& j, Toolchain& r) {
 }
 
 void to_json(json& j, const CorpusInfo& r) {
-  j = json{{"roots", r.roots},
-           {"objects", r.objects},
+  j = json{{"objects", r.objects},
            {"total_objects", r.total_objects},
            {"programs", r.programs},
            {"files_scanned", r.files_scanned}};
+  put_bytes_list(j, "roots", r.roots);
   if (!r.shard.empty()) j["shard"] = r.shard;
   if (r.bundled) j["bundled"] = true;
 }
 void from_json(const json& j, CorpusInfo& r) {
-  get(j, "roots", r.roots);
+  get_bytes_list(j, "roots", r.roots);
   get(j, "objects", r.objects);
   get(j, "total_objects", r.total_objects);
   get(j, "programs", r.programs);

@@ -2,8 +2,10 @@
 #include "run/controller.h"
 
 #include "core/cancel.h"
+#include "capabilities/capability_matrix.h"
 #include "core/fs.h"
 #include "image/guest_image.h"
+#include "results/byte_text.h"
 #include "results/guest_protocol.h"
 #include "results/manifest.h"
 #include "run/log_files.h"
@@ -22,11 +24,11 @@ void reuse_or_store_capabilities(const RunOptions& opts, const std::map<size_t, 
   if (auto it = cached.find(slot); it != cached.end()) {
     if (!kr.capabilities.is_null()) return; // the guest probed anyway
     auto text = read_file(it->second);
-    try {
-      if (text) kr.capabilities = nlohmann::json::parse(*text);
-    } catch (const std::exception& e) {
-      kr.capabilities_error = "cached probe " + it->second.string() + " is unreadable: " + e.what();
-    }
+    if (!text) return;
+    if (auto caps = parse_capabilities(*text, it->second.string()))
+      kr.capabilities = std::move(*caps);
+    else
+      kr.capabilities_error = "cached probe is unreadable: " + caps.error().str();
     return;
   }
   if (opts.capabilities_cache.empty() || kr.capabilities.is_null() ||
@@ -34,7 +36,7 @@ void reuse_or_store_capabilities(const RunOptions& opts, const std::map<size_t, 
     return;
   // Best effort: a cache that cannot be written only costs the next run a probe.
   (void)write_file_atomic(opts.capabilities_cache / (kr.image_sha256 + ".json"),
-                          kr.capabilities.dump());
+                          dump_json(kr.capabilities));
 }
 
 } // namespace
@@ -124,7 +126,7 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
     if (c.error.empty())
       m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases, c.presets});
   if (!opts.bpftool.empty()) m.bpftool = fs::absolute(opts.bpftool).string();
-  if (auto w = write_file_atomic(work / "manifest.json", nlohmann::json(m).dump()); !w) {
+  if (auto w = write_file_atomic(work / "manifest.json", dump_json(nlohmann::json(m))); !w) {
     kr.status = KernelStatus::Error;
     kr.error = w.error().str();
     return kr;
@@ -160,12 +162,14 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
                (work / "agent.log").string() + ")";
     return kr;
   }
-  try {
-    absorb_report(nlohmann::json::parse(*text).get<AgentReport>(), corpus, kr);
-  } catch (const std::exception& e) {
+  // Checked and depth-limited, like the guest's records (results/results.h).
+  auto report = parse_agent_report(*text);
+  if (!report) {
     kr.status = KernelStatus::NoResults;
-    kr.error = std::string("the agent's report is not valid JSON: ") + e.what();
+    kr.error = report.error().str();
+    return kr;
   }
+  absorb_report(std::move(*report), corpus, kr);
   return kr;
 }
 

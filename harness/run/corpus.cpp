@@ -24,6 +24,20 @@ bool named_like_object(const std::string& name) {
   return name.ends_with(".o") || name.ends_with(".elf");
 }
 
+// What a path that is neither a folder nor a regular file is, for the note that skips it. Such
+// a file is never opened: open() on a FIFO waits for a writer forever (holding the --out lock).
+std::string special_kind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+std::string skipped_special(const std::string& name, mode_t mode) {
+  return name + ": skipped, " + special_kind(mode) + " is not a regular file (not opened)";
+}
+
 struct Walker {
   const CaseLoader& cases;
   Corpus& out;
@@ -62,12 +76,21 @@ struct Walker {
   // One regular file (or a symlink to one): an object when its header says BPF.
   Result<void> file(const fs::path& path, const std::string& name, const std::string& root) {
     ++out.files_scanned;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    // O_NONBLOCK: should the path have become a FIFO since it was looked at, open() returns at
+    // once instead of waiting for a writer, and the fstat below skips it.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
       const int e = errno;
       if (named_like_object(name))
         return add_object(path, name, root, std::string("cannot read: ") + std::strerror(e));
       out.notes.push_back(name + ": skipped, cannot read it (" + std::strerror(e) + ")");
+      return {};
+    }
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      --out.files_scanned;
+      out.notes.push_back(skipped_special(name, st.st_mode));
       return {};
     }
     char header[20];
@@ -123,6 +146,8 @@ struct Walker {
         r = dir(e, name, root, depth + 1);
       else if (S_ISREG(target.st_mode))
         r = file(e, name, root);
+      else
+        out.notes.push_back(skipped_special(name, target.st_mode));
       if (!r) return r;
     }
     return {};
@@ -162,8 +187,10 @@ Result<Corpus> discover_corpus(const std::vector<fs::path>& roots, const CaseLoa
     Result<void> r;
     if (S_ISDIR(st.st_mode))
       r = w.dir(root, "", root.string(), 0);
-    else
+    else if (S_ISREG(st.st_mode))
       r = w.file(root, root.filename().string(), root.string());
+    else
+      out.notes.push_back(skipped_special(root.string(), st.st_mode));
     if (!r) return r.error();
   }
   std::sort(out.objects.begin(), out.objects.end(),

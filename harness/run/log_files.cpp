@@ -2,16 +2,31 @@
 #include "run/log_files.h"
 
 #include "core/fs.h"
+#include "core/sha256.h"
+#include "results/byte_text.h"
+
+#include <string_view>
 
 namespace vmtest {
 namespace fs = std::filesystem;
 namespace {
 
-// One path component: never empty, never "." or "..", never a separator.
-std::string component(std::string s) {
+// Bytes a file name in the artifact should not hold: separators, NUL, control bytes, and what
+// actions/upload-artifact refuses on some runners (" : < > | * ?).
+bool unsafe(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f || std::string_view("/\\\":<>|*?").find(c) != std::string_view::npos;
+}
+
+// One path component: never empty, never "." or "..", never a separator, always UTF-8. A name
+// that had to change gets the start of its own bytes' sha256 as a suffix, so the programs
+// `col/x`, `col\x` and `col_x` (or objects `p\q.bpf.o` and `p_q.bpf.o`) keep three files.
+std::string component(const std::string& name) {
+  std::string s = display_text(name); // a byte that is not UTF-8 as "\xHH", then "_xHH"
   for (char& c : s)
-    if (c == '/' || c == '\\' || c == '\0') c = '_';
+    if (unsafe(c)) c = '_';
   if (s.empty() || s == "." || s == "..") s = "_" + s;
+  if (s != name) s += "-" + sha256_hex(name).substr(0, 8);
   return s;
 }
 

@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "run/progress.h"
 
-#include <unistd.h>
+#include "results/byte_text.h"
 
 #include <cstdlib>
+#include <unistd.h>
 
 namespace vmtest {
 
 void PlainProgress::kernel(const std::string& name, const std::string& state) {
   std::lock_guard lock(mu_);
-  std::fprintf(out_, "vmtest: %s: %s\n", name.c_str(), state.c_str());
+  // States and notes quote object names and errors: their control bytes are escaped.
+  std::fprintf(out_, "vmtest: %s: %s\n", terminal_text(name).c_str(), terminal_text(state).c_str());
   std::fflush(out_);
 }
 
 void PlainProgress::note(const std::string& line) {
   std::lock_guard lock(mu_);
-  std::fprintf(out_, "vmtest: %s\n", line.c_str());
+  std::fprintf(out_, "vmtest: %s\n", terminal_text(line).c_str());
   std::fflush(out_);
 }
 
@@ -42,7 +44,7 @@ void TerminalProgress::note(const std::string& line) {
   // Print the note above the live block, then draw the block again below it.
   if (drawn_ > 0) std::fprintf(out_, "\033[%zuA\033[J", drawn_);
   drawn_ = 0;
-  std::fprintf(out_, "%s\n", line.c_str());
+  std::fprintf(out_, "%s\n", terminal_text(line).c_str());
   redraw();
 }
 
@@ -53,7 +55,9 @@ void TerminalProgress::finish() {
 
 void TerminalProgress::redraw() {
   if (drawn_ > 0) std::fprintf(out_, "\033[%zuA", drawn_);
-  for (const auto& n : order_) std::fprintf(out_, "\033[2K  %-8s %s\n", n.c_str(), state_[n].c_str());
+  for (const auto& n : order_)
+    std::fprintf(out_, "\033[2K  %-8s %s\n", terminal_text(n).c_str(),
+                 terminal_text(state_[n]).c_str());
   drawn_ = order_.size();
   std::fflush(out_);
 }

@@ -16,9 +16,13 @@ Result<Shard> parse_shard(std::string_view text) {
   };
   if (slash == std::string_view::npos) return bad();
   auto a = text.substr(0, slash), b = text.substr(slash + 1);
-  if (std::from_chars(a.data(), a.data() + a.size(), s.index).ptr != a.data() + a.size() ||
-      std::from_chars(b.data(), b.data() + b.size(), s.count).ptr != b.data() + b.size())
-    return bad();
+  // Both the end and the error: a number too large for an int stops at its last digit with
+  // result_out_of_range and leaves the target untouched, so 1/18446744073709551617 read as 1/1.
+  const auto whole = [](std::string_view t, int& v) {
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+    return r.ec == std::errc() && r.ptr == t.data() + t.size();
+  };
+  if (!whole(a, s.index) || !whole(b, s.count)) return bad();
   if (a.empty() || b.empty() || s.count < 1 || s.index < 1 || s.index > s.count) return bad();
   return s;
 }

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "results/byte_text.h"
+#include "results/json_read.h"
 #include "vm/console_scan.h"
 #include "vm/file_follower.h"
 #include "vm/qemu_command.h"
@@ -155,7 +157,9 @@ Result<bool> AccelSelector::probe_kvm(const fs::path& kernel, const fs::path& di
 std::optional<bool> AccelSelector::load_verdict() {
   auto text = read_file(opts_.cache_file);
   if (!text) return std::nullopt;
-  json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  auto parsed = json_read::parse(*text); // depth-limited: a cache is a file like any other
+  if (!parsed) return std::nullopt;
+  json j = std::move(*parsed);
   if (!j.is_object() || !j.contains("verdicts") || !j["verdicts"].is_object()) return std::nullopt;
   auto& v = j["verdicts"];
   auto it = v.find(verdict_key());
@@ -167,13 +171,13 @@ std::optional<bool> AccelSelector::load_verdict() {
 void AccelSelector::save_verdict(bool kvm_works, std::string_view reason) {
   json j = json::object();
   if (auto text = read_file(opts_.cache_file)) {
-    json old = json::parse(*text, nullptr, false);
-    if (old.is_object()) j = std::move(old);
+    auto old = json_read::parse(*text);
+    if (old && old->is_object()) j = std::move(*old);
   }
   if (!j.contains("verdicts") || !j["verdicts"].is_object()) j["verdicts"] = json::object();
   j["verdicts"][verdict_key()] = {{"kvm_works", kvm_works}, {"reason", std::string(reason)}};
   // A cache write failing only costs a probe next time; it must not fail the run.
-  auto w = write_file_atomic(opts_.cache_file, j.dump(2) + "\n");
+  auto w = write_file_atomic(opts_.cache_file, dump_json(j, 2) + "\n");
   if (!w) say("warning: cannot save the accelerator verdict: " + w.error().str());
 }
 

@@ -81,6 +81,25 @@ TEST(BaselineFile, RoundTrip) {
   EXPECT_EQ(*parsed, b);
 }
 
+// Issue 24: `baseline update` on a corpus with caf\xe9.bpf.o threw type_error.316. Names and
+// log lines that are not UTF-8 are stored escaped with a marker and read back exactly.
+TEST(BaselineFile, NamesAndLogLinesThatAreNotUtf8RoundTrip) {
+  auto k = kernel();
+  auto p = rejected("caf\xe9_prog", "; x; /* caf\xe9 */ @ a.bpf.c:3");
+  p.line_costs.push_back({"a\xe9.bpf.c:3", "x; /* caf\xe9 */", 4});
+  k.objects.push_back(object("caf\xe9.bpf.o", "sha-cafe", {p, accepted("plain", 3)}));
+  k.line_costs_all = true;
+  auto b = baseline_from_kernel_result(k, tools());
+  std::string text;
+  ASSERT_NO_THROW(text = serialise_baseline(b));
+  EXPECT_NE(text.find("\"caf\\\\xe9.bpf.o\""), std::string::npos) << text;
+  auto parsed = parse_baseline(text, "mem");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  EXPECT_EQ(*parsed, b);
+  ASSERT_TRUE(parsed->objects.count("caf\xe9.bpf.o"));
+  EXPECT_TRUE(parsed->objects.at("caf\xe9.bpf.o").programs.count("caf\xe9_prog"));
+}
+
 TEST(BaselineFile, ReadsCommittedFixture) {
   auto b = parse_baseline(fixture("baseline/6.1.json"), "6.1.json");
   ASSERT_TRUE(b.ok()) << b.error().str();

@@ -103,9 +103,9 @@ TEST(Policy, MistakesAreErrorsNotSilence) {
             std::string::npos);
   EXPECT_NE(error_of("thresholds: {insns_pct: lots}\n").find("insns_pct"), std::string::npos);
   // NaN compares false with everything: it would switch the threshold off without a word.
-  EXPECT_NE(error_of("thresholds: {insns_pct: .nan}\n").find("percentages must be >= 0"),
+  EXPECT_NE(error_of("thresholds: {insns_pct: .nan}\n").find("insns_pct is NaN"),
             std::string::npos);
-  EXPECT_NE(error_of("thresholds: {states_pct: -1}\n").find("percentages must be >= 0"),
+  EXPECT_NE(error_of("thresholds: {states_pct: -1}\n").find("states_pct must be >= 0"),
             std::string::npos);
   EXPECT_NE(error_of("thresholds: {insns_abs: 9223372036854775808}\n").find("insns_abs"),
             std::string::npos);
@@ -113,6 +113,25 @@ TEST(Policy, MistakesAreErrorsNotSilence) {
   EXPECT_NE(error_of("rules:\n  - match: \"a.o/p\"\n    expected_to_fail: true\n    reason: r\n    kernel: \"5.10\"\n")
                 .find("line 5"),
             std::string::npos);
+}
+
+// Issue 24: `fail: .nan` passed the old `< 0` check (NaN compares false), and the gate then
+// passed what `fail: 0.01` fails. Every number goes through core/file_number.h now.
+TEST(Policy, EveryNumberIsFiniteAndInRange) {
+  const std::string nan_fail = error_of("headroom: {insns: {warn: 0.001, fail: .nan}}\n");
+  EXPECT_NE(nan_fail.find("headroom insns fail is NaN"), std::string::npos) << nan_fail;
+  EXPECT_NE(nan_fail.find("line 1"), std::string::npos) << nan_fail;
+  for (const char* bad : {"headroom: {stack: {warn: .inf}}\n", "headroom: {maps: {fail: -.inf}}\n",
+                          "headroom: {insns: {warn: .NaN}}\n", "headroom: {insns: {fail: -1}}\n",
+                          "thresholds: {insns_pct: .inf}\n", "thresholds: {states_pct: -.Inf}\n",
+                          "thresholds: {states_abs: -1}\n",
+                          "rules:\n  - match: a.o/p\n    headroom: {insns: {fail: .nan}}\n"
+                          "    reason: r\n",
+                          "rules:\n  - match: a.o/p\n    thresholds: {insns_pct: .inf}\n"
+                          "    reason: r\n"})
+    EXPECT_NE(error_of(bad), "") << bad;
+  EXPECT_EQ(error_of("headroom: {insns: {warn: 0.001, fail: 0.01}}\n"), "");
+  EXPECT_EQ(error_of("thresholds: {insns_pct: 0, insns_abs: 0}\n"), "");
 }
 
 TEST(Policy, EmptyFileIsNoExceptions) {

@@ -108,6 +108,26 @@ TEST_F(ProjectFileTest, EnvironmentReferencesWithDefaults) {
   EXPECT_EQ(*expand_env("a${BUILD}b", fake_env), "aout/relb");
 }
 
+// Issue 24: a 50 000-character ${NAME} segfaulted through std::regex's recursion.
+TEST_F(ProjectFileTest, AHugeVariableNameIsAnErrorNotACrash) {
+  const std::string name(50000, 'A');
+  auto unset = expand_env("${" + name + "}", fake_env);
+  ASSERT_FALSE(unset.ok());
+  EXPECT_NE(unset.error().what.find("is not set"), std::string::npos);
+  EXPECT_EQ(*expand_env("${" + name + ":-d}", fake_env), "d");
+  EXPECT_FALSE(expand_env("${" + name + "-}", fake_env).ok());
+  auto pf = parse("corpus: ${" + name + "}\n");
+  ASSERT_FALSE(pf.ok());
+  EXPECT_NE(pf.error().what.find("is not set"), std::string::npos);
+}
+
+// YAML is bounded too: yaml-cpp refuses documents nested past its own depth limit.
+TEST_F(ProjectFileTest, DeepNestingIsAnErrorNotACrash) {
+  auto pf = parse("corpus: " + std::string(200000, '[') + std::string(200000, ']') + "\n");
+  ASSERT_FALSE(pf.ok());
+  EXPECT_NE(pf.error().what.find("invalid YAML"), std::string::npos) << pf.error().str();
+}
+
 TEST_F(ProjectFileTest, GlobsExpandSortedAndMustMatch) {
   for (const char* d : {"objs/b", "objs/a", "objs/c.txt"})
     fs::create_directories(dir_ / d);
@@ -134,11 +154,19 @@ TEST_F(ProjectFileTest, MistakesAreErrorsWithTheKeyAndLine) {
   EXPECT_FALSE(parse("timeout: 0\n").ok());
   EXPECT_FALSE(parse("timeout: 4294967297\n").ok());
   // Negative or NaN thresholds would silently switch the stats gate off.
-  for (const char* th :
-       {"insns_pct: .nan", "states_pct: -0.5", "insns_abs: -1", "states_abs: -7"}) {
+  for (const char* th : {"states_pct: -0.5", "insns_abs: -1", "states_abs: -7"}) {
     auto bad = parse(std::string("thresholds: {") + th + "}\n");
     ASSERT_FALSE(bad.ok()) << th;
     EXPECT_NE(bad.error().what.find("must be >= 0"), std::string::npos) << bad.error().str();
+  }
+  // NaN and infinities (issue 24), judged in the one place every file number goes through.
+  for (const char* th : {"insns_pct: .nan", "insns_pct: .inf", "states_pct: -.inf"}) {
+    auto bad = parse(std::string("thresholds: {") + th + "}\n");
+    ASSERT_FALSE(bad.ok()) << th;
+    EXPECT_TRUE(bad.error().what.find("NaN") != std::string::npos ||
+                bad.error().what.find("infinite") != std::string::npos ||
+                bad.error().what.find(">= 0") != std::string::npos)
+        << bad.error().str();
   }
   EXPECT_TRUE(parse("thresholds: {insns_pct: 0, states_abs: 0}\n").ok());
   EXPECT_FALSE(parse("strict: maybe\n").ok());

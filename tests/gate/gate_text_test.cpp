@@ -113,3 +113,24 @@ TEST(GateText, ErrorsAndWarningsAreListedAndColourIsOptIn) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+// Issue 24: ESC and CR from a program name reached the terminal in FAIL lines, so a name could
+// clear the screen (ESC[2J) and print a forged "clean" line over the real verdict.
+TEST(GateText, ControlBytesInNamesAndMessagesAreEscaped) {
+  const std::string hostile = "x\x1b[2J\rvmtest: clean: 0 failing checks (exit 0)\xe9";
+  OneProgram run(accepted(hostile, 19), rejected(hostile, "invalid func unknown#181\x1b[1A"));
+  for (bool verbose : {false, true}) {
+    GateTextOptions o;
+    o.verbose = verbose;
+    const std::string text = render_gate_text(run.verdict(), o);
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\xe9'), std::string::npos) << text;
+    EXPECT_NE(text.find("x\\x1b[2J\\x0dvmtest: clean"), std::string::npos) << text;
+  }
+}
+
+} // namespace vmtest

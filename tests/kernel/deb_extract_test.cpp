@@ -3,7 +3,10 @@
 #include "fake_deb.h"
 #include "kernel/deb_extract.h"
 
+#include <cerrno>
+#include <csignal>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -94,6 +97,33 @@ TEST_F(DebExtractTest, NotADebIsAnError) {
   auto k = extract("this is not an ar archive at all");
   ASSERT_FALSE(k.ok());
   EXPECT_NE(k.error().context.find("k.deb"), std::string::npos);
+}
+
+} // namespace vmtest
+
+namespace vmtest {
+
+// Issue 24: a fetch into a full cache disk said "write failed (No such file or directory)". A
+// full disk first shortens a write, which sets no errno, and the ENOENT left by unlinking the
+// destination was reported. RLIMIT_FSIZE makes the same short-then-failing writes without a
+// full disk: the error must carry the real cause (EFBIG here, ENOSPC on a full disk).
+TEST_F(DebExtractTest, AWriteCutShortReportsTheRealErrno) {
+  std::string vmlinuz;
+  for (int i = 0; i < 300000; ++i)
+    vmlinuz += static_cast<char>((i * 7919) >> 3);
+  write_bytes(dir_ / "k.deb", build_deb(kernel_files("6.1.0-test", vmlinuz, "CONFIG_BPF=y\n")));
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 100000;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto r = extract_kernel_from_deb(dir_ / "k.deb", dir_ / "out");
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().sys_errno, EFBIG) << r.error().str();
+  EXPECT_EQ(r.error().str().find("No such file"), std::string::npos) << r.error().str();
 }
 
 } // namespace vmtest

@@ -75,6 +75,20 @@ TEST_F(KernelCacheTest, VerifyDetectsCorruptVmlinuzAndConfig) {
       << r.error().str();
 }
 
+// Issue 24: `kernels verify` re-hashed the kernel and missed anything else in the entry.
+TEST_F(KernelCacheTest, VerifyFlagsAStrayFileInAnEntry) {
+  auto k = add("kernel A", "6.1");
+  ASSERT_TRUE(verify_cached(k).ok());
+  testing::write_bytes(k.dir / "initrd.img", "not ours");
+  auto r = verify_cached(k);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().what.find("unexpected file 'initrd.img'"), std::string::npos)
+      << r.error().str();
+  fs::remove(k.dir / "initrd.img");
+  fs::create_directory(k.dir / "sub");
+  EXPECT_FALSE(verify_cached(k).ok());
+}
+
 TEST_F(KernelCacheTest, LookupMissesADamagedEntryButNeverDeletesIt) {
   auto k = add("kernel A", "6.1");
   EXPECT_TRUE(lookup_cached(cache_, sha256_hex("kernel A")).has_value());

@@ -133,3 +133,36 @@ TEST(StepSummary, ClosestToTheLimitListsWhatThePolicyFlaggedFirst) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+using namespace vmtest::testing;
+
+// Issue 24: an object named x`<img src=…>`.bpf.o closed the code span around its full-log
+// path early, so raw HTML reached the PR comment.
+TEST(StepSummary, AFullLogPathWithBackticksStaysInsideItsCodeSpan) {
+  ProgramResult after = rejected("xdp_bpf_loop", "invalid func unknown#181");
+  after.full_log.reason = FullLogReason::Rejected;
+  after.full_log.file = "logs/6.1/x`<img src=x onerror=alert(1)>`.bpf.o/xdp.log";
+  OneProgram run(accepted("xdp_bpf_loop", 19), after);
+  const std::string md = render_step_summary(run.after, run.verdict());
+  EXPECT_NE(md.find("Full verifier log: ``logs/6.1/x`<img src=x onerror=alert(1)>`.bpf.o/xdp.log``"
+                    " in the run's artifact"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(markdown_code_span("a``b"), "```a``b```");
+  EXPECT_EQ(markdown_code_span("`x`"), "`` `x` ``");
+  EXPECT_EQ(markdown_code_span("plain"), "`plain`");
+  EXPECT_EQ(markdown_code_span("caf\xe9\nx"), "`caf\\xe9 x`");
+}
+
+// Names are bytes: one that is not UTF-8 is shown as \xHH, never written raw into the page.
+TEST(StepSummary, NamesThatAreNotUtf8AreShownEscaped) {
+  ProgramResult after = rejected("caf\xe9_prog", "bad \xff byte");
+  OneProgram run(accepted("caf\xe9_prog", 19), after);
+  const std::string md = render_step_summary(run.after, run.verdict());
+  EXPECT_NE(md.find("caf\\\\xe9\\_prog"), std::string::npos) << md;
+  EXPECT_EQ(md.find('\xe9'), std::string::npos);
+  EXPECT_EQ(md.find('\xff'), std::string::npos);
+}
+
+} // namespace vmtest

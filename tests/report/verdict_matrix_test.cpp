@@ -36,3 +36,28 @@ TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+// Names are bytes from the corpus: a '|' must not add a column, a '<' must not reach the page,
+// and bytes that are not UTF-8 are shown as \xHH.
+TEST(VerdictMatrix, NamesCannotReshapeTheTable) {
+  RunResults r;
+  KernelResult k;
+  k.name = "6.1";
+  ObjectResult o;
+  o.name = "a|b`<img>.bpf.o";
+  ProgramResult p;
+  p.name = "caf\xe9_prog";
+  p.verdict = Verdict::Accepted;
+  p.metrics[Metric::InsnsProcessed] = 3;
+  o.programs.push_back(p);
+  k.objects.push_back(o);
+  r.kernels.push_back(k);
+  const std::string md = render_verdict_matrix(r);
+  EXPECT_NE(md.find("| a\\|b\\`&lt;img&gt;.bpf.o | caf\\\\xe9_prog | ✅ 3 |"), std::string::npos)
+      << md;
+  EXPECT_EQ(md.find('\xe9'), std::string::npos);
+}
+
+} // namespace vmtest

@@ -170,3 +170,42 @@ TEST(GuestProtocol, NoRecordSaysNoResults) {
 
 } // namespace
 } // namespace vmtest
+
+namespace vmtest {
+namespace {
+
+// Issue 24: a Latin-1 comment reaches the verifier log through BTF line info, and an object or
+// program may be named with any bytes. They crossed the results port as U+FFFD, so the "byte
+// for byte" full log was not; now they come back exactly.
+TEST(GuestProtocol, BytesThatAreNotUtf8ComeBackExactly) {
+  const std::string latin1 = "; return *(volatile __u8 *)data; /* caf\xe9 */ @ x.bpf.c:14";
+  ObjectResult o = object("caf\xe9.bpf.o", {latin1, "invalid access to packet"});
+  o.programs[0].name = "caf\xe9_prog";
+  o.programs[0].section = "kprobe/caf\xe9";
+  o.programs[0].full_log.reason = FullLogReason::Rejected;
+  o.programs[0].full_log.text = "func#0 @0\n" + latin1 + "\n\xff\xfe raw\n";
+  AgentReport r = report({o});
+  r.kernel_release = "6.1.0-\xe9";
+  auto got = parse_guest_stream(encode_report(r));
+  ASSERT_TRUE(got.ok()) << got.error().str();
+  EXPECT_TRUE(got->damaged.empty()) << got->damaged.front();
+  EXPECT_TRUE(got->finished);
+  EXPECT_TRUE(got->running.empty()) << "the begin record's name matches the object's";
+  ASSERT_EQ(got->report.objects.size(), 1u);
+  const ObjectResult& back = got->report.objects[0];
+  EXPECT_EQ(back.name, o.name);
+  ASSERT_EQ(back.programs.size(), 1u);
+  EXPECT_EQ(back.programs[0].name, o.programs[0].name);
+  EXPECT_EQ(back.programs[0].section, o.programs[0].section);
+  EXPECT_EQ(back.programs[0].log_tail, o.programs[0].log_tail);
+  EXPECT_EQ(back.programs[0].full_log.text, o.programs[0].full_log.text);
+  EXPECT_EQ(got->report.kernel_release, r.kernel_release);
+  // A stream that stops inside such an object still names it exactly.
+  const std::string cut = start_record(r, 1) + begin_record(0, o.name);
+  auto partial = parse_guest_stream(cut);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial->running, o.name);
+}
+
+} // namespace
+} // namespace vmtest

@@ -211,3 +211,75 @@ TEST(Results, ManifestCarriesTheFullLogPlan) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+// Issue 24: a corpus file named caf\xe9.bpf.o aborted vmtest (json type_error.316) before any
+// guest booted, and no results.json was written. Every byte field of the schema is stored
+// escaped with its marker, so the JSON is always text and reads back to the same bytes.
+TEST(Results, NamesSectionsAndLogsThatAreNotUtf8AreStoredLosslessly) {
+  ProgramResult p;
+  p.name = "caf\xe9_prog";
+  p.section = "kprobe/caf\xe9";
+  p.error = "load failed: caf\xe9";
+  p.log_tail = {"; x = 1; /* caf\xe9 */ @ a.bpf.c:3", "plain"};
+  p.full_log.reason = FullLogReason::Rejected;
+  p.full_log.file = "logs/6.1/caf_xe9.bpf.o-0123abcd/p.log";
+  p.line_costs.push_back({"a\xe9.bpf.c:3", "x = 1; /* caf\xe9 */", 7});
+  ObjectResult o;
+  o.name = "sub\xff/caf\xe9.bpf.o";
+  o.programs.push_back(p);
+  KernelResult k;
+  k.name = "6.1";
+  k.status = KernelStatus::Timeout;
+  k.error = "timed out while running " + o.name;
+  k.running_object = o.name;
+  k.console_tail = {"\xe9\x1b[2J"};
+  k.objects.push_back(o);
+  RunResults r;
+  r.corpus = CorpusInfo{};
+  r.corpus->roots = {"/tmp/corp\xe9"};
+  r.kernels.push_back(k);
+
+  std::string text;
+  ASSERT_NO_THROW(text = nlohmann::json(r).dump(2));
+  EXPECT_NE(text.find("\"name_escaped\": true"), std::string::npos);
+  EXPECT_NE(text.find("caf\\\\xe9.bpf.o"), std::string::npos) << "the escaped, readable form";
+  auto back = parse_results(text, "results.json");
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  const KernelResult& bk = back->kernels.at(0);
+  EXPECT_EQ(bk.error, k.error);
+  EXPECT_EQ(bk.running_object, k.running_object);
+  EXPECT_EQ(bk.console_tail, k.console_tail);
+  EXPECT_EQ(back->corpus->roots, r.corpus->roots);
+  const ObjectResult& bo = bk.objects.at(0);
+  EXPECT_EQ(bo.name, o.name);
+  const ProgramResult& bp = bo.programs.at(0);
+  EXPECT_EQ(bp.name, p.name);
+  EXPECT_EQ(bp.section, p.section);
+  EXPECT_EQ(bp.error, p.error);
+  EXPECT_EQ(bp.log_tail, p.log_tail);
+  EXPECT_EQ(bp.full_log.file, p.full_log.file);
+  ASSERT_EQ(bp.line_costs.size(), 1u);
+  EXPECT_EQ(bp.line_costs[0].location, p.line_costs[0].location);
+  EXPECT_EQ(bp.line_costs[0].source, p.line_costs[0].source);
+}
+
+// The manifest carries object names and paths into the guest; it aborted the run the same way.
+TEST(Results, ManifestCarriesBytesThatAreNotUtf8) {
+  Manifest m;
+  ManifestObject o;
+  o.name = "caf\xe9.bpf.o";
+  o.path = "/vmtest/corpus/caf\xe9.bpf.o";
+  m.objects.push_back(o);
+  m.full_logs.baselines["6.1"]["caf\xe9.bpf.o/prog"] = ProgramExpectation{};
+  std::string text;
+  ASSERT_NO_THROW(text = nlohmann::json(m).dump());
+  auto back = nlohmann::json::parse(text).get<Manifest>();
+  ASSERT_EQ(back.objects.size(), 1u);
+  EXPECT_EQ(back.objects[0].name, o.name);
+  EXPECT_EQ(back.objects[0].path, o.path);
+  EXPECT_TRUE(back.full_logs.baselines["6.1"].count("caf\xe9.bpf.o/prog"));
+}
+
+} // namespace vmtest

@@ -567,3 +567,26 @@ TEST_F(ControllerTest, AnInterruptedGuestKeepsTheVerdictsItReached) {
 }
 
 } // namespace vmtest
+
+namespace vmtest {
+
+// Issue 24: a capabilities cache file nested 200 000 deep segfaulted after the guest finished,
+// and no results.json was written. The cache is read like every other file: depth-limited.
+TEST_F(ControllerTest, ACapabilitiesCacheNestedTooDeepIsAnErrorNotACrash) {
+  opts_.bpftool = "/usr/sbin/bpftool";
+  opts_.capabilities_cache = dir_ / "caps";
+  std::string sha(64, 'a'); // FakeStages gives every image this sha256
+  ASSERT_TRUE(write_file_atomic(opts_.capabilities_cache / (sha + ".json"),
+                                std::string(200000, '[') + std::string(200000, ']'))
+                  .ok());
+  opts_.kernels = {"5.10"};
+  auto out = run();
+  const KernelResult* k = out.results.find("5.10");
+  ASSERT_NE(k, nullptr);
+  EXPECT_TRUE(k->capabilities.is_null());
+  EXPECT_NE(k->capabilities_error.find("nested deeper than"), std::string::npos)
+      << k->capabilities_error;
+  EXPECT_NO_THROW((void)nlohmann::json(out.results).dump());
+}
+
+} // namespace vmtest

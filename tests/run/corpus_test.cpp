@@ -3,7 +3,14 @@
 #include "core/sha256.h"
 #include "run/corpus.h"
 
+#include <cstring>
+#include <fcntl.h>
+#include <future>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -150,6 +157,62 @@ TEST(Corpus, MissingPathIsAClearError) {
   auto got = discover_corpus({"/nonexistent/corpus"}, nullptr);
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.error().str().find("/nonexistent/corpus"), std::string::npos);
+}
+
+} // namespace vmtest
+
+namespace vmtest {
+namespace {
+
+// Runs discover_corpus off the test's thread: on a FIFO it used to block in open() forever.
+// When it does not return in time, a writer is opened on every FIFO to free it, and the test
+// fails instead of hanging.
+Result<Corpus> discover_or_unblock(const std::vector<fs::path>& roots,
+                                   const std::vector<fs::path>& fifos) {
+  auto job = std::async(std::launch::async, [&] { return discover_corpus(roots, nullptr); });
+  if (job.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "discover_corpus blocked on a FIFO";
+    for (const auto& f : fifos) {
+      int fd = ::open(f.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  return job.get();
+}
+
+} // namespace
+
+// Issue 24: a FIFO as --corpus, or matched by a vmtest.yaml glob, blocked vmtest in open()
+// while it held the --out lock. Special files are skipped and named, never opened.
+TEST(Corpus, FifosSocketsAndDevicesAreSkippedAndNamedWithoutOpeningThem) {
+  TempDir d;
+  d.put("good.bpf.o", kBpf);
+  const fs::path fifo_in = d.path / "pipe.bpf.o", fifo_root = d.path / "other" / "root.bpf.o";
+  fs::create_directories(fifo_root.parent_path());
+  ASSERT_EQ(::mkfifo(fifo_in.c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo(fifo_root.c_str(), 0600), 0);
+  const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string sock_path = (d.path / "sock.o").string();
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  std::strcpy(addr.sun_path, sock_path.c_str());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  fs::create_symlink("/dev/null", d.path / "null.o");
+
+  auto got = discover_or_unblock({d.path, fifo_root}, {fifo_in, fifo_root});
+  ::close(sock);
+  ASSERT_TRUE(got.ok()) << got.error().str();
+  EXPECT_EQ(names(*got), (std::vector<std::string>{"good.bpf.o"}));
+  std::string notes;
+  for (const auto& n : got->notes)
+    notes += n + "\n";
+  EXPECT_NE(notes.find("pipe.bpf.o: skipped, a FIFO is not a regular file"), std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find(fifo_root.string() + ": skipped, a FIFO"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("sock.o: skipped, a socket"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("null.o: skipped, a character device"), std::string::npos) << notes;
+  EXPECT_EQ(got->files_scanned, 1);
 }
 
 } // namespace vmtest

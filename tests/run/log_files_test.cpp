@@ -3,6 +3,7 @@
 #include "run/log_files.h"
 
 #include <gtest/gtest.h>
+#include <set>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -11,8 +12,45 @@ TEST(LogFiles, PathsAreRelativeAndHarmless) {
   EXPECT_EQ(full_log_path("6.1", "parser.bpf.o", "xdp_parse"),
             "logs/6.1/parser.bpf.o/xdp_parse.log");
   EXPECT_EQ(full_log_path("6.1", "sub/dir/x.bpf.o", "p"), "logs/6.1/sub/dir/x.bpf.o/p.log");
-  EXPECT_EQ(full_log_path("..", "../x.o", "p"), "logs/_../_../x.o/p.log");
-  EXPECT_EQ(full_log_path("6.1", "a//b.o", "p"), "logs/6.1/a/_/b.o/p.log");
+  // A component that had to change carries the start of its own sha256 (sha256("..") and
+  // sha256("")), so it cannot land on the file of a name that was "_.." all along.
+  EXPECT_EQ(full_log_path("..", "../x.o", "p"), "logs/_..-5ec1f7e7/_..-5ec1f7e7/x.o/p.log");
+  EXPECT_EQ(full_log_path("6.1", "a//b.o", "p"), "logs/6.1/a/_-e3b0c442/b.o/p.log");
+}
+
+// Issue 24: programs col/x, col_x and col\x shared one file, which kept only the last log,
+// while results.json linked all three to it; so did objects p\q.bpf.o and p_q.bpf.o.
+TEST(LogFiles, NamesThatSanitiseAlikeKeepTheirOwnFiles) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "logs-");
+  KernelResult kr;
+  kr.name = "6.1";
+  for (std::string object : {"p\\q.bpf.o", "p_q.bpf.o"}) {
+    ObjectResult o;
+    o.name = object;
+    for (std::string program : {"col/x", "col_x", "col\\x", "col\x1b[2Jx", "caf\xe9"}) {
+      ProgramResult p;
+      p.name = program;
+      p.full_log.reason = FullLogReason::Rejected;
+      p.full_log.text = object + " " + program;
+      o.programs.push_back(p);
+    }
+    kr.objects.push_back(o);
+  }
+  EXPECT_TRUE(write_full_logs(dir, kr).empty());
+  std::set<std::string> files;
+  for (const auto& o : kr.objects)
+    for (const auto& p : o.programs) {
+      ASSERT_FALSE(p.full_log.file.empty()) << o.name << "/" << p.name;
+      EXPECT_TRUE(files.insert(p.full_log.file).second) << "shared: " << p.full_log.file;
+      EXPECT_EQ(*read_file(dir / p.full_log.file), o.name + " " + p.name)
+          << p.full_log.file << " holds another program's log";
+      for (unsigned char c : p.full_log.file)
+        EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "file names are printable ASCII: " << p.full_log.file;
+    }
+  EXPECT_EQ(files.size(), 10u);
+  // The name that needed no change keeps its plain file.
+  EXPECT_EQ(kr.objects[1].programs[1].full_log.file, "logs/6.1/p_q.bpf.o/col_x.log");
+  fs::remove_all(dir);
 }
 
 TEST(LogFiles, WritesTheExactTextAndKeepsOnlyItsPath) {

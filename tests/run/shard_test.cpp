@@ -13,7 +13,11 @@ TEST(Shard, ParsesAndRejects) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->index, 2);
   EXPECT_EQ(s->count, 4);
-  for (const char* bad : {"0/4", "5/4", "1/0", "x", "1/", "/2", "1/2/3", "-1/2"})
+  // Numbers too large for an int (issue 24: 1/18446744073709551617 ran everything, while
+  // 2/... was refused) are refused like any other bad count.
+  for (const char* bad :
+       {"0/4", "5/4", "1/0", "x", "1/", "/2", "1/2/3", "-1/2", "1/18446744073709551617",
+        "2/18446744073709551617", "18446744073709551617/1", "1/2147483648"})
     EXPECT_FALSE(parse_shard(bad).ok()) << bad;
 }
 
