@@ -45,8 +45,14 @@ Result<Pulled> pull(const std::string& row, const OciRef& ref, const std::string
   auto top = client.manifest(reference);
   if (!top) return top.error().wrap(rctx);
   // An unpinned tag may still name something already cached.
-  if (auto hit = find_cached_by_source(ctx.cache_dir, top->digest))
+  if (auto hit = find_cached_by_source(ctx.cache_dir, top->digest)) {
+    if (!expected_vmlinuz.empty() && hit->info.vmlinuz_sha256 != expected_vmlinuz)
+      return Error{"vmlinuz sha256 mismatch: expected " + expected_vmlinuz + ", got " +
+                       hit->info.vmlinuz_sha256 + " (" + top->digest +
+                       " holds another kernel than the lock pins)",
+                   rctx};
     return Pulled{*hit, top->digest, true};
+  }
   if (ctx.log) ctx.log(rctx + ": pulling " + client.describe(reference) + " (" + top->digest + ")");
 
   auto doc = parse_oci_document(top->body, top->content_type, what);
@@ -145,6 +151,9 @@ std::optional<KernelImage> OciSource::cached(const FetchContext& ctx) const {
   else if (!pin_.vmlinuz_sha256.empty())
     hit = lookup_cached(ctx.cache_dir, pin_.vmlinuz_sha256);
   if (!hit) return std::nullopt;
+  // The pin is both hashes: an entry the digest found must also hold the pinned vmlinuz.
+  if (!pin_.vmlinuz_sha256.empty() && hit->info.vmlinuz_sha256 != pin_.vmlinuz_sha256)
+    return std::nullopt;
   return image_from_cache(row(), *hit, /*from_cache=*/true);
 }
 

@@ -282,7 +282,27 @@ TEST_F(SourcesE2E, OciFromDockerRegistryPushedBySkopeoBootsAndPins) {
   // The real thing: pull, boot, corpus.
   write_matrix("      oci: {repository: lvh-images/kernel-images, tag: 6.1-main}\n",
                json{{"oci_digest", ""}, {"vmlinuz_sha256", ""}});
-  expect_booted_61(boot());
+  const CliRun first = boot();
+  expect_booted_61(first);
+  // Trust on first use, said once: the run wrote what the tag resolved to into the lock.
+  const size_t said = first.output.find("trust on first use");
+  ASSERT_NE(said, std::string::npos) << first.output;
+  EXPECT_EQ(first.output.find("trust on first use", said + 1), std::string::npos) << first.output;
+  auto tofu = json::parse(*read_file(dir_ / "matrix.lock.json"))["kernels"]["x"]["oci"];
+  EXPECT_TRUE(tofu["oci_digest"].get<std::string>().rfind("sha256:", 0) == 0) << tofu;
+  EXPECT_EQ(tofu["vmlinuz_sha256"], sha256_hex(*vmlinuz_));
+  EXPECT_NE(first.output.find("pinned in " + (dir_ / "matrix.lock.json").string()),
+            std::string::npos)
+      << first.output;
+  // ... and required from then on: a lock naming another vmlinuz for that digest is refused.
+  write_matrix("      oci: {repository: lvh-images/kernel-images, tag: 6.1-main}\n",
+               json{{"oci_digest", tofu["oci_digest"]}, {"vmlinuz_sha256", std::string(64, 'e')}});
+  auto wrong = kernels("fetch");
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
+  EXPECT_NE(wrong.output.find("expected " + std::string(64, 'e')), std::string::npos)
+      << wrong.output;
+  write_matrix("      oci: {repository: lvh-images/kernel-images, tag: 6.1-main}\n",
+               json{{"oci_digest", ""}, {"vmlinuz_sha256", ""}});
 
   // `kernels lock` pins what the tag resolved to; the pinned row is then a cache hit even
   // with the registry gone.

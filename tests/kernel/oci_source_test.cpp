@@ -267,6 +267,49 @@ TEST_F(OciTest, ImageWithoutKernelSaysWhereItLooked) {
       << img.error().str();
 }
 
+// Trust on first use: an empty pin pulls the tag once, says so once, and hands the measured
+// pin to the recorder (the CLI writes it into the lock); from then on both hashes are required.
+TEST_F(OciTest, FirstPullRecordsThePinAndLaterFetchesRequireIt) {
+  const auto d = image_manifest("amd64", {kernel_layer()}, "6.6-main");
+  std::vector<std::string> log;
+  std::vector<nlohmann::ordered_json> recorded;
+  auto c = ctx();
+  c.log = [&](const std::string& l) { log.push_back(l); };
+  c.record_pin = [&](const std::string& row, const std::string& kind,
+                     const nlohmann::ordered_json& pin) -> Result<std::string> {
+    EXPECT_EQ(row, "6.6");
+    EXPECT_EQ(kind, "oci");
+    recorded.push_back(pin);
+    return std::string("kernels/matrix.lock.json");
+  };
+  auto img = fetch_kernel(c);
+  ASSERT_TRUE(img.ok()) << img.error().str();
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0]["oci_digest"], d);
+  EXPECT_EQ(recorded[0]["vmlinuz_sha256"], sha256_hex(kVmlinuz));
+  size_t said = 0;
+  for (const auto& l : log)
+    if (l.find("trust on first use: tag '6.6-main' resolved to " + d) != std::string::npos) {
+      ++said;
+      EXPECT_NE(l.find("pinned in kernels/matrix.lock.json: commit it"), std::string::npos) << l;
+    }
+  EXPECT_EQ(said, 1u);
+
+  // Pinned now: a cache hit, and nothing recorded again.
+  pin_ = OciPin{recorded[0]["oci_digest"], recorded[0]["vmlinuz_sha256"], ""};
+  auto hit = fetch_kernel(c);
+  ASSERT_TRUE(hit.ok()) << hit.error().str();
+  EXPECT_TRUE(hit->from_cache);
+  EXPECT_EQ(recorded.size(), 1u);
+  // The same digest with another vmlinuz in the lock is refused, cached entry or not.
+  pin_.vmlinuz_sha256 = std::string(64, 'c');
+  auto wrong = fetch_kernel(c);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().str().find("vmlinuz sha256 mismatch: expected " + std::string(64, 'c')),
+            std::string::npos)
+      << wrong.error().str();
+}
+
 TEST_F(OciTest, RefreshPinResolvesTheTag) {
   const auto d = image_manifest("amd64", {kernel_layer()}, "6.6-main");
   auto pin = source().refresh_pin(ctx());
