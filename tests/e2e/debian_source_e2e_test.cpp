@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The debian source when pins outlive the archive, against REAL servers on loopback: python's
 // http.server over one tree that plays a Debian mirror (a real apt repository: Packages,
 // a Release signed with a throwaway gpg key, the keyring given as $VMTEST_DEBIAN_KEYRING) and
