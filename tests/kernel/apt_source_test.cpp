@@ -79,7 +79,8 @@ TEST(AptCacheShow, ParsesEveryStanza) {
 }
 
 TEST_F(AptSourceTest, AnotherArchitectureIsIndexedAndDownloadedOnlyForItself) {
-  auto text = private_sources_list({"http://m.example.invalid/debian", ""}, {"trixie"}, "arm64");
+  auto text = private_sources_list({"http://m.example.invalid/debian", ""}, {"trixie"},
+                                   kDebianArchiveKeyring, "arm64");
   ASSERT_TRUE(text.ok());
   EXPECT_NE(text->find("deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
                        "http://m.example.invalid/debian trixie main\n"),
