@@ -22,6 +22,8 @@ PKGS=(
   libxdp1
   # loopback servers for the oci/url/rpm sources
   docker-registry skopeo rpm python3
+  # the debian source's loopback mirror: its indices are signed with a throwaway key
+  gnupg
   # reports: headless browser for the HTML report's end-to-end test (DOM checks, screenshot)
   chromium
   # the lint test: every shell script through shellcheck (the workflow validators are npm
