@@ -26,6 +26,8 @@ PKGS=(
   libxdp1
   # loopback servers for the oci/url/rpm sources
   docker-registry skopeo rpm python3
+  # the debian source's loopback mirror: its indices are signed with a throwaway key
+  gnupg
   # reports: headless browser for the HTML report's end-to-end test (DOM checks, screenshot)
   chromium
   # the release tarball (scripts/release/build.sh): an $ORIGIN rpath on the bundled binaries

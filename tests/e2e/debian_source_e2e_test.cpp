@@ -377,4 +377,53 @@ TEST_F(DebianSourceE2E, CanaryBootsTheNewerPackageAndItsChangesOnlyWarn) {
   EXPECT_NE(g->output.find("kernel canary (canary) FAIL"), std::string::npos) << g->output;
 }
 
+// `kernels lock` keeps a complete pin even when the mirror moved on; `--refresh` rolls it
+// forward to what the mirror publishes now, prints the old and the new build, and asks for a
+// new baseline.
+TEST_F(DebianSourceE2E, LockRefreshRollsAPinnedRowForward) {
+  const Published real{pin("package"), pin("version"), pin("filename"), *deb_};
+  publish("debian", "bookworm", {real});
+  std::ofstream(dir_ / "matrix.yaml")
+      << "kernels:\n  - name: \"6.1\"\n    description: d\n    source:\n      debian:\n"
+         "        package: "
+      << pin("package") << "\n        suites: [bookworm]\n";
+  const json old_pin = {{"package", pin("package")},
+                        {"version", "6.1.190-1"},
+                        {"filename", "pool/old.deb"},
+                        {"deb_sha256", std::string(64, 'a')},
+                        {"deb_sha1", std::string(40, 'a')},
+                        {"vmlinuz_sha256", std::string(64, 'b')}};
+  std::ofstream(dir_ / "matrix.lock.json")
+      << json{{"format", 2}, {"kernels", {{"6.1", {{"debian", old_pin}}}}}}.dump(2);
+  HttpServer server(www_, dir_ / "http.log");
+  ScopedEnv mirror("VMTEST_DEBIAN_MIRROR", server.url() + "/debian");
+  ScopedEnv keyring("VMTEST_DEBIAN_KEYRING", (dir_ / "mirror.gpg").string());
+
+  CliRun keep = run_vmtest(with_matrix({"kernels", "lock"}), dir_ / "none");
+  EXPECT_EQ(keep.exit_code, 0) << keep.output;
+  EXPECT_NE(keep.output.find("kept " + pin("package") + " 6.1.190-1"), std::string::npos)
+      << keep.output;
+  EXPECT_EQ(json::parse(load_lock(dir_ / "matrix.lock.json")->find("6.1", "debian").dump()),
+            old_pin)
+      << "a complete pin stays where it is";
+
+  CliRun roll = run_vmtest(with_matrix({"kernels", "lock", "--refresh", "6.1"}), dir_ / "none");
+  EXPECT_EQ(roll.exit_code, 0) << roll.output;
+  EXPECT_NE(roll.output.find("old: " + pin("package") + " 6.1.190-1 deb_sha256 " +
+                             std::string(64, 'a') + " vmlinuz_sha256 " + std::string(64, 'b')),
+            std::string::npos)
+      << roll.output;
+  EXPECT_NE(roll.output.find("new: " + pin("package") + " " + pin("version") + " deb_sha256 " +
+                             pin("deb_sha256") + " vmlinuz_sha256 " + pin("vmlinuz_sha256")),
+            std::string::npos)
+      << roll.output;
+  EXPECT_NE(roll.output.find("re-record its baseline with `vmtest baseline update --kernel 6.1`"),
+            std::string::npos)
+      << roll.output;
+  const auto now = load_lock(dir_ / "matrix.lock.json")->find("6.1", "debian");
+  EXPECT_EQ(now["version"], pin("version"));
+  EXPECT_EQ(now["deb_sha1"], pin("deb_sha1")) << "measured for the snapshot fallback";
+  EXPECT_EQ(now["vmlinuz_sha256"], pin("vmlinuz_sha256"));
+}
+
 } // namespace vmtest::e2e
