@@ -284,6 +284,7 @@ TEST(Matrix, CommittedMatrixAndLockAgree) {
       EXPECT_EQ(deb->package(), expected) << r.name;
       ASSERT_TRUE(deb->pin().has_value()) << r.name;
       EXPECT_EQ(deb->pin()->version, x86->pin()->version) << r.name;
+      EXPECT_EQ(deb->pin()->deb_sha1.size(), 40u) << r.name << ": the snapshot fallback needs it";
       continue;
     }
     if (const auto* deb = as<DebianSource>(&r, "debian")) {
