@@ -37,7 +37,8 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   add_matrix_options(cmd, a.matrix);
   cmd->add_option("-k,--kernel", a.opts.kernels,
                   "Kernel row: 4.18 (RHEL 8.10), 4.18-rhel8.1, 5.10, 5.15, 6.1, 6.6, 6.12, "
-                  "6.12-latest (canary) or host (repeatable; default: "
+                  "6.12-latest (canary), 6.1-arm64, 6.12-arm64 or host (`vmtest config` lists "
+                  "a project's rows; repeatable; default: "
                   "the matrix's defaults, skipping rows no source of which is available here)");
   cmd->add_option("--corpus", a.corpus,
                   "Folder or file of BPF objects (repeatable). Folders are searched recursively "
