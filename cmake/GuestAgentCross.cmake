@@ -62,5 +62,7 @@ if(VMTEST_HAVE_GUEST_AARCH64)
   # start (`ninja vmtest corpus`) should not pay for a cross build an x86-only user never
   # boots; an arm64 row without it says which target to build.
   add_custom_target(vmtest-guest-aarch64 ALL DEPENDS vmtest-guest-aarch64-build)
-  install(PROGRAMS ${_out} DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/vmtest/aarch64)
+  # OPTIONAL: the quick start builds only `vmtest corpus` (no cross build) and then installs;
+  # a full build installs the aarch64 agent too.
+  install(PROGRAMS ${_out} DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/vmtest/aarch64 OPTIONAL)
 endif()
