@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Guesses against the running kernel's BTF; nothing is loaded, so no privilege is needed.
+#include "test_paths.h"
 #include "agent/attach_targets.h"
 
 #include <bpf/libbpf.h>

@@ -2,6 +2,7 @@
 // The loader's fixups, on the objects of tests/data/bpf/fixup_*.bpf.c. Opening and fixing up
 // needs no privilege; the verdict checks load into the running kernel and need root. The same
 // objects run in real guests in tests/e2e/loader_e2e_test.cpp.
+#include "test_paths.h"
 #include "agent/features.h"
 #include "agent/fixups.h"
 #include "agent/log_capture.h"

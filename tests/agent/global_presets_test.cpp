@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "agent/features.h"
 #include "agent/global_presets.h"
 #include "agent/program_loader.h"

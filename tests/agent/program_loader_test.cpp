@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // These tests load real programs into the running kernel, so they need root (CAP_BPF); they
 // boot nothing and run in a few milliseconds.
+#include "test_paths.h"
 #include "agent/agent.h"
 #include "agent/features.h"
 #include "agent/program_loader.h"

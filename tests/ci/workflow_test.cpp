@@ -4,6 +4,7 @@
 // script a step calls exists and is also run by .ci/run (through scripts/test.sh and the e2e
 // tests), so CI here exercises the same commands GitHub will. scripts/ci/lint-workflows.sh
 // runs the real validators on the same files.
+#include "test_paths.h"
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>

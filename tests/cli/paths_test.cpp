@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The binary finds its data and its guest agent relative to itself, in an install tree and in
 // the build tree alike.
+#include "test_paths.h"
 #include "cli/paths.h"
 
 #include <gtest/gtest.h>

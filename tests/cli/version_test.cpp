@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "cli/version.h"
 #include "core/fs.h"
 #include "kernel/fake_runner.h"

@@ -2,6 +2,7 @@
 // Bad input on real kernels: broken objects next to a good one, a guest that hangs, a guest
 // that panics, a kernel whose download does not match its pin, and rows or names that cannot
 // run. Each gets a clear error and nothing else is lost.
+#include "test_paths.h"
 #include "core/sha256.h"
 #include "e2e_support.h"
 

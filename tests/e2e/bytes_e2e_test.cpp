@@ -5,6 +5,7 @@
 // boot (json type_error.316, exit 134), the names aborted the host agent, and in a guest the
 // bytes became U+FFFD, so the "byte for byte" full log was not. Also here: corpus entries that
 // are FIFOs, which blocked vmtest in open() while it held the --out lock.
+#include "test_paths.h"
 #include "e2e_support.h"
 
 #include <fstream>

@@ -2,6 +2,7 @@
 #pragma once
 // Helpers for the end-to-end layer: it runs the real `vmtest` binary, which boots real
 // Debian kernels in qemu with the real agent, and reads back results.json.
+#include "test_paths.h"
 #include <gtest/gtest.h>
 
 #include <cstdlib>

@@ -6,6 +6,7 @@
 // SIGKILL while its guest boots in a folder that holds an older run's results.
 // Each case checks the exit code, the message, that no other object's or kernel's result is
 // lost, and that no qemu process outlives the run.
+#include "test_paths.h"
 #include "core/file_lock.h"
 #include "e2e_support.h"
 

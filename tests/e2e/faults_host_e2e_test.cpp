@@ -6,6 +6,7 @@
 // loopback as url rows, so only the concurrent case downloads anything (through apt, into a
 // fresh cache: that is the path that used to fail). Every case checks the exit code, the
 // message, that no other result was lost, and that no qemu it started is still running.
+#include "test_paths.h"
 #include "core/file_lock.h"
 #include "core/sha256.h"
 #include "e2e_support.h"

@@ -2,6 +2,7 @@
 // The one verdict on a real guest: what `vmtest run` decides about a run, `vmtest gate` and
 // `vmtest report` decide about its results.json, for a missed testrun expectation, an object
 // that cannot be opened and an empty corpus; and `--corpus` finds objects in subfolders.
+#include "test_paths.h"
 #include "e2e_support.h"
 
 #include <sstream>

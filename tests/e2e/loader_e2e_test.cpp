@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The loader on real guests: the fixup objects load as veristat would load them, and loading
 // objects whole (the default) gives exactly what loading every program on its own gives.
+#include "test_paths.h"
 #include "e2e_support.h"
 
 #include <map>

@@ -4,6 +4,7 @@
 // DOM after the page's own script ran, and keeps screenshots for CI under
 // build/test-artifacts/report/. No node, no driver: --dump-dom prints the DOM after load, and
 // the page applies a filter from the URL hash, so each filter is one browser run.
+#include "test_paths.h"
 #include "baseline/baseline_file.h"
 #include "core/fs.h"
 #include "core/process.h"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The capability-probe part of the guest image: bpftool, its libraries and kernel configs.
+#include "test_paths.h"
 #include "core/fs.h"
 #include "image/guest_image.h"
 #include "image/shared_libs.h"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "image/shared_libs.h"
 
 #include <algorithm>

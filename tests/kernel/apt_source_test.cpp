@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "core/fs.h"
 #include "fake_runner.h"
 #include "kernel/apt_source.h"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "core/file_lock.h"
 #include "core/fs.h"
 #include "core/sha256.h"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "kernel/build_source.h"
 #include "kernel/debian_source.h"
 #include "kernel/local_source.h"

@@ -3,6 +3,7 @@
 // downloads ~27 MB. Run with
 //   VMTEST_CACHE=$(mktemp -d) build/tests/vmtest_tests \
 //     --gtest_also_run_disabled_tests --gtest_filter='RealFetch.*'
+#include "test_paths.h"
 #include "core/fs.h"
 #include "core/process.h"
 #include "kernel/debian_source.h"

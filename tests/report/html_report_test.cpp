@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "report/html_report.h"
 #include "report/report_fixtures.h"
 

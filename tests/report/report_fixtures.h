@@ -2,6 +2,7 @@
 #pragma once
 // Runs for the report tests: small hand-built ones (tests/baseline/sample_results.h) and the
 // fixtures in tests/data/report (a real run of Debian 5.10/6.1/6.12, and an XSS run).
+#include "test_paths.h"
 #include "baseline/baseline_file.h"
 #include "baseline/classify.h"
 #include "baseline/sample_results.h"

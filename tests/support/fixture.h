@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // Reads a fixture from tests/data/; a missing fixture fails the test loudly.
+#include "test_paths.h"
 #include <gtest/gtest.h>
 
 #include <filesystem>

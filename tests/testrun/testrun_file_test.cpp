@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include "test_paths.h"
 #include "testrun/testrun_file.h"
 
 #include <gtest/gtest.h>
