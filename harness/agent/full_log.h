@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The agent's part of full logs: after an object's programs are loaded, keep the complete
-// verifier log of every program verifier/full_log_selection.h selects, and the cost of its
+// verifier log of every program results/full_log_selection.h selects, and the cost of its
 // source lines. A rejected program's level 1 trace is already at hand (the loader keeps it);
 // an accepted program that changed or came close to a limit is loaded once more with a large
 // level 2 buffer (at level 1 the kernel keeps nothing of the paths that verified). Programs nothing selects cost nothing extra, unless the plan asks for

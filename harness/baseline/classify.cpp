@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
 
+#include "results/change_thresholds.h"
 #include "results/headroom.h"
 #include "verifier/missing_helper.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <dtl/dtl.hpp>
 #include <map>
@@ -22,26 +22,6 @@ std::string short_hash(const std::string& h) {
 
 std::string u32(const std::optional<uint32_t>& v) {
   return v ? std::to_string(*v) : "-";
-}
-
-std::pair<double, int64_t> limits_of(ThresholdGroup g, const Thresholds& t) {
-  if (g == ThresholdGroup::Insns) return {t.insns_pct, t.insns_abs};
-  return {t.states_pct, t.states_abs};
-}
-
-// "insns 1200 -> 1500 (+300, +25.0%)" when the move exceeds both thresholds, else nothing.
-std::optional<std::string> stat_move(const MetricDef& d, const std::optional<int64_t>& a,
-                                     const std::optional<int64_t>& b, const Thresholds& t) {
-  if (!a || !b || *a == *b) return std::nullopt;
-  const auto [pct_limit, abs_limit] = limits_of(d.gate, t);
-  const int64_t delta = *b - *a;
-  const double pct = *a == 0 ? 100.0 : 100.0 * static_cast<double>(delta) / static_cast<double>(*a);
-  if (std::llabs(delta) <= abs_limit || std::fabs(pct) <= pct_limit) return std::nullopt;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%.*s %lld -> %lld (%+lld, %+.1f%%)",
-                static_cast<int>(d.label.size()), d.label.data(), static_cast<long long>(*a),
-                static_cast<long long>(*b), static_cast<long long>(delta), pct);
-  return std::string(buf);
 }
 
 void add(ProgramDiff& row, FindingKind k, Severity s, std::string msg) {
@@ -144,12 +124,10 @@ void compare_program(ProgramDiff& row, const BaselineProgram& a, const BaselineP
     add(row, FindingKind::TestRunChanged, Severity::FAIL, msg);
   }
   if (same_verdict && !d.ignore_stats) {
+    // The one change test; the guest chose its full logs with it (results/full_log_selection.h).
     std::string msg;
-    for (const auto& m : kMetrics) {
-      if (m.gate == ThresholdGroup::None) continue;
-      if (auto move = stat_move(m, a.metrics[m.id], b.metrics[m.id], d.thresholds))
-        msg += (msg.empty() ? "" : "; ") + *move;
-    }
+    for (const MetricMove& move : gated_moves(a.metrics, b.metrics, d.thresholds.change))
+      msg += (msg.empty() ? "" : "; ") + describe(move);
     if (!msg.empty()) {
       if (!d.thresholds_reason.empty()) {
         msg += " [thresholds: " + d.thresholds_reason + "]";

@@ -8,8 +8,7 @@ std::map<std::string, ProgramExpectation> expectations_of(const Baseline& baseli
   std::map<std::string, ProgramExpectation> out;
   for (const auto& [object, o] : baseline.objects)
     for (const auto& [program, p] : o.programs)
-      out[object + "/" + program] = {p.verdict, p.metrics[Metric::InsnsProcessed],
-                                     p.metrics[Metric::TotalStates]};
+      out[object + "/" + program] = {p.verdict, p.metrics.gated()};
   return out;
 }
 
@@ -26,7 +25,7 @@ expectations_from_dir(const fs::path& dir) {
 }
 
 ChangeThresholds change_thresholds(const Thresholds& t) {
-  return {t.insns_pct, t.insns_abs, t.states_pct, t.states_abs};
+  return t.change;
 }
 
 } // namespace vmtest

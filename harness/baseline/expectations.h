@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // What the guests need of the baselines to pick the programs whose full log is worth keeping
-// (verifier/full_log_selection.h): each program's recorded verdict and stats, per matrix row.
+// (results/full_log_selection.h): each program's recorded verdict and gated metrics, per row.
 // Read on the host and carried in the manifest, because the baselines never enter a guest.
 #include "baseline/baseline_file.h"
 #include "baseline/policy.h"

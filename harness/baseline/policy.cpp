@@ -23,9 +23,8 @@ std::string at_line(const YAML::Node& n) {
   return n.Mark().is_null() ? "" : "line " + std::to_string(n.Mark().line + 1) + ": ";
 }
 
-void only_keys(const YAML::Node& map, std::initializer_list<const char*> keys,
+void only_keys(const YAML::Node& map, const std::set<std::string>& allowed,
                const std::string& where) {
-  std::set<std::string> allowed(keys.begin(), keys.end());
   for (const auto& kv : map) {
     auto key = kv.first.as<std::string>();
     if (!allowed.count(key))
@@ -53,18 +52,20 @@ T checked_number(const YAML::Node& n, const std::string& what, NumberRange range
 
 ThresholdOverrides parse_thresholds(const YAML::Node& n, const std::string& where) {
   if (!n.IsMap()) throw PolicyError(at_line(n) + where + " must be a mapping");
-  only_keys(n, {"insns_pct", "insns_abs", "states_pct", "states_abs", "fail_on_stats"}, where);
+  std::set<std::string> keys = {"fail_on_stats"};
+  for (const auto& g : kThresholdGroups) {
+    keys.insert(pct_key(g.id));
+    keys.insert(abs_key(g.id));
+  }
+  only_keys(n, keys, where);
   ThresholdOverrides t;
   const auto at_least_zero = NumberRange::AtLeastZero;
   const std::string in = where + " ";
-  if (n["insns_pct"])
-    t.insns_pct = checked_number<double>(n["insns_pct"], in + "insns_pct", at_least_zero);
-  if (n["insns_abs"])
-    t.insns_abs = checked_number<int64_t>(n["insns_abs"], in + "insns_abs", at_least_zero);
-  if (n["states_pct"])
-    t.states_pct = checked_number<double>(n["states_pct"], in + "states_pct", at_least_zero);
-  if (n["states_abs"])
-    t.states_abs = checked_number<int64_t>(n["states_abs"], in + "states_abs", at_least_zero);
+  for (const auto& g : kThresholdGroups) {
+    const std::string pct = pct_key(g.id), abs = abs_key(g.id);
+    if (n[pct]) t.change[g.id].pct = checked_number<double>(n[pct], in + pct, at_least_zero);
+    if (n[abs]) t.change[g.id].abs = checked_number<int64_t>(n[abs], in + abs, at_least_zero);
+  }
   if (n["fail_on_stats"]) t.fail_on_stats = scalar<bool>(n["fail_on_stats"], "fail_on_stats");
   return t;
 }
@@ -154,10 +155,7 @@ PolicyRule parse_rule(const YAML::Node& n, size_t index) {
 }  // namespace
 
 void ThresholdOverrides::apply_to(Thresholds& t) const {
-  if (insns_pct) t.insns_pct = *insns_pct;
-  if (insns_abs) t.insns_abs = *insns_abs;
-  if (states_pct) t.states_pct = *states_pct;
-  if (states_abs) t.states_abs = *states_abs;
+  change.apply_to(t.change);
   if (fail_on_stats) t.fail_on_stats = *fail_on_stats;
   headroom.apply_to(t.headroom);
 }

@@ -5,8 +5,8 @@
 //
 //   strict: false                 # true: new/removed programs and kernels FAIL
 //   canary: warn                  # a canary row's FAILs count as warnings; `fail`: as usual
-//   thresholds:                   # global overrides of the built-in thresholds
-//     insns_pct: 10
+//   thresholds:                   # global overrides of the built-in change thresholds, two
+//     insns_pct: 10               # per group of results/change_thresholds.h: <group>_pct/_abs
 //     insns_abs: 100
 //     states_pct: 10
 //     states_abs: 10
@@ -39,17 +39,16 @@
 #include <vector>
 
 #include "core/result.h"
+#include "results/change_thresholds.h"
 #include "results/headroom.h"
 
 namespace vmtest {
 
-// A stats move counts only when it exceeds BOTH the percentage and the absolute threshold:
-// +3 insns on a 10-insn program is 30% but noise, +2000 on a 900k program is 0.2% and noise.
+// The gate's thresholds: how far each gated metric may move from its baseline (one pair per
+// threshold group, results/change_thresholds.h), whether such a move fails instead of warning,
+// and how close to the kernel's limits a program may come (results/headroom.h).
 struct Thresholds {
-  double insns_pct = 10.0;
-  int64_t insns_abs = 100;
-  double states_pct = 10.0;
-  int64_t states_abs = 10;
+  ChangeThresholds change;
   bool fail_on_stats = false;
   HeadroomThresholds headroom;
 };
@@ -61,11 +60,9 @@ struct HeadroomOverrides {
   void apply_to(HeadroomThresholds& t) const;
 };
 
+// What a policy's `thresholds:` (or vmtest.yaml's) changes; unset values keep the defaults.
 struct ThresholdOverrides {
-  std::optional<double> insns_pct;
-  std::optional<int64_t> insns_abs;
-  std::optional<double> states_pct;
-  std::optional<int64_t> states_abs;
+  ChangeOverrides change; // <group>_pct, <group>_abs
   std::optional<bool> fail_on_stats;
   HeadroomOverrides headroom; // the policy's top-level `headroom:`
   void apply_to(Thresholds& t) const;

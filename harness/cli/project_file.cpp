@@ -25,14 +25,14 @@ std::string at(const YAML::Node& n) {
   return m.is_null() ? "" : " line " + std::to_string(m.line + 1);
 }
 
-void only_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+void only_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
                const std::string& ctx) {
   for (const auto& kv : map) {
     const auto key = kv.first.as<std::string>();
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string list;
-      for (const char* a : allowed)
-        list += (list.empty() ? "" : ", ") + std::string(a);
+      for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
       throw Invalid{"unknown key '" + key + "' (expected " + list + ")", ctx + at(kv.first)};
     }
   }
@@ -237,15 +237,21 @@ Result<ProjectFile> parse_project_file(std::string_view text, const fs::path& pa
     if (auto n = root["strict"]) pf.strict = r.boolean(n, "strict");
     if (auto t = root["thresholds"]; t && !t.IsNull()) {
       if (!t.IsMap()) throw Invalid{"'thresholds' must be a map", r.where(t, "thresholds")};
-      only_keys(t, {"insns_pct", "insns_abs", "states_pct", "states_abs", "fail_on_stats"},
-                ctx + ": thresholds");
+      // The policy's keys: <group>_pct and <group>_abs per threshold group, and fail_on_stats.
+      std::vector<std::string> keys;
+      for (const auto& g : kThresholdGroups) {
+        keys.push_back(pct_key(g.id));
+        keys.push_back(abs_key(g.id));
+      }
+      keys.push_back("fail_on_stats");
+      only_keys(t, keys, ctx + ": thresholds");
       auto& th = pf.thresholds;
       const auto z = NumberRange::AtLeastZero;
-      if (auto n = t["insns_pct"]) th.insns_pct = r.number<double>(n, "thresholds.insns_pct", z);
-      if (auto n = t["insns_abs"]) th.insns_abs = r.number<int64_t>(n, "thresholds.insns_abs", z);
-      if (auto n = t["states_pct"]) th.states_pct = r.number<double>(n, "thresholds.states_pct", z);
-      if (auto n = t["states_abs"])
-        th.states_abs = r.number<int64_t>(n, "thresholds.states_abs", z);
+      for (const auto& g : kThresholdGroups) {
+        const std::string pct = pct_key(g.id), abs = abs_key(g.id);
+        if (auto n = t[pct]) th.change[g.id].pct = r.number<double>(n, "thresholds." + pct, z);
+        if (auto n = t[abs]) th.change[g.id].abs = r.number<int64_t>(n, "thresholds." + abs, z);
+      }
       if (auto n = t["fail_on_stats"]) th.fail_on_stats = r.boolean(n, "thresholds.fail_on_stats");
     }
     if (auto k = root["kernels"]; k && !k.IsNull()) {

@@ -8,6 +8,7 @@
 //
 // This is plain data: which values the file sets. cli/settings.h applies them to the same
 // option structs the flags fill, and flags win.
+#include "baseline/policy.h"
 #include "core/result.h"
 #include "kernel/env_vars.h"
 
@@ -30,12 +31,6 @@ struct ProjectRows {
   std::vector<std::string> names; // the rows declared, in file order
 };
 
-struct ProjectThresholds {
-  std::optional<double> insns_pct, states_pct;
-  std::optional<int64_t> insns_abs, states_abs;
-  std::optional<bool> fail_on_stats;
-};
-
 struct ProjectFile {
   std::filesystem::path path; // the file read
   std::filesystem::path dir;  // its folder
@@ -45,7 +40,7 @@ struct ProjectFile {
   std::optional<std::filesystem::path> testrun, baselines, policy, out;
   std::optional<int> timeout;
   std::optional<bool> strict;
-  ProjectThresholds thresholds;
+  ThresholdOverrides thresholds; // the policy's `thresholds:` keys; no headroom here
 
   std::optional<std::filesystem::path> matrix, lock;
   std::optional<std::vector<std::string>> kernel_defaults;

@@ -191,10 +191,14 @@ std::vector<Setting> apply_project(const CLI::App& cmd, const ProjectFile* f, Se
     }
     r.take("strict", "--strict", pf.strict, g.strict);
     const auto& th = pf.thresholds;
-    r.take("thresholds.insns_pct", "--insns-pct", th.insns_pct, g.thresholds.insns_pct);
-    r.take("thresholds.insns_abs", "--insns-abs", th.insns_abs, g.thresholds.insns_abs);
-    r.take("thresholds.states_pct", "--states-pct", th.states_pct, g.thresholds.states_pct);
-    r.take("thresholds.states_abs", "--states-abs", th.states_abs, g.thresholds.states_abs);
+    for (const auto& grp : kThresholdGroups) {
+      ChangeLimits& limits = g.thresholds.change[grp.id];
+      const std::string flag = "--" + std::string(grp.key);
+      r.take(("thresholds." + pct_key(grp.id)).c_str(), (flag + "-pct").c_str(),
+             th.change[grp.id].pct, limits.pct);
+      r.take(("thresholds." + abs_key(grp.id)).c_str(), (flag + "-abs").c_str(),
+             th.change[grp.id].abs, limits.abs);
+    }
     r.take("thresholds.fail_on_stats", "--fail-on-stats", th.fail_on_stats,
            g.thresholds.fail_on_stats);
   }

@@ -30,15 +30,16 @@ void add_gate_options(CLI::App* cmd, GateArgs& g, bool with_no_gate, bool with_k
     cmd->add_option("-k,--kernel", g.kernels,
                     "Kernel that must have verdicts (repeatable; default: the run's own "
                     "selection, or every kernel with a baseline)");
-  cmd->add_option("--insns-pct", g.thresholds.insns_pct,
-                  "Insns change (percent) that warns; both pct and abs must be exceeded")
-      ->capture_default_str();
-  cmd->add_option("--insns-abs", g.thresholds.insns_abs, "Insns change (absolute) that warns")
-      ->capture_default_str();
-  cmd->add_option("--states-pct", g.thresholds.states_pct, "States change (percent) that warns")
-      ->capture_default_str();
-  cmd->add_option("--states-abs", g.thresholds.states_abs, "States change (absolute) that warns")
-      ->capture_default_str();
+  // --insns-pct, --insns-abs, --states-pct ...: one pair per threshold group.
+  for (const auto& grp : kThresholdGroups) {
+    const std::string flag = "--" + std::string(grp.key), label(grp.label);
+    ChangeLimits& limits = g.thresholds.change[grp.id];
+    cmd->add_option(flag + "-pct", limits.pct,
+                    label + " change (percent) that warns; both pct and abs must be exceeded")
+        ->capture_default_str();
+    cmd->add_option(flag + "-abs", limits.abs, label + " change (absolute) that warns")
+        ->capture_default_str();
+  }
   cmd->add_flag("--fail-on-stats", g.thresholds.fail_on_stats,
                 "Stats moves beyond the thresholds fail instead of warning");
   if (with_no_gate)

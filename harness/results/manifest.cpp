@@ -2,19 +2,21 @@
 #include "results/manifest.h"
 
 #include "results/byte_text.h"
+#include "results/results.h"
 
 namespace vmtest {
 using nlohmann::json;
 
+// The gated metrics under their results.json keys, next to the verdict.
 void to_json(json& j, const ProgramExpectation& e) {
   j = json{{"verdict", e.verdict}};
-  if (e.insns) j["insns"] = *e.insns;
-  if (e.states) j["states"] = *e.states;
+  put_metrics(j, e.metrics.gated());
 }
 void from_json(const json& j, ProgramExpectation& e) {
   e.verdict = j.at("verdict").get<Verdict>();
-  if (j.contains("insns")) e.insns = j["insns"].get<int64_t>();
-  if (j.contains("states")) e.states = j["states"].get<int64_t>();
+  Metrics all;
+  get_metrics(j, all);
+  e.metrics = all.gated();
 }
 void to_json(json& j, const FullLogPlan& p) {
   j = json{{"level", p.level},
@@ -22,11 +24,12 @@ void to_json(json& j, const FullLogPlan& p) {
            {"all", p.all},
            {"line_costs_all", p.line_costs_all},
            {"top_lines", p.top_lines},
-           {"insns_pct", p.change.insns_pct},
-           {"insns_abs", p.change.insns_abs},
-           {"states_pct", p.change.states_pct},
-           {"states_abs", p.change.states_abs},
            {"baselines", json::object()}};
+  // The change thresholds under the policy's own keys: "insns_pct", "states_abs", ...
+  for (const auto& g : kThresholdGroups) {
+    j[pct_key(g.id)] = p.change[g.id].pct;
+    j[abs_key(g.id)] = p.change[g.id].abs;
+  }
   // Keyed by "object/program": bytes, so always escaped (a key has no room for a marker).
   for (const auto& [row, programs] : p.baselines) {
     json& r = j["baselines"][row];
@@ -47,10 +50,10 @@ void from_json(const json& j, FullLogPlan& p) {
   p.all = j.value("all", d.all);
   p.line_costs_all = j.value("line_costs_all", d.line_costs_all);
   p.top_lines = j.value("top_lines", d.top_lines);
-  p.change.insns_pct = j.value("insns_pct", d.change.insns_pct);
-  p.change.insns_abs = j.value("insns_abs", d.change.insns_abs);
-  p.change.states_pct = j.value("states_pct", d.change.states_pct);
-  p.change.states_abs = j.value("states_abs", d.change.states_abs);
+  for (const auto& g : kThresholdGroups) {
+    p.change[g.id].pct = j.value(pct_key(g.id), d.change[g.id].pct);
+    p.change[g.id].abs = j.value(abs_key(g.id), d.change[g.id].abs);
+  }
   p.headroom = d.headroom;
   if (auto it = j.find("headroom"); it != j.end() && it->is_object())
     for (const auto& [key, pair] : it->items())
@@ -127,4 +130,4 @@ void from_json(const json& j, Manifest& m) {
   m.full_logs = j.value("full_logs", FullLogPlan{});
 }
 
-}  // namespace vmtest
+} // namespace vmtest

@@ -13,8 +13,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "verifier/full_log_selection.h"
-#include "verifier/line_cost.h"
+#include "results/full_log_selection.h"
+#include "results/line_cost.h"
 
 namespace vmtest {
 
@@ -74,7 +74,7 @@ inline constexpr std::string_view kRowArg = "vmtest.row=";
 // /dev/ttyS1 (the x86 layout): arm64 guests get `vmtest.results=/dev/ttyS0` (vm/qemu_command.h).
 inline constexpr std::string_view kResultsPortArg = "vmtest.results=";
 
-// Which programs keep a full verifier log, and how (verifier/full_log_selection.h decides).
+// Which programs keep a full verifier log, and how (results/full_log_selection.h decides).
 struct FullLogPlan {
   int level = 1;                    // 2 when asked: every state, much larger
   uint64_t cap_bytes = 16u << 20;   // per log file; a larger log keeps its last part

@@ -28,4 +28,11 @@ Metrics Metrics::baselined() const {
   return out;
 }
 
+Metrics Metrics::gated() const {
+  Metrics out;
+  for (const auto& d : kMetrics)
+    if (d.gate) out[d.id] = (*this)[d.id];
+  return out;
+}
+
 } // namespace vmtest

@@ -4,10 +4,10 @@
 // produces AgentReport; the controller wraps it in a KernelResult with what it knows about the
 // VM (accelerator, boot time, console) and the objects' hashes.
 #include "core/result.h"
+#include "results/full_log_selection.h"
+#include "results/line_cost.h"
 #include "results/metrics.h"
 #include "results/status.h"
-#include "verifier/full_log_selection.h"
-#include "verifier/line_cost.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -33,7 +33,7 @@ struct TestRunResult {
 };
 
 // The complete verifier log of a program that failed, changed or came close to a limit
-// (verifier/full_log_selection.h). The guest sends its text; the host writes it, exactly as the
+// (results/full_log_selection.h). The guest sends its text; the host writes it, exactly as the
 // kernel printed it, to OUT/<file> and keeps only the facts about it in results.json.
 struct FullLog {
   FullLogReason reason = FullLogReason::None;
@@ -113,9 +113,9 @@ struct KernelResult {
   std::string arch;
   KernelStatus status = KernelStatus::Ok;
   std::string error;
-  std::string image;                     // package or source the kernel came from
-  std::string image_sha256;              // sha256 of the vmlinuz that booted
-  KernelSourceInfo source;               // which source booted; empty for host and unfetched rows
+  std::string image;        // package or source the kernel came from
+  std::string image_sha256; // sha256 of the vmlinuz that booted
+  KernelSourceInfo source;  // which source booted; empty for host and unfetched rows
   // A canary row (matrix.h): it follows the newest kernel, so the gate reports its changes as
   // warnings unless the policy says `canary: fail`.
   bool canary = false;

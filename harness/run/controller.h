@@ -43,7 +43,7 @@ struct RunOptions {
   std::filesystem::path capabilities_cache;
   bool refresh_capabilities = false; // probe even when cached (and store the new result)
   // Which programs keep their full verifier log under OUT/logs, with the baselines' verdicts
-  // and stats the guests select them by (verifier/full_log_selection.h).
+  // and stats the guests select them by (results/full_log_selection.h).
   FullLogPlan full_logs;
 };
 

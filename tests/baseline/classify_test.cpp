@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
+#include "baseline/expectations.h"
+#include "results/manifest.h"
 #include "gate/gate.h"
 #include "support/result_builders.h"
 
@@ -195,6 +197,37 @@ TEST(Classify, StatsMustExceedPercentAndAbsolute) {
                    .has(FindingKind::StatsMoved));
 }
 
+// The gate and the guest's choice of full logs ask the one change test (results/
+// change_thresholds.h), so whatever the gate reports as moved has its full log. Peak states
+// alone once gave a finding without one: the guest's own copy of the test knew insns and total
+// states only.
+TEST(Classify, PeakStatesAloneIsAFindingAndKeepsItsFullLog) {
+  ProgramResult now = accepted("p", 500, 100);
+  now.metrics[Metric::PeakStates] = 150; // +50 (+50%), past the states group's 10% and 10
+  Fixture f = single(accepted("p", 500, 100), now);
+  const DiffReport r = f.run();
+  const ProgramDiff& d = row(r, "p");
+  ASSERT_TRUE(d.has(FindingKind::StatsMoved));
+  EXPECT_EQ(d.findings[0].message, "peak states 100 -> 150 (+50, +50.0%)");
+
+  // The guest's side, as a run feeds it: the baseline's expectations and the gate's thresholds
+  // through the manifest (cli/cmd_run.cpp plan_full_logs), then the selection the agent calls.
+  FullLogPlan plan;
+  plan.baselines["6.1"] = expectations_of(baseline_from_kernel_result(f.before, kTools));
+  plan.change = change_thresholds(f.thresholds);
+  plan = nlohmann::json(plan).get<FullLogPlan>();
+  const ProgramExpectation& base = plan.baselines.at("6.1").at("loop.bpf.o/p");
+  EXPECT_EQ(full_log_reason(now, &base, plan.change, plan.headroom, false),
+            FullLogReason::StatsMoved);
+
+  // Wider states thresholds silence both, together.
+  f.thresholds.change[ThresholdGroup::States] = {60, 10};
+  const DiffReport quiet = f.run();
+  EXPECT_FALSE(row(quiet, "p").has(FindingKind::StatsMoved));
+  EXPECT_EQ(full_log_reason(now, &base, change_thresholds(f.thresholds), plan.headroom, false),
+            FullLogReason::None);
+}
+
 TEST(Classify, StatsFailWhenPolicySaysSo) {
   auto f = single(accepted("p", 1000), accepted("p", 1200));
   f.thresholds.fail_on_stats = true;
@@ -204,10 +237,10 @@ TEST(Classify, StatsFailWhenPolicySaysSo) {
   f.thresholds.fail_on_stats = false;
   PolicyRule ru = rule("loop.bpf.o", "p", "unrolled parser");
   ru.thresholds = ThresholdOverrides{};
-  ru.thresholds->insns_pct = 50;
+  ru.thresholds->change[ThresholdGroup::Insns].pct = 50;
   f.policy = policy_with(ru);
   EXPECT_FALSE(row(f.run(), "p").has(FindingKind::StatsMoved));
-  ru.thresholds->insns_pct = 5;
+  ru.thresholds->change[ThresholdGroup::Insns].pct = 5;
   ru.thresholds->fail_on_stats = true;
   f.policy = policy_with(ru);
   auto r = f.run();

@@ -25,8 +25,10 @@ TEST(Expectations, EveryRowsVerdictsAndStatsByObjectAndProgram) {
   ASSERT_EQ(e.size(), 2u);
   const ProgramExpectation& loop = e.at("6.1").at("loop.bpf.o/xdp_loop");
   EXPECT_EQ(loop.verdict, Verdict::Accepted);
-  EXPECT_EQ(loop.insns, 19);
-  EXPECT_EQ(loop.states, 2);
+  EXPECT_EQ(loop.metrics[Metric::InsnsProcessed], 19);
+  EXPECT_EQ(loop.metrics[Metric::TotalStates], 2);
+  EXPECT_EQ(loop.metrics[Metric::PeakStates], 2);
+  EXPECT_FALSE(loop.metrics[Metric::VerificationTimeUs]) << "only the gated metrics travel";
   EXPECT_EQ(e.at("6.1").at("loop.bpf.o/bad").verdict, Verdict::Rejected);
   EXPECT_EQ(e.at("5.10").at("loop.bpf.o/xdp_loop").verdict, Verdict::Rejected);
   EXPECT_TRUE(expectations_from_dir(dir / "missing").empty());
@@ -35,11 +37,11 @@ TEST(Expectations, EveryRowsVerdictsAndStatsByObjectAndProgram) {
 
 TEST(Expectations, ChangeThresholdsAreTheGates) {
   Thresholds t;
-  t.insns_pct = 3;
-  t.insns_abs = 40;
-  t.states_pct = 4;
-  t.states_abs = 5;
-  EXPECT_EQ(change_thresholds(t), (ChangeThresholds{3, 40, 4, 5}));
+  t.change[ThresholdGroup::Insns] = {3, 40};
+  t.change[ThresholdGroup::States] = {4, 5};
+  const ChangeThresholds c = change_thresholds(t);
+  EXPECT_EQ(c[ThresholdGroup::Insns], (ChangeLimits{3, 40}));
+  EXPECT_EQ(c[ThresholdGroup::States], (ChangeLimits{4, 5}));
 }
 
 } // namespace vmtest

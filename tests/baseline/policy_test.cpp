@@ -48,14 +48,14 @@ TEST(Policy, ThresholdsLayerDefaultsGlobalAndRule) {
   auto p = load();
   Thresholds defaults;  // 10% / 100
   auto plain = p.decide("6.1", "x.bpf.o", "small", defaults);
-  EXPECT_DOUBLE_EQ(plain.thresholds.insns_pct, 5);   // global override
-  EXPECT_EQ(plain.thresholds.insns_abs, 50);
-  EXPECT_DOUBLE_EQ(plain.thresholds.states_pct, 10);  // untouched default
+  EXPECT_DOUBLE_EQ(plain.thresholds.change[ThresholdGroup::Insns].pct, 5); // global override
+  EXPECT_EQ(plain.thresholds.change[ThresholdGroup::Insns].abs, 50);
+  EXPECT_DOUBLE_EQ(plain.thresholds.change[ThresholdGroup::States].pct, 10); // untouched default
   EXPECT_FALSE(plain.thresholds.fail_on_stats);
   EXPECT_TRUE(plain.thresholds_reason.empty());
   auto big = p.decide("6.1", "x.bpf.o", "big_parser", defaults);
-  EXPECT_DOUBLE_EQ(big.thresholds.insns_pct, 50);
-  EXPECT_EQ(big.thresholds.insns_abs, 5000);
+  EXPECT_DOUBLE_EQ(big.thresholds.change[ThresholdGroup::Insns].pct, 50);
+  EXPECT_EQ(big.thresholds.change[ThresholdGroup::Insns].abs, 5000);
   EXPECT_TRUE(big.thresholds.fail_on_stats);
   EXPECT_EQ(big.thresholds_reason, "unrolled parser, counts swing with clang");
 }

@@ -73,10 +73,11 @@ kernels:
   EXPECT_EQ(*pf->out, dir_ / "results");
   EXPECT_EQ(*pf->timeout, 60);
   EXPECT_TRUE(*pf->strict);
-  EXPECT_EQ(*pf->thresholds.insns_pct, 5.0);
-  EXPECT_EQ(*pf->thresholds.insns_abs, 50);
-  EXPECT_EQ(*pf->thresholds.states_pct, 2.5);
-  EXPECT_EQ(*pf->thresholds.states_abs, 7);
+  const ChangeOverrides& change = pf->thresholds.change;
+  EXPECT_EQ(*change[ThresholdGroup::Insns].pct, 5.0);
+  EXPECT_EQ(*change[ThresholdGroup::Insns].abs, 50);
+  EXPECT_EQ(*change[ThresholdGroup::States].pct, 2.5);
+  EXPECT_EQ(*change[ThresholdGroup::States].abs, 7);
   EXPECT_TRUE(*pf->thresholds.fail_on_stats);
   EXPECT_EQ(*pf->matrix, dir_ / "k" / "matrix.yaml");
   EXPECT_EQ(*pf->lock, dir_ / "k" / "lock.json");

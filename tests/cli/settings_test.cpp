@@ -38,7 +38,7 @@ ProjectFile project() {
   pf.out = "/repo/out";
   pf.sources = "/repo/src";
   pf.timeout = 60;
-  pf.thresholds.insns_pct = 3;
+  pf.thresholds.change[ThresholdGroup::Insns].pct = 3;
   pf.thresholds.fail_on_stats = true;
   pf.matrix = "/repo/kernels.yaml";
   pf.kernel_defaults = std::vector<std::string>{"6.1"};
@@ -70,8 +70,8 @@ TEST(Settings, FileValuesFillTheOptionStructs) {
   EXPECT_EQ(c.gate.baselines, "/repo/golden");
   EXPECT_FALSE(c.gate.baselines_explicit);
   EXPECT_EQ(c.gate.policy, "/repo/policy.yaml");
-  EXPECT_EQ(c.gate.thresholds.insns_pct, 3);
-  EXPECT_EQ(c.gate.thresholds.insns_abs, 100) << "unset keys keep the default";
+  EXPECT_EQ(c.gate.thresholds.change[ThresholdGroup::Insns].pct, 3);
+  EXPECT_EQ(c.gate.thresholds.change[ThresholdGroup::Insns].abs, 100) << "unset keys keep the default";
   EXPECT_TRUE(c.gate.thresholds.fail_on_stats);
   EXPECT_EQ(c.out.sources, "/repo/src");
   EXPECT_EQ(find(s, "baselines").origin, Origin::File);
@@ -91,7 +91,7 @@ TEST(Settings, FlagsOverrideTheFile) {
   EXPECT_FALSE(c.run.corpus_bundled) << "a --corpus is compared only with a --baselines";
   EXPECT_EQ(c.gate.baselines, "b2");
   EXPECT_TRUE(c.gate.baselines_explicit);
-  EXPECT_EQ(c.gate.thresholds.insns_pct, 7);
+  EXPECT_EQ(c.gate.thresholds.change[ThresholdGroup::Insns].pct, 7);
   EXPECT_EQ(c.run.timeout_s, 9);
   EXPECT_EQ(c.run.matrix.matrix, "m.yaml");
   EXPECT_EQ(c.run.testrun_dir, "/repo/cases") << "what no flag names still comes from the file";

@@ -190,16 +190,21 @@ TEST(Results, ManifestCarriesTheFullLogPlan) {
   m.full_logs.level = 2;
   m.full_logs.cap_bytes = 1 << 20;
   m.full_logs.line_costs_all = true;
-  m.full_logs.change.insns_abs = 7;
+  m.full_logs.change[ThresholdGroup::Insns].abs = 7;
+  m.full_logs.change[ThresholdGroup::States].pct = 2.5;
   m.full_logs.headroom[Fraction::Insns] = {20, 30};
   m.full_logs.headroom[Fraction::Maps] = {60, 70};
-  m.full_logs.baselines["6.1"]["loop.bpf.o/xdp_loop"] = {Verdict::Rejected, 19, std::nullopt};
+  ProgramExpectation loop{Verdict::Rejected, {}};
+  loop.metrics[Metric::InsnsProcessed] = 19;
+  loop.metrics[Metric::PeakStates] = 3;
+  m.full_logs.baselines["6.1"]["loop.bpf.o/xdp_loop"] = loop;
   auto back = nlohmann::json(m).get<Manifest>();
   EXPECT_EQ(back.full_logs.level, 2);
   EXPECT_EQ(back.full_logs.cap_bytes, 1u << 20);
   EXPECT_TRUE(back.full_logs.line_costs_all);
   EXPECT_FALSE(back.full_logs.all);
-  EXPECT_EQ(back.full_logs.change.insns_abs, 7);
+  EXPECT_EQ(back.full_logs.change, m.full_logs.change);
+  EXPECT_NE(back.full_logs.change, ChangeThresholds{});
   EXPECT_EQ(back.full_logs.baselines, m.full_logs.baselines);
   // The policy's headroom levels reach the guest, which picks near-limit programs with them.
   EXPECT_EQ(back.full_logs.headroom, m.full_logs.headroom);

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "verifier/full_log_selection.h"
+#include "results/full_log_selection.h"
 
 #include "results/results.h"
 
 #include <array>
-#include <cstdlib>
 
 namespace vmtest {
 namespace {
@@ -17,13 +16,6 @@ constexpr std::array<std::pair<FullLogReason, std::string_view>, 6> kReasons{{
     {FullLogReason::NearLimit, "near_limit"},
     {FullLogReason::Requested, "requested"},
 }};
-
-bool moved(std::optional<int64_t> before, std::optional<int64_t> after, double pct, int64_t abs) {
-  if (!before || !after) return false;
-  const int64_t delta = std::llabs(*after - *before);
-  const double rel = *before == 0 ? (delta ? 100.0 : 0.0) : 100.0 * delta / *before;
-  return delta > abs && rel > pct;
-}
 
 } // namespace
 
@@ -44,9 +36,7 @@ FullLogReason full_log_reason(const ProgramResult& p, const ProgramExpectation* 
                               bool all_requested) {
   if (p.verdict == Verdict::Rejected) return FullLogReason::Rejected;
   if (base && base->verdict != p.verdict) return FullLogReason::VerdictChanged;
-  if (base &&
-      (moved(base->insns, p.metrics[Metric::InsnsProcessed], change.insns_pct, change.insns_abs) ||
-       moved(base->states, p.metrics[Metric::TotalStates], change.states_pct, change.states_abs)))
+  if (base && !gated_moves(base->metrics, p.metrics, change).empty())
     return FullLogReason::StatsMoved;
   if (crosses_headroom_threshold(p, headroom)) return FullLogReason::NearLimit;
   return all_requested ? FullLogReason::Requested : FullLogReason::None;
