@@ -140,7 +140,7 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   struct FileOutput {
     fs::path path;
     const char* what;
-    std::function<Result<std::string>(const GateVerdict&)> render;
+    std::function<Result<std::string>(const ReportModel&)> render;
   };
   HtmlReportOptions html;
   StepSummaryOptions md;
@@ -151,32 +151,31 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   }
   std::vector<FileOutput> files;
   if (!out.html.empty())
-    files.push_back({out.html, "HTML report", [&](const GateVerdict& gv) {
-                       return render_html_report(results, gv, html);
-                     }});
+    files.push_back({out.html, "HTML report",
+                     [&](const ReportModel& m) { return render_html_report(m, html); }});
   if (!out.junit.empty())
-    files.push_back({out.junit, "JUnit XML", [&](const GateVerdict& gv) -> Result<std::string> {
-                       return render_junit(results, gv);
-                     }});
+    files.push_back({out.junit, "JUnit XML",
+                     [&](const ReportModel& m) -> Result<std::string> { return render_junit(m); }});
   if (!out.markdown.empty())
-    files.push_back({out.markdown, "markdown summary",
-                     [&](const GateVerdict& gv) -> Result<std::string> {
-                       return render_step_summary(results, gv, md);
-                     }});
+    files.push_back(
+        {out.markdown, "markdown summary",
+         [&](const ReportModel& m) -> Result<std::string> { return render_step_summary(m, md); }});
   if (!out.verdict_json.empty())
-    files.push_back({out.verdict_json, "verdict JSON",
-                     [](const GateVerdict& gv) -> Result<std::string> {
-                       return dump_json(verdict_to_json(gv), 2) + "\n";
-                     }});
-  auto write = [](const FileOutput& f, const GateVerdict& gv) -> Result<void> {
-    auto text = f.render(gv);
+    files.push_back(
+        {out.verdict_json, "verdict JSON", [](const ReportModel& m) -> Result<std::string> {
+           return dump_json(verdict_to_json(*m.verdict), 2) + "\n";
+         }});
+  auto write = [](const FileOutput& f, const ReportModel& m) -> Result<void> {
+    auto text = f.render(m);
     if (!text) return text.error();
     return write_file_atomic(f.path, *text);
   };
+  // One model per verdict: every format renders the same one.
+  ReportModel model = build_report_model(results, v);
   std::vector<const FileOutput*> written;
   bool failed = false;
   for (const auto& f : files) {
-    if (auto w = write(f, v); !w) {
+    if (auto w = write(f, model); !w) {
       v.findings.push_back({FindingKind::OutputError, Severity::ERROR,
                             std::string("cannot write the ") + f.what + ": " + w.error().str()});
       failed = true;
@@ -198,10 +197,11 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
   }
   if (failed) {
     finalise(v);
+    model = build_report_model(results, v);
     // The files written before the failure hold the verdict as it was then: rewrite them with
     // the final one, or remove them, so that no file says less than the truth.
     for (const FileOutput* f : written)
-      if (!write(*f, v)) {
+      if (!write(*f, model)) {
         std::error_code ec;
         fs::remove(f->path, ec);
       }
@@ -210,7 +210,7 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
     if (std::error_code ec; fs::exists(f->path, ec))
       std::fprintf(stderr, "vmtest: wrote %s\n", f->path.c_str());
   if (summary) {
-    const std::string text = render_step_summary(results, v, md);
+    const std::string text = render_step_summary(model, md);
     std::fwrite(text.data(), 1, text.size(), summary);
     std::fclose(summary);
   }
@@ -220,8 +220,7 @@ int deliver_verdict(const RunResults& results, const GateArgs& gate, const Outpu
     const fs::path given = annotation_root(out.repo_root, std::getenv("GITHUB_WORKSPACE"));
     const fs::path root = fs::absolute(given, ec).lexically_normal();
     const fs::path src = fs::absolute(out.sources, ec).lexically_normal();
-    print_lines(render_annotations(results, v, root,
-                                   src.lexically_relative(root).generic_string()));
+    print_lines(render_annotations(model, root, src.lexically_relative(root).generic_string()));
   }
 
   GateTextOptions text;

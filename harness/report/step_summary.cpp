@@ -22,8 +22,8 @@ std::string icon_of(Severity s) {
 
 std::string icon(const ReportCell& c) {
   if (c.severity != Severity::OK) return icon_of(c.severity);
-  if (c.status == "accepted" || c.status == "unchanged") return "✅";
-  if (c.status == "skipped" || c.status == "absent") return "➖";
+  if (c.status == CellStatus::Accepted || c.status == CellStatus::Unchanged) return "✅";
+  if (c.status == CellStatus::Skipped || c.status == CellStatus::Absent) return "➖";
   return "⚪"; // rejected as before, expected to fail, ignored
 }
 
@@ -149,9 +149,8 @@ std::string closest_to_limit_tables(const ReportModel& m) {
 
 } // namespace
 
-std::string render_step_summary(const RunResults& run, const GateVerdict& verdict,
-                                const StepSummaryOptions& options) {
-  const ReportModel m = build_report_model(run, verdict);
+std::string render_step_summary(const ReportModel& m, const StepSummaryOptions& options) {
+  const GateVerdict& verdict = *m.verdict;
   std::string md = "## " + std::string(verdict_line(m.verdict_key)) + "\n\n" +
                    markdown_escape(m.headline) + "\n\n";
   // Findings about the run and the kernels come first: they explain everything below them.
@@ -229,7 +228,8 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
   for (const auto& r : m.rows)
     for (const auto& c : r.cells) {
       // The kernel's own section below says why it gave no (or no more) verdicts.
-      if (c.severity < Severity::ERROR || c.status == "no-result" || c.status == "not-verified")
+      if (c.severity < Severity::ERROR || c.status == CellStatus::NoResult ||
+          c.status == CellStatus::NotVerified)
         continue;
       if (++total > options.max_failures) continue;
       ++shown;
