@@ -5,9 +5,9 @@
 #include "baseline/diff_table.h"
 #include "core/fs.h"
 #include "core/sha256.h"
+#include "report/html_escape.h"
 #include "report/report_model.h"
 #include "report/templates.h"
-#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -542,41 +542,6 @@ std::string csp_hash(const std::string& script) {
 }
 
 } // namespace
-
-std::string html_escape(std::string_view bytes) {
-  // Names and log lines are bytes: bad UTF-8 is shown as \xHH, never passed on raw.
-  const std::string text = display_text(bytes);
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    case '`':
-      out += "&#96;";
-      break;
-    case '=':
-      out += "&#61;";
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
-}
 
 std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
                                          const std::vector<std::string>& after) {

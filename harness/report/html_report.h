@@ -6,6 +6,7 @@
 // verifier log lines, console lines, error texts) goes through {{ }}, which HTML-escapes it,
 // and the page's Content-Security-Policy only lets the page's own script run.
 #include "core/result.h"
+#include "report/html_escape.h"
 #include "report/report_model.h"
 
 #include <filesystem>
@@ -29,9 +30,6 @@ Result<std::string> render_html_report(const ReportModel& model,
 // Renders and writes `out` atomically.
 Result<void> write_html_report(const ReportModel& model, const std::filesystem::path& out,
                                const HtmlReportOptions& options = {});
-
-// Escapes & < > " ' (and ` and =, which matter in unquoted attributes) for text and attributes.
-std::string html_escape(std::string_view text);
 
 // One row of a side-by-side log view; either side may be missing ("" kind).
 struct SideBySideLine {

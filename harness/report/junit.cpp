@@ -2,7 +2,7 @@
 #include "report/junit.h"
 
 #include "report/report_model.h"
-#include "results/byte_text.h"
+#include "report/xml_escape.h"
 
 #include <cstdio>
 
@@ -25,40 +25,6 @@ std::string log_excerpt(const ReportCell& c, size_t n) {
 }
 
 } // namespace
-
-std::string xml_escape(std::string_view bytes) {
-  // Bytes that are not UTF-8 would make the whole file unreadable XML: shown as \xHH.
-  const std::string text = display_text(bytes);
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto u = static_cast<unsigned char>(ch);
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      // XML 1.0 has no way to write most control characters, not even as references.
-      if (u < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-        out += "\xEF\xBF\xBD";
-      else
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::string render_junit(const ReportModel& m) {
   std::string suites;

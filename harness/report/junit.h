@@ -4,6 +4,7 @@
 // A FAIL finding is a <failure>, a kernel that gave no verdicts makes its testcases <error>s,
 // and a skipped kernel (or a program absent from a kernel) makes them <skipped>.
 #include "report/report_model.h"
+#include "report/xml_escape.h"
 
 #include <string>
 #include <string_view>
@@ -12,8 +13,5 @@
 namespace vmtest {
 
 std::string render_junit(const ReportModel& model);
-
-// Escapes & < > " ' and replaces characters XML 1.0 forbids (control characters).
-std::string xml_escape(std::string_view text);
 
 } // namespace vmtest

@@ -2,8 +2,8 @@
 #include "report/step_summary.h"
 
 #include "baseline/diff_table.h"
+#include "report/markdown_escape.h"
 #include "report/report_model.h"
-#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -33,79 +33,6 @@ const char* verdict_line(const std::string& v) {
   if (v == "pass") return "✅ vmtest: no verifier changes";
   return "ℹ️ vmtest: verdicts (no baselines)";
 }
-
-} // namespace
-
-std::string markdown_escape(std::string_view bytes) {
-  const std::string text = display_text(bytes); // bad UTF-8 as \xHH
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\n':
-    case '\r':
-      out += ' ';
-      break;
-    case '\\':
-    case '`':
-    case '*':
-    case '_':
-    case '[':
-    case ']':
-    case '|':
-    case '~':
-    case '!':
-    case '#':
-      out += '\\';
-      out += ch;
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
-}
-
-namespace {
-size_t longest_backtick_run(std::string_view text) {
-  size_t longest = 0, run = 0;
-  for (char ch : text) {
-    run = ch == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  return longest;
-}
-} // namespace
-
-std::string markdown_code_block(const std::string& bytes, const std::string& lang) {
-  const std::string body = display_text(bytes);
-  const std::string fence(std::max<size_t>(3, longest_backtick_run(body) + 1), '`');
-  return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence +
-         "\n";
-}
-
-std::string markdown_code_span(std::string_view bytes) {
-  std::string text = display_text(bytes);
-  // A line break would end the table row or list item the span sits in.
-  for (char& ch : text)
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  const std::string fence(longest_backtick_run(text) + 1, '`');
-  // CommonMark strips one space from each end of a span; padding keeps a leading or trailing
-  // backtick of the text from joining the fence.
-  const bool pad = !text.empty() && (text.front() == '`' || text.back() == '`' ||
-                                     (text.front() == ' ' && text.back() == ' '));
-  return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
-}
-
-namespace {
 
 std::string pct_cell(const HeadroomEntry& e, Fraction f) {
   for (const auto& u : e.uses)

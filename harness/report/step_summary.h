@@ -4,6 +4,7 @@
 // rows with something to say once baselines exist), then every failing program with its
 // findings and its last verifier log lines, and the console tail of kernels that gave no
 // verdicts. Run values are escaped so they cannot add markup, links or HTML.
+#include "report/markdown_escape.h"
 #include "report/report_model.h"
 
 #include <string>
@@ -20,13 +21,5 @@ struct StepSummaryOptions {
 };
 
 std::string render_step_summary(const ReportModel& model, const StepSummaryOptions& options = {});
-
-// Inline markdown text: backslash-escapes markdown punctuation and turns < > & into entities.
-std::string markdown_escape(std::string_view text);
-// A fenced code block whose fence is longer than any backtick run inside `body`.
-std::string markdown_code_block(const std::string& body, const std::string& lang = "text");
-// An inline code span (a file name) whose fence is longer than any backtick run inside it, so
-// the text cannot close the span early and reach the page as markup.
-std::string markdown_code_span(std::string_view text);
 
 } // namespace vmtest

@@ -31,13 +31,6 @@ size_t count(const std::string& hay, const std::string& needle) {
 
 } // namespace
 
-TEST(HtmlEscape, EscapesMarkupQuotesAndAttributeBreakers) {
-  EXPECT_EQ(html_escape("<a href=\"x\" title='y'>&`"),
-            "&lt;a href&#61;&quot;x&quot; title&#61;&#39;y&#39;&gt;&amp;&#96;");
-  EXPECT_EQ(html_escape("r1 += 2"), "r1 +&#61; 2");
-  EXPECT_EQ(html_escape("plain µs"), "plain µs");
-}
-
 TEST(SideBySide, PairsRemovedWithAddedLines) {
   const auto rows = side_by_side({"a", "old 1", "old 2", "z"}, {"new", "a", "new 1", "z", "tail"});
   ASSERT_EQ(rows.size(), 6u);

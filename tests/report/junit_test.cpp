@@ -59,9 +59,4 @@ TEST(Junit, XssFixtureIsEscaped) {
             std::string::npos);
 }
 
-TEST(Junit, XmlEscapeDropsForbiddenCharacters) {
-  EXPECT_EQ(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
-  EXPECT_EQ(xml_escape(std::string("x\x01y\tz\n", 6)), "x\xEF\xBF\xBDy\tz\n");
-}
-
 } // namespace vmtest

@@ -60,13 +60,6 @@ TEST(StepSummary, XssAndMarkdownInjectionStayText) {
   EXPECT_NE(md.find("&lt;script&gt;"), std::string::npos);
 }
 
-TEST(StepSummary, CodeFenceOutgrowsBackticksInTheLog) {
-  EXPECT_EQ(markdown_code_block("a ```` b\n"), "`````text\na ```` b\n`````\n");
-  EXPECT_EQ(markdown_code_block("plain"), "```text\nplain\n```\n");
-  EXPECT_EQ(markdown_escape("[x](javascript:1) | *y* <b>"),
-            "\\[x\\](javascript:1) \\| \\*y\\* &lt;b&gt;");
-}
-
 namespace {
 // One kernel, one object: programs with given insns (limit 1000000) and stack bytes; no map
 // counts, so the maps column shows "-".
