@@ -9,40 +9,39 @@ namespace {
 struct KindDef {
   FindingKind kind;
   const char* name;
-  const char* cell;
 };
 
 constexpr std::array kKinds{
-    KindDef{FindingKind::Unchanged, "unchanged", nullptr},
-    KindDef{FindingKind::Regression, "regression", "regressed"},
-    KindDef{FindingKind::Improved, "improved", "improved"},
-    KindDef{FindingKind::ExpectedFail, "expected-fail", "expected-fail"},
-    KindDef{FindingKind::UnexpectedPass, "unexpected-pass", "unexpected-pass"},
-    KindDef{FindingKind::ErrnoChanged, "errno-changed", "errno-changed"},
-    KindDef{FindingKind::TestRunChanged, "test-run-changed", "test-run-changed"},
-    KindDef{FindingKind::TestRunExpectation, "test-run-expectation", "test-run-failed"},
-    KindDef{FindingKind::StatsMoved, "stats-moved", "stats-moved"},
-    KindDef{FindingKind::Headroom, "headroom", "near-limit"},
-    KindDef{FindingKind::LogChanged, "log-changed", "log-changed"},
-    KindDef{FindingKind::NewProgram, "new", "new"},
-    KindDef{FindingKind::RemovedProgram, "removed", "removed"},
-    KindDef{FindingKind::NotVerified, "not-verified", "not-verified"},
-    KindDef{FindingKind::ObjectChanged, "object-changed", nullptr},
-    KindDef{FindingKind::ObjectError, "object-error", "object-error"},
-    KindDef{FindingKind::Ignored, "ignored", "ignored"},
-    KindDef{FindingKind::KernelChanged, "kernel-changed", nullptr},
-    KindDef{FindingKind::ToolchainChanged, "toolchain-changed", nullptr},
-    KindDef{FindingKind::KernelMissing, "kernel-missing", nullptr},
-    KindDef{FindingKind::KernelFailed, "kernel-failed", nullptr},
-    KindDef{FindingKind::KernelSkipped, "kernel-skipped", nullptr},
-    KindDef{FindingKind::NoBaseline, "no-baseline", nullptr},
-    KindDef{FindingKind::CapabilityChanged, "capability-changed", nullptr},
-    KindDef{FindingKind::Canary, "canary", nullptr},
-    KindDef{FindingKind::EmptyCorpus, "empty-corpus", nullptr},
-    KindDef{FindingKind::NoKernel, "no-kernel", nullptr},
-    KindDef{FindingKind::NotCompared, "not-compared", nullptr},
-    KindDef{FindingKind::BadInput, "input-error", nullptr},
-    KindDef{FindingKind::OutputError, "output-error", nullptr},
+    KindDef{FindingKind::Unchanged, "unchanged"},
+    KindDef{FindingKind::Regression, "regression"},
+    KindDef{FindingKind::Improved, "improved"},
+    KindDef{FindingKind::ExpectedFail, "expected-fail"},
+    KindDef{FindingKind::UnexpectedPass, "unexpected-pass"},
+    KindDef{FindingKind::ErrnoChanged, "errno-changed"},
+    KindDef{FindingKind::TestRunChanged, "test-run-changed"},
+    KindDef{FindingKind::TestRunExpectation, "test-run-expectation"},
+    KindDef{FindingKind::StatsMoved, "stats-moved"},
+    KindDef{FindingKind::Headroom, "headroom"},
+    KindDef{FindingKind::LogChanged, "log-changed"},
+    KindDef{FindingKind::NewProgram, "new"},
+    KindDef{FindingKind::RemovedProgram, "removed"},
+    KindDef{FindingKind::NotVerified, "not-verified"},
+    KindDef{FindingKind::ObjectChanged, "object-changed"},
+    KindDef{FindingKind::ObjectError, "object-error"},
+    KindDef{FindingKind::Ignored, "ignored"},
+    KindDef{FindingKind::KernelChanged, "kernel-changed"},
+    KindDef{FindingKind::ToolchainChanged, "toolchain-changed"},
+    KindDef{FindingKind::KernelMissing, "kernel-missing"},
+    KindDef{FindingKind::KernelFailed, "kernel-failed"},
+    KindDef{FindingKind::KernelSkipped, "kernel-skipped"},
+    KindDef{FindingKind::NoBaseline, "no-baseline"},
+    KindDef{FindingKind::CapabilityChanged, "capability-changed"},
+    KindDef{FindingKind::Canary, "canary"},
+    KindDef{FindingKind::EmptyCorpus, "empty-corpus"},
+    KindDef{FindingKind::NoKernel, "no-kernel"},
+    KindDef{FindingKind::NotCompared, "not-compared"},
+    KindDef{FindingKind::BadInput, "input-error"},
+    KindDef{FindingKind::OutputError, "output-error"},
 };
 
 static_assert(
@@ -73,9 +72,6 @@ const char* severity_name(Severity s) {
 
 const char* finding_name(FindingKind k) {
   return kKinds[static_cast<size_t>(k)].name;
-}
-const char* cell_status(FindingKind k) {
-  return kKinds[static_cast<size_t>(k)].cell;
 }
 
 std::string paint(Severity s, const std::string& text, bool color) {

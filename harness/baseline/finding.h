@@ -56,9 +56,6 @@ enum class FindingKind {
 };
 // Stable lower-case name, e.g. "regression", "test-run-expectation".
 const char* finding_name(FindingKind k);
-// The matrix-cell status a program finding gives in reports ("regressed", "test-run-failed"
-// ...), or nullptr for findings that do not decide a cell (kernel/run findings, flags).
-const char* cell_status(FindingKind k);
 
 struct Finding {
   FindingKind kind = FindingKind::Unchanged;

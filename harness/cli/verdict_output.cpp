@@ -3,16 +3,10 @@
 
 #include "core/fs.h"
 #include "gate/gate_text.h"
-#include "gate/verdict_json.h"
-#include "report/annotations.h"
-#include "report/html_report.h"
-#include "report/junit.h"
-#include "report/step_summary.h"
-#include "results/byte_text.h"
+#include "report/write_reports.h"
 
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <unistd.h>
 
 namespace vmtest {
@@ -69,16 +63,42 @@ GateOptions resolve_gate(const GateArgs& g, const RunResults& results) {
   return o;
 }
 
+fs::path& OutputArgs::file(std::string_view format) {
+  if (format == "html") return html;
+  if (format == "junit") return junit;
+  if (format == "markdown") return markdown;
+  if (format == "verdict_json") return verdict_json;
+  return files.try_emplace(std::string(format)).first->second;
+}
+
+const fs::path& OutputArgs::file(std::string_view format) const {
+  static const fs::path kNone;
+  if (format == "html") return html;
+  if (format == "junit") return junit;
+  if (format == "markdown") return markdown;
+  if (format == "verdict_json") return verdict_json;
+  auto it = files.find(format);
+  return it == files.end() ? kNone : it->second;
+}
+
+bool& OutputArgs::flag(std::string_view format) {
+  return flags.try_emplace(std::string(format)).first->second;
+}
+
+bool OutputArgs::flag(std::string_view format) const {
+  auto it = flags.find(format);
+  return it != flags.end() && it->second;
+}
+
 void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& html_flags) {
-  if (!html_flags.empty()) cmd->add_option(html_flags, o.html, "Write the HTML report to FILE");
-  cmd->add_option("--junit", o.junit, "Also write JUnit XML to FILE");
-  cmd->add_option("--markdown", o.markdown, "Also write the markdown summary to FILE");
-  cmd->add_option("--verdict-json", o.verdict_json,
-                  "Also write the verdict (outcome, exit code, every finding) as JSON to FILE");
-  cmd->add_flag("--step-summary", o.step_summary,
-                "Append the markdown summary to $GITHUB_STEP_SUMMARY");
-  cmd->add_flag("--annotations", o.annotations,
-                "Print ::error annotations pointing at the bpf/corpus source of failing programs");
+  for (const ReportFormat& f : kReportFormats) {
+    const std::string flag = *f.flag ? f.flag : html_flags;
+    if (flag.empty()) continue;
+    if (f.target == FormatTarget::File)
+      cmd->add_option(flag, o.file(f.name), f.help);
+    else
+      cmd->add_flag(flag, o.flag(f.name), f.help);
+  }
   cmd->add_option("--repo-root", o.repo_root,
                   "Checkout the annotation paths are relative to (default: $GITHUB_WORKSPACE, "
                   "else the current directory)");
@@ -130,100 +150,45 @@ std::string logs_href_prefix(const OutputArgs& out) {
   return rel.generic_string() + "/";
 }
 
+// What the renderers need from the command's options.
+FormatOptions format_options(const OutputArgs& out) {
+  FormatOptions o;
+  if (!out.html.empty()) {
+    o.html.templates_dir = out.templates;
+    o.html.logs_href_prefix = logs_href_prefix(out);
+    o.summary.report_name = out.html.filename().string();
+  }
+  // Annotation paths are relative to the checkout; the sources may be named from anywhere.
+  std::error_code ec;
+  const fs::path given = annotation_root(out.repo_root, std::getenv("GITHUB_WORKSPACE"));
+  o.annotation_root = fs::absolute(given, ec).lexically_normal();
+  const fs::path src = fs::absolute(out.sources, ec).lexically_normal();
+  o.annotation_sources = src.lexically_relative(o.annotation_root).generic_string();
+  return o;
+}
+
+// Which formats the command asked for, by the names of report/report_formats.h.
+ReportRequests requests_of(const OutputArgs& out) {
+  ReportRequests r;
+  for (const ReportFormat& f : kReportFormats)
+    if (f.target == FormatTarget::File)
+      r.files.emplace(f.name, out.file(f.name));
+    else if (out.flag(f.name))
+      r.flags.insert(f.name);
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY")) r.step_summary_file = summary;
+  return r;
+}
+
 } // namespace
 
 int deliver_verdict(const RunResults& results, const GateArgs& gate, const OutputArgs& out) {
   GateVerdict v = compute(results, gate);
-
-  // Every file is written before anything is printed. One that cannot be written (a full disk)
-  // is an ERROR finding of the verdict, so the verdict printed, and the one the other files
-  // hold, is the final one: never "clean (exit 0)" followed by exit 2.
-  struct FileOutput {
-    fs::path path;
-    const char* what;
-    std::function<Result<std::string>(const GateVerdict&)> render;
-  };
-  HtmlReportOptions html;
-  StepSummaryOptions md;
-  if (!out.html.empty()) {
-    html.templates_dir = out.templates;
-    html.logs_href_prefix = logs_href_prefix(out);
-    md.report_name = out.html.filename().string();
-  }
-  std::vector<FileOutput> files;
-  if (!out.html.empty())
-    files.push_back({out.html, "HTML report", [&](const GateVerdict& gv) {
-                       return render_html_report(results, gv, html);
-                     }});
-  if (!out.junit.empty())
-    files.push_back({out.junit, "JUnit XML", [&](const GateVerdict& gv) -> Result<std::string> {
-                       return render_junit(results, gv);
-                     }});
-  if (!out.markdown.empty())
-    files.push_back({out.markdown, "markdown summary",
-                     [&](const GateVerdict& gv) -> Result<std::string> {
-                       return render_step_summary(results, gv, md);
-                     }});
-  if (!out.verdict_json.empty())
-    files.push_back({out.verdict_json, "verdict JSON",
-                     [](const GateVerdict& gv) -> Result<std::string> {
-                       return dump_json(verdict_to_json(gv), 2) + "\n";
-                     }});
-  auto write = [](const FileOutput& f, const GateVerdict& gv) -> Result<void> {
-    auto text = f.render(gv);
-    if (!text) return text.error();
-    return write_file_atomic(f.path, *text);
-  };
-  std::vector<const FileOutput*> written;
-  bool failed = false;
-  for (const auto& f : files) {
-    if (auto w = write(f, v); !w) {
-      v.findings.push_back({FindingKind::OutputError, Severity::ERROR,
-                            std::string("cannot write the ") + f.what + ": " + w.error().str()});
-      failed = true;
-    } else {
-      written.push_back(&f);
-    }
-  }
-  // GitHub collects this file per step and other tools may have written to it: append, once
-  // the verdict is final.
-  FILE* summary = nullptr;
-  if (out.step_summary) {
-    const char* target = std::getenv("GITHUB_STEP_SUMMARY");
-    summary = target && *target ? std::fopen(target, "a") : nullptr;
-    if (!summary) {
-      v.findings.push_back({FindingKind::OutputError, Severity::ERROR,
-                            "--step-summary: GITHUB_STEP_SUMMARY is not set or not writable"});
-      failed = true;
-    }
-  }
-  if (failed) {
-    finalise(v);
-    // The files written before the failure hold the verdict as it was then: rewrite them with
-    // the final one, or remove them, so that no file says less than the truth.
-    for (const FileOutput* f : written)
-      if (!write(*f, v)) {
-        std::error_code ec;
-        fs::remove(f->path, ec);
-      }
-  }
-  for (const FileOutput* f : written)
-    if (std::error_code ec; fs::exists(f->path, ec))
-      std::fprintf(stderr, "vmtest: wrote %s\n", f->path.c_str());
-  if (summary) {
-    const std::string text = render_step_summary(results, v, md);
-    std::fwrite(text.data(), 1, text.size(), summary);
-    std::fclose(summary);
-  }
-  if (out.annotations) {
-    // Annotation paths are relative to the checkout; the sources may be named from anywhere.
-    std::error_code ec;
-    const fs::path given = annotation_root(out.repo_root, std::getenv("GITHUB_WORKSPACE"));
-    const fs::path root = fs::absolute(given, ec).lexically_normal();
-    const fs::path src = fs::absolute(out.sources, ec).lexically_normal();
-    print_lines(render_annotations(results, v, root,
-                                   src.lexically_relative(root).generic_string()));
-  }
+  // Every file is written before anything is printed, and a file that cannot be written makes
+  // the verdict an error: the verdict printed is the one the files hold.
+  const WrittenReports reports = write_reports(results, v, requests_of(out), format_options(out));
+  for (const auto& path : reports.written)
+    std::fprintf(stderr, "vmtest: wrote %s\n", path.c_str());
+  print_lines(reports.printed);
 
   GateTextOptions text;
   text.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");

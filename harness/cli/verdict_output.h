@@ -8,16 +8,23 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
 
 namespace vmtest {
 
 struct OutputArgs {
+  // The FILE of each file format of report/report_formats.h (empty: not written) and whether
+  // each flag format was asked for, by format name; file() and flag() find them.
+  std::map<std::string, std::filesystem::path, std::less<>> files;
+  std::map<std::string, bool, std::less<>> flags;
+  // These formats keep fields of their own: commands set the HTML report's default, and `run`
+  // claims the other three in its output folder by name (cmd_run.cpp).
   std::filesystem::path html; // report.html to write; empty: none
   std::filesystem::path junit;
   std::filesystem::path markdown;
   std::filesystem::path verdict_json;
-  bool step_summary = false; // append the markdown to $GITHUB_STEP_SUMMARY
-  bool annotations = false;  // ::error lines on stdout
   std::filesystem::path repo_root; // empty: $GITHUB_WORKSPACE, else "." (annotation_root)
   std::filesystem::path sources = "bpf/corpus"; // the corpus' *.bpf.c, for annotation paths
   std::filesystem::path templates;
@@ -26,6 +33,11 @@ struct OutputArgs {
   std::filesystem::path results_dir;
   bool verbose = false; // per-kernel tables with every finding and log diff
   bool quiet = false;   // only the final verdict line
+
+  std::filesystem::path& file(std::string_view format);
+  const std::filesystem::path& file(std::string_view format) const;
+  bool& flag(std::string_view format);
+  bool flag(std::string_view format) const;
 };
 
 // `html_flags`: the CLI11 names of the HTML report option ("" for none).

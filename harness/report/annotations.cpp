@@ -113,9 +113,9 @@ fs::path annotation_root(const fs::path& given, const char* workspace_env) {
   return ".";
 }
 
-std::string render_annotations(const RunResults& run, const GateVerdict& verdict,
-                               const fs::path& repo_root, const std::string& corpus) {
-  const ReportModel m = build_report_model(run, verdict);
+std::string render_annotations(const ReportModel& m, const fs::path& repo_root,
+                               const std::string& corpus) {
+  const GateVerdict& verdict = *m.verdict;
   std::string out;
   // Run- and kernel-level findings that fail or error have no source line to point at.
   auto general = [&out](const std::string& title, const Finding& f) {
@@ -133,7 +133,8 @@ std::string render_annotations(const RunResults& run, const GateVerdict& verdict
     std::string message;
     for (const auto& c : r.cells) {
       // A kernel's own failure (no result, not verified) is its general annotation above.
-      if (c.severity < Severity::ERROR || c.status == "no-result" || c.status == "not-verified")
+      if (c.severity < Severity::ERROR || c.status == CellStatus::NoResult ||
+          c.status == CellStatus::NotVerified)
         continue;
       kernels_by_status[status_label(c.status)].push_back(c.kernel);
       for (const auto& f : c.findings)

@@ -3,8 +3,7 @@
 // GitHub workflow-command annotations: one `::error file=bpf/corpus/<stem>.bpf.c,line=N,...`
 // per failing program, pointing at its SEC() line, so the failure shows up on the PR's diff.
 // Kernels that gave no verdicts get an annotation without a file.
-#include "gate/gate.h"
-#include "results/results.h"
+#include "report/report_model.h"
 
 #include <filesystem>
 #include <string>
@@ -32,8 +31,7 @@ int find_program_line(std::string_view source, std::string_view program);
 std::filesystem::path annotation_root(const std::filesystem::path& given,
                                       const char* workspace_env);
 
-std::string render_annotations(const RunResults& run, const GateVerdict& verdict,
-                               const std::filesystem::path& repo_root,
+std::string render_annotations(const ReportModel& model, const std::filesystem::path& repo_root,
                                const std::string& corpus = "bpf/corpus");
 
 // Workflow-command escaping: the message (%, CR, LF) and property values (also : and ,).

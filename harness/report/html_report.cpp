@@ -3,12 +3,11 @@
 
 #include "baseline/baseline_file.h"
 #include "baseline/diff_table.h"
-#include "capabilities/rejection.h"
 #include "core/fs.h"
 #include "core/sha256.h"
+#include "report/html_escape.h"
 #include "report/report_model.h"
 #include "report/templates.h"
-#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -186,16 +185,16 @@ void add_full_log_view(mstch::map& v, const ReportCell& c, const std::string& hr
     if (auto growth = describe_insns_growth(*c.diff); !growth.empty()) v["growth"] = growth;
 }
 
-mstch::map program_kernel_view(const ReportCell& c, const std::string& cause,
-                               const std::string& href_prefix) {
+mstch::map program_kernel_view(const ReportCell& c, const std::string& href_prefix) {
   mstch::map v{{"kernel", c.kernel},
-               {"status", c.status},
+               {"status", std::string(to_string(c.status))},
                {"label", status_label(c.status)},
                {"sev_class", std::string(severity_class(c.severity))},
                {"findings", findings_of(c.findings)},
                {"has_findings", !c.findings.empty()},
                {"open", c.severity >= Severity::ERROR}};
-  if (c.status == "skipped" || c.status == "no-result" || c.status == "absent") {
+  if (c.status == CellStatus::Skipped || c.status == CellStatus::NoResult ||
+      c.status == CellStatus::Absent) {
     v["no_data"] = true;
     return v;
   }
@@ -223,7 +222,7 @@ mstch::map program_kernel_view(const ReportCell& c, const std::string& cause,
     v["test_runs"] = test_runs_of(p);
     if (!p.error.empty()) v["error"] = p.error;
     // "bpf_loop is absent on 5.10" says more to a reviewer than the raw log does.
-    if (!cause.empty()) v["cause"] = cause;
+    if (!c.cause.empty()) v["cause"] = c.cause;
     std::vector<std::string> extra;
     if (!p.stack_depth.empty()) extra.push_back("stack depth " + p.stack_depth);
     // Metrics not already in the table above.
@@ -247,7 +246,7 @@ std::string row_tags(const ReportRow& r) {
   std::set<std::string> tags;
   bool changed = false;
   for (const auto& c : r.cells) {
-    tags.insert(c.status);
+    tags.insert(to_string(c.status));
     if (c.severity >= Severity::ERROR) tags.insert("failing");
     if (c.severity != Severity::OK) changed = true;
     if (c.result && c.result->verdict == Verdict::Rejected) tags.insert("rejected");
@@ -267,17 +266,15 @@ mstch::map kernel_view(const ReportKernel& k, const ReportModel& m) {
   static const KernelResult kMissing;
   const KernelResult& r = k.result ? *k.result : kMissing;
   const std::string status = k.result ? to_string(r.status) : "missing";
-  std::map<std::string, int> counts;
+  std::map<CellStatus, int> counts; // in rank order
   for (const auto& row : m.rows)
     for (const auto& c : row.cells)
       if (c.kernel == k.name) counts[c.status]++;
   mstch::array count_list;
-  std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
-  std::sort(sorted.begin(), sorted.end(),
-            [](auto& a, auto& b) { return status_rank(a.first) < status_rank(b.first); });
-  for (const auto& [s, n] : sorted)
-    if (s != "skipped" && s != "no-result" && s != "absent")
-      count_list.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
+  for (const auto& [s, n] : counts)
+    if (s != CellStatus::Skipped && s != CellStatus::NoResult && s != CellStatus::Absent)
+      count_list.push_back(
+          mstch::map{{"status", std::string(to_string(s))}, {"label", status_label(s)}, {"n", n}});
   mstch::array features;
   for (auto [name, on] :
        {std::pair{"log_stats", r.features.log_stats},
@@ -426,13 +423,6 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
   for (const auto& [arch, n] : arch_runs)
     arch_groups.push_back(mstch::map{{"arch", arch}, {"n", n}});
 
-  // Rejections linked to the capability the kernel lacks, from its recorded bpftool probe.
-  std::map<std::tuple<std::string, std::string, std::string>, std::string> causes;
-  for (const auto& k : m.kernels)
-    if (k.result)
-      for (const auto& c : explain_rejections(*k.result))
-        causes[{k.name, c.object, c.program}] = c.message;
-
   mstch::array rows, programs;
   for (size_t i = 0; i < m.rows.size(); ++i) {
     const ReportRow& r = m.rows[i];
@@ -442,15 +432,13 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
     for (size_t col : columns) {
       const ReportCell& c = r.cells[col];
       worst = std::min(worst, status_rank(c.status));
-      cells.push_back(mstch::map{{"status", c.status},
+      cells.push_back(mstch::map{{"status", std::string(to_string(c.status))},
                                  {"label", status_label(c.status)},
                                  {"sev_class", std::string(severity_class(c.severity))},
                                  {"rank", status_rank(c.status)},
                                  {"detail", cell_detail(c)},
                                  {"title", cell_title(c)}});
-      auto cause = causes.find({c.kernel, r.object, r.program});
-      per_kernel.push_back(program_kernel_view(c, cause == causes.end() ? "" : cause->second,
-                                               options.logs_href_prefix));
+      per_kernel.push_back(program_kernel_view(c, options.logs_href_prefix));
     }
     const std::string tags = row_tags(r);
     const std::string search = r.object + " " + r.program + " " + r.section + " " + r.prog_type;
@@ -475,13 +463,11 @@ mstch::map build_context(const ReportModel& m, const HtmlReportOptions& options)
     programs.push_back(prog);
   }
 
-  mstch::array legend;
-  std::vector<std::pair<std::string, int>> counts(m.counts.begin(), m.counts.end());
-  std::sort(counts.begin(), counts.end(),
-            [](auto& a, auto& b) { return status_rank(a.first) < status_rank(b.first); });
-  for (const auto& [s, n] : counts)
-    if (s != "skipped")
-      legend.push_back(mstch::map{{"status", s}, {"label", status_label(s)}, {"n", n}});
+  mstch::array legend; // m.counts is in rank order
+  for (const auto& [s, n] : m.counts)
+    if (s != CellStatus::Skipped)
+      legend.push_back(
+          mstch::map{{"status", std::string(to_string(s))}, {"label", status_label(s)}, {"n", n}});
 
   int loads = 0, ok_kernels = 0, programs_n = 0;
   for (const auto& k : m.kernels)
@@ -557,41 +543,6 @@ std::string csp_hash(const std::string& script) {
 
 } // namespace
 
-std::string html_escape(std::string_view bytes) {
-  // Names and log lines are bytes: bad UTF-8 is shown as \xHH, never passed on raw.
-  const std::string text = display_text(bytes);
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    case '`':
-      out += "&#96;";
-      break;
-    case '=':
-      out += "&#61;";
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
-}
-
 std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
                                          const std::vector<std::string>& after) {
   dtl::Diff<std::string, std::vector<std::string>> diff(before, after);
@@ -629,8 +580,7 @@ std::vector<SideBySideLine> side_by_side(const std::vector<std::string>& before,
   return out;
 }
 
-Result<std::string> render_html_report(const RunResults& run, const GateVerdict& verdict,
-                                       const HtmlReportOptions& options) {
+Result<std::string> render_html_report(const ReportModel& model, const HtmlReportOptions& options) {
   auto templates = load_templates(options.templates_dir);
   if (!templates) return templates.error();
   const TemplateSet& t = *templates;
@@ -643,7 +593,6 @@ Result<std::string> render_html_report(const RunResults& run, const GateVerdict&
   // Our own escaping, not the library default, so the escaped set is known and tested.
   mstch::config::escape = [](const std::string& s) { return html_escape(s); };
 
-  const ReportModel model = build_report_model(run, verdict);
   mstch::map ctx = build_context(model, options);
   // The script and the style are our own template files, not data; they are inserted
   // unescaped ({{{ }}}) and the script is pinned by its hash in the page's CSP.
@@ -655,9 +604,9 @@ Result<std::string> render_html_report(const RunResults& run, const GateVerdict&
   return mstch::render(t.at("report.html.mustache"), ctx, partials);
 }
 
-Result<void> write_html_report(const RunResults& run, const GateVerdict& verdict,
-                               const std::filesystem::path& out, const HtmlReportOptions& options) {
-  auto html = render_html_report(run, verdict, options);
+Result<void> write_html_report(const ReportModel& model, const std::filesystem::path& out,
+                               const HtmlReportOptions& options) {
+  auto html = render_html_report(model, options);
   if (!html) return html.error();
   auto w = write_file_atomic(out, *html);
   if (!w) return w.error().wrap("writing the HTML report");

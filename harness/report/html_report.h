@@ -6,8 +6,8 @@
 // verifier log lines, console lines, error texts) goes through {{ }}, which HTML-escapes it,
 // and the page's Content-Security-Policy only lets the page's own script run.
 #include "core/result.h"
-#include "gate/gate.h"
-#include "results/results.h"
+#include "report/html_escape.h"
+#include "report/report_model.h"
 
 #include <filesystem>
 #include <string>
@@ -25,15 +25,11 @@ struct HtmlReportOptions {
 };
 
 // Without baselines the matrix shows accepted/rejected only.
-Result<std::string> render_html_report(const RunResults& run, const GateVerdict& verdict,
+Result<std::string> render_html_report(const ReportModel& model,
                                        const HtmlReportOptions& options = {});
 // Renders and writes `out` atomically.
-Result<void> write_html_report(const RunResults& run, const GateVerdict& verdict,
-                               const std::filesystem::path& out,
+Result<void> write_html_report(const ReportModel& model, const std::filesystem::path& out,
                                const HtmlReportOptions& options = {});
-
-// Escapes & < > " ' (and ` and =, which matter in unquoted attributes) for text and attributes.
-std::string html_escape(std::string_view text);
 
 // One row of a side-by-side log view; either side may be missing ("" kind).
 struct SideBySideLine {

@@ -2,7 +2,7 @@
 #include "report/junit.h"
 
 #include "report/report_model.h"
-#include "results/byte_text.h"
+#include "report/xml_escape.h"
 
 #include <cstdio>
 
@@ -26,42 +26,7 @@ std::string log_excerpt(const ReportCell& c, size_t n) {
 
 } // namespace
 
-std::string xml_escape(std::string_view bytes) {
-  // Bytes that are not UTF-8 would make the whole file unreadable XML: shown as \xHH.
-  const std::string text = display_text(bytes);
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto u = static_cast<unsigned char>(ch);
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      // XML 1.0 has no way to write most control characters, not even as references.
-      if (u < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-        out += "\xEF\xBF\xBD";
-      else
-        out += ch;
-    }
-  }
-  return out;
-}
-
-std::string render_junit(const RunResults& run, const GateVerdict& verdict) {
-  const ReportModel m = build_report_model(run, verdict);
+std::string render_junit(const ReportModel& m) {
   std::string suites;
   int all_tests = 0, all_fail = 0, all_err = 0, all_skip = 0;
   for (size_t k = 0; k < m.kernels.size(); ++k) {
@@ -75,13 +40,14 @@ std::string render_junit(const RunResults& run, const GateVerdict& verdict) {
       ++tests;
       cases += "    <testcase" + attr("classname", rk.name + "/" + row.object) +
                attr("name", row.program) + attr("time", "0") + ">\n";
-      if (c.status == "skipped" || c.status == "absent") {
+      if (c.status == CellStatus::Skipped || c.status == CellStatus::Absent) {
         ++skipped;
-        std::string why = c.status == "skipped" ? "kernel " + rk.name + " skipped" +
-                                                      (kr.error.empty() ? "" : ": " + kr.error)
-                                                : "not in kernel " + rk.name + "'s results";
+        std::string why =
+            c.status == CellStatus::Skipped
+                ? "kernel " + rk.name + " skipped" + (kr.error.empty() ? "" : ": " + kr.error)
+                : "not in kernel " + rk.name + "'s results";
         cases += "      <skipped" + attr("message", why) + "/>\n";
-      } else if (c.status == "no-result") {
+      } else if (c.status == CellStatus::NoResult) {
         ++errors;
         const std::string status = rk.result ? to_string(kr.status) : "missing";
         std::string why = "no verdicts from kernel " + rk.name + ": " + status +
@@ -109,8 +75,8 @@ std::string render_junit(const RunResults& run, const GateVerdict& verdict) {
         std::string log = log_excerpt(c, 10);
         if (!log.empty()) body += "\nlast verifier log lines:\n" + log;
         const char* tag = fail ? "failure" : "error";
-        cases += std::string("      <") + tag + attr("message", first) + attr("type", c.status) +
-                 ">" + xml_escape(body) + "</" + tag + ">\n";
+        cases += std::string("      <") + tag + attr("message", first) +
+                 attr("type", to_string(c.status)) + ">" + xml_escape(body) + "</" + tag + ">\n";
       }
       // Always say what happened, so a passing case is not an empty box in the viewer.
       if (c.result || !c.findings.empty()) {
@@ -169,7 +135,7 @@ std::string render_junit(const RunResults& run, const GateVerdict& verdict) {
   // so a test viewer fails exactly when the gate does.
   std::string run_cases;
   int run_tests = 0, run_fail = 0, run_err = 0;
-  for (const auto& f : verdict.findings) {
+  for (const auto& f : m.verdict->findings) {
     if (f.severity < Severity::ERROR) continue;
     ++run_tests;
     const bool fail = f.severity == Severity::FAIL;

@@ -3,8 +3,8 @@
 // JUnit XML for CI test viewers: one testsuite per kernel, one testcase per kernel x program.
 // A FAIL finding is a <failure>, a kernel that gave no verdicts makes its testcases <error>s,
 // and a skipped kernel (or a program absent from a kernel) makes them <skipped>.
-#include "gate/gate.h"
-#include "results/results.h"
+#include "report/report_model.h"
+#include "report/xml_escape.h"
 
 #include <string>
 #include <string_view>
@@ -12,9 +12,6 @@
 
 namespace vmtest {
 
-std::string render_junit(const RunResults& run, const GateVerdict& verdict);
-
-// Escapes & < > " ' and replaces characters XML 1.0 forbids (control characters).
-std::string xml_escape(std::string_view text);
+std::string render_junit(const ReportModel& model);
 
 } // namespace vmtest

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "report/report_model.h"
 
+#include "capabilities/rejection.h"
 #include "gate/gate_text.h"
 
 #include <algorithm>
@@ -13,22 +14,53 @@ namespace vmtest {
 
 namespace {
 
-// Most important first. A cell shows the most important thing that happened to it.
-constexpr std::array<const char*, 22> kStatusOrder = {
-    "regressed",        "object-error",    "no-result",
-    "not-verified",     "unexpected-pass", "improved",
-    "test-run-changed", "test-run-failed", "new",
-    "removed",          "errno-changed",   "near-limit",
-    "stats-moved",      "log-changed",     "expected-fail",
-    "ignored",          "rejected",        "rejected-as-baselined",
-    "accepted",         "unchanged",       "absent",
-    "skipped"};
+struct StatusDef {
+  CellStatus status;
+  const char* key;
+  const char* label; // nullptr: the key with '-' as ' '
+};
 
-ReportCell make_cell(const ReportKernel& k, const std::string& object, const std::string& program) {
+constexpr std::array kStatuses{
+    StatusDef{CellStatus::Regressed, "regressed", nullptr},
+    StatusDef{CellStatus::ObjectError, "object-error", nullptr},
+    StatusDef{CellStatus::NoResult, "no-result", "no result"},
+    StatusDef{CellStatus::NotVerified, "not-verified", nullptr},
+    StatusDef{CellStatus::UnexpectedPass, "unexpected-pass", nullptr},
+    StatusDef{CellStatus::Improved, "improved", nullptr},
+    StatusDef{CellStatus::TestRunChanged, "test-run-changed", "test_run changed"},
+    StatusDef{CellStatus::TestRunFailed, "test-run-failed", "test_run failed"},
+    StatusDef{CellStatus::New, "new", nullptr},
+    StatusDef{CellStatus::Removed, "removed", nullptr},
+    StatusDef{CellStatus::ErrnoChanged, "errno-changed", nullptr},
+    StatusDef{CellStatus::NearLimit, "near-limit", "near a limit"},
+    StatusDef{CellStatus::StatsMoved, "stats-moved", nullptr},
+    StatusDef{CellStatus::LogChanged, "log-changed", nullptr},
+    StatusDef{CellStatus::ExpectedFail, "expected-fail", nullptr},
+    StatusDef{CellStatus::Ignored, "ignored", nullptr},
+    StatusDef{CellStatus::Rejected, "rejected", nullptr},
+    StatusDef{CellStatus::RejectedAsBaselined, "rejected-as-baselined", "rejected (as baselined)"},
+    StatusDef{CellStatus::Accepted, "accepted", nullptr},
+    StatusDef{CellStatus::Unchanged, "unchanged", nullptr},
+    StatusDef{CellStatus::Absent, "absent", nullptr},
+    StatusDef{CellStatus::Skipped, "skipped", nullptr},
+};
+
+static_assert(
+    [] {
+      for (size_t i = 0; i < kStatuses.size(); ++i)
+        if (static_cast<size_t>(kStatuses[i].status) != i) return false;
+      return kStatuses.size() == kCellStatusCount;
+    }(),
+    "kStatuses must list every CellStatus in declaration order");
+
+using Causes = std::map<std::pair<std::string, std::string>, std::string>; // (object, program)
+
+ReportCell make_cell(const ReportKernel& k, const std::string& object, const std::string& program,
+                     const Causes& causes) {
   ReportCell cell;
   cell.kernel = k.name;
   if (!k.has_verdicts()) {
-    cell.status = k.skipped() ? "skipped" : "no-result";
+    cell.status = k.skipped() ? CellStatus::Skipped : CellStatus::NoResult;
     cell.severity = k.skipped() ? Severity::OK : Severity::ERROR;
     return cell;
   }
@@ -41,10 +73,10 @@ ReportCell make_cell(const ReportKernel& k, const std::string& object, const std
     const bool reached = std::any_of(r.objects.begin(), r.objects.end(),
                                      [&](const ObjectResult& o) { return o.name == object; });
     if (r.partial() && !reached) {
-      cell.status = "not-verified";
+      cell.status = CellStatus::NotVerified;
       cell.severity = Severity::ERROR;
     } else {
-      cell.status = "absent";
+      cell.status = CellStatus::Absent;
     }
     return cell;
   }
@@ -52,17 +84,19 @@ ReportCell make_cell(const ReportKernel& k, const std::string& object, const std
   cell.result = d.result;
   cell.findings = d.findings;
   cell.severity = d.severity();
-  for (const auto& f : d.findings) {
-    const char* s = cell_status(f.kind);
-    if (s && (cell.status.empty() || status_rank(s) < status_rank(cell.status))) cell.status = s;
-  }
-  if (cell.status.empty()) {
+  std::optional<CellStatus> top;
+  for (const auto& f : d.findings)
+    if (auto s = cell_status_of(f.kind); s && (!top || *s < *top)) top = s;
+  if (top) {
+    cell.status = *top;
+  } else {
     const bool rejected = d.current && d.current->verdict == Verdict::Rejected;
     if (k.diff->compared)
-      cell.status = rejected ? "rejected-as-baselined" : "unchanged";
+      cell.status = rejected ? CellStatus::RejectedAsBaselined : CellStatus::Unchanged;
     else
-      cell.status = rejected ? "rejected" : "accepted";
+      cell.status = rejected ? CellStatus::Rejected : CellStatus::Accepted;
   }
+  if (auto c = causes.find({object, program}); c != causes.end()) cell.cause = c->second;
   return cell;
 }
 
@@ -102,21 +136,69 @@ std::vector<HeadroomEntry> closest_of(const DiffReport& d) {
 
 } // namespace
 
-int status_rank(const std::string& status) {
-  for (size_t i = 0; i < kStatusOrder.size(); ++i)
-    if (status == kStatusOrder[i]) return static_cast<int>(i);
-  return static_cast<int>(kStatusOrder.size());
+const char* to_string(CellStatus s) {
+  return kStatuses[static_cast<size_t>(s)].key;
 }
 
-std::string status_label(const std::string& status) {
-  if (status == "rejected-as-baselined") return "rejected (as baselined)";
-  if (status == "no-result") return "no result";
-  if (status == "near-limit") return "near a limit";
-  if (status == "test-run-changed") return "test_run changed";
-  if (status == "test-run-failed") return "test_run failed";
-  std::string s = status;
-  std::replace(s.begin(), s.end(), '-', ' ');
-  return s;
+std::string status_label(CellStatus s) {
+  const StatusDef& d = kStatuses[static_cast<size_t>(s)];
+  if (d.label) return d.label;
+  std::string label = d.key;
+  std::replace(label.begin(), label.end(), '-', ' ');
+  return label;
+}
+
+std::optional<CellStatus> cell_status_of(FindingKind k) {
+  switch (k) {
+  case FindingKind::Regression:
+    return CellStatus::Regressed;
+  case FindingKind::Improved:
+    return CellStatus::Improved;
+  case FindingKind::ExpectedFail:
+    return CellStatus::ExpectedFail;
+  case FindingKind::UnexpectedPass:
+    return CellStatus::UnexpectedPass;
+  case FindingKind::ErrnoChanged:
+    return CellStatus::ErrnoChanged;
+  case FindingKind::TestRunChanged:
+    return CellStatus::TestRunChanged;
+  case FindingKind::TestRunExpectation:
+    return CellStatus::TestRunFailed;
+  case FindingKind::StatsMoved:
+    return CellStatus::StatsMoved;
+  case FindingKind::Headroom:
+    return CellStatus::NearLimit;
+  case FindingKind::LogChanged:
+    return CellStatus::LogChanged;
+  case FindingKind::NewProgram:
+    return CellStatus::New;
+  case FindingKind::RemovedProgram:
+    return CellStatus::Removed;
+  case FindingKind::NotVerified:
+    return CellStatus::NotVerified;
+  case FindingKind::ObjectError:
+    return CellStatus::ObjectError;
+  case FindingKind::Ignored:
+    return CellStatus::Ignored;
+  // Flags and findings about a kernel or the run as a whole.
+  case FindingKind::Unchanged:
+  case FindingKind::ObjectChanged:
+  case FindingKind::KernelChanged:
+  case FindingKind::ToolchainChanged:
+  case FindingKind::KernelMissing:
+  case FindingKind::KernelFailed:
+  case FindingKind::KernelSkipped:
+  case FindingKind::NoBaseline:
+  case FindingKind::CapabilityChanged:
+  case FindingKind::Canary:
+  case FindingKind::EmptyCorpus:
+  case FindingKind::NoKernel:
+  case FindingKind::NotCompared:
+  case FindingKind::BadInput:
+  case FindingKind::OutputError:
+    return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -178,12 +260,20 @@ ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict
       if (pd.result && r.prog_type.empty()) r.prog_type = pd.result->prog_type;
     }
 
+  // Rejections linked to the capability the kernel lacks, from its recorded bpftool probe.
+  std::vector<Causes> causes(m.kernels.size());
+  for (size_t i = 0; i < m.kernels.size(); ++i)
+    if (m.kernels[i].result)
+      for (const auto& c : explain_rejections(*m.kernels[i].result))
+        causes[i][{c.object, c.program}] = c.message;
+
   for (auto& [key, row] : rows) {
-    for (const auto& rk : m.kernels) {
-      ReportCell c = make_cell(rk, key.first, key.second);
+    for (size_t i = 0; i < m.kernels.size(); ++i) {
+      ReportCell c = make_cell(m.kernels[i], key.first, key.second, causes[i]);
       row.severity = worst(row.severity, c.severity);
       m.counts[c.status]++;
-      if (c.severity >= Severity::ERROR && c.status != "no-result" && c.status != "not-verified")
+      if (c.severity >= Severity::ERROR && c.status != CellStatus::NoResult &&
+          c.status != CellStatus::NotVerified)
         ++m.failing_cells;
       row.cells.push_back(std::move(c));
     }

@@ -2,9 +2,10 @@
 #pragma once
 // What every report format shows, laid out once from the gate's verdict: a program x kernel
 // matrix whose cells carry a status (unchanged, regressed, improved, new, expected-fail ... or
-// just accepted/rejected when there is no baseline) and the findings behind it. The HTML page,
-// JUnit, the step summary and the annotations are renderings of this model; none of them
-// judges anything: severities, the outcome and the exit code come from the GateVerdict.
+// just accepted/rejected when there is no baseline), the findings behind it and the cause of a
+// rejection. It is built once per verdict; the HTML page, JUnit, the step summary and the
+// annotations are renderings of it (report_formats.h), and none of them judges anything:
+// severities, the outcome and the exit code come from the GateVerdict.
 //
 // The model points into the RunResults and GateVerdict it was built from; keep them alive.
 #include "gate/gate.h"
@@ -12,25 +13,64 @@
 #include "results/results.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace vmtest {
 
+// What a matrix cell says. Declaration order is the rank, most important first: a cell shows
+// the most important thing that happened to it, and a reviewer sees rows in this order.
+enum class CellStatus {
+  // From the finding that matters most (a program finding; cell_status_of below):
+  Regressed,
+  ObjectError,
+  NoResult,    // the kernel gave no verdicts (boot failure, timeout ...)
+  NotVerified, // the kernel stopped before it reached this program's object
+  UnexpectedPass,
+  Improved,
+  TestRunChanged,
+  TestRunFailed,
+  New,
+  Removed,
+  ErrnoChanged,
+  NearLimit,
+  StatsMoved,
+  LogChanged,
+  ExpectedFail,
+  Ignored,
+  // No finding decided the cell:
+  Rejected,            // no baseline
+  RejectedAsBaselined, // rejected as before
+  Accepted,            // no baseline
+  Unchanged,           // accepted as before
+  Absent,              // not in this kernel's results
+  Skipped,             // the kernel was skipped (its image source is not available here)
+};
+inline constexpr size_t kCellStatusCount = static_cast<size_t>(CellStatus::Skipped) + 1;
+
+// The stable key, used as a CSS class and filter value: "regressed", "rejected-as-baselined".
+const char* to_string(CellStatus s);
+// Short words for a status, e.g. "rejected (as baselined)", "near a limit".
+std::string status_label(CellStatus s);
+// Lowest first: the order in which a reviewer wants to see rows.
+constexpr int status_rank(CellStatus s) {
+  return static_cast<int>(s);
+}
+// The status a program finding gives its cell, or nullopt for findings that do not decide a
+// cell (kernel and run findings, flags such as object-changed).
+std::optional<CellStatus> cell_status_of(FindingKind k);
+
 struct ReportCell {
   std::string kernel;
-  // Stable keys, used as CSS classes and filter values:
-  //   from the finding that matters most (baseline/finding.cpp): regressed, object-error,
-  //     unexpected-pass, improved, test-run-changed, test-run-failed, new, removed,
-  //     errno-changed, near-limit, stats-moved, log-changed, expected-fail, ignored;
-  //   otherwise: unchanged (accepted as before), rejected-as-baselined (rejected as before),
-  //     accepted / rejected (no baseline), absent (not in this kernel's results), skipped /
-  //     no-result (the kernel gave no verdicts).
-  std::string status;
+  CellStatus status = CellStatus::Absent;
   Severity severity = Severity::OK;
   const ProgramResult* result = nullptr; // the current result, if this kernel has one
   const ProgramDiff* diff = nullptr;     // the verdict's row for this program on this kernel
   std::vector<Finding> findings;         // the row's findings
+  // Why the kernel rejected the program, from the capabilities it recorded: "bpf_loop is
+  // absent on 5.10" says more to a reviewer than the raw log. Empty when nothing explains it.
+  std::string cause;
 };
 
 struct ReportRow {
@@ -80,7 +120,7 @@ struct ReportModel {
   std::string verdict_key;
   int exit_code = 0;
   std::string headline;              // one sentence, plain text (gate_text.h)
-  std::map<std::string, int> counts; // cells per status
+  std::map<CellStatus, int> counts;  // cells per status
   int failing_cells = 0;             // cells with a FAIL finding
 };
 
@@ -93,12 +133,5 @@ const ReportKernel* arch_twin(const ReportModel& m, const ReportKernel& k);
 inline constexpr size_t kClosestToLimit = 5;
 
 ReportModel build_report_model(const RunResults& run, const GateVerdict& verdict);
-
-// Short words for a status key, e.g. "regressed" -> "regressed", "rejected-as-baselined" ->
-// "rejected (as baselined)".
-std::string status_label(const std::string& status);
-
-// Lowest first: the order in which a reviewer wants to see rows.
-int status_rank(const std::string& status);
 
 } // namespace vmtest

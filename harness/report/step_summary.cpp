@@ -2,8 +2,8 @@
 #include "report/step_summary.h"
 
 #include "baseline/diff_table.h"
+#include "report/markdown_escape.h"
 #include "report/report_model.h"
-#include "results/byte_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -22,8 +22,8 @@ std::string icon_of(Severity s) {
 
 std::string icon(const ReportCell& c) {
   if (c.severity != Severity::OK) return icon_of(c.severity);
-  if (c.status == "accepted" || c.status == "unchanged") return "✅";
-  if (c.status == "skipped" || c.status == "absent") return "➖";
+  if (c.status == CellStatus::Accepted || c.status == CellStatus::Unchanged) return "✅";
+  if (c.status == CellStatus::Skipped || c.status == CellStatus::Absent) return "➖";
   return "⚪"; // rejected as before, expected to fail, ignored
 }
 
@@ -33,79 +33,6 @@ const char* verdict_line(const std::string& v) {
   if (v == "pass") return "✅ vmtest: no verifier changes";
   return "ℹ️ vmtest: verdicts (no baselines)";
 }
-
-} // namespace
-
-std::string markdown_escape(std::string_view bytes) {
-  const std::string text = display_text(bytes); // bad UTF-8 as \xHH
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\n':
-    case '\r':
-      out += ' ';
-      break;
-    case '\\':
-    case '`':
-    case '*':
-    case '_':
-    case '[':
-    case ']':
-    case '|':
-    case '~':
-    case '!':
-    case '#':
-      out += '\\';
-      out += ch;
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
-}
-
-namespace {
-size_t longest_backtick_run(std::string_view text) {
-  size_t longest = 0, run = 0;
-  for (char ch : text) {
-    run = ch == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  return longest;
-}
-} // namespace
-
-std::string markdown_code_block(const std::string& bytes, const std::string& lang) {
-  const std::string body = display_text(bytes);
-  const std::string fence(std::max<size_t>(3, longest_backtick_run(body) + 1), '`');
-  return fence + lang + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + fence +
-         "\n";
-}
-
-std::string markdown_code_span(std::string_view bytes) {
-  std::string text = display_text(bytes);
-  // A line break would end the table row or list item the span sits in.
-  for (char& ch : text)
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  const std::string fence(longest_backtick_run(text) + 1, '`');
-  // CommonMark strips one space from each end of a span; padding keeps a leading or trailing
-  // backtick of the text from joining the fence.
-  const bool pad = !text.empty() && (text.front() == '`' || text.back() == '`' ||
-                                     (text.front() == ' ' && text.back() == ' '));
-  return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
-}
-
-namespace {
 
 std::string pct_cell(const HeadroomEntry& e, Fraction f) {
   for (const auto& u : e.uses)
@@ -149,9 +76,8 @@ std::string closest_to_limit_tables(const ReportModel& m) {
 
 } // namespace
 
-std::string render_step_summary(const RunResults& run, const GateVerdict& verdict,
-                                const StepSummaryOptions& options) {
-  const ReportModel m = build_report_model(run, verdict);
+std::string render_step_summary(const ReportModel& m, const StepSummaryOptions& options) {
+  const GateVerdict& verdict = *m.verdict;
   std::string md = "## " + std::string(verdict_line(m.verdict_key)) + "\n\n" +
                    markdown_escape(m.headline) + "\n\n";
   // Findings about the run and the kernels come first: they explain everything below them.
@@ -229,7 +155,8 @@ std::string render_step_summary(const RunResults& run, const GateVerdict& verdic
   for (const auto& r : m.rows)
     for (const auto& c : r.cells) {
       // The kernel's own section below says why it gave no (or no more) verdicts.
-      if (c.severity < Severity::ERROR || c.status == "no-result" || c.status == "not-verified")
+      if (c.severity < Severity::ERROR || c.status == CellStatus::NoResult ||
+          c.status == CellStatus::NotVerified)
         continue;
       if (++total > options.max_failures) continue;
       ++shown;

@@ -4,8 +4,8 @@
 // rows with something to say once baselines exist), then every failing program with its
 // findings and its last verifier log lines, and the console tail of kernels that gave no
 // verdicts. Run values are escaped so they cannot add markup, links or HTML.
-#include "gate/gate.h"
-#include "results/results.h"
+#include "report/markdown_escape.h"
+#include "report/report_model.h"
 
 #include <string>
 #include <string_view>
@@ -20,15 +20,6 @@ struct StepSummaryOptions {
   std::string report_name;  // e.g. "report.html" to point at the artifact; empty: no mention
 };
 
-std::string render_step_summary(const RunResults& run, const GateVerdict& verdict,
-                                const StepSummaryOptions& options = {});
-
-// Inline markdown text: backslash-escapes markdown punctuation and turns < > & into entities.
-std::string markdown_escape(std::string_view text);
-// A fenced code block whose fence is longer than any backtick run inside `body`.
-std::string markdown_code_block(const std::string& body, const std::string& lang = "text");
-// An inline code span (a file name) whose fence is longer than any backtick run inside it, so
-// the text cannot close the span early and reach the page as markup.
-std::string markdown_code_span(std::string_view text);
+std::string render_step_summary(const ReportModel& model, const StepSummaryOptions& options = {});
 
 } // namespace vmtest

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "report/verdict_matrix.h"
 
-#include "results/byte_text.h"
+#include "report/markdown_escape.h"
 
 #include <cstring>
 #include <map>
@@ -36,42 +36,6 @@ std::string errno_name(int e) {
   }
 }
 
-// A name as a table cell: bytes that are not UTF-8 as \xHH, and nothing that could end the
-// cell or the row, open a code span or reach the page as HTML. Underscores and dots, common in
-// names, are left alone so the table reads as it always did.
-std::string cell(const std::string& name) {
-  std::string out;
-  for (char ch : display_text(name)) {
-    switch (ch) {
-    case '|':
-    case '`':
-    case '\\':
-    case '*':
-    case '[':
-    case ']':
-      out += '\\';
-      out += ch;
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\n':
-    case '\r':
-      out += ' ';
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 std::string render_verdict_matrix(const RunResults& results) {
@@ -94,14 +58,15 @@ std::string render_verdict_matrix(const RunResults& results) {
   std::ostringstream out;
   out << "| object | program |";
   for (const auto* k : kernels)
-    out << " " << cell(k->name) << " |";
+    out << " " << markdown_table_name(k->name) << " |";
   out << "\n|---|---|";
   for (size_t i = 0; i < kernels.size(); ++i)
     out << "---|";
   out << "\n";
   for (const auto& [key, cells] : rows) {
     // Names are bytes from the corpus: escaped, so a '|' or '<' cannot reshape the table.
-    out << "| " << cell(key.first) << " | " << cell(key.second) << " |";
+    out << "| " << markdown_table_name(key.first) << " | " << markdown_table_name(key.second)
+        << " |";
     for (const auto* k : kernels) {
       auto it = cells.find(k->name);
       out << " " << (it == cells.end() ? "—" : it->second) << " |";

@@ -49,7 +49,8 @@ TEST(Annotations, PointAtTheRealCorpusSource) {
 TEST(Annotations, OneErrorPerRegressedProgram) {
   OneProgram run(accepted("xdp_bpf_loop", 19),
                  rejected("xdp_bpf_loop", "invalid func unknown#181"));
-  const std::string out = render_annotations(run.after, run.verdict(), VMTEST_SOURCE_DIR);
+  const std::string out =
+      render_annotations(build_report_model(run.after, run.verdict()), VMTEST_SOURCE_DIR);
   auto text = read_file(std::string(VMTEST_SOURCE_DIR) + "/bpf/corpus/bpf_loop.bpf.c");
   ASSERT_TRUE(text);
   const std::string line = std::to_string(line_of(*text, "SEC(\"xdp\")\nint xdp_bpf_loop"));
@@ -66,7 +67,8 @@ TEST(Annotations, EscapingCannotStartAnotherCommand) {
   EXPECT_EQ(annotation_data("50% done\n::error::x\r"), "50%25 done%0A::error::x%0D");
   EXPECT_EQ(annotation_property("a,b:c\n"), "a%2Cb%3Ac%0A");
   const RunResults run_ = load_run("xss_results.json");
-  const std::string out = render_annotations(run_, verdict_alone(run_), VMTEST_SOURCE_DIR);
+  const std::string out =
+      render_annotations(build_report_model(run_, verdict_alone(run_)), VMTEST_SOURCE_DIR);
   // Every annotation is one line that starts a command; the payload's "::error::" is data.
   size_t lines = 0;
   for (size_t start = 0; start < out.size();) {
@@ -93,8 +95,8 @@ TEST(Annotations, PathsAreRelativeToTheWorkspaceWhereverVmtestRuns) {
   const std::string sub = std::filesystem::path(VMTEST_SOURCE_DIR).filename().string();
   testing::OneProgram run(testing::accepted("xdp_bpf_loop", 19),
                           testing::rejected("xdp_bpf_loop", "invalid func unknown#181"));
-  const std::string out = render_annotations(run.after, run.verdict(), VMTEST_SOURCE_DIR "/..",
-                                             sub + "/bpf/corpus");
+  const std::string out = render_annotations(build_report_model(run.after, run.verdict()),
+                                             VMTEST_SOURCE_DIR "/..", sub + "/bpf/corpus");
   EXPECT_EQ(out.rfind("::error file=" + sub + "/bpf/corpus/bpf_loop.bpf.c,line=", 0), 0u) << out;
 }
 

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string render(const RunResults& run, const GateVerdict& v) {
-  auto html = render_html_report(run, v);
+  auto html = render_html_report(build_report_model(run, v));
   EXPECT_TRUE(html) << html.error().str();
   return html ? *html : "";
 }
@@ -30,13 +30,6 @@ size_t count(const std::string& hay, const std::string& needle) {
 }
 
 } // namespace
-
-TEST(HtmlEscape, EscapesMarkupQuotesAndAttributeBreakers) {
-  EXPECT_EQ(html_escape("<a href=\"x\" title='y'>&`"),
-            "&lt;a href&#61;&quot;x&quot; title&#61;&#39;y&#39;&gt;&amp;&#96;");
-  EXPECT_EQ(html_escape("r1 += 2"), "r1 +&#61; 2");
-  EXPECT_EQ(html_escape("plain µs"), "plain µs");
-}
 
 TEST(SideBySide, PairsRemovedWithAddedLines) {
   const auto rows = side_by_side({"a", "old 1", "old 2", "z"}, {"new", "a", "new 1", "z", "tail"});
@@ -123,12 +116,12 @@ TEST(HtmlReport, TemplatesFromADirectory) {
   HtmlReportOptions o;
   o.templates_dir = dir;
   const RunResults run = load_run("real_results.json");
-  auto html = render_html_report(run, verdict_alone(run), o);
+  auto html = render_html_report(build_report_model(run, verdict_alone(run)), o);
   ASSERT_TRUE(html) << html.error().str();
   EXPECT_EQ(*html, render_alone(load_run("real_results.json"))) << "embedded templates are stale";
 
   o.templates_dir = fs::path(VMTEST_TEST_DATA) / "report"; // holds no templates
-  auto bad = render_html_report(run, verdict_alone(run), o);
+  auto bad = render_html_report(build_report_model(run, verdict_alone(run)), o);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().str().find("report.html.mustache"), std::string::npos);
 }
@@ -138,7 +131,7 @@ TEST(HtmlReport, WriteIsAtomicAndComplete) {
   ASSERT_TRUE(dir);
   const fs::path out = *dir / "report.html";
   const RunResults run = load_run("real_results.json");
-  auto w = write_html_report(run, verdict_alone(run), out);
+  auto w = write_html_report(build_report_model(run, verdict_alone(run)), out);
   ASSERT_TRUE(w) << w.error().str();
   auto text = read_file(out);
   ASSERT_TRUE(text);
@@ -160,7 +153,7 @@ TEST(HtmlReport, RejectionNamesTheMissingHelperFromTheProbe) {
       probed("5.10", nlohmann::json::parse(*probe),
              {rejected_with_log("xdp_bpf_loop", "xdp",
                                 {"0: (b7) r1 = 10", "unknown func bpf_loop#181"}, EINVAL)}));
-  auto html = render_html_report(run, verdict_alone(run));
+  auto html = render_html_report(build_report_model(run, verdict_alone(run)));
   ASSERT_TRUE(html.ok()) << html.error().str();
   EXPECT_NE(html->find("<p class=\"cause\">bpf_loop is absent on 5.10</p>"), std::string::npos);
 }
@@ -211,7 +204,7 @@ TEST(HtmlReport, LinksAFullLogRelativeToTheReportAndShowsLineCosts) {
   run.kernels.push_back(k);
   HtmlReportOptions opts;
   opts.logs_href_prefix = "../out/";
-  auto html = render_html_report(run, verdict_alone(run), opts);
+  auto html = render_html_report(build_report_model(run, verdict_alone(run)), opts);
   ASSERT_TRUE(html.ok()) << html.error().str();
   EXPECT_NE(html->find("<a class=\"full-log-link\" "
                        "href=\"../out/logs/6.12/loop.bpf.o/xdp_loop.log\">full verifier log</a>"),
@@ -222,7 +215,7 @@ TEST(HtmlReport, LinksAFullLogRelativeToTheReportAndShowsLineCosts) {
   EXPECT_NE(html->find("<td>loop.bpf.c:9</td>"), std::string::npos);
   // Without a kept log there is no link, and the row loses the tag the page's filter uses.
   run.kernels[0].objects[0].programs[0].full_log = {};
-  auto plain = render_html_report(run, verdict_alone(run), opts);
+  auto plain = render_html_report(build_report_model(run, verdict_alone(run)), opts);
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->find("full-log-link"), std::string::npos);
   EXPECT_GE(count(*html, "full-log"), count(*plain, "full-log") + 3) << "link, note, row tags";

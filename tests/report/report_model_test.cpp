@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "report/report_fixtures.h"
 #include "report/report_model.h"
+#include "support/fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +15,7 @@ TEST(ReportModel, RegressionFailsTheRun) {
   const ReportModel m = build_report_model(run.after, v);
   ASSERT_EQ(m.rows.size(), 1u);
   const ReportCell& c = m.rows[0].cells.at(0);
-  EXPECT_EQ(c.status, "regressed");
+  EXPECT_EQ(c.status, CellStatus::Regressed);
   EXPECT_EQ(c.severity, Severity::FAIL);
   EXPECT_EQ(m.verdict_key, "fail");
   EXPECT_EQ(m.exit_code, 1);
@@ -33,8 +34,8 @@ TEST(ReportModel, UnchangedAndRejectedAsBaselinedPass) {
   const ReportModel m = build_report_model(after, v);
   ASSERT_EQ(m.rows.size(), 2u);
   EXPECT_EQ(m.rows[0].program, "bad");
-  EXPECT_EQ(m.rows[0].cells[0].status, "rejected-as-baselined");
-  EXPECT_EQ(m.rows[1].cells[0].status, "unchanged");
+  EXPECT_EQ(m.rows[0].cells[0].status, CellStatus::RejectedAsBaselined);
+  EXPECT_EQ(m.rows[1].cells[0].status, CellStatus::Unchanged);
   EXPECT_EQ(m.verdict_key, "pass");
   EXPECT_EQ(m.exit_code, 0);
 }
@@ -58,7 +59,7 @@ TEST(ReportModel, ImprovedExpectedFailAndNew) {
   const ReportModel m = build_report_model(after, v);
   std::map<std::string, std::string> status;
   for (const auto& row : m.rows)
-    status[row.program] = row.cells[0].status;
+    status[row.program] = to_string(row.cells[0].status);
   EXPECT_EQ(status["up"], "improved");
   EXPECT_EQ(status["ef"], "expected-fail");
   EXPECT_EQ(status["fresh"], "new");
@@ -74,13 +75,13 @@ TEST(ReportModel, WithoutBaselinesShowsVerdicts) {
   EXPECT_EQ(m.kernels.size(), 6u);
   for (const auto& row : m.rows)
     for (const auto& c : row.cells)
-      EXPECT_TRUE(c.status == "accepted" || c.status == "rejected" || c.status == "skipped" ||
-                  c.status == "test-run-failed")
-          << row.program << " " << c.kernel << " " << c.status;
+      EXPECT_TRUE(c.status == CellStatus::Accepted || c.status == CellStatus::Rejected ||
+                  c.status == CellStatus::Skipped || c.status == CellStatus::TestRunFailed)
+          << row.program << " " << c.kernel << " " << to_string(c.status);
   // The real run's 5.10 flow_dissector cases missed their expectations: that fails the run
   // even without a baseline, as `vmtest run` does.
   EXPECT_EQ(m.verdict_key, "fail");
-  EXPECT_EQ(m.counts.at("skipped"), 26 * 3);
+  EXPECT_EQ(m.counts.at(CellStatus::Skipped), 26 * 3);
 }
 
 TEST(ReportModel, RealRunAgainstItselfPassesExceptExpectations) {
@@ -89,8 +90,8 @@ TEST(ReportModel, RealRunAgainstItselfPassesExceptExpectations) {
   const ReportModel m = build_report_model(run, v);
   EXPECT_TRUE(m.has_baselines);
   EXPECT_EQ(m.failing_cells, 1); // flow_dissector_ipv4 on 5.10
-  EXPECT_EQ(m.counts.at("test-run-failed"), 1);
-  EXPECT_EQ(m.counts.count("regressed"), 0u);
+  EXPECT_EQ(m.counts.at(CellStatus::TestRunFailed), 1);
+  EXPECT_EQ(m.counts.count(CellStatus::Regressed), 0u);
 }
 
 TEST(ReportModel, KernelWithoutVerdictsIsInfrastructure) {
@@ -106,16 +107,16 @@ TEST(ReportModel, KernelWithoutVerdictsIsInfrastructure) {
   const ReportModel m = build_report_model(run, v);
   EXPECT_EQ(m.verdict_key, "infra");
   EXPECT_EQ(m.exit_code, 2);
-  EXPECT_EQ(m.rows.at(0).cells.at(0).status, "no-result");
+  EXPECT_EQ(m.rows.at(0).cells.at(0).status, CellStatus::NoResult);
   EXPECT_NE(m.headline.find("kernel-failed on 6.1"), std::string::npos) << m.headline;
   EXPECT_NE(m.headline.find("boot_failed (no console output)"), std::string::npos) << m.headline;
 }
 
 TEST(ReportModel, StatusRankPutsRegressionsFirst) {
-  EXPECT_LT(status_rank("regressed"), status_rank("improved"));
-  EXPECT_LT(status_rank("improved"), status_rank("unchanged"));
-  EXPECT_EQ(status_label("rejected-as-baselined"), "rejected (as baselined)");
-  EXPECT_EQ(status_label("stats-moved"), "stats moved");
+  EXPECT_LT(status_rank(CellStatus::Regressed), status_rank(CellStatus::Improved));
+  EXPECT_LT(status_rank(CellStatus::Improved), status_rank(CellStatus::Unchanged));
+  EXPECT_EQ(status_label(CellStatus::RejectedAsBaselined), "rejected (as baselined)");
+  EXPECT_EQ(status_label(CellStatus::StatsMoved), "stats moved");
 }
 
 // A kernel that timed out after its first object shows the programs it reached, judged, and
@@ -138,12 +139,12 @@ TEST(ReportModel, APartialKernelShowsTheProgramsItReached) {
     EXPECT_TRUE(m.kernels[0].has_verdicts());
     ASSERT_GE(m.rows.size(), 1u);
     EXPECT_EQ(m.rows[0].program, "p");
-    EXPECT_EQ(m.rows[0].cells[0].status, baselined ? "regressed" : "rejected");
+    EXPECT_EQ(m.rows[0].cells[0].status, baselined ? CellStatus::Regressed : CellStatus::Rejected);
     if (baselined) {
       EXPECT_EQ(m.exit_code, 1);
       ASSERT_EQ(m.rows.size(), 2u);
       EXPECT_EQ(m.rows[1].program, "q");
-      EXPECT_EQ(m.rows[1].cells[0].status, "not-verified");
+      EXPECT_EQ(m.rows[1].cells[0].status, CellStatus::NotVerified);
       EXPECT_EQ(m.rows[1].cells[0].severity, Severity::ERROR);
       EXPECT_EQ(m.failing_cells, 1) << "not verified is the kernel's failure, not the program's";
     } else {
@@ -154,3 +155,37 @@ TEST(ReportModel, APartialKernelShowsTheProgramsItReached) {
 
 } // namespace vmtest
 
+namespace vmtest {
+using namespace vmtest::testing;
+
+// The cause of a rejection is part of the model, so every format can show it: here from the
+// real 5.10 probe, which has no bpf_loop.
+TEST(ReportModel, RejectionCausesComeFromTheKernelsProbe) {
+  RunResults run;
+  run.kernels.push_back(
+      probed("5.10", nlohmann::json::parse(fixture("capabilities/5.10.json")),
+             {rejected_with_log("xdp_bpf_loop", "xdp", {"unknown func bpf_loop#181"}),
+              rejected_with_log("xdp_other", "xdp", {"R1 invalid mem access 'scalar'"})}));
+  const auto v = verdict_alone(run);
+  const ReportModel m = build_report_model(run, v);
+  ASSERT_EQ(m.rows.size(), 2u);
+  EXPECT_EQ(m.rows[0].cells[0].cause, "bpf_loop is absent on 5.10");
+  EXPECT_EQ(m.rows[1].cells[0].cause, "") << "a rejection nothing explains has no cause";
+}
+
+// Declaration order is the rank, and every status has its own key and words.
+TEST(ReportModel, EveryStatusHasAKeyAndALabel) {
+  std::set<std::string> keys;
+  for (size_t i = 0; i < kCellStatusCount; ++i) {
+    const auto s = static_cast<CellStatus>(i);
+    EXPECT_EQ(status_rank(s), static_cast<int>(i));
+    EXPECT_TRUE(keys.insert(to_string(s)).second) << to_string(s);
+    EXPECT_FALSE(status_label(s).empty());
+  }
+  EXPECT_EQ(to_string(CellStatus::TestRunFailed), std::string("test-run-failed"));
+  EXPECT_EQ(status_label(CellStatus::NearLimit), "near a limit");
+  EXPECT_EQ(cell_status_of(FindingKind::TestRunExpectation), CellStatus::TestRunFailed);
+  EXPECT_EQ(cell_status_of(FindingKind::KernelFailed), std::nullopt);
+}
+
+} // namespace vmtest

@@ -12,7 +12,7 @@ TEST(StepSummary, RegressionWithItsLastLogLines) {
                  rejected("xdp_bpf_loop", "invalid func unknown#181"));
   StepSummaryOptions o;
   o.report_name = "report.html";
-  const std::string md = render_step_summary(run.after, run.verdict(), o);
+  const std::string md = render_step_summary(build_report_model(run.after, run.verdict()), o);
   EXPECT_EQ(md.rfind("## ❌ vmtest: verifier regression\n", 0), 0u) << md;
   EXPECT_NE(md.find("| program | 6.1 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| xdp\\_bpf\\_loop <sub>bpf\\_loop.bpf.o</sub> | ❌ regressed |"),
@@ -35,7 +35,8 @@ TEST(StepSummary, CleanRunListsNoRows) {
         for (auto& t : p.more_test_runs)
           t.expectation_failed = false;
       }
-  const std::string md = render_step_summary(clean, verdict_against(clean, clean));
+  const std::string md =
+      render_step_summary(build_report_model(clean, verdict_against(clean, clean)));
   EXPECT_EQ(md.rfind("## ✅ vmtest: no verifier changes", 0), 0u) << md;
   EXPECT_NE(md.find("All 26 programs are unchanged on every kernel."), std::string::npos) << md;
   EXPECT_EQ(md.find("| program |"), std::string::npos);
@@ -43,27 +44,20 @@ TEST(StepSummary, CleanRunListsNoRows) {
 
 TEST(StepSummary, SkippedKernelsGetNoColumn) {
   const RunResults run_ = load_run("real_results.json");
-  const std::string md = render_step_summary(run_, verdict_alone(run_));
+  const std::string md = render_step_summary(build_report_model(run_, verdict_alone(run_)));
   EXPECT_NE(md.find("| program | 5.10 | 6.1 | 6.12 |"), std::string::npos) << md;
   EXPECT_NE(md.find("Skipped kernels: 4.18, 5.15, 6.6."), std::string::npos) << md;
 }
 
 TEST(StepSummary, XssAndMarkdownInjectionStayText) {
   const RunResults run_ = load_run("xss_results.json");
-  const std::string md = render_step_summary(run_, verdict_alone(run_));
+  const std::string md = render_step_summary(build_report_model(run_, verdict_alone(run_)));
   for (const char* raw : {"<script>", "<img", "<svg", "<iframe", "<b>", "<b "}) {
     // Outside code blocks; the console tail is inside a fence, where GitHub shows it as text.
     const size_t fence = md.find("```");
     EXPECT_EQ(md.substr(0, fence).find(raw), std::string::npos) << raw;
   }
   EXPECT_NE(md.find("&lt;script&gt;"), std::string::npos);
-}
-
-TEST(StepSummary, CodeFenceOutgrowsBackticksInTheLog) {
-  EXPECT_EQ(markdown_code_block("a ```` b\n"), "`````text\na ```` b\n`````\n");
-  EXPECT_EQ(markdown_code_block("plain"), "```text\nplain\n```\n");
-  EXPECT_EQ(markdown_escape("[x](javascript:1) | *y* <b>"),
-            "\\[x\\](javascript:1) \\| \\*y\\* &lt;b&gt;");
 }
 
 namespace {
@@ -88,7 +82,7 @@ RunResults near_limits(std::vector<std::pair<int64_t, int64_t>> progs) {
 TEST(StepSummary, ClosestToTheLimitTablePerKernel) {
   const RunResults run =
       near_limits({{1000, 8}, {900000, 8}, {2000, 400}, {10, 0}, {20, 0}, {30, 0}, {40, 0}});
-  const std::string all = render_step_summary(run, verdict_alone(run));
+  const std::string all = render_step_summary(build_report_model(run, verdict_alone(run)));
   const std::string md = all.substr(all.find("Closest to the limit")); // the table's section
   // Open, because p1 crossed the fail threshold; the top fraction of each row is bold.
   EXPECT_NE(all.find("<details open><summary>Closest to the limit"), std::string::npos) << all;
@@ -112,7 +106,7 @@ TEST(StepSummary, ClosestToTheLimitTablePerKernel) {
 
 TEST(StepSummary, ClosestToTheLimitIsFoldedWhenNothingCrossed) {
   const RunResults run = near_limits({{1000, 8}});
-  const std::string md = render_step_summary(run, verdict_alone(run));
+  const std::string md = render_step_summary(build_report_model(run, verdict_alone(run)));
   EXPECT_NE(md.find("<details><summary>Closest to the limit"), std::string::npos) << md;
 }
 
@@ -124,7 +118,8 @@ TEST(StepSummary, ClosestToTheLimitListsWhatThePolicyFlaggedFirst) {
   Policy tight;
   tight.thresholds.headroom.fail_pct[static_cast<size_t>(Fraction::Insns)] = 0.1;
   tight.thresholds.headroom.warn_pct[static_cast<size_t>(Fraction::Insns)] = 0.05;
-  const std::string all = render_step_summary(run, verdict_against(nullptr, run, tight));
+  const std::string all =
+      render_step_summary(build_report_model(run, verdict_against(nullptr, run, tight)));
   const std::string md = all.substr(all.find("Closest to the limit"));
   const size_t flagged = md.find("| ❌ p0 <sub>big.bpf.o</sub> | **0.2%** |");
   ASSERT_NE(flagged, std::string::npos) << md;
@@ -144,7 +139,7 @@ TEST(StepSummary, AFullLogPathWithBackticksStaysInsideItsCodeSpan) {
   after.full_log.reason = FullLogReason::Rejected;
   after.full_log.file = "logs/6.1/x`<img src=x onerror=alert(1)>`.bpf.o/xdp.log";
   OneProgram run(accepted("xdp_bpf_loop", 19), after);
-  const std::string md = render_step_summary(run.after, run.verdict());
+  const std::string md = render_step_summary(build_report_model(run.after, run.verdict()));
   EXPECT_NE(md.find("Full verifier log: ``logs/6.1/x`<img src=x onerror=alert(1)>`.bpf.o/xdp.log``"
                     " in the run's artifact"),
             std::string::npos)
@@ -159,7 +154,7 @@ TEST(StepSummary, AFullLogPathWithBackticksStaysInsideItsCodeSpan) {
 TEST(StepSummary, NamesThatAreNotUtf8AreShownEscaped) {
   ProgramResult after = rejected("caf\xe9_prog", "bad \xff byte");
   OneProgram run(accepted("caf\xe9_prog", 19), after);
-  const std::string md = render_step_summary(run.after, run.verdict());
+  const std::string md = render_step_summary(build_report_model(run.after, run.verdict()));
   EXPECT_NE(md.find("caf\\\\xe9\\_prog"), std::string::npos) << md;
   EXPECT_EQ(md.find('\xe9'), std::string::npos);
   EXPECT_EQ(md.find('\xff'), std::string::npos);
