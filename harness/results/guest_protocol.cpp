@@ -145,10 +145,12 @@ Result<void> read_record(std::string_view line, bool cut, GuestStream& s) {
   if (kind.size() > kDeflatedSuffix.size() && kind.ends_with(kDeflatedSuffix)) {
     kind.remove_suffix(kDeflatedSuffix.size());
     auto bytes = parse_hex(text);
-    if (!bytes) return Error{"record '" + std::string(kind) + "' is unreadable: " + bytes.error().what, ""};
+    if (!bytes)
+      return Error{"record '" + std::string(kind) + "' is unreadable: " + bytes.error().what, ""};
     auto out = inflate_text({reinterpret_cast<const char*>(bytes->data()), bytes->size()},
                             kMaxInflatedRecord);
-    if (!out) return Error{"record '" + std::string(kind) + "' is unreadable: " + out.error().what, ""};
+    if (!out)
+      return Error{"record '" + std::string(kind) + "' is unreadable: " + out.error().what, ""};
     inflated = std::move(*out);
     text = inflated;
   }

@@ -20,7 +20,8 @@ TEST(Deflate, RoundTripsAnyBytes) {
 TEST(Deflate, ALogOfNearIdenticalLinesShrinksFivefold) {
   std::string log;
   for (int i = 0; i < 20000; ++i)
-    log += std::to_string(i) + ": (07) r1 += 1 ; R1_w=scalar(umax=" + std::to_string(i % 64) + ")\n";
+    log +=
+        std::to_string(i) + ": (07) r1 += 1 ; R1_w=scalar(umax=" + std::to_string(i % 64) + ")\n";
   EXPECT_LT(deflate_text(log).size() * 5, log.size());
 }
 
@@ -36,7 +37,7 @@ TEST(Deflate, RefusesToGrowPastItsLimit) {
 TEST(Deflate, DamagedCutOrTrailedStreamsAreErrors) {
   const std::string z = deflate_text(std::string(5000, 'a') + "end");
   EXPECT_FALSE(inflate_text(z.substr(0, z.size() / 2), 1 << 20).ok()); // cut short
-  EXPECT_FALSE(inflate_text(z + "x", 1 << 20).ok());                    // trailing bytes
+  EXPECT_FALSE(inflate_text(z + "x", 1 << 20).ok());                   // trailing bytes
   EXPECT_FALSE(inflate_text("not zlib at all", 1 << 20).ok());
   std::string flipped = z;
   flipped[z.size() - 2] ^= 0x55; // the checksum

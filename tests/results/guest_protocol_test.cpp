@@ -185,9 +185,8 @@ TEST(GuestProtocol, ADamagedDeflatedRecordIsDamagedNeverThrown) {
   const size_t body = line.find(' ', line.find(' ', m.size()) + 1) + 1;
   std::string flipped = line;
   flipped[body + 20] = flipped[body + 20] == '0' ? '1' : '0'; // inside the zlib stream
-  for (const std::string& bad :
-       {flipped, m + "object+zlib 4 zzzz\n", m + "object+zlib 4 0000\n",
-        m + "object+zlib 40 " + line.substr(body, 40) + "\n"}) {
+  for (const std::string& bad : {flipped, m + "object+zlib 4 zzzz\n", m + "object+zlib 4 0000\n",
+                                 m + "object+zlib 40 " + line.substr(body, 40) + "\n"}) {
     auto got = parse_guest_stream(bad);
     ASSERT_TRUE(got.ok());
     EXPECT_EQ(got->damaged.size(), 1u) << bad.substr(0, 80);
