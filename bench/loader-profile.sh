@@ -31,7 +31,8 @@
 #   RUNS=3        rounds (medians are printed, and every value)
 #   KERNEL=6.1    guest row
 #   CORPUS=DIR    the second corpus (default: bench/libbpf-tools-corpus.sh into a temp dir)
-#   MATRIX=0      skip the six-row matrix;  HOST=0  skip host mode and veristat
+#   MATRIX=0      skip the six-row matrix;  HOST=0  skip host mode and veristat;
+#   GUEST=0       skip the two corpora in the guest
 #   HOST_RUNS=10  paired host-mode runs;    ISOLATED=0  skip the --isolated-loads check
 #   VERISTAT_ROOT=DIR   the sid chroot (default /var/tmp/vmtest-veristat-sid)
 # The matrix rows without a Debian package (4.18, 5.15, 6.6) need VMTEST_KERNEL_DIR, or
@@ -157,8 +158,10 @@ guest_run() {  # NAME BUILD_NAME CORPUS [options...]
   timed_run "$name" "$bn" --kernel "$KERNEL" $(corpus_args "$corpus") --timeout 1800 "$@"
 }
 
+# GUEST=0 skips the guest corpora (host mode and the matrix only).
+GUEST=${GUEST:-1}
 # Warm-up, unmeasured: kernel images, the accelerator verdict, cached capability probes.
-for name in $BUILDS; do
+[ "$GUEST" = 1 ] && for name in $BUILDS; do
   for c in bundled tools; do guest_run "warm-$name-$c" "$name" "$c"; done
 done
 [ "${MATRIX:-1}" = 1 ] && timed_run warm-matrix after
@@ -166,7 +169,7 @@ done
 for i in $(seq 1 "$RUNS"); do
   echo "round $i of $RUNS (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   floor_boot "$KERNEL" "$WORK/floorboot" >> "$WORK/floor"
-  for c in bundled tools; do
+  [ "$GUEST" = 1 ] && for c in bundled tools; do
     for name in $BUILDS; do guest_run "$c-$name-$i" "$name" "$c"; done
   done
   if [ "${MATRIX:-1}" = 1 ]; then
@@ -180,12 +183,12 @@ for i in $(seq 1 "$RUNS"); do
 done
 
 # One profiled run per build and corpus: the guest's part of the split.
-for c in bundled tools; do
+[ "$GUEST" = 1 ] && for c in bundled tools; do
   for name in $BUILDS; do
     guest_run "profile-$c-$name" "$name" "$c" --agent "$WORK/agent-profile-$name"
   done
 done
-if [ "${ISOLATED:-1}" = 1 ]; then
+if [ "${ISOLATED:-1}" = 1 ] && [ "$GUEST" = 1 ]; then
   for c in bundled tools; do guest_run "isolated-$c" after "$c" --isolated-loads; done
 fi
 
@@ -216,10 +219,10 @@ if [ "${HOST:-1}" = 1 ]; then
 fi
 
 python3 - "$WORK" "$RUNS" "$KERNEL" "$BUILDS" "$HOST_RUNS" "${MATRIX:-1}" "${HOST:-1}" \
-  "${ISOLATED:-1}" "$BUILD" "$BEFORE" <<'PY'
+  "${ISOLATED:-1}" "$BUILD" "$BEFORE" "$GUEST" <<'PY'
 import json, os, re, statistics, sys
 
-work, runs, kernel, builds, host_runs, matrix, host, isolated, after_dir, before_dir = sys.argv[1:11]
+work, runs, kernel, builds, host_runs, matrix, host, isolated, after_dir, before_dir, guest = sys.argv[1:12]
 runs, host_runs = int(runs), int(host_runs)
 builds = builds.split()
 med = statistics.median
@@ -312,7 +315,7 @@ print(f"load average at the end: {open('/proc/loadavg').read().split()[0:3]}, {o
 def fmt(x):
     return "n/a" if x is None else f"{x:.2f}"
 
-for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools corpus")):
+for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools corpus")) if guest == "1" else ():
     print()
     per = {}
     for b in builds:
@@ -484,18 +487,19 @@ def compare(label, a, b):
 
 print()
 print("outcome check (verdict, errno, error and counts of every program):")
+guest_corpora = ("bundled", "tools") if guest == "1" else ()
 if "before" in builds:
-    for c in ("bundled", "tools"):
+    for c in guest_corpora:
         compare(f"{c}: before vs after", outcome(f"{c}-before-1"), outcome(f"{c}-after-1"))
     if matrix == "1":
         compare("matrix: before vs after", outcome("matrix-before-1"), outcome("matrix-after-1"))
     if host == "1":
         compare("host: before vs after", outcome("host-before-1"), outcome("host-after-1"))
-for c in ("bundled", "tools"):
+for c in guest_corpora:
     for b in builds:
         compare(f"{c}: {b}, profiling agent vs its own", outcome(f"profile-{c}-{b}"), outcome(f"{c}-{b}-1"))
 if isolated == "1":
-    for c in ("bundled", "tools"):
+    for c in guest_corpora:
         compare(f"{c}: after, default vs --isolated-loads", outcome(f"{c}-after-1"), outcome(f"isolated-{c}"))
 if failures:
     print("FAILED: " + "; ".join(failures))
