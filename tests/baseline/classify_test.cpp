@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
-#include "baseline/sample_results.h"
 #include "gate/gate.h"
+#include "support/result_builders.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
