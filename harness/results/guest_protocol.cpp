@@ -2,6 +2,8 @@
 #include "results/guest_protocol.h"
 
 #include "results/byte_text.h"
+#include "results/deflate.h"
+#include "results/hex.h"
 #include "results/json_read.h"
 
 #include <charconv>
@@ -11,7 +13,16 @@ namespace vmtest {
 using json = nlohmann::json;
 
 std::string encode_record(std::string_view kind, const json& body) {
-  const std::string text = dump_json(body);
+  std::string text = dump_json(body);
+  std::string packed_kind;
+  if (text.size() > kDeflateAbove) {
+    const std::string deflated = deflate_text(text);
+    if (!deflated.empty() && 2 * deflated.size() < text.size()) {
+      text = to_hex({reinterpret_cast<const uint8_t*>(deflated.data()), deflated.size()});
+      packed_kind = std::string(kind) + std::string(kDeflatedSuffix);
+      kind = packed_kind;
+    }
+  }
   std::string out;
   out.reserve(text.size() + kind.size() + 32);
   out.append(kRecordMarker).append(kind).append(" ").append(std::to_string(text.size()));
@@ -116,7 +127,7 @@ Result<void> read_record(std::string_view line, bool cut, GuestStream& s) {
   std::string_view rest = line.substr(kRecordMarker.size());
   const size_t sp1 = rest.find(' ');
   if (sp1 == std::string_view::npos || sp1 == 0) return Error{"record has no kind", ""};
-  const std::string_view kind = rest.substr(0, sp1);
+  std::string_view kind = rest.substr(0, sp1);
   rest.remove_prefix(sp1 + 1);
   const size_t sp2 = rest.find(' ');
   if (sp2 == std::string_view::npos)
@@ -125,11 +136,24 @@ Result<void> read_record(std::string_view line, bool cut, GuestStream& s) {
   auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + sp2, len);
   if (ec != std::errc() || ptr != rest.data() + sp2 || sp2 == 0)
     return Error{"record '" + std::string(kind) + "' has no valid length", ""};
-  const std::string_view text = rest.substr(sp2 + 1);
+  std::string_view text = rest.substr(sp2 + 1);
   if (text.size() != len || cut)
     return Error{"record '" + std::string(kind) + "' is cut short: " + std::to_string(text.size()) +
                      " of " + std::to_string(len) + " bytes",
                  ""};
+  std::string inflated;
+  if (kind.size() > kDeflatedSuffix.size() && kind.ends_with(kDeflatedSuffix)) {
+    kind.remove_suffix(kDeflatedSuffix.size());
+    auto bytes = parse_hex(text);
+    if (!bytes)
+      return Error{"record '" + std::string(kind) + "' is unreadable: " + bytes.error().what, ""};
+    auto out = inflate_text({reinterpret_cast<const char*>(bytes->data()), bytes->size()},
+                            kMaxInflatedRecord);
+    if (!out)
+      return Error{"record '" + std::string(kind) + "' is unreadable: " + out.error().what, ""};
+    inflated = std::move(*out);
+    text = inflated;
+  }
   // Depth-checked: a record nested 200 000 levels deep would overflow the stack later.
   auto parsed = json_read::parse(text);
   if (!parsed)

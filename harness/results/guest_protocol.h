@@ -12,6 +12,11 @@
 // done, so a timeout, a panic or a killed qemu keeps every verdict already reached, and the
 // `begin` record names the object that was running when the guest stopped.
 //
+// A body longer than kDeflateAbove bytes travels deflated: the kind gets the suffix "+zlib" and
+// the body is the hex of its zlib stream (results/deflate.h), still one line, its length that
+// of the hex. The port moves about a megabyte a second under TCG, and a rejected program's
+// full log can be megabytes of lines that deflate twentyfold.
+//
 // Kinds (unknown kinds are skipped, so later slices can add records, e.g. full logs):
 //   start        {kernel_release, libbpf_version, features, line_costs_all, objects: N}
 //   begin        {index, name}            the agent starts on object `index` (0-based)
@@ -31,6 +36,10 @@
 namespace vmtest {
 
 inline constexpr std::string_view kRecordMarker = "VMTEST-RECORD ";
+inline constexpr std::string_view kDeflatedSuffix = "+zlib";
+inline constexpr size_t kDeflateAbove = 4096;
+// A deflated record may not inflate past this (the largest full log is 256 MiB).
+inline constexpr size_t kMaxInflatedRecord = size_t(1) << 30;
 
 namespace record_kind {
 inline constexpr std::string_view start = "start";

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/guest_protocol.h"
+#include "results/byte_text.h"
 #include "support/result_builders.h"
 
 #include <algorithm>
@@ -146,6 +147,47 @@ TEST(GuestProtocol, UnknownKindsAreSkippedSoNewerAgentsStayReadable) {
   EXPECT_TRUE(got->finished);
   EXPECT_TRUE(got->damaged.empty());
   EXPECT_EQ(got->report.objects.size(), 1u);
+}
+
+// A rejected program's full log can be megabytes of near-identical lines: such a record goes
+// deflated, much shorter, and comes back exactly.
+TEST(GuestProtocol, ALargeRecordTravelsDeflatedAndComesBackExactly) {
+  std::vector<std::string> tail;
+  for (int i = 0; i < 2000; ++i)
+    tail.push_back(std::to_string(i) + ": (b7) r0 = 0 ; R0_w=0 R10=fp0");
+  ObjectResult big = object("big.bpf.o", "", {program("prog", Verdict::Rejected, tail)});
+  const std::string line = object_record(big);
+  const std::string plain = dump_json(nlohmann::json(big));
+  EXPECT_EQ(line.rfind(std::string(kRecordMarker) + "object+zlib ", 0), 0u) << line.substr(0, 40);
+  EXPECT_LT(line.size(), plain.size() / 2);
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+  AgentReport r = report({big, object("small.bpf.o", "", {program("prog")})});
+  auto got = parse_guest_stream(encode_report(r));
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->finished);
+  EXPECT_TRUE(got->damaged.empty());
+  EXPECT_EQ(nlohmann::json(got->report.objects), nlohmann::json(r.objects));
+  // A small record stays plain text.
+  EXPECT_EQ(object_record(object("small.bpf.o", "", {program("prog")})).find("+zlib"),
+            std::string::npos);
+}
+
+TEST(GuestProtocol, ADamagedDeflatedRecordIsDamagedNeverThrown) {
+  std::vector<std::string> tail(3000, "same line, again and again");
+  std::string line =
+      object_record(object("big.bpf.o", "", {program("prog", Verdict::Rejected, tail)}));
+  ASSERT_NE(line.find("+zlib"), std::string::npos);
+  const std::string m(kRecordMarker);
+  const size_t body = line.find(' ', line.find(' ', m.size()) + 1) + 1;
+  std::string flipped = line;
+  flipped[body + 20] = flipped[body + 20] == '0' ? '1' : '0'; // inside the zlib stream
+  for (const std::string& bad : {flipped, m + "object+zlib 4 zzzz\n", m + "object+zlib 4 0000\n",
+                                 m + "object+zlib 40 " + line.substr(body, 40) + "\n"}) {
+    auto got = parse_guest_stream(bad);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->damaged.size(), 1u) << bad.substr(0, 80);
+    EXPECT_TRUE(got->report.objects.empty());
+  }
 }
 
 TEST(GuestProtocol, AFatalRecordEndsTheStream) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Builds (once) a private Debian sid chroot holding veristat, the reference bench/loader-profile.sh
+# compares host mode against. veristat 0.5.1 is packaged in sid only, and its binary needs sid's
+# glibc, so it runs in this chroot rather than on the host. Prints the chroot's path. The mirror is
+# the one this machine's apt already uses for bookworm (sid is on every Debian mirror).
+# Usage: bench/veristat-chroot.sh [ROOT]      (default /var/tmp/vmtest-veristat-sid)
+#   VERISTAT_VERSION=0.5.1-1   the sid package version to install (default: whatever sid has)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=${1:-/var/tmp/vmtest-veristat-sid}
+[ "$(id -u)" -eq 0 ] || { echo "needs root (debootstrap, chroot)" >&2; exit 2; }
+MIRROR=$(scripts/action/debian-mirror.sh sid 2>/dev/null || scripts/action/debian-mirror.sh bookworm) ||
+  { echo "no Debian mirror in /etc/apt sources" >&2; exit 2; }
+
+if [ ! -x "$ROOT/usr/bin/veristat" ]; then
+  DEBOOTSTRAP=$(command -v debootstrap || true)
+  if [ -z "$DEBOOTSTRAP" ]; then
+    # Not installed system-wide: unpack Debian's own package into a scratch dir and run it there.
+    tmp=$(mktemp -d /tmp/vmtest-debootstrap.XXXXXX)
+    (cd "$tmp" && apt-get download -q debootstrap >/dev/null 2>&1 && dpkg -x debootstrap_*.deb x)
+    export DEBOOTSTRAP_DIR="$tmp/x/usr/share/debootstrap"
+    DEBOOTSTRAP="$tmp/x/usr/sbin/debootstrap"
+  fi
+  [ -e "$ROOT/etc/debian_version" ] ||
+    "$DEBOOTSTRAP" --variant=minbase sid "$ROOT" "$MIRROR" >&2
+  # A mirror that keeps sid as of some date serves a Release past its Valid-Until; its packages
+  # are what this bench wants all the same.
+  chroot "$ROOT" apt-get -o Acquire::Check-Valid-Until=false update -q >&2
+  DEBIAN_FRONTEND=noninteractive chroot "$ROOT" apt-get install -y -q --no-install-recommends \
+    "veristat${VERISTAT_VERSION:+=$VERISTAT_VERSION}" >&2
+  [ -n "${tmp:-}" ] && rm -rf "$tmp"
+fi
+echo "$ROOT"
