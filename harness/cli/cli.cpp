@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 
 #include "cli/command.h"
-#include "cli/paths.h"
+#include "app/paths.h"
 #include "cli/version.h"
 #include "cli/project_matrix.h"
 #include "cli/settings.h"
