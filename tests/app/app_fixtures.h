@@ -82,12 +82,18 @@ public:
   bool finished = false;
 };
 
-// Every row fetches a fake image; every guest streams `verdicts[row]` (default: accepted) for
-// the object a.bpf.o, program "prog".
+// Every row fetches a fake image (unless `unavailable` names it); every guest streams
+// `verdicts[row]` (default: accepted) for the object a.bpf.o, program "prog", or ends as
+// `outcomes[row]` says.
 class FakeStages : public RunStages {
 public:
   RowFetch fetch_kernel(const KernelRow& row) override {
     RowFetch out;
+    if (auto it = unavailable.find(row.name); it != unavailable.end()) {
+      out.status = FetchStatus::unavailable;
+      out.reason = it->second;
+      return out;
+    }
     KernelImage img;
     img.name = row.name;
     img.vmlinuz = "/fake/" + row.name;
@@ -103,7 +109,12 @@ public:
     std::vector<VmOutcome> out;
     for (const auto& s : specs) {
       booted.push_back(s.name);
+      booted_specs.push_back(s);
       cmdlines[s.name] = s.extra_cmdline;
+      if (auto it = outcomes.find(s.name); it != outcomes.end()) {
+        out.push_back(it->second);
+        continue;
+      }
       AgentReport r;
       r.kernel_release = "test";
       ObjectResult o;
@@ -124,7 +135,10 @@ public:
     return Error{"no host in this test", ""};
   }
   std::map<std::string, Verdict> verdicts;
+  std::map<std::string, std::string> unavailable;
+  std::map<std::string, VmOutcome> outcomes;
   std::vector<std::string> booted;
+  std::vector<VmSpec> booted_specs;
   std::map<std::string, std::string> cmdlines;
 };
 
