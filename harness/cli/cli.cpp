@@ -2,7 +2,8 @@
 #include "cli/cli.h"
 
 #include "cli/command.h"
-#include "cli/paths.h"
+#include "app/merge.h"
+#include "app/paths.h"
 #include "cli/version.h"
 #include "cli/project_matrix.h"
 #include "cli/settings.h"
@@ -74,9 +75,7 @@ std::function<void(const std::string&)> stderr_log() {
 }
 
 RunResults load_results_or_throw(const std::filesystem::path& path) {
-  auto text = read_file(path);
-  if (!text) throw FatalError(text.error().str());
-  auto results = parse_results(*text, path.string());
+  auto results = read_results(path);
   if (!results) throw FatalError(results.error().str());
   return std::move(*results);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// vmtest boot: boot one matrix kernel with any initramfs and report how it ended. Useful to
-// debug a guest image, and the benchmark uses it to measure the bare boot floor.
+// vmtest boot: boot one matrix kernel with any initramfs and report how it ended
+// (app/boot.h); this file holds its flags and prints the outcome.
+#include "app/boot.h"
 #include "cli/command.h"
 #include "cli/settings.h"
-#include "core/fs.h"
 #include "results/byte_text.h"
 #include "run/progress.h"
 #include "run/real_stages.h"
@@ -26,25 +26,17 @@ struct BootArgs {
 
 int do_boot(const BootArgs& a) {
   Matrix matrix = load_matrix_or_throw(a.matrix);
-  const KernelRow* row = matrix.find(a.kernel);
-  if (!row) throw FatalError("unknown kernel '" + a.kernel + "'");
   auto progress = make_progress(stderr);
   RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
-  RowFetch got = stages.fetch_kernel(*row);
-  if (got.status == FetchStatus::unavailable)
-    throw FatalError("kernel '" + a.kernel + "': " + got.reason);
-  if (got.status == FetchStatus::failed) throw FatalError(got.error.str());
-  const KernelImage* img = &*got.image;
-  VmSpec spec;
-  spec.name = a.kernel;
-  spec.arch = row->arch; // an arm64 row boots in qemu-system-aarch64
-  spec.kernel = img->vmlinuz;
-  spec.initrd = a.initrd;
-  spec.work_dir = a.work;
-  spec.timeout = std::chrono::seconds(a.timeout_s);
-  spec.accel = a.accel;
-  auto outcomes = stages.boot_all({spec}, 1, [](size_t, const std::string&) {});
-  const VmOutcome& o = outcomes.at(0);
+  BootRequest req;
+  req.kernel = a.kernel;
+  req.initrd = a.initrd;
+  req.work = a.work;
+  req.timeout = std::chrono::seconds(a.timeout_s);
+  req.accel = a.accel;
+  auto booted = boot_one(matrix, req, stages);
+  if (!booted) throw FatalError(booted.error().str());
+  const VmOutcome& o = *booted;
   if (a.json) {
     std::printf("%s\n", dump_json(nlohmann::json{{"kernel", a.kernel},
                                                  {"status", o.status},
@@ -59,7 +51,7 @@ int do_boot(const BootArgs& a) {
       for (const auto& l : o.console_tail)
         std::printf("  | %s\n", l.c_str());
   }
-  return o.ok() ? 0 : 2;
+  return boot_exit_code(o);
 }
 
 } // namespace

@@ -2,10 +2,10 @@
 // vmtest config: the settings in effect here and where each came from (a flag, vmtest.yaml and
 // its key, or the default), plus the kernel rows a run would boot. `--rows-json` prints those
 // rows as a GitHub Actions matrix, which is how the action fans out one job per kernel.
-#include "cli/paths.h"
+#include "app/paths.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 #include "results/byte_text.h"
 
 #include <algorithm>
@@ -25,19 +25,13 @@ struct ConfigArgs {
   int shards = 1;
 };
 
-// The rows a run boots: --kernel as given, else the matrix's default selection. A row the
-// matrix does not have is a usage error (exit 2), as `vmtest run` says: listing it would fan
-// the action out into a job that can only fail.
+// The rows a run boots (run/controller.h, select_kernels). A row the matrix does not have is a
+// usage error (exit 2), as `vmtest run` says: listing it would fan the action out into a job
+// that can only fail.
 std::vector<std::string> selected_rows(const ConfigArgs& a, const Matrix& m) {
-  if (a.run.opts.kernels.empty()) return m.defaults;
-  for (const auto& k : a.run.opts.kernels) {
-    if (k == "host" || m.find(k)) continue;
-    std::string list;
-    for (const auto& r : m.rows)
-      list += (list.empty() ? "" : ", ") + r.name;
-    throw FatalError("unknown kernel '" + k + "'; choose from: " + list + ", host");
-  }
-  return a.run.opts.kernels;
+  const KernelSelection s = select_kernels(m, a.run.opts.kernels);
+  if (auto known = check_kernel_names(m, s.names); !known) throw FatalError(known.error().str());
+  return s.names;
 }
 
 int print_rows_json(const ConfigArgs& a, const Matrix& m) {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // vmtest diff A.json B.json: compare any two result sets (A is the reference), like
 // veristat -C; and vmtest csv: export one kernel's results as veristat-compatible CSV.
+#include "app/diff.h"
 #include "baseline/veristat_csv.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 #include "core/fs.h"
 #include "gate/gate_text.h"
 
@@ -26,17 +27,13 @@ struct DiffArgs {
 // not keep but both runs have), then the verdict's lines and its exit code.
 int do_diff(const DiffArgs& d) {
   RunResults a = load_results_or_throw(d.a), b = load_results_or_throw(d.b);
-  GateOptions g = resolve_gate(d.gate, b);
-  auto policy = load_policy_or_default(g.policy, g.strict);
-  if (!policy) throw FatalError(policy.error().str());
-  Thresholds t = g.thresholds;
-  policy->thresholds.apply_to(t);
-  const GateVerdict v = compare_runs(a, b, *policy, t);
+  const auto v = diff_results(a, b, d.gate);
+  if (!v) throw FatalError(v.error().str());
   GateTextOptions text;
   text.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   text.verbose = !d.brief;
-  print_lines(render_gate_text(v, text));
-  return v.exit_code;
+  print_lines(render_gate_text(*v, text));
+  return v->exit_code;
 }
 
 struct CsvArgs {

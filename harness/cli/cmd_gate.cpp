@@ -4,7 +4,7 @@
 // results. Reports can be written in the same step.
 #include "cli/run_args.h"
 #include "cli/settings.h"
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 
 #include <memory>
 
@@ -31,7 +31,7 @@ void add_gate_command(CLI::App& app, CommandList& out) {
   out.push_back({gate, [g, gate] {
                    apply_settings(*gate, {nullptr, nullptr, &g->gate, &g->out});
                    g->out.results_dir = g->results.parent_path();
-                   return deliver_verdict(load_results_or_throw(g->results), g->gate, g->out);
+                   return print_verdict(load_results_or_throw(g->results), g->gate, g->out);
                  }});
 }
 

@@ -5,6 +5,7 @@
 #include "core/process.h"
 #include "kernel/kernel_cache.h"
 #include "kernel/kernel_image.h"
+#include "kernel/source_registry.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -73,7 +74,9 @@ int do_list(const KernelsArgs& a, CommandRunner& runner, HttpClient& http) {
         reasons += (reasons.empty() ? "" : "; ") + s->kind() + ": " + why;
       }
       where = uses ? "fetchable: " + uses->describe() : "not available here: " + reasons;
-      if (uses && uses->kind() == "local") cached = "local";
+      if (const SourceKind* k = uses ? find_source_kind(uses->kind()) : nullptr;
+          k && k->reads_kernel_dir)
+        cached = "local";
     }
     std::printf("%-*s %-12s %-7s %-28s %-7s %s\n", w, r->name.c_str(), r->kinds().c_str(),
                 uses ? uses->kind().c_str() : "-",

@@ -4,7 +4,7 @@
 // options, the same verdict and the same exit code, plus the verdict matrix for the README.
 #include "cli/run_args.h"
 #include "cli/settings.h"
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 #include "core/fs.h"
 #include "report/verdict_matrix.h"
 
@@ -34,7 +34,7 @@ int do_report(ReportArgs& a) {
       throw FatalError("cannot write the verdict matrix: " + w.error().str());
     std::fprintf(stderr, "vmtest: wrote %s\n", a.verdict_matrix.c_str());
   }
-  return deliver_verdict(run, a.gate, a.out);
+  return print_verdict(run, a.gate, a.out);
 }
 
 } // namespace

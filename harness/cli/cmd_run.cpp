@@ -1,37 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines.
-#include "agent/program_loader.h"
-#include "baseline/expectations.h"
-#include "cli/paths.h"
+// vmtest run: the main job. Runs the matrix, writes results.json, then gates on baselines
+// (app/run.h); this file holds its flags and the production wiring.
+#include "app/run.h"
 #include "cli/run_args.h"
 #include "cli/settings.h"
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 #include "core/cancel.h"
-#include "core/fs.h"
-#include "results/byte_text.h"
-#include "run/corpus.h"
 #include "run/previous_outputs.h"
 #include "run/real_stages.h"
-#include "run/shard.h"
-#include "testrun/testrun_file.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 namespace vmtest {
 namespace fs = std::filesystem;
-
-#ifndef VMTEST_VERSION
-#define VMTEST_VERSION "dev"
-#endif
-#ifndef VMTEST_BPF_CLANG_VERSION
-#define VMTEST_BPF_CLANG_VERSION "unknown"
-#endif
-#ifndef LIBBPF_HOST_VERSION
-#define LIBBPF_HOST_VERSION "unknown"
-#endif
-
 
 void add_run_options(CLI::App* cmd, RunArgs& a) {
   add_matrix_options(cmd, a.matrix);
@@ -95,159 +77,18 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
                 "round trip; the verdict still reports the empty corpus)");
 }
 
-namespace {
+RealRun::RealRun(const RunArgs& a)
+    : matrix_(load_matrix_or_throw(a.matrix)), progress_(make_progress(stderr)),
+      stages_([&] {
+        auto stages =
+            std::make_unique<RealStages>(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress_);
+        stages->set_pin_recorder(lock_pin_recorder(a.matrix.lock));
+        return stages;
+      }()),
+      ctx_{matrix_, cache_dir_of(a.matrix), *stages_, *progress_, say_on_stderr} {}
 
-// The capability probe is on by default, but a host without bpftool only gets a note: the
-// verdicts do not depend on it. An explicit --bpftool that does not exist is a usage error.
-fs::path choose_bpftool(const RunArgs& a, Progress& progress) {
-  if (a.no_capabilities) return {};
-  std::error_code ec;
-  if (!a.bpftool.empty()) {
-    if (!fs::exists(a.bpftool, ec)) throw FatalError("bpftool not found at " + a.bpftool.string());
-    return a.bpftool;
-  }
-  const fs::path bundled = default_bpftool();
-  if (fs::exists(bundled, ec)) return bundled;
-  progress.note("no bpftool at " + bundled.string() +
-                ": kernel capabilities are not probed (install bpftool, or pass "
-                "--no-capabilities)");
-  return {};
-}
-
-// Rows of another architecture than the host's (arm64 rows on x86) boot their own builds of
-// the agent and bpftool. A missing agent is the rows' error (the controller says so); a
-// missing bpftool only skips their capability probe, with a note.
-void choose_foreign_builds(const Matrix& matrix, RunArgs& a, Progress& progress) {
-  std::vector<std::string> names = a.opts.kernels;
-  if (names.empty()) names = matrix.defaults;
-  for (const auto& n : names) {
-    const KernelRow* row = matrix.find(n);
-    if (!row || row->arch == host_arch() || a.opts.foreign_agents.count(row->arch)) continue;
-    std::error_code ec;
-    const fs::path agent = default_agent_path(row->arch);
-    if (fs::exists(agent, ec)) a.opts.foreign_agents[row->arch] = agent;
-    if (a.no_capabilities) continue;
-    const fs::path bpftool = default_bpftool_path(row->arch);
-    if (fs::exists(bpftool, ec))
-      a.opts.foreign_bpftools[row->arch] = bpftool;
-    else
-      progress.note("no " + std::string(to_string(row->arch)) + " bpftool at " +
-                    bpftool.string() + ": " + std::string(to_string(row->arch)) +
-                    " kernels' capabilities are not probed (scripts/install-deps.sh unpacks "
-                    "one from Debian's bpftool:" + std::string(debian_arch(row->arch)) + ")");
-  }
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v)
-    s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
-// Programs per object as libbpf lists them on the host (nothing is loaded), so the run can say
-// what it found before any guest boots. An object with presets is verified once per preset.
-int64_t count_programs(const std::vector<CorpusObject>& objects) {
-  int64_t n = 0;
-  for (const auto& o : objects)
-    if (o.error.empty())
-      n += static_cast<int64_t>(list_programs(o.path.string()).programs.size() *
-                                std::max<size_t>(1, o.presets.size()));
-  return n;
-}
-
-} // namespace
-
-RunOutcome execute_run(RunArgs& a) {
-  Matrix matrix = load_matrix_or_throw(a.matrix);
-  a.opts.timeout = std::chrono::seconds(a.timeout_s);
-  a.opts.full_logs.cap_bytes = static_cast<uint64_t>(a.full_log_cap_mib) << 20;
-  const bool bundled = a.corpus_bundled;
-  if (a.corpus.empty())
-    throw FatalError("no corpus: pass --corpus DIR, or name it in vmtest.yaml (`vmtest init` "
-                     "writes a starter file)");
-  if (a.opts.agent.empty()) a.opts.agent = default_agent_path();
-  std::error_code ec;
-  if (!fs::exists(a.opts.agent, ec))
-    throw FatalError("guest agent not found at " + a.opts.agent.string() +
-                     " (build vmtest-guest or set VMTEST_GUEST)");
-
-  const fs::path testrun = a.testrun_dir;
-  CaseLoader cases;
-  // testrun/<path>/<stem>.yaml for an object found in a subfolder, else testrun/<stem>.yaml: a
-  // build tree's layout should not force the same layout on the cases.
-  // --no-testrun drops the cases only: presets are how the object is loaded, not test input.
-  cases = [testrun, no_cases = a.no_testrun](const std::string& stem) -> Result<TestrunSpec> {
-    auto found = load_testrun_spec_dir(testrun, stem);
-    const size_t slash = stem.rfind('/');
-    if (found && found->empty() && slash != std::string::npos)
-      found = load_testrun_spec_dir(testrun, stem.substr(slash + 1));
-    if (found && no_cases) found->cases.clear();
-    return found;
-  };
-  auto corpus = discover_corpus(a.corpus, cases);
-  if (!corpus) throw FatalError(corpus.error().str());
-  CorpusInfo info;
-  info.roots = corpus->roots;
-  info.total_objects = static_cast<int64_t>(corpus->objects.size());
-  info.files_scanned = corpus->files_scanned;
-  info.bundled = bundled;
-  std::vector<CorpusObject> objects = corpus->objects;
-  if (!a.shard.empty()) {
-    auto shard = parse_shard(a.shard);
-    if (!shard) throw FatalError(shard.error().str());
-    objects = select_shard(objects, *shard);
-    info.shard = a.shard;
-  }
-  info.objects = static_cast<int64_t>(objects.size());
-  info.programs = count_programs(objects);
-
-  auto progress = make_progress(stderr);
-  progress->note(
-      "corpus: " + std::to_string(info.objects) + " objects with " + std::to_string(info.programs) +
-      " programs" +
-      (info.objects == info.total_objects
-           ? ""
-           : " (shard " + info.shard + " of " + std::to_string(info.total_objects) + " objects)") +
-      " found under " + join(info.roots) + " (" + std::to_string(info.files_scanned) +
-      " files searched)");
-  for (const auto& n : corpus->notes)
-    progress->note("corpus: " + n);
-  a.opts.bpftool = choose_bpftool(a, *progress);
-  choose_foreign_builds(matrix, a, *progress);
-  a.opts.capabilities_cache = cache_dir_of(a.matrix) / "capabilities";
-
-  RunOutcome outcome;
-  if (objects.empty() && !a.boot_empty) {
-    // Nothing to verify: booting kernels would only cost time. The gate says why this is an
-    // error (or, for an empty shard of a non-empty corpus, only a note).
-    const std::string why = info.total_objects == 0 ? "not booted: the corpus holds no BPF objects"
-                                                    : "not booted: this shard holds no objects";
-    std::vector<std::string> names = a.opts.kernels;
-    if (names.empty()) names = matrix.defaults;
-    for (const auto& n : names) {
-      KernelResult k;
-      k.name = n;
-      k.status = KernelStatus::Skipped;
-      k.error = why;
-      outcome.results.kernels.push_back(std::move(k));
-    }
-    if (!a.opts.kernels.empty()) outcome.results.selected = a.opts.kernels;
-  } else {
-    RealStages stages(cache_dir_of(a.matrix), a.matrix.kernel_dir, *progress);
-    stages.set_pin_recorder(lock_pin_recorder(a.matrix.lock));
-    Controller controller(matrix, stages, *progress);
-    outcome = controller.run(a.opts, objects);
-  }
-  progress->finish();
-
-  outcome.results.toolchain = {VMTEST_BPF_CLANG_VERSION, LIBBPF_HOST_VERSION, VMTEST_VERSION};
-  outcome.results.corpus = info;
-  fs::path results = a.opts.out_dir / "results.json";
-  auto w = write_file_atomic(results, dump_json(nlohmann::json(outcome.results), 2) + "\n");
-  if (!w) throw FatalError("cannot write results: " + w.error().str());
-  std::fprintf(stderr, "vmtest: wrote %s\n", results.c_str());
-  return outcome;
+void say_on_stderr(const std::string& line) {
+  std::fprintf(stderr, "vmtest: %s\n", line.c_str());
 }
 
 FileLock lock_out_dir(const fs::path& out_dir) {
@@ -277,31 +118,13 @@ struct RunCommandArgs {
   OutputArgs out;
 };
 
-// The guests keep full logs of programs that changed against the baselines, so they get each
-// row's baseline verdicts and stats, and the gate's thresholds, in their manifest.
-void plan_full_logs(RunCommandArgs& a) {
-  FullLogPlan& plan = a.run.opts.full_logs;
-  Thresholds t = a.gate.thresholds;
-  // An unreadable policy is the gate's to report after the run; its defaults serve until then.
-  if (auto policy = load_policy_or_default(a.gate.policy, a.gate.strict))
-    policy->thresholds.apply_to(t);
-  // The gate's headroom thresholds pick programs close to a limit, baselines or not.
-  plan.headroom = t.headroom;
-  const bool compared = !a.gate.no_gate && (a.gate.baselines_explicit || a.run.corpus_bundled);
-  if (!compared) return;
-  plan.baselines = expectations_from_dir(a.gate.baselines);
-  plan.change = change_thresholds(t);
-}
-
 int do_run(RunCommandArgs& a) {
   const FileLock out_lock =
       claim_out_dir(a.run.opts.out_dir, {a.out.junit, a.out.markdown, a.out.verdict_json});
-  plan_full_logs(a);
-  RunOutcome outcome = execute_run(a.run);
-  // The HTML report is always written next to results.json.
-  if (a.out.html.empty()) a.out.html = a.run.opts.out_dir / "report.html";
-  a.out.results_dir = a.run.opts.out_dir;
-  return deliver_verdict(outcome.results, a.gate, a.out);
+  RealRun real(a.run);
+  auto v = run_and_gate(a.run, a.gate, a.out, real.context());
+  if (!v) throw FatalError(v.error().str());
+  return print_delivery(v->delivery, a.out);
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "cli/settings.h"
 
-#include "cli/paths.h"
+#include "app/paths.h"
 
 #include <cstdio>
 
@@ -181,8 +181,8 @@ std::vector<Setting> apply_project(const CLI::App& cmd, const ProjectFile* f, Se
   if (t.gate) {
     GateArgs& g = *t.gate;
     // Only a flag makes the baselines "named": those of vmtest.yaml describe its corpus, and
-    // resolve_gate uses them for that corpus only.
-    if (r.take("baselines", "--baselines", pf.baselines, g.baselines) == Origin::Flag)
+    // the gate uses them for that corpus only (gate/gate.h, decide_comparison).
+    if (r.take("baselines", "--baselines", pf.baselines, g.baselines_dir) == Origin::Flag)
       g.baselines_explicit = true;
     if (r.take("policy", "--policy", pf.policy, g.policy) == Origin::Default) {
       if (fs::exists("bpf/policy.yaml", ec)) g.policy = "bpf/policy.yaml";

@@ -8,7 +8,7 @@
 #include "cli/command.h"
 #include "cli/project_file.h"
 #include "cli/run_args.h"
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 
 #include <CLI/CLI.hpp>
 #include <optional>

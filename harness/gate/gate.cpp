@@ -147,21 +147,54 @@ Result<Policy> load_policy_or_default(const fs::path& path, bool strict) {
   return policy;
 }
 
-Result<GateInputs> load_gate_inputs(const RunResults& results, const GateOptions& opts) {
-  GateInputs in;
+GateScope scope_of(const RunResults& results) {
+  GateScope s;
+  if (results.corpus) s.project_corpus = results.corpus->bundled;
+  s.selected = results.selected;
+  for (const auto& k : results.kernels)
+    s.kernels.push_back(k.name);
+  return s;
+}
+
+Comparison decide_comparison(const GateOptions& opts, const GateScope& scope) {
+  if (opts.no_gate) return Comparison::NoGate;
+  if (!opts.baselines_explicit && scope.project_corpus == false) return Comparison::OtherCorpus;
+  return Comparison::Compare;
+}
+
+Result<GatePolicy> load_gate_policy(const GateOptions& opts) {
   auto policy = load_policy_or_default(opts.policy, opts.strict);
   if (!policy) return policy.error();
-  in.policy = std::move(*policy);
-  in.thresholds = opts.thresholds;
-  in.policy.thresholds.apply_to(in.thresholds);
-  in.compare = opts.compare;
-  in.not_compared_reason = opts.not_compared_reason;
+  GatePolicy g{std::move(*policy), opts.thresholds};
+  g.policy.thresholds.apply_to(g.thresholds);
+  return g;
+}
+
+Result<GateInputs> load_gate_inputs(const GateOptions& opts, const GateScope& scope) {
+  GateInputs in;
+  auto policy = load_gate_policy(opts);
+  if (!policy) return policy.error();
+  in.policy = std::move(policy->policy);
+  in.thresholds = policy->thresholds;
+  switch (decide_comparison(opts, scope)) {
+  case Comparison::Compare:
+    break;
+  case Comparison::NoGate:
+    in.compare = false;
+    in.not_compared_reason = "--no-gate";
+    break;
+  case Comparison::OtherCorpus:
+    in.compare = false;
+    in.not_compared_reason =
+        "the corpus is not the project's own (vmtest.yaml's) and no --baselines was given "
+        "(record some with `vmtest baseline update --corpus DIR --baselines DIR2`)";
+    break;
+  }
 
   std::set<std::string> expected(opts.kernels.begin(), opts.kernels.end());
-  if (expected.empty()) expected.insert(results.selected.begin(), results.selected.end());
+  if (expected.empty()) expected.insert(scope.selected.begin(), scope.selected.end());
   const bool whole_matrix = expected.empty();
-  for (const auto& k : results.kernels)
-    expected.insert(k.name);
+  expected.insert(scope.kernels.begin(), scope.kernels.end());
 
   if (in.compare) {
     std::error_code ec;
@@ -188,9 +221,25 @@ Result<GateInputs> load_gate_inputs(const RunResults& results, const GateOptions
   return in;
 }
 
+Result<GateInputs> load_gate_inputs(const RunResults& results, const GateOptions& opts) {
+  return load_gate_inputs(opts, scope_of(results));
+}
+
+GateInputs resolve_gate(const GateOptions& opts, const GateScope& scope) {
+  auto in = load_gate_inputs(opts, scope);
+  if (in) return std::move(*in);
+  GateInputs fallback;
+  fallback.compare = false;
+  fallback.not_compared_reason = "the baselines or the policy could not be read";
+  fallback.unreadable = in.error();
+  return fallback;
+}
+
 GateVerdict evaluate_gate(const RunResults& results, const GateInputs& in) {
   GateVerdict v;
   v.compared = in.compare;
+  if (in.unreadable)
+    v.findings.push_back({FindingKind::BadInput, Severity::ERROR, in.unreadable->str()});
   if (!in.compare)
     v.findings.push_back(
         {FindingKind::NotCompared, Severity::INFO,

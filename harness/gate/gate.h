@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,18 +38,47 @@ struct GateVerdict {
   const DiffReport* find(const std::string& kernel) const;
 };
 
+// What was asked of the gate: flags, vmtest.yaml and the defaults every command shares.
 struct GateOptions {
   std::filesystem::path baselines_dir = "bpf/baselines";
-  bool baselines_explicit = false; // a missing directory is then an error, not "no baselines"
-  bool compare = true;             // false: --no-gate, or a corpus without baselines
-  std::string not_compared_reason; // said once in the verdict when compare is false
+  bool baselines_explicit = false; // --baselines was given (vmtest.yaml's are the project's)
+  bool no_gate = false;            // --no-gate: judge without the baselines
   std::filesystem::path policy;    // empty: no policy file
   bool strict = false;             // new/removed programs and missing baselines FAIL
-  Thresholds thresholds;
+  Thresholds thresholds;           // the flags' (the policy's override them)
   // The kernels the run must have verdicts for. Empty: the results' own selection (--kernel)
   // or, for a run of the whole matrix, every kernel that has a baseline.
   std::vector<std::string> kernels;
 };
+
+// What a set of results covers, as far as the gate cares. A run knows it before any guest
+// boots (from what it was asked) and a results.json says it afterwards, so `vmtest run` and
+// `vmtest gate` on its results resolve the same inputs.
+struct GateScope {
+  // The project's own corpus (vmtest.yaml's, or the one built with vmtest); nullopt: results
+  // written before they said.
+  std::optional<bool> project_corpus;
+  std::vector<std::string> selected; // RunResults::selected
+  std::vector<std::string> kernels;  // the kernels the results hold, in order
+};
+GateScope scope_of(const RunResults& results);
+
+enum class Comparison {
+  Compare,     // the baselines take part
+  NoGate,      // --no-gate
+  OtherCorpus, // a corpus other than the project's, and no --baselines
+};
+// The project's baselines describe the project's corpus: another corpus would only show every
+// program as new or removed, so it is compared only with baselines named by --baselines.
+Comparison decide_comparison(const GateOptions& opts, const GateScope& scope);
+
+// The policy (the file's, or the default one) and the thresholds in effect: the flags', then
+// the policy's on top.
+struct GatePolicy {
+  Policy policy;
+  Thresholds thresholds;
+};
+Result<GatePolicy> load_gate_policy(const GateOptions& opts);
 
 // Everything the gate reads besides the results, loaded and checked up front: a corrupt
 // baseline or policy is an error naming its file, never a silent pass.
@@ -59,9 +89,19 @@ struct GateInputs {
   std::string not_compared_reason;
   std::map<std::string, Baseline> baselines; // by kernel
   std::vector<std::string> expected;         // kernels that must be in the results
+  // Set when the baselines or the policy could not be read: these inputs then judge without
+  // baselines, and evaluate_gate reports this as an ERROR finding.
+  std::optional<Error> unreadable;
 };
 
+Result<GateInputs> load_gate_inputs(const GateOptions& opts, const GateScope& scope);
 Result<GateInputs> load_gate_inputs(const RunResults& results, const GateOptions& opts);
+
+// The one resolution step every command takes before it judges (`vmtest run` takes it before
+// any guest boots, and its full-log plan comes from the same inputs). It never fails: a corrupt
+// baseline or policy must not pass, and must not hide what the run did either, so the inputs
+// then judge without baselines and carry the error (exit 2 at least).
+GateInputs resolve_gate(const GateOptions& opts, const GateScope& scope);
 
 // Pure: the same results and inputs always give the same verdict.
 GateVerdict evaluate_gate(const RunResults& results, const GateInputs& inputs);

@@ -15,9 +15,15 @@ const std::vector<SourceKind>& source_kinds() {
   static const std::vector<SourceKind> kinds = {
       {"debian", DebianSource::parse}, {"oci", OciSource::parse},   {"rpm", RpmSource::parse},
       {"url", UrlSource::parse},       {"path", PathSource::parse}, {"build", BuildSource::parse},
-      {"local", LocalSource::parse},
+      {"local", LocalSource::parse, true},
   };
   return kinds;
+}
+
+const SourceKind* find_source_kind(const std::string& name) {
+  for (const auto& k : source_kinds())
+    if (name == k.name) return &k;
+  return nullptr;
 }
 
 std::string known_source_kinds() {

@@ -16,9 +16,14 @@ using SourceParser = std::unique_ptr<KernelSource> (*)(const SourceSpec&);
 struct SourceKind {
   const char* name; // the key in matrix.yaml and in the lock
   SourceParser parse;
+  // Its images are read where they lie, in the local kernel folder ($VMTEST_KERNEL_DIR), never
+  // cached: `vmtest kernels list` says "local" for them.
+  bool reads_kernel_dir = false;
 };
 
 const std::vector<SourceKind>& source_kinds();
+// The table's entry for `name`; null for a kind nobody registered.
+const SourceKind* find_source_kind(const std::string& name);
 // "debian, oci, rpm, url, path, build, local", for messages.
 std::string known_source_kinds();
 // The kind's parser applied to `spec`; throws SpecError for a kind nobody registered.

@@ -61,6 +61,26 @@ std::vector<std::string> known_kernel_names(const Matrix& matrix) {
   return names;
 }
 
+KernelSelection select_kernels(const Matrix& matrix, const std::vector<std::string>& requested) {
+  KernelSelection s;
+  s.by_name = !requested.empty();
+  s.names = s.by_name ? requested : matrix.defaults;
+  if (s.by_name || matrix.defaults.size() != matrix.rows.size()) s.recorded = s.names;
+  return s;
+}
+
+Result<void> check_kernel_names(const Matrix& matrix, const std::vector<std::string>& names) {
+  const auto known = known_kernel_names(matrix);
+  for (const auto& k : names) {
+    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+    std::string list;
+    for (const auto& n : known)
+      list += (list.empty() ? "" : ", ") + n;
+    return Error{"unknown kernel '" + k + "'; choose from: " + list, ""};
+  }
+  return {};
+}
+
 std::string summarise_kernel(const KernelResult& kr) {
   // A skipped row's reason is a finding of the verdict, which every command prints once.
   if (kr.status == KernelStatus::Skipped) return "skipped";
@@ -211,18 +231,11 @@ void Controller::absorb_stream(const VmOutcome& vo, const std::vector<CorpusObje
 }
 
 RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObject>& corpus) {
-  auto known = known_kernel_names(matrix_);
-  std::vector<std::string> selected = opts.kernels;
-  bool explicit_selection = !selected.empty();
-  if (!explicit_selection) selected = matrix_.defaults;
-  for (const auto& k : selected) {
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      std::string list;
-      for (const auto& n : known)
-        list += (list.empty() ? "" : ", ") + n;
-      throw FatalError("unknown kernel '" + k + "'; choose from: " + list);
-    }
-  }
+  const KernelSelection selection = select_kernels(matrix_, opts.kernels);
+  if (auto known = check_kernel_names(matrix_, selection.names); !known)
+    throw FatalError(known.error().str());
+  const std::vector<std::string>& selected = selection.names;
+  const bool explicit_selection = selection.by_name;
   progress_.set_kernels(selected);
 
   RunOutcome out;
@@ -415,11 +428,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   // What the run means (and its exit code) is the gate's to say; the controller only records.
   for (const auto& kr : out.results.kernels)
     progress_.kernel(kr.name, summarise_kernel(kr));
-  // A default run is asked for the matrix's defaults. When those are not every row, say
-  // which, so the gate does not expect a baselined opt-in row (RHEL 8.1, a canary) the run
-  // was never asked to boot.
-  if (explicit_selection || matrix_.defaults.size() != matrix_.rows.size())
-    out.results.selected = selected;
+  out.results.selected = selection.recorded;
   return out;
 }
 

@@ -2,7 +2,8 @@
 #pragma once
 // The controller drives one run through the stages: matrix -> kernel image -> guest image ->
 // VM -> results. Each stage sits behind RunStages so the orchestration (selection, skips,
-// failure isolation, exit codes) is unit-tested without booting anything.
+// failure isolation) is unit-tested without booting anything. It only records what happened:
+// what that means, and the exit code, is decided by the gate (gate/gate.cpp, finalise).
 #include "core/process.h"
 #include "kernel/kernel_image.h"
 #include "kernel/matrix.h"
@@ -66,6 +67,20 @@ struct RunOutcome {
 
 // Row names a user may pass to --kernel: the matrix rows plus "host".
 std::vector<std::string> known_kernel_names(const Matrix& matrix);
+
+// The kernels a run boots, decided once for the controller, the gate's plan and `vmtest config`.
+struct KernelSelection {
+  std::vector<std::string> names; // --kernel as given, else the matrix's defaults
+  bool by_name = false;           // --kernel was given: an unavailable row is then an error
+  // What results.json records as `selected` (the kernels the gate expects): the names, unless
+  // the run took defaults that are every row of the matrix (the gate then expects every
+  // baselined kernel). Recording them when they are fewer keeps the gate from expecting a
+  // baselined opt-in row (RHEL 8.1, a canary) the run was never asked to boot.
+  std::vector<std::string> recorded;
+};
+KernelSelection select_kernels(const Matrix& matrix, const std::vector<std::string>& requested);
+// An error listing the valid names when `names` holds one the matrix does not know.
+Result<void> check_kernel_names(const Matrix& matrix, const std::vector<std::string>& names);
 
 class Controller {
 public:

@@ -67,7 +67,7 @@ TEST(Settings, FileValuesFillTheOptionStructs) {
   EXPECT_EQ(c.run.matrix.matrix, "/repo/kernels.yaml");
   EXPECT_EQ(c.run.matrix.lock, "/repo/matrix.lock.json") << "next to the matrix";
   EXPECT_EQ(*c.run.matrix.defaults, std::vector<std::string>{"6.1"});
-  EXPECT_EQ(c.gate.baselines, "/repo/golden");
+  EXPECT_EQ(c.gate.baselines_dir, "/repo/golden");
   EXPECT_FALSE(c.gate.baselines_explicit);
   EXPECT_EQ(c.gate.policy, "/repo/policy.yaml");
   EXPECT_EQ(c.gate.thresholds.change[ThresholdGroup::Insns].pct, 3);
@@ -89,7 +89,7 @@ TEST(Settings, FlagsOverrideTheFile) {
                    &pf);
   EXPECT_EQ(c.run.corpus, std::vector<fs::path>{"mine"});
   EXPECT_FALSE(c.run.corpus_bundled) << "a --corpus is compared only with a --baselines";
-  EXPECT_EQ(c.gate.baselines, "b2");
+  EXPECT_EQ(c.gate.baselines_dir, "b2");
   EXPECT_TRUE(c.gate.baselines_explicit);
   EXPECT_EQ(c.gate.thresholds.change[ThresholdGroup::Insns].pct, 7);
   EXPECT_EQ(c.run.timeout_s, 9);
@@ -106,7 +106,7 @@ TEST(Settings, WithoutAFileTheDefaultsApply) {
   auto s = c.parse({}, nullptr);
   EXPECT_EQ(c.run.testrun_dir, "testrun");
   EXPECT_EQ(c.run.opts.out_dir, "vmtest-out");
-  EXPECT_EQ(c.gate.baselines, "bpf/baselines");
+  EXPECT_EQ(c.gate.baselines_dir, "bpf/baselines");
   EXPECT_FALSE(c.gate.baselines_explicit);
   EXPECT_FALSE(c.run.matrix.rows.has_value());
   EXPECT_FALSE(c.run.matrix.defaults.has_value());

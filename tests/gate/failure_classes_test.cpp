@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // One table, every failure class, every path: for each class the same results.json goes
-// through `vmtest run`'s gating (deliver_verdict, in process, as `run` calls it), `vmtest gate`,
+// through the gating `vmtest run` ends with (print_verdict, in process), `vmtest gate`,
 // `vmtest report`, every report format, and the GitHub workflow's own merge-and-gate script,
 // and all of them must reach the class's exit code. Nothing boots: the results are built here.
-#include "cli/verdict_output.h"
+#include "cli/verdict_print.h"
 #include "core/fs.h"
 #include "core/process.h"
 #include "gate/gate.h"
@@ -282,7 +282,7 @@ Ran sh(std::vector<std::string> argv) {
   return {st->timed_out ? -1 : st->exit_code, st->output};
 }
 
-// `vmtest run` parses these options with the same functions and then calls deliver_verdict.
+// `vmtest run` parses these options with the same functions and then delivers the verdict.
 Ran in_process_run_gate(const RunResults& results, const std::vector<std::string>& flags) {
   CLI::App app;
   GateArgs gate;
@@ -292,7 +292,7 @@ Ran in_process_run_gate(const RunResults& results, const std::vector<std::string
   std::vector<std::string> argv(flags.rbegin(), flags.rend()); // CLI11 parses a reversed vector
   app.parse(argv);
   ::testing::internal::CaptureStdout();
-  int rc = deliver_verdict(results, gate, out);
+  int rc = print_verdict(results, gate, out);
   return {rc, ::testing::internal::GetCapturedStdout()};
 }
 

@@ -458,5 +458,68 @@ TEST(GatePartial, DiffJudgesTheReachedProgramsOfAnInterruptedRun) {
             "not verified (run was interrupted at b.bpf.o)");
 }
 
-} // namespace vmtest
+// The one resolution step: whether to compare, with which policy and thresholds, and which
+// kernels must be there, decided from what the results cover.
+TEST(GateResolution, OnlyTheProjectsCorpusIsComparedWithoutNamedBaselines) {
+  GateOptions o;
+  GateScope project, other, old;
+  project.project_corpus = true;
+  other.project_corpus = false;
+  EXPECT_EQ(decide_comparison(o, project), Comparison::Compare);
+  EXPECT_EQ(decide_comparison(o, other), Comparison::OtherCorpus);
+  // Results written before they said which corpus they ran are compared, as they were.
+  EXPECT_EQ(decide_comparison(o, old), Comparison::Compare);
+  o.baselines_explicit = true;
+  EXPECT_EQ(decide_comparison(o, other), Comparison::Compare);
+  o.no_gate = true;
+  EXPECT_EQ(decide_comparison(o, project), Comparison::NoGate);
+}
 
+TEST(GateResolution, ScopeIsWhatTheResultsCover) {
+  auto r = run_of({kernel("5.10"), kernel("6.1")});
+  r.selected = {"5.10", "6.1"};
+  CorpusInfo c;
+  c.bundled = true;
+  r.corpus = c;
+  const GateScope s = scope_of(r);
+  EXPECT_EQ(s.project_corpus, std::optional<bool>(true));
+  EXPECT_EQ(s.selected, r.selected);
+  EXPECT_EQ(s.kernels, (std::vector<std::string>{"5.10", "6.1"}));
+  EXPECT_FALSE(scope_of(RunResults{}).project_corpus.has_value());
+}
+
+TEST(GateResolution, PolicyThresholdsOverrideTheFlags) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "gate-");
+  ASSERT_TRUE(write_file_atomic(dir / "policy.yaml", "thresholds:\n  fail_on_stats: true\n").ok());
+  GateOptions o;
+  o.policy = dir / "policy.yaml";
+  o.strict = true;
+  auto p = load_gate_policy(o);
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  EXPECT_TRUE(p->thresholds.fail_on_stats);
+  EXPECT_TRUE(p->policy.strict);
+  EXPECT_FALSE(load_gate_policy(GateOptions{})->thresholds.fail_on_stats);
+  fs::remove_all(dir);
+}
+
+TEST(GateResolution, UnreadableInputsJudgeWithoutBaselinesAndSaySo) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "gate-");
+  ASSERT_TRUE(write_file_atomic(dir / "6.1.json", "{").ok());
+  GateOptions o;
+  o.baselines_dir = dir;
+  auto run = run_of({with(kernel("6.1"), {object("a.bpf.o", "s", {accepted("p", 10)})})});
+  const GateInputs in = resolve_gate(o, scope_of(run));
+  ASSERT_TRUE(in.unreadable.has_value());
+  EXPECT_NE(in.unreadable->str().find("6.1.json"), std::string::npos);
+  EXPECT_FALSE(in.compare);
+  const GateVerdict v = evaluate_gate(run, in);
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_EQ(v.findings.at(0).kind, FindingKind::BadInput);
+  EXPECT_EQ(v.findings.at(1).kind, FindingKind::NotCompared);
+  // Readable inputs carry no error.
+  fs::remove(dir / "6.1.json");
+  EXPECT_FALSE(resolve_gate(o, scope_of(run)).unreadable.has_value());
+  fs::remove_all(dir);
+}
+
+} // namespace vmtest

@@ -592,4 +592,21 @@ TEST_F(ControllerTest, ACapabilitiesCacheNestedTooDeepIsAnErrorNotACrash) {
   EXPECT_NO_THROW((void)nlohmann::json(out.results).dump());
 }
 
+TEST_F(ControllerTest, SelectionIsRecordedWhenItIsNotEveryRow) {
+  // kMatrix's defaults are three of its four rows.
+  auto s = select_kernels(matrix_, {});
+  EXPECT_FALSE(s.by_name);
+  EXPECT_EQ(s.names, matrix_.defaults);
+  EXPECT_EQ(s.recorded, matrix_.defaults);
+  matrix_.defaults = {"4.18", "5.10", "6.1", "6.1-arm64"};
+  EXPECT_TRUE(select_kernels(matrix_, {}).recorded.empty());
+  auto named = select_kernels(matrix_, {"6.1"});
+  EXPECT_TRUE(named.by_name);
+  EXPECT_EQ(named.recorded, std::vector<std::string>{"6.1"});
+  EXPECT_TRUE(check_kernel_names(matrix_, {"6.1", "host"}).ok());
+  auto bad = check_kernel_names(matrix_, {"6.1", "5.4"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().str(), "unknown kernel '5.4'; choose from: 4.18, 5.10, 6.1, 6.1-arm64, host");
+}
+
 } // namespace vmtest

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "cli/paths.h"
+#include "app/paths.h"
 
 #include <cctype>
 #include <cstdlib>

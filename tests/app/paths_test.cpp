@@ -2,7 +2,7 @@
 // The binary finds its data and its guest agent relative to itself, in an install tree and in
 // the build tree alike.
 #include "test_paths.h"
-#include "cli/paths.h"
+#include "app/paths.h"
 
 #include <gtest/gtest.h>
 

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #pragma once
 // The last step of `vmtest run`, `gate` and `report`: compute the verdict once, render it to
-// the terminal and to every requested file, and return its exit code. Because all three go
-// through here with the same options, they cannot disagree about a results.json.
-#include "cli/run_args.h"
+// every requested file, and hand back what the terminal shows. Because all three go through
+// here with the same options, they cannot disagree about a results.json.
+#include "gate/gate.h"
+#include "kernel/env_vars.h"
 #include "results/results.h"
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vmtest {
 
@@ -40,15 +41,23 @@ struct OutputArgs {
   bool flag(std::string_view format) const;
 };
 
-// `html_flags`: the CLI11 names of the HTML report option ("" for none).
-void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& html_flags);
+// What the terminal shows of a delivered verdict, in this order: a "wrote FILE" line per file,
+// the annotations, then the verdict itself (gate/gate_text.h).
+struct Delivery {
+  GateVerdict verdict; // final: a file that could not be written is one of its findings
+  std::vector<std::filesystem::path> written;
+  std::string annotations; // what the stdout formats print (the ::error lines); empty unless asked for
+};
 
-// Never throws for what the gate can judge: unreadable baselines or policy become an ERROR
-// finding of the verdict (exit 2) so reports still say what happened.
-int deliver_verdict(const RunResults& results, const GateArgs& gate, const OutputArgs& out);
+// Judges `results` by `gate` (gate/gate.h, resolve_gate) and writes every requested file.
+// Never fails for what the gate can judge: unreadable baselines or policy, and a file that
+// cannot be written, are ERROR findings of the verdict (exit 2) so reports still say what
+// happened. `env` answers $GITHUB_STEP_SUMMARY and $GITHUB_WORKSPACE.
+Delivery deliver_verdict(const RunResults& results, const GateInputs& gate, const OutputArgs& out,
+                         const EnvLookup& env = process_env);
 
-// Writes text to stdout one whole line at a time, flushing after each, so lines never
-// interleave with stderr's progress when both go to one CI log.
-void print_lines(const std::string& text);
+// `vmtest gate` and `vmtest report`: resolve_gate for these results, then deliver_verdict.
+Delivery judge_results(const RunResults& results, const GateOptions& gate, const OutputArgs& out,
+                       const EnvLookup& env = process_env);
 
 } // namespace vmtest
