@@ -199,14 +199,14 @@ TEST(FullLogPlan, ComesFromTheGatesInputs) {
   in.thresholds.headroom.levels[0] = {33, 44};
   KernelResult k = kernel_with("6.1", {program("prog", Verdict::Accepted, 100)});
   in.baselines.emplace("6.1", baseline_from_kernel_result(k, {"clang", "1.4", "dev"}));
-  in.thresholds.insns_abs = 7;
+  in.thresholds.change[ThresholdGroup::Insns].abs = 7;
   FullLogPlan plan;
   plan_full_logs(in, plan);
   EXPECT_EQ(plan.change, change_thresholds(in.thresholds));
   EXPECT_NE(plan.change, FullLogPlan{}.change);
   EXPECT_EQ(plan.headroom, in.thresholds.headroom);
   ASSERT_EQ(plan.baselines.count("6.1"), 1u);
-  EXPECT_EQ(plan.baselines["6.1"].at("a.bpf.o/prog").insns, 100);
+  EXPECT_EQ(plan.baselines["6.1"].at("a.bpf.o/prog").metrics[Metric::InsnsProcessed], 100);
   // Not compared: only headroom selects programs.
   FullLogPlan bare;
   in.compare = false;
