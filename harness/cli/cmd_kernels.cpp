@@ -49,9 +49,14 @@ std::string short_digest(std::string s) {
 int do_list(const KernelsArgs& a, CommandRunner& runner, HttpClient& http) {
   Matrix m = load_matrix_or_throw(a.matrix);
   const FetchContext ctx = make_fetch_context(a.matrix, runner, http, nullptr);
-  std::printf("%-6s %-12s %-7s %-28s %-7s %s\n", "KERNEL", "SOURCES", "USES", "PIN", "CACHED",
+  const auto rows = selected_rows(m, a.kernels);
+  // The name column fits the longest row name ("6.12-latest", "4.18-rhel8.1").
+  int w = 6;
+  for (const KernelRow* r : rows)
+    w = std::max(w, static_cast<int>(r->name.size()));
+  std::printf("%-*s %-12s %-7s %-28s %-7s %s\n", w, "KERNEL", "SOURCES", "USES", "PIN", "CACHED",
               "PATH / NOTE");
-  for (const KernelRow* r : selected_rows(m, a.kernels)) {
+  for (const KernelRow* r : rows) {
     const KernelSource* uses = nullptr;
     std::string cached = "no", where, reasons;
     if (auto img = cached_image_for(*r, ctx)) {
@@ -70,7 +75,7 @@ int do_list(const KernelsArgs& a, CommandRunner& runner, HttpClient& http) {
       where = uses ? "fetchable: " + uses->describe() : "not available here: " + reasons;
       if (uses && uses->kind() == "local") cached = "local";
     }
-    std::printf("%-6s %-12s %-7s %-28s %-7s %s\n", r->name.c_str(), r->kinds().c_str(),
+    std::printf("%-*s %-12s %-7s %-28s %-7s %s\n", w, r->name.c_str(), r->kinds().c_str(),
                 uses ? uses->kind().c_str() : "-",
                 uses ? short_digest(uses->pin_summary()).c_str() : "-", cached.c_str(),
                 where.c_str());

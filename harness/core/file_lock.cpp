@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "core/file_lock.h"
 
+#include "core/cancel.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <string>
@@ -50,11 +52,15 @@ Result<FileLock> FileLock::acquire(const fs::path& path, const std::string& what
   if (err == EWOULDBLOCK) {
     if (say)
       say("waiting for " + held_by(path) + " to finish with " + what + " (" + path.string() + ")");
-    int r;
-    do
-      r = ::flock(*fd, LOCK_EX);
-    while (r != 0 && errno == EINTR);
-    err = r == 0 ? 0 : errno;
+    // Polled rather than a blocking flock: cancellation signals are handled by a thread of
+    // their own (core/cancel.h), so a blocked flock would never see them and an interrupted
+    // run would wait for the other vmtest to finish.
+    while ((err = lock_nonblocking(*fd)) == EWOULDBLOCK && !cancelled())
+      ::usleep(50 * 1000);
+  }
+  if (err == EWOULDBLOCK) {
+    ::close(*fd);
+    return Error{"stopped waiting for " + what + ": " + cancel_reason(), path.string()};
   }
   if (err != 0) {
     ::close(*fd);

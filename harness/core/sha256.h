@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #pragma once
-// SHA-256 through OpenSSL: kernel images, .deb files and BPF objects are identified by it.
+// Digests through OpenSSL. SHA-256 identifies kernel images, .deb files and BPF objects;
+// SHA-1 only addresses a file in snapshot.debian.org (trust still comes from the SHA-256).
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,5 +12,7 @@ namespace vmtest {
 
 std::string sha256_hex(std::string_view data);
 Result<std::string> sha256_file(const std::filesystem::path& path);
+std::string sha1_hex(std::string_view data);
+Result<std::string> sha1_file(const std::filesystem::path& path);
 
 }  // namespace vmtest

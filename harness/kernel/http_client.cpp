@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "kernel/http_client.h"
 
+#include "core/cancel.h"
 #include "core/sha256.h"
 
 #include <algorithm>
@@ -68,6 +69,13 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// A cancelled run (SIGINT/SIGTERM/SIGHUP, core/cancel.h) stops a download within curl's next
+// progress tick (about a second even when no byte arrives) instead of waiting up to the
+// low-speed limit for a stalled mirror.
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return cancelled() ? 1 : 0;
+}
+
 } // namespace
 
 std::string describe_status(long status) {
@@ -127,6 +135,8 @@ Result<HttpResponse> CurlHttpClient::get(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   if (insecure_tls_) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -134,6 +144,8 @@ Result<HttpResponse> CurlHttpClient::get(const HttpRequest& req) {
 
   const CURLcode rc = curl_easy_perform(c);
   if (sink.write_failed) return Error{"write failed", req.body_path.string(), sink.write_errno};
+  if (rc == CURLE_ABORTED_BY_CALLBACK && cancelled())
+    return Error{"download " + cancel_reason(), req.url};
   if (rc != CURLE_OK)
     return Error{std::string("download failed: ") + curl_easy_strerror(rc), req.url};
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);

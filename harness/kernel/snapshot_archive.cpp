@@ -4,8 +4,6 @@
 #include "core/sha256.h"
 
 #include <fstream>
-#include <memory>
-#include <openssl/evp.h>
 #include <system_error>
 #include <vector>
 
@@ -29,46 +27,6 @@ bool is_sha1_hex(std::string_view s) {
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
-}
-
-namespace {
-// SHA-1 only as the snapshot archive's address: trust comes from the lock's sha256.
-struct Sha1 {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
-  Sha1() { EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr); }
-  void update(const void* p, size_t n) { EVP_DigestUpdate(ctx.get(), p, n); }
-  std::string hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx.get(), md, &len);
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-      out.push_back(digits[md[i] >> 4]);
-      out.push_back(digits[md[i] & 0xf]);
-    }
-    return out;
-  }
-};
-} // namespace
-
-std::string sha1_hex(std::string_view data) {
-  Sha1 h;
-  h.update(data.data(), data.size());
-  return h.hex();
-}
-
-Result<std::string> sha1_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return errno_error("cannot open for hashing", path.string());
-  Sha1 h;
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) h.update(buf.data(), static_cast<size_t>(in.gcount()));
-  }
-  if (in.bad()) return errno_error("read failed while hashing", path.string());
-  return h.hex();
 }
 
 Result<void> fetch_snapshot_file(HttpClient& http, const std::string& base,

@@ -26,8 +26,6 @@ std::string debian_snapshot_base(const EnvLookup& env);
 std::string snapshot_file_url(const std::string& base, const std::string& sha1);
 
 bool is_sha1_hex(std::string_view s); // 40 lowercase hex digits
-std::string sha1_hex(std::string_view data);
-Result<std::string> sha1_file(const std::filesystem::path& path);
 
 // Downloads <base>/file/<sha1> to `dest` and insists that its sha256 is `expected_sha256` (and
 // its SHA-1 is the one asked for). A mismatch removes the file and names the URL and both

@@ -45,6 +45,11 @@ for f in bin/vmtest libexec/vmtest/vmtest-guest libexec/vmtest/bpftool libexec/v
   grep -qx "$name/$f" "$work/contents" || fail "the tarball lacks $f"
 done
 grep -q "^$name/lib/vmtest/libbpf.so" "$work/contents" || fail "the tarball does not bundle libbpf"
+# A build that has the aarch64 agent ships it, so arm64 rows boot from the release.
+if [ -x "$BUILD_DIR/harness/aarch64/vmtest-guest" ]; then
+  grep -qx "$name/libexec/vmtest/aarch64/vmtest-guest" "$work/contents" ||
+    fail "the tarball lacks libexec/vmtest/aarch64/vmtest-guest although the build has it"
+fi
 dpkg-deb --contents "$work/dist/vmtest_${version}_amd64.deb" >"$work/deb-contents"
 grep -q '/usr/share/doc/vmtest/copyright$' "$work/deb-contents" || fail "the .deb has no copyright file"
 

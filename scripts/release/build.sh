@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Builds every release artifact from a source tree, offline but for the package mirror:
 #   OUT/vmtest-VERSION-x86_64-linux.tar.gz  self-contained: bin/vmtest, libexec/vmtest/
-#                                           (vmtest-guest, bpftool, busybox), lib/vmtest/ (the
+#                                           (vmtest-guest, bpftool, busybox, and
+#                                           aarch64/vmtest-guest for arm64 rows), lib/vmtest/ (the
 #                                           shared libraries, found through an $ORIGIN rpath),
 #                                           share/vmtest/ and share/doc/vmtest/ (licences)
 #   OUT/vmtest_VERSION_amd64.deb            for Debian 12 (bookworm)
@@ -41,7 +42,12 @@ if [ -z "${VMTEST_RELEASE_BUILD_DIR:-}" ]; then
     ${VMTEST_RELEASE_CMAKE_ARGS:-} >/dev/null
 fi
 build=$(cd "$build" && pwd)
-ninja -C "$build" vmtest vmtest-guest >/dev/null
+# The aarch64 agent too when the build has it (the cross compiler is installed): arm64 rows
+# then boot from the release as they do from a build tree.
+targets="vmtest vmtest-guest"
+ninja -C "$build" -t targets all | grep -q '^vmtest-guest-aarch64:' && targets="$targets vmtest-guest-aarch64"
+# shellcheck disable=SC2086 # one word per target
+ninja -C "$build" $targets >/dev/null
 say "built in $build ($((SECONDS - t0)) s)"
 
 # 2. The tarball's tree.

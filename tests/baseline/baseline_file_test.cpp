@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/baseline_file.h"
-#include "baseline/sample_results.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "support/fixture.h"
+#include "support/result_builders.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>

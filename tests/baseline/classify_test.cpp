@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
 #include "baseline/expectations.h"
-#include "baseline/sample_results.h"
-#include "results/manifest.h"
 #include "gate/gate.h"
+#include "results/manifest.h"
+#include "support/result_builders.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/diff_table.h"
-#include "baseline/sample_results.h"
+#include "support/result_builders.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/expectations.h"
-#include "baseline/sample_results.h"
 #include "core/fs.h"
+#include "support/result_builders.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "baseline/sample_results.h"
 #include "baseline/veristat_csv.h"
+#include "support/result_builders.h"
 
 #include <bpf/libbpf.h>
 #include <cstring>

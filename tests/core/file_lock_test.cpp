@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "core/file_lock.h"
+#include "core/cancel.h"
 #include "core/fs.h"
 
 #include <chrono>
@@ -81,6 +82,23 @@ TEST_F(FileLockTest, AcquireSaysOnceThatItWaitsThenGetsTheLockWhenTheHolderExits
                          ") to finish with cache entry k (" + lock.string() + ")");
   // The holder is gone (its exit released the lock); the file now names us.
   EXPECT_EQ(lock_holder(lock), std::to_string(::getpid()));
+}
+
+TEST_F(FileLockTest, ACancelledRunStopsWaitingForTheLock) {
+  const fs::path lock = dir_ / "held.lock";
+  hold_in_child(lock, 30s);
+  std::thread cancel([] {
+    std::this_thread::sleep_for(200ms);
+    request_cancel(SIGTERM);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  auto l = FileLock::acquire(lock, "cache entry k", {});
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  cancel.join();
+  reset_cancel_for_tests();
+  ASSERT_FALSE(l.ok());
+  EXPECT_EQ(l.error().what, "stopped waiting for cache entry k: interrupted by SIGTERM");
+  EXPECT_LT(waited, 5s); // the holder keeps it for 30 s
 }
 
 TEST_F(FileLockTest, ReleasedOnDestructionSoTheNextTakerDoesNotWait) {

@@ -3,12 +3,12 @@
 // through `vmtest run`'s gating (deliver_verdict, in process, as `run` calls it), `vmtest gate`,
 // `vmtest report`, every report format, and the GitHub workflow's own merge-and-gate script,
 // and all of them must reach the class's exit code. Nothing boots: the results are built here.
-#include "test_paths.h"
-#include "baseline/sample_results.h"
 #include "cli/verdict_output.h"
 #include "core/fs.h"
 #include "core/process.h"
 #include "gate/gate.h"
+#include "support/result_builders.h"
+#include "test_paths.h"
 
 #include <functional>
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "baseline/sample_results.h"
 #include "core/fs.h"
 #include "gate/gate.h"
 #include "gate/gate_text.h"
+#include "support/result_builders.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -13,19 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Toolchain kTools{"clang 14", "1.4.6", "0.1.0"};
-
-RunResults run_of(std::vector<KernelResult> kernels) {
-  RunResults r;
-  r.toolchain = kTools;
-  r.kernels = std::move(kernels);
-  return r;
-}
-
-KernelResult with(KernelResult k, std::vector<ObjectResult> objects) {
-  k.objects = std::move(objects);
-  return k;
-}
+const Toolchain kTools = sample_toolchain(); // what run_of records
 
 // Baselines recorded from `reference`, one per kernel that gave verdicts.
 GateInputs inputs_from(const RunResults& reference, Policy policy = {}) {
@@ -326,26 +314,16 @@ TEST(Gate, RowSkippedInBothRunsIsNotCompared) {
 namespace vmtest {
 using namespace vmtest::testing;
 
-namespace {
-
-ProgramResult heavy(std::string name, int64_t insns, int64_t limit, int64_t stack = 64) {
-  ProgramResult p = accepted(std::move(name), insns);
-  p.metrics[Metric::InsnLimit] = limit;
-  p.metrics[Metric::StackDepth] = stack;
-  p.metrics[Metric::MapsUsed] = 2;
-  return p;
-}
-
-} // namespace
-
 // Headroom needs no baseline and no change: a program near the kernel's limit fails the gate
 // on its own, with a message naming the program, the kernel and the fraction.
 TEST(GateHeadroom, CrossedThresholdsWarnOrFailAndNameProgramKernelAndFraction) {
   KernelResult k61 = kernel("6.1"), k418 = kernel("4.18");
-  k61.objects.push_back(
-      object("big.bpf.o", "s", {heavy("near", 600000, 1000000), heavy("small", 1000, 1000000)}));
+  k61.objects.push_back(object("big.bpf.o", "s",
+                               {with_limits(accepted("near", 600000), 1000000, 64, 2),
+                                with_limits(accepted("small", 1000), 1000000, 64, 2)}));
   // The same count is 30% of 6.1's limit but 91.6% of the 131072 RHEL 8.1 prints.
-  k418.objects.push_back(object("big.bpf.o", "s", {heavy("small", 120000, 131072)}));
+  k418.objects.push_back(
+      object("big.bpf.o", "s", {with_limits(accepted("small", 120000), 131072, 64, 2)}));
   RunResults run;
   run.kernels = {k61, k418};
   GateInputs in;
@@ -377,7 +355,8 @@ TEST(GateHeadroom, CrossedThresholdsWarnOrFailAndNameProgramKernelAndFraction) {
 
 TEST(GateHeadroom, PolicyOverridesAndIgnoresCarryTheirReason) {
   KernelResult k = kernel("6.1");
-  k.objects.push_back(object("big.bpf.o", "s", {heavy("near", 900000, 1000000, 480)}));
+  k.objects.push_back(
+      object("big.bpf.o", "s", {with_limits(accepted("near", 900000), 1000000, 480, 2)}));
   RunResults run;
   run.kernels = {k};
   GateInputs in;

@@ -156,20 +156,10 @@ TEST(HtmlReport, RejectionNamesTheMissingHelperFromTheProbe) {
   auto probe = read_file(VMTEST_TEST_DATA "/capabilities/5.10.json");
   ASSERT_TRUE(probe.ok());
   RunResults run;
-  KernelResult k;
-  k.name = "5.10";
-  k.capabilities = nlohmann::json::parse(*probe);
-  ObjectResult o;
-  o.name = "bpf_loop.bpf.o";
-  ProgramResult p;
-  p.name = "xdp_bpf_loop";
-  p.prog_type = "xdp";
-  p.verdict = Verdict::Rejected;
-  p.err = EINVAL;
-  p.log_tail = {"0: (b7) r1 = 10", "unknown func bpf_loop#181"};
-  o.programs.push_back(p);
-  k.objects.push_back(o);
-  run.kernels.push_back(k);
+  run.kernels.push_back(
+      probed("5.10", nlohmann::json::parse(*probe),
+             {rejected_with_log("xdp_bpf_loop", "xdp",
+                                {"0: (b7) r1 = 10", "unknown func bpf_loop#181"}, EINVAL)}));
   auto html = render_html_report(run, verdict_alone(run));
   ASSERT_TRUE(html.ok()) << html.error().str();
   EXPECT_NE(html->find("<p class=\"cause\">bpf_loop is absent on 5.10</p>"), std::string::npos);

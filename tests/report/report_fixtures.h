@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #pragma once
-// Runs for the report tests: small hand-built ones (tests/baseline/sample_results.h) and the
+// Runs for the report tests: small hand-built ones (tests/support/result_builders.h) and the
 // fixtures in tests/data/report (a real run of Debian 5.10/6.1/6.12, and an XSS run).
-#include "test_paths.h"
 #include "baseline/baseline_file.h"
 #include "baseline/classify.h"
-#include "baseline/sample_results.h"
 #include "core/fs.h"
 #include "gate/gate.h"
 #include "results/results.h"
+#include "support/result_builders.h"
+#include "test_paths.h"
 
 #include <string>
 #include <vector>

@@ -1,31 +1,32 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "report/verdict_matrix.h"
+#include "support/result_builders.h"
 
 #include <gtest/gtest.h>
 
 namespace vmtest {
+using namespace vmtest::testing;
+
+namespace {
+
+// A kernel whose one object holds one program with this verdict, errno and insns count.
+KernelResult one_program(const std::string& kernel, std::string object_name, std::string name,
+                         Verdict verdict, int err, std::optional<int64_t> insns) {
+  ProgramResult p = program(std::move(name), verdict);
+  p.err = err;
+  p.metrics[Metric::InsnsProcessed] = insns;
+  return kernel_of(kernel, {object(std::move(object_name), "", {p})});
+}
+
+} // namespace
 
 TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
   RunResults r;
-  auto kernel = [](const std::string& name, Verdict verdict, int err,
-                   std::optional<int64_t> insns) {
-    KernelResult k;
-    k.name = name;
-    ObjectResult o;
-    o.name = "bpf_loop.bpf.o";
-    ProgramResult p;
-    p.name = "xdp_bpf_loop";
-    p.verdict = verdict;
-    p.err = err;
-    p.metrics[Metric::InsnsProcessed] = insns;
-    o.programs.push_back(p);
-    k.objects.push_back(o);
-    return k;
-  };
-  r.kernels.push_back(kernel("5.10", Verdict::Rejected, EINVAL, 0));
-  r.kernels.push_back(kernel("6.1", Verdict::Accepted, 0, 24));
-  KernelResult skipped;
-  skipped.name = "4.18";
+  r.kernels.push_back(
+      one_program("5.10", "bpf_loop.bpf.o", "xdp_bpf_loop", Verdict::Rejected, EINVAL, 0));
+  r.kernels.push_back(
+      one_program("6.1", "bpf_loop.bpf.o", "xdp_bpf_loop", Verdict::Accepted, 0, 24));
+  KernelResult skipped = kernel_of("4.18");
   skipped.status = KernelStatus::Skipped;
   r.kernels.push_back(skipped);
   std::string md = render_verdict_matrix(r);
@@ -38,22 +39,14 @@ TEST(VerdictMatrix, OneRowPerProgramOneColumnPerBootedKernel) {
 } // namespace vmtest
 
 namespace vmtest {
+using namespace vmtest::testing;
 
 // Names are bytes from the corpus: a '|' must not add a column, a '<' must not reach the page,
 // and bytes that are not UTF-8 are shown as \xHH.
 TEST(VerdictMatrix, NamesCannotReshapeTheTable) {
   RunResults r;
-  KernelResult k;
-  k.name = "6.1";
-  ObjectResult o;
-  o.name = "a|b`<img>.bpf.o";
-  ProgramResult p;
-  p.name = "caf\xe9_prog";
-  p.verdict = Verdict::Accepted;
-  p.metrics[Metric::InsnsProcessed] = 3;
-  o.programs.push_back(p);
-  k.objects.push_back(o);
-  r.kernels.push_back(k);
+  r.kernels.push_back(
+      one_program("6.1", "a|b`<img>.bpf.o", "caf\xe9_prog", Verdict::Accepted, 0, 3));
   const std::string md = render_verdict_matrix(r);
   EXPECT_NE(md.find("| a\\|b\\`&lt;img&gt;.bpf.o | caf\\\\xe9_prog | ✅ 3 |"), std::string::npos)
       << md;

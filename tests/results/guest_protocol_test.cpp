@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/guest_protocol.h"
+#include "support/result_builders.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
 
 namespace vmtest {
+using namespace vmtest::testing;
 namespace {
-
-ObjectResult object(std::string name, std::vector<std::string> log_tail = {}) {
-  ObjectResult o;
-  o.name = std::move(name);
-  ProgramResult p;
-  p.name = "prog";
-  p.verdict = log_tail.empty() ? Verdict::Accepted : Verdict::Rejected;
-  p.log_tail = std::move(log_tail);
-  o.programs.push_back(p);
-  return o;
-}
 
 AgentReport report(std::vector<ObjectResult> objects) {
   AgentReport r;
@@ -29,7 +20,8 @@ AgentReport report(std::vector<ObjectResult> objects) {
 }
 
 TEST(GuestProtocol, AWholeReportRoundTripsThroughSerialNoise) {
-  AgentReport r = report({object("a.bpf.o"), object("b.bpf.o")});
+  AgentReport r =
+      report({object("a.bpf.o", "", {program("prog")}), object("b.bpf.o", "", {program("prog")})});
   r.capabilities = nlohmann::json{{"probed", true}};
   std::string raw = "garbage from firmware\r\n" + encode_report(r) + "trailing";
   auto got = parse_guest_stream(raw);
@@ -48,7 +40,7 @@ TEST(GuestProtocol, AWholeReportRoundTripsThroughSerialNoise) {
 // A --line-costs run's baselines keep line costs only when the report says every program
 // recorded them; in a VM that fact travels in the start record.
 TEST(GuestProtocol, TheStartRecordCarriesWhetherEveryProgramRecordedLineCosts) {
-  AgentReport r = report({object("a.bpf.o")});
+  AgentReport r = report({object("a.bpf.o", "", {program("prog")})});
   for (bool all : {false, true}) {
     r.line_costs_all = all;
     auto got = parse_guest_stream(encode_report(r));
@@ -60,7 +52,7 @@ TEST(GuestProtocol, TheStartRecordCarriesWhetherEveryProgramRecordedLineCosts) {
 // Which build of the agent ran (its uname -m) reaches results.json through the start record;
 // an older agent's stream without it still parses.
 TEST(GuestProtocol, TheStartRecordCarriesTheMachineTheAgentRanOn) {
-  AgentReport r = report({object("a.bpf.o")});
+  AgentReport r = report({object("a.bpf.o", "", {program("prog")})});
   r.machine = "aarch64";
   auto got = parse_guest_stream(encode_report(r));
   ASSERT_TRUE(got.ok()) << got.error().str();
@@ -80,7 +72,9 @@ TEST(GuestProtocol, MarkersInsideGuestDataCannotSpoofOrHideRecords) {
   forged.append("\n").append(kRecordMarker).append("end 20 {\"agent_seconds\":9}\n");
   std::vector<std::string> tail = {"; /* VMTEST-RESULTS-BEGIN 7 */", "VMTEST-RESULTS-END", forged,
                                    "invalid utf-8: \xff\xfe"};
-  AgentReport r = report({object("a.bpf.o"), object("spoof.bpf.o", tail), object("z.bpf.o")});
+  AgentReport r = report({object("a.bpf.o", "", {program("prog")}),
+                          object("spoof.bpf.o", "", {program("prog", Verdict::Rejected, tail)}),
+                          object("z.bpf.o", "", {program("prog")})});
   const std::string raw = encode_report(r);
   // One line per record: start, (begin, object) x 3, end.
   EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 8);
@@ -100,7 +94,8 @@ TEST(GuestProtocol, MarkersInsideGuestDataCannotSpoofOrHideRecords) {
 TEST(GuestProtocol, AStreamCutMidObjectKeepsEveryObjectBeforeAndNamesTheRunningOne) {
   AgentReport r = report({});
   std::string raw = start_record(r, 3) + begin_record(0, "a.bpf.o") +
-                    object_record(object("a.bpf.o")) + begin_record(1, "slow.bpf.o");
+                    object_record(object("a.bpf.o", "", {program("prog")})) +
+                    begin_record(1, "slow.bpf.o");
   auto got = parse_guest_stream(raw);
   ASSERT_TRUE(got.ok());
   EXPECT_FALSE(got->finished);
@@ -112,10 +107,10 @@ TEST(GuestProtocol, AStreamCutMidObjectKeepsEveryObjectBeforeAndNamesTheRunningO
 
 TEST(GuestProtocol, ARecordCutShortIsDamagedAndTheOthersAreKept) {
   AgentReport r = report({});
-  std::string obj = object_record(object("b.bpf.o"));
+  std::string obj = object_record(object("b.bpf.o", "", {program("prog")}));
   std::string raw = start_record(r, 2) + begin_record(0, "a.bpf.o") +
-                    object_record(object("a.bpf.o")) + begin_record(1, "b.bpf.o") +
-                    obj.substr(0, obj.size() / 2);
+                    object_record(object("a.bpf.o", "", {program("prog")})) +
+                    begin_record(1, "b.bpf.o") + obj.substr(0, obj.size() / 2);
   auto got = parse_guest_stream(raw);
   ASSERT_TRUE(got.ok());
   EXPECT_FALSE(got->finished);
@@ -143,7 +138,7 @@ TEST(GuestProtocol, BadLengthsAndBadJsonAreDamagedNeverThrown) {
 }
 
 TEST(GuestProtocol, UnknownKindsAreSkippedSoNewerAgentsStayReadable) {
-  AgentReport r = report({object("a.bpf.o")});
+  AgentReport r = report({object("a.bpf.o", "", {program("prog")})});
   std::string raw = encode_report(r);
   raw.insert(0, encode_record("verifier_log", nlohmann::json{{"object", "a.bpf.o"}}));
   auto got = parse_guest_stream(raw);
@@ -172,6 +167,7 @@ TEST(GuestProtocol, NoRecordSaysNoResults) {
 } // namespace vmtest
 
 namespace vmtest {
+using namespace vmtest::testing;
 namespace {
 
 // Issue 24: a Latin-1 comment reaches the verifier log through BTF line info, and an object or
@@ -179,7 +175,9 @@ namespace {
 // for byte" full log was not; now they come back exactly.
 TEST(GuestProtocol, BytesThatAreNotUtf8ComeBackExactly) {
   const std::string latin1 = "; return *(volatile __u8 *)data; /* caf\xe9 */ @ x.bpf.c:14";
-  ObjectResult o = object("caf\xe9.bpf.o", {latin1, "invalid access to packet"});
+  ObjectResult o =
+      object("caf\xe9.bpf.o", "",
+             {program("prog", Verdict::Rejected, {latin1, "invalid access to packet"})});
   o.programs[0].name = "caf\xe9_prog";
   o.programs[0].section = "kprobe/caf\xe9";
   o.programs[0].full_log.reason = FullLogReason::Rejected;

@@ -1,21 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/headroom.h"
 #include "results/results.h"
+#include "support/result_builders.h"
 
 #include <gtest/gtest.h>
 
 namespace vmtest {
+using namespace vmtest::testing;
 namespace {
-
-ProgramResult program(int64_t insns, std::optional<int64_t> limit, std::optional<int64_t> stack,
-                      std::optional<int64_t> maps) {
-  ProgramResult p;
-  p.metrics[Metric::InsnsProcessed] = insns;
-  if (limit) p.metrics[Metric::InsnLimit] = *limit;
-  if (stack) p.metrics[Metric::StackDepth] = *stack;
-  if (maps) p.metrics[Metric::MapsUsed] = *maps;
-  return p;
-}
 
 TEST(Headroom, TableRowsAreInOrderAndKeysLookUpBack) {
   for (const auto& d : kFractions) {
@@ -28,17 +20,17 @@ TEST(Headroom, TableRowsAreInOrderAndKeysLookUpBack) {
 
 TEST(Headroom, InsnLimitComesFromTheLogNeverFromAnAssumption) {
   // RHEL 8.1 prints 131072: 100000 insns there is 76%, not 10%.
-  auto rhel = headroom_of(program(100000, 131072, std::nullopt, std::nullopt));
+  auto rhel = headroom_of(counted(100000, 131072, std::nullopt, std::nullopt));
   ASSERT_EQ(rhel.size(), 1u);
   EXPECT_EQ(rhel[0].id, Fraction::Insns);
   EXPECT_EQ(rhel[0].limit, 131072);
   EXPECT_NEAR(rhel[0].pct, 76.29, 0.01);
   // No "(limit M)" in the log: no insns fraction at all.
-  EXPECT_TRUE(headroom_of(program(100000, std::nullopt, std::nullopt, std::nullopt)).empty());
+  EXPECT_TRUE(headroom_of(counted(100000, std::nullopt, std::nullopt, std::nullopt)).empty());
 }
 
 TEST(Headroom, StackAndMapsUseTheKernelsFixedLimits) {
-  auto all = headroom_of(program(10, 1000000, 384, 16));
+  auto all = headroom_of(counted(10, 1000000, 384, 16));
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[1].id, Fraction::Stack);
   EXPECT_EQ(all[1].limit, 512);
@@ -51,14 +43,14 @@ TEST(Headroom, StackAndMapsUseTheKernelsFixedLimits) {
 TEST(Headroom, DefaultThresholdsWarnAndFailAtTheIssuesFigures) {
   HeadroomThresholds t;
   auto state = [&](int64_t insns) {
-    return headroom_state(headroom_of(program(insns, 1000000, std::nullopt, std::nullopt))[0], t);
+    return headroom_state(headroom_of(counted(insns, 1000000, std::nullopt, std::nullopt))[0], t);
   };
   EXPECT_EQ(state(499999), HeadroomState::Ok);
   EXPECT_EQ(state(500000), HeadroomState::Warn);
   EXPECT_EQ(state(849999), HeadroomState::Warn);
   EXPECT_EQ(state(850000), HeadroomState::Fail);
   auto stack = [&](int64_t bytes) {
-    return headroom_state(headroom_of(program(1, std::nullopt, bytes, std::nullopt))[0], t);
+    return headroom_state(headroom_of(counted(1, std::nullopt, bytes, std::nullopt))[0], t);
   };
   EXPECT_EQ(stack(383), HeadroomState::Ok);
   EXPECT_EQ(stack(384), HeadroomState::Warn); // 75%
@@ -66,16 +58,16 @@ TEST(Headroom, DefaultThresholdsWarnAndFailAtTheIssuesFigures) {
 }
 
 TEST(Headroom, CrossesAThresholdWhenAnyFractionWarns) {
-  EXPECT_FALSE(crosses_headroom_threshold(program(1000, 1000000, 64, 2)));
-  EXPECT_TRUE(crosses_headroom_threshold(program(1000, 1000000, 400, 2)));
-  EXPECT_TRUE(crosses_headroom_threshold(program(1000, 1000000, 64, 60)));
+  EXPECT_FALSE(crosses_headroom_threshold(counted(1000, 1000000, 64, 2)));
+  EXPECT_TRUE(crosses_headroom_threshold(counted(1000, 1000000, 400, 2)));
+  EXPECT_TRUE(crosses_headroom_threshold(counted(1000, 1000000, 64, 60)));
   HeadroomThresholds strict;
   strict[Fraction::Insns] = {0.05, 1};
-  EXPECT_TRUE(crosses_headroom_threshold(program(1000, 1000000, 64, 2), strict));
+  EXPECT_TRUE(crosses_headroom_threshold(counted(1000, 1000000, 64, 2), strict));
 }
 
 TEST(Headroom, ClosestToLimitPicksTheLargestFraction) {
-  auto c = closest_to_limit(program(1000, 1000000, 256, 2));
+  auto c = closest_to_limit(counted(1000, 1000000, 256, 2));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->id, Fraction::Stack);
   EXPECT_EQ(describe(*c), "stack 256 of 512 (50.0%)");
