@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "baseline/classify.h"
 #include "baseline/expectations.h"
-#include "results/manifest.h"
 #include "gate/gate.h"
+#include "results/manifest.h"
 #include "support/result_builders.h"
 
 #include <algorithm>
