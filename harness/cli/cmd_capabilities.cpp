@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // vmtest capabilities: the kernel x feature matrix from the bpftool probes recorded in one or
 // more results.json files, with the features every kernel shares folded away.
+#include "app/capabilities.h"
 #include "capabilities/capability_matrix.h"
 #include "capabilities/capability_render.h"
 #include "cli/command.h"
@@ -25,32 +26,11 @@ struct CapabilitiesArgs {
   bool all = false;
 };
 
-RunResults load_results_or_throw(const fs::path& path) {
-  auto text = read_file(path);
-  if (!text) throw FatalError(text.error().str() + " (run 'vmtest run' first, or pass --results)");
-  auto results = parse_results(*text, path.string());
-  if (!results) throw FatalError(results.error().str());
-  return std::move(*results);
-}
-
 int do_capabilities(const CapabilitiesArgs& a) {
-  std::vector<fs::path> files = a.results;
-  if (files.empty()) files.push_back("vmtest-out/results.json");
-  std::vector<KernelCapabilities> columns;
-  std::vector<std::string> notes;
-  for (const auto& f : files) {
-    auto found = collect_capabilities(load_results_or_throw(f), a.kernels, notes);
-    for (auto& k : found) {
-      // The same row from two runs (say yesterday's and today's 6.1) needs two columns.
-      std::string title = k.kernel;
-      for (int n = 2; std::any_of(columns.begin(), columns.end(),
-                                  [&](const KernelCapabilities& c) { return c.kernel == title; });
-           ++n)
-        title = k.kernel + "#" + std::to_string(n);
-      k.kernel = title;
-      columns.push_back(std::move(k));
-    }
-  }
+  auto found = capability_columns(a.results, a.kernels);
+  if (!found) throw FatalError(found.error().str());
+  std::vector<KernelCapabilities>& columns = found->columns;
+  const std::vector<std::string>& notes = found->notes;
   if (columns.empty()) {
     for (const auto& n : notes)
       std::fprintf(stderr, "vmtest: %s\n", n.c_str());
