@@ -11,16 +11,7 @@ ROOT=${1:-/var/tmp/vmtest-qemu-backports}
 MIRROR=$(scripts/action/debian-mirror.sh bookworm) || { echo "no bookworm mirror in /etc/apt sources" >&2; exit 2; }
 
 if [ ! -x "$ROOT/usr/bin/qemu-system-x86_64" ]; then
-  DEBOOTSTRAP=$(command -v debootstrap || true)
-  if [ -z "$DEBOOTSTRAP" ]; then
-    # Not installed system-wide: unpack Debian's own package into a scratch dir and run it there.
-    tmp=$(mktemp -d /tmp/vmtest-debootstrap.XXXXXX)
-    (cd "$tmp" && apt-get download -q debootstrap >/dev/null 2>&1 && dpkg -x debootstrap_*.deb x)
-    export DEBOOTSTRAP_DIR="$tmp/x/usr/share/debootstrap"
-    DEBOOTSTRAP="$tmp/x/usr/sbin/debootstrap"
-  fi
-  [ -e "$ROOT/etc/debian_version" ] ||
-    "$DEBOOTSTRAP" --variant=minbase bookworm "$ROOT" "$MIRROR" >&2
+  [ -e "$ROOT/etc/debian_version" ] || scripts/debootstrap-minbase.sh bookworm "$ROOT" "$MIRROR"
   cat > "$ROOT/etc/apt/sources.list.d/backports.sources" <<SRC
 Types: deb
 URIs: $MIRROR
@@ -31,6 +22,5 @@ SRC
   chroot "$ROOT" apt-get update -q >&2
   DEBIAN_FRONTEND=noninteractive chroot "$ROOT" apt-get install -y -q --no-install-recommends \
     -t bookworm-backports qemu-system-x86 >&2
-  [ -n "${tmp:-}" ] && rm -rf "$tmp"
 fi
 echo "$ROOT"

@@ -14,21 +14,11 @@ MIRROR=$(scripts/action/debian-mirror.sh sid 2>/dev/null || scripts/action/debia
   { echo "no Debian mirror in /etc/apt sources" >&2; exit 2; }
 
 if [ ! -x "$ROOT/usr/bin/veristat" ]; then
-  DEBOOTSTRAP=$(command -v debootstrap || true)
-  if [ -z "$DEBOOTSTRAP" ]; then
-    # Not installed system-wide: unpack Debian's own package into a scratch dir and run it there.
-    tmp=$(mktemp -d /tmp/vmtest-debootstrap.XXXXXX)
-    (cd "$tmp" && apt-get download -q debootstrap >/dev/null 2>&1 && dpkg -x debootstrap_*.deb x)
-    export DEBOOTSTRAP_DIR="$tmp/x/usr/share/debootstrap"
-    DEBOOTSTRAP="$tmp/x/usr/sbin/debootstrap"
-  fi
-  [ -e "$ROOT/etc/debian_version" ] ||
-    "$DEBOOTSTRAP" --variant=minbase sid "$ROOT" "$MIRROR" >&2
+  [ -e "$ROOT/etc/debian_version" ] || scripts/debootstrap-minbase.sh sid "$ROOT" "$MIRROR"
   # A mirror that keeps sid as of some date serves a Release past its Valid-Until; its packages
   # are what this bench wants all the same.
   chroot "$ROOT" apt-get -o Acquire::Check-Valid-Until=false update -q >&2
   DEBIAN_FRONTEND=noninteractive chroot "$ROOT" apt-get install -y -q --no-install-recommends \
     "veristat${VERISTAT_VERSION:+=$VERISTAT_VERSION}" >&2
-  [ -n "${tmp:-}" ] && rm -rf "$tmp"
 fi
 echo "$ROOT"

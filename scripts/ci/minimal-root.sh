@@ -13,7 +13,7 @@ ci_cache=${VMTEST_CI_CACHE:-$HOME/.cache/vmtest-ci}
 mounts=()
 
 make_minimal_root() {
-  local root=$1 work=$2 src mirror ds t0=$SECONDS
+  local root=$1 work=$2 src mirror t0=$SECONDS
   src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
   mirror=$("$src/scripts/action/debian-mirror.sh" bookworm) || fail "no bookworm mirror in the apt sources"
   mkdir -p "$root" "$ci_cache"
@@ -22,14 +22,7 @@ make_minimal_root() {
     echo "minimal root: from $ci_cache/bookworm-minbase.tar"
     return
   fi
-  ds=$(command -v debootstrap || true)
-  if [ -z "$ds" ]; then
-    # Not installed here: a private copy of Debian's debootstrap (a shell script and data).
-    (cd "$work" && apt-get download -q debootstrap >/dev/null && dpkg -x debootstrap_*.deb tools)
-    export DEBOOTSTRAP_DIR=$work/tools/usr/share/debootstrap
-    ds=$work/tools/usr/sbin/debootstrap
-  fi
-  "$ds" --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+  "$src/scripts/debootstrap-minbase.sh" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
     { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
   tar -cpf "$ci_cache/bookworm-minbase.tar.tmp" -C "$root" . &&
     mv "$ci_cache/bookworm-minbase.tar.tmp" "$ci_cache/bookworm-minbase.tar"
