@@ -2,11 +2,12 @@
 #pragma once
 // What the use-case tests share: a project in a temporary folder (a two-row matrix, a fake
 // agent, a corpus holding one real BPF object), stages that boot nothing and answer with the
-// verdicts a test chooses, and small result builders.
+// verdicts a test chooses. Its result builders are in tests/support/result_builders.h.
 #include "app/run.h"
 #include "baseline/baseline_file.h"
 #include "core/fs.h"
 #include "results/guest_protocol.h"
+#include "support/result_builders.h"
 #include "test_paths.h"
 
 #include <gtest/gtest.h>
@@ -16,53 +17,6 @@
 #include <vector>
 
 namespace vmtest::testing {
-
-inline ProgramResult program(std::string name, Verdict verdict, int64_t insns) {
-  ProgramResult p;
-  p.name = std::move(name);
-  p.section = "xdp";
-  p.prog_type = "xdp";
-  p.verdict = verdict;
-  if (verdict == Verdict::Rejected) p.err = 13;
-  p.metrics[Metric::InsnsProcessed] = insns;
-  p.metrics[Metric::TotalStates] = 2;
-  p.metrics[Metric::PeakStates] = 2;
-  p.log_tail = {"processed " + std::to_string(insns) + " insns (limit 1000000)"};
-  return p;
-}
-
-inline KernelResult kernel_with(std::string name, std::vector<ProgramResult> programs,
-                                KernelStatus status = KernelStatus::Ok) {
-  KernelResult k;
-  k.name = std::move(name);
-  k.status = status;
-  k.image = "fake image";
-  k.image_sha256 = std::string(64, 'a');
-  k.kernel_release = "test";
-  if (status != KernelStatus::Ok) {
-    k.error = "boom";
-    return k;
-  }
-  ObjectResult o;
-  o.name = "a.bpf.o";
-  o.sha256 = std::string(64, 'f');
-  o.programs = std::move(programs);
-  k.objects.push_back(std::move(o));
-  return k;
-}
-
-inline RunResults results_of(std::vector<KernelResult> kernels, bool project_corpus = true) {
-  RunResults r;
-  r.toolchain = {"clang", "1.4", "dev"};
-  r.kernels = std::move(kernels);
-  CorpusInfo c;
-  c.roots = {"corpus"};
-  c.objects = c.total_objects = 1;
-  c.programs = 1;
-  c.bundled = project_corpus;
-  r.corpus = c;
-  return r;
-}
 
 inline void save_baseline_of(const std::filesystem::path& dir, const KernelResult& k) {
   ASSERT_TRUE(save_baseline(baseline_path(dir, k.name),

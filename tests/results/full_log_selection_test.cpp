@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "results/full_log_selection.h"
 #include "results/results.h"
+#include "support/result_builders.h"
 
 #include <gtest/gtest.h>
 
@@ -8,10 +9,7 @@ namespace vmtest {
 namespace {
 
 ProgramResult accepted(int64_t insns, int64_t states = 5) {
-  ProgramResult p;
-  p.verdict = Verdict::Accepted;
-  p.metrics[Metric::InsnsProcessed] = insns;
-  p.metrics[Metric::InsnLimit] = 1000000;
+  ProgramResult p = testing::counted(insns, 1000000);
   p.metrics[Metric::TotalStates] = states;
   return p;
 }

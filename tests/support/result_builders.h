@@ -150,4 +150,58 @@ inline RunResults run_of(std::vector<KernelResult> kernels) {
   return r;
 }
 
+// --- Use-case samples (tests/app) ------------------------------------------------------------
+
+// An xdp program with a verdict and an instruction count (rejected: EACCES): what the use-case
+// tests stream from their fake guests.
+inline ProgramResult program(std::string name, Verdict verdict, int64_t insns) {
+  ProgramResult p;
+  p.name = std::move(name);
+  p.section = "xdp";
+  p.prog_type = "xdp";
+  p.verdict = verdict;
+  if (verdict == Verdict::Rejected) p.err = 13;
+  p.metrics[Metric::InsnsProcessed] = insns;
+  p.metrics[Metric::TotalStates] = 2;
+  p.metrics[Metric::PeakStates] = 2;
+  p.log_tail = {"processed " + std::to_string(insns) + " insns (limit 1000000)"};
+  return p;
+}
+
+// A kernel whose one object, a.bpf.o, holds `programs`; a status other than Ok carries an
+// error and no objects.
+inline KernelResult kernel_with(std::string name, std::vector<ProgramResult> programs,
+                                KernelStatus status = KernelStatus::Ok) {
+  KernelResult k;
+  k.name = std::move(name);
+  k.status = status;
+  k.image = "fake image";
+  k.image_sha256 = std::string(64, 'a');
+  k.kernel_release = "test";
+  if (status != KernelStatus::Ok) {
+    k.error = "boom";
+    return k;
+  }
+  ObjectResult o;
+  o.name = "a.bpf.o";
+  o.sha256 = std::string(64, 'f');
+  o.programs = std::move(programs);
+  k.objects.push_back(std::move(o));
+  return k;
+}
+
+// A run over the project's own corpus (or, with false, another one).
+inline RunResults results_of(std::vector<KernelResult> kernels, bool project_corpus = true) {
+  RunResults r;
+  r.toolchain = {"clang", "1.4", "dev"};
+  r.kernels = std::move(kernels);
+  CorpusInfo c;
+  c.roots = {"corpus"};
+  c.objects = c.total_objects = 1;
+  c.programs = 1;
+  c.bundled = project_corpus;
+  r.corpus = c;
+  return r;
+}
+
 } // namespace vmtest::testing
