@@ -119,6 +119,14 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
       };
       LoadOptions vopts = lopts;
       if (preset) vopts.globals = preset->globals;
+      // The baseline's word on each program saves the loads it predicts (LoadOptions::expected).
+      if (baseline)
+        for (const auto& p : listing.programs) {
+          const std::string key =
+              mobj.name + "/" + (preset ? preset_program_name(p.name, preset->name) : p.name);
+          if (auto it = baseline->find(key); it != baseline->end())
+            vopts.expected.emplace(p.name, it->second);
+        }
       std::vector<ProgramResult> loaded = load_object(mobj.path, listing, vopts, run_tests);
       if (preset)
         for (auto& pr : loaded)
