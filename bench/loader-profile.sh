@@ -35,6 +35,7 @@
 #   GUEST=0       skip the two corpora in the guest
 #   HOST_RUNS=10  paired host-mode runs;    ISOLATED=0  skip the --isolated-loads check
 #   VERISTAT_ROOT=DIR   the sid chroot (default /var/tmp/vmtest-veristat-sid)
+#   KEEP=1        keep the work directory (every run's output, consoles with PROF lines)
 # The matrix rows without a Debian package (4.18, 5.15, 6.6) need VMTEST_KERNEL_DIR, or
 # ../shared/kernels next to the checkout as CI has.
 set -euo pipefail
@@ -57,7 +58,7 @@ done
 WORK=$(mktemp -d /tmp/vmtest-loader-profile.XXXXXX)
 cleanup() {
   [ -n "${VROOT:-}" ] && { umount -l "$VROOT/sys" 2>/dev/null || true; umount -l "$VROOT/proc" 2>/dev/null || true; }
-  rm -rf "$WORK"
+  if [ "${KEEP:-0}" = 1 ]; then echo "work kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores" >&2
@@ -308,6 +309,8 @@ def parse_prof(name):
             p["btf"] = (float(f[1]), float(f[2]))
         elif f[0] == "bpf":
             p["bpf"][int(f[1])] = (int(f[2]), float(f[3]))
+        elif f[0] == "call":
+            p.setdefault("call", {})[f[1]] = (int(f[2]), float(f[3]))
     return p
 
 floors = [float(x) for x in open(os.path.join(work, "floor")).read().split() if x != "FAIL"]
@@ -375,6 +378,12 @@ for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools cor
             c["features"] = st.get("features")
             c["btf_parse"], c["btf_index"] = btf_parse, btf_index
             c["objects"] = st.get("listing", 0) + st.get("objects", 0) - btf
+            # Inside it (all loads, full-log reloads included): the opens (ELF and BTF parse),
+            # the kernel creating maps and loading the objects' BTF; the rest is libbpf's
+            # relocation (CO-RE candidate search over the kernel's BTF above all).
+            c["o_open"] = p.get("call", {}).get("bpf_object__open", (0, None))[1]
+            c["o_maps"] = p["bpf"].get(0, (0, 0.0))[1]
+            c["o_btf"] = p["bpf"].get(18, (0, 0.0))[1]
             c["loads"] = st.get("loads", 0)
             c["testruns"] = st.get("testruns", 0)
             c["fulllogs"] = st.get("fulllogs", 0) + st.get("fullloads", 0)
@@ -402,6 +411,9 @@ for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools cor
         ("     kernel BTF parse", "btf_parse", ""),
         ("     kernel BTF name index", "btf_index", ""),
         ("   per-object open/relocate/map create", "objects", ""),
+        ("     opens (ELF, object BTF)", "o_open", "every open, reloads' too"),
+        ("     map creation (kernel)", "o_maps", ""),
+        ("     object BTF load (kernel)", "o_btf", ""),
         ("   loads (BPF_PROG_LOAD)", "loads", "of which Σ verification ↓"),
         ("     Σ verification (kernel's own)", "p_verif", "the limit"),
         ("   test runs", "testruns", ""),
