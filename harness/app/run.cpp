@@ -212,7 +212,8 @@ Result<RunOutcome> finish_run(RunRequest& a, const PreparedRun& run, RunContext&
   outcome.results.toolchain = {VMTEST_BPF_CLANG_VERSION, LIBBPF_HOST_VERSION, VMTEST_VERSION};
   outcome.results.corpus = run.corpus;
   const fs::path results = a.opts.out_dir / "results.json";
-  auto w = write_file_atomic(results, dump_json(nlohmann::json(outcome.results), 2) + "\n");
+  auto w = write_file_atomic(results, dump_json(nlohmann::json(outcome.results), 2) + "\n",
+                             Durability::Replace);
   if (!w) return Error{"cannot write results: " + w.error().str(), ""};
   if (ctx.say) ctx.say("wrote " + results.string());
   return outcome;
