@@ -55,6 +55,11 @@ struct PreparedRun {
   KernelSelection kernels;
 };
 
+// Programs in these objects as libbpf lists them (each preset counts once more), for the run's
+// first line and results.json: every object is opened, nothing is loaded, and nothing else is
+// read (the agent's listing also reads the kernel's BTF, to guess missing attach targets).
+int64_t count_programs(const std::vector<CorpusObject>& objects);
+
 // Everything before the first boot. Usage errors (no corpus, no agent, a bad --shard, a
 // missing --bpftool) are errors naming what to do.
 Result<PreparedRun> prepare_run(RunRequest& a, RunContext& ctx);

@@ -40,7 +40,8 @@ Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
 
 }  // namespace
 
-Result<void> write_file_atomic(const fs::path& path, std::string_view data) {
+Result<void> write_file_atomic(const fs::path& path, std::string_view data,
+                               Durability durability) {
   std::error_code ec;
   // `-o /dev/null` or a FIFO: write through it. Renaming a temp file over it would replace
   // the device node with a plain file (and break every program that writes to /dev/null).
@@ -65,7 +66,7 @@ Result<void> write_file_atomic(const fs::path& path, std::string_view data) {
   }
   ::fchmod(fd, 0644);  // mkstemp creates 0600; kept files should be readable like any other
   // fsync before rename: otherwise a power loss can leave an empty file under the final name.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durability == Durability::Synced && ::fsync(fd) != 0) || ::close(fd) != 0) {
     Error e = errno_error("flush failed", path.string());
     ::unlink(tmpl.c_str());
     return e;

@@ -118,7 +118,8 @@ Result<void> build_guest_image(const GuestImageSpec& spec, const std::filesystem
   }
   if (!spec.bpftool.empty())
     if (auto r = add_capability_probe(w, dirs, spec); !r) return r;
-  return w.write(out);
+  // A run's own image, packed again by the next run: not worth an fsync of megabytes.
+  return w.write(out, Durability::Replace);
 }
 
 } // namespace vmtest

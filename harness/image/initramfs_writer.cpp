@@ -51,7 +51,7 @@ void InitramfsWriter::add_char_device(std::string path, unsigned major, unsigned
   entries_.push_back(std::move(e));
 }
 
-Result<void> InitramfsWriter::write(const std::filesystem::path& out) const {
+Result<void> InitramfsWriter::write(const std::filesystem::path& out, Durability durability) const {
   std::unique_ptr<archive, ArchiveCloser> a(archive_write_new());
   if (archive_write_set_format_cpio_newc(a.get()) != ARCHIVE_OK ||
       archive_write_add_filter_none(a.get()) != ARCHIVE_OK)
@@ -99,7 +99,7 @@ Result<void> InitramfsWriter::write(const std::filesystem::path& out) const {
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK)
     return Error{std::string("libarchive: ") + archive_error_string(a.get()), out.string()};
-  return write_file_atomic(out, buffer);
+  return write_file_atomic(out, buffer, durability);
 }
 
 }  // namespace vmtest

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fs.h"
 #include "core/result.h"
 
 namespace vmtest {
@@ -21,7 +22,8 @@ class InitramfsWriter {
   void add_char_device(std::string path, unsigned major, unsigned minor, unsigned mode = 0600);
 
   // Writes the archive to `out` atomically (temp file + rename).
-  Result<void> write(const std::filesystem::path& out) const;
+  Result<void> write(const std::filesystem::path& out,
+                     Durability durability = Durability::Synced) const;
   size_t entry_count() const { return entries_.size(); }
 
  private:

@@ -608,7 +608,7 @@ Result<void> write_html_report(const ReportModel& model, const std::filesystem::
                                const HtmlReportOptions& options) {
   auto html = render_html_report(model, options);
   if (!html) return html.error();
-  auto w = write_file_atomic(out, *html);
+  auto w = write_file_atomic(out, *html, Durability::Replace);
   if (!w) return w.error().wrap("writing the HTML report");
   return {};
 }

@@ -27,7 +27,7 @@ WrittenReports write_reports(const RunResults& results, GateVerdict& verdict,
   auto write = [&options](const FileOutput& f, const ReportModel& m) -> Result<void> {
     auto text = f.format->render(m, options);
     if (!text) return text.error();
-    return write_file_atomic(f.path, *text);
+    return write_file_atomic(f.path, *text, Durability::Replace);
   };
 
   // One model per verdict: every format renders the same one.

@@ -147,7 +147,9 @@ KernelResult Controller::run_host(const RunOptions& opts, const std::vector<Corp
     if (c.error.empty())
       m.objects.push_back({c.name, fs::absolute(c.path).string(), c.cases, c.presets});
   if (!opts.bpftool.empty()) m.bpftool = fs::absolute(opts.bpftool).string();
-  if (auto w = write_file_atomic(work / "manifest.json", dump_json(nlohmann::json(m))); !w) {
+  if (auto w = write_file_atomic(work / "manifest.json", dump_json(nlohmann::json(m)),
+                                 Durability::Replace);
+      !w) {
     kr.status = KernelStatus::Error;
     kr.error = w.error().str();
     return kr;

@@ -57,7 +57,7 @@ std::vector<std::string> write_full_logs(const fs::path& out_dir, KernelResult& 
     for (auto& p : o.programs) {
       if (p.full_log.text.empty()) continue;
       const std::string rel = full_log_path(kr.name, o.name, p.name);
-      if (auto w = write_file_atomic(out_dir / rel, p.full_log.text); !w)
+      if (auto w = write_file_atomic(out_dir / rel, p.full_log.text, Durability::Replace); !w)
         problems.push_back("cannot keep the full log of " + o.name + "/" + p.name + ": " +
                            w.error().str());
       else

@@ -3,10 +3,14 @@
 // gate resolution that feeds both the guests' full-log plan and the verdict, results.json and
 // the report. No VM boots.
 #include "app/run.h"
+#include "agent/program_loader.h"
 #include "app_fixtures.h"
 #include "baseline/expectations.h"
 
+#include <fstream>
 #include <gtest/gtest.h>
+#include <cstdio>
+#include <unistd.h>
 
 namespace vmtest {
 namespace fs = std::filesystem;
@@ -214,6 +218,65 @@ TEST(FullLogPlan, ComesFromTheGatesInputs) {
   EXPECT_TRUE(bare.baselines.empty());
   EXPECT_EQ(bare.headroom, in.thresholds.headroom);
   EXPECT_EQ(bare.change, FullLogPlan{}.change);
+}
+
+namespace {
+// Bytes this process has read through read() and friends so far (/proc/self/io's rchar).
+uint64_t bytes_read_so_far() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  uint64_t value = 0;
+  while (io >> key >> value)
+    if (key == "rchar:") return value;
+  return 0;
+}
+} // namespace
+
+// The run's first line counts what the agent will verify: each program once per preset, none
+// of an object the host could not read. It opens the objects and nothing else: the agent's
+// listing also parses the running kernel's BTF (megabytes) to guess missing attach targets,
+// which the count does not need. The fentry fixture is the one that made it do so. The count
+// runs in a freshly executed copy of this test (gtest's "threadsafe" death-test style re-runs
+// the binary), so no earlier test can have parsed, and kept, that BTF already.
+TEST(CountProgramsDeathTest, CountsWhatTheAgentListsWithoutReadingTheKernelsBtf) {
+  const std::string dir = VMTEST_BINARY_DIR "/tests/bpf/";
+  std::vector<CorpusObject> objects(4);
+  objects[0].path = dir + "attach_targets_fixture.bpf.o";
+  objects[1].path = dir + "agent_fixture.bpf.o";
+  objects[2].path = dir + "preset_fixture.bpf.o";
+  objects[2].presets = {Preset{"a", {}}, Preset{"b", {}}};
+  objects[3].path = dir + "agent_fixture.bpf.o";
+  objects[3].error = "unreadable";
+  uintmax_t limit = 64u << 10; // libbpf's own small reads
+  for (const auto& o : objects)
+    if (o.error.empty()) limit += 2 * fs::file_size(o.path);
+  std::error_code ec;
+  if (fs::exists("/sys/kernel/btf/vmlinux", ec))
+    limit = std::min<uintmax_t>(limit, fs::file_size("/sys/kernel/btf/vmlinux", ec));
+
+  ::testing::GTEST_FLAG(death_test_style) = "threadsafe";
+  EXPECT_EXIT(
+      {
+        const uint64_t before = bytes_read_so_far();
+        const int64_t n = count_programs(objects);
+        const uint64_t read = bytes_read_so_far() - before;
+        std::fprintf(stderr, "counted %lld programs, read %llu bytes (limit %llu)\n",
+                     static_cast<long long>(n), static_cast<unsigned long long>(read),
+                     static_cast<unsigned long long>(limit));
+        ::_exit(read < limit ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "counted");
+
+  int64_t expected = 0;
+  for (const auto& o : objects) {
+    if (!o.error.empty()) continue;
+    const auto listing = list_programs(o.path.string());
+    ASSERT_TRUE(listing.error.empty()) << listing.error;
+    ASSERT_FALSE(listing.programs.empty()) << o.path;
+    expected +=
+        static_cast<int64_t>(listing.programs.size() * std::max<size_t>(1, o.presets.size()));
+  }
+  EXPECT_EQ(count_programs(objects), expected);
 }
 
 } // namespace vmtest

@@ -110,7 +110,7 @@ namespace vmtest {
 TEST_F(DebExtractTest, AWriteCutShortReportsTheRealErrno) {
   std::string vmlinuz;
   for (int i = 0; i < 300000; ++i)
-    vmlinuz += static_cast<char>((i * 7919) >> 3);
+    vmlinuz += static_cast<char>((static_cast<unsigned>(i) * 7919u) >> 3); // no signed overflow
   write_bytes(dir_ / "k.deb", build_deb(kernel_files("6.1.0-test", vmlinuz, "CONFIG_BPF=y\n")));
   rlimit old{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
