@@ -79,6 +79,14 @@ ObjectResult run_object(const Manifest& manifest, size_t i, const LoadOptions& l
     };
     LoadOptions vopts = lopts;
     if (preset) vopts.globals = preset->globals;
+    // The baseline's word on each program saves the loads it predicts (LoadOptions::expected).
+    if (baseline)
+      for (const auto& p : listing.programs) {
+        const std::string key =
+            mobj.name + "/" + (preset ? preset_program_name(p.name, preset->name) : p.name);
+        if (auto it = baseline->find(key); it != baseline->end())
+          vopts.expected.emplace(p.name, it->second);
+      }
     std::vector<ProgramResult> loaded = load_object(mobj.path, listing, vopts, run_tests);
     if (preset)
       for (auto& pr : loaded)
@@ -97,15 +105,13 @@ ObjectResult run_object(const Manifest& manifest, size_t i, const LoadOptions& l
   return orr;
 }
 
-// Parses the kernel's BTF and builds its name index before workers are forked, so each
-// inherits them instead of building its own (agent/vmlinux_btf_cache.cpp: in vmtest-guest the
-// parsed instance lives until exit, and every later load gets it and prints what the parse
-// printed; with the shared libbpf of the unit tests this is one parse for nothing). What the
-// parse prints is dropped here: each object's load prints it again, as without workers.
+// Parses the kernel's BTF before workers are forked, so each inherits it instead of parsing its
+// own (agent/vmlinux_btf_cache.cpp: in vmtest-guest the parsed instance lives until exit, and
+// every later load gets it and prints what the parse printed; with the shared libbpf of the
+// unit tests this is one parse for nothing). What the parse prints is dropped here: each
+// object's load prints it again, as without workers.
 void warm_kernel_btf() {
-  btf* vmlinux = btf__load_vmlinux_btf();
-  if (vmlinux) btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT);
-  btf__free(vmlinux);
+  btf__free(btf__load_vmlinux_btf());
   take_libbpf_messages();
 }
 

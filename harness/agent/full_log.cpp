@@ -41,7 +41,8 @@ void collect_full_logs(const ManifestObject& object, const std::vector<ProgramIn
     FullLog log = std::move(r.full_log);
     const bool loader_kept = r.verdict == Verdict::Rejected && level == 1;
     if (!loader_kept) {
-      CapturedLog captured = capture_log(object.path, programs[i], level, opts);
+      CapturedLog captured = capture_log(object.path, programs[i], level, opts,
+                                         r.metrics[Metric::InsnsProcessed].value_or(0));
       log.text = std::move(captured.text);
       log.level = static_cast<int>(level);
       log.capped = captured.capped;

@@ -15,10 +15,12 @@
 // arrays, cgroup storage, maps of maps, struct_ops).
 // Each program's verification is a BPF_PROG_LOAD of its own either way, so the results are
 // the same; the e2e layer checks that against LoadOptions::isolated on real corpora.
+#include "results/full_log_selection.h"
 #include "results/manifest.h"
 #include "results/results.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +85,23 @@ struct LoadOptions {
   // A preset's globals, written into every opening of the object before it loads
   // (agent/global_presets.h).
   std::vector<GlobalSetting> globals;
+  // What the row's baseline recorded, by program name as listed: a hint that saves loads,
+  // never a verdict. A program the baseline saw rejected stays out of whole-object loads (it
+  // would only make them fail and be loaded again without it), and where the first load logs
+  // stats only, it goes straight to the level 1 trace that explains a rejection, its buffer
+  // sized from the instructions the baseline counted. When the hint is wrong (the program is
+  // accepted now) or of no use (the trace would add nothing), the program gets exactly the
+  // loads it would have had without it, so the hint never changes a result.
+  std::map<std::string, ProgramExpectation> expected;
+  // Called before every BPF load the loader makes: the programs it autoloads, the log level
+  // and the log buffer's size (0 without a log). Loads are what a row costs, so tests and the
+  // bench count them here.
+  struct Attempt {
+    std::vector<std::string> programs;
+    unsigned level = 0;
+    size_t log_size = 0;
+  };
+  std::function<void(const Attempt&)> on_load;
 };
 
 // Fills verdict, errno, stats, sizes and the log tail of `out` from an isolated load; returns
@@ -93,13 +112,21 @@ LoadedProgram load_program(const std::string& path, const ProgramInfo& info,
 // A complete verifier log from one more isolated load at `level`, its buffer grown up to
 // opts.max_log_size. `capped` is set when even that did not hold it (a rotating kernel kept
 // the tail; an older one the head). For programs that need their full log after a first load
-// that logged only stats.
+// that logged only stats. `insns`, the instructions the first load processed, sizes the first
+// buffer so that a long log takes one load rather than one per size it outgrows.
 struct CapturedLog {
   std::string text;
   bool capped = false;
 };
 CapturedLog capture_log(const std::string& path, const ProgramInfo& info, unsigned level,
-                        const LoadOptions& opts);
+                        const LoadOptions& opts, uint64_t insns = 0);
+
+// The first buffer for a log at `level` (1 or 2) of a program that processed `insns`
+// instructions: the smallest step of the growth ladder (initial_log_size × 4^k, up to
+// max_log_size) that such a log is expected to fit. Every step below it would overflow and
+// be loaded again; starting on the ladder keeps the final buffer, and so the log, what
+// growing from the bottom would have reached.
+size_t first_log_buffer(uint64_t insns, unsigned level, const LoadOptions& opts);
 
 // Runs the test cases of programs[index] on a live program fd, recording them in `result`.
 // Returns whether the program itself executed, and so may have changed what is in its maps.

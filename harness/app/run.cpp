@@ -149,6 +149,7 @@ Result<PreparedRun> prepare_run(RunRequest& a, RunContext& ctx) {
   run.kernels = select_kernels(ctx.matrix, a.opts.kernels);
   choose_foreign_builds(ctx.matrix, run.kernels, a, progress);
   a.opts.capabilities_cache = ctx.cache_dir / "capabilities";
+  a.opts.row_seconds = ctx.cache_dir / "row-seconds.json";
   return run;
 }
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "run/controller.h"
 
-#include "core/cancel.h"
 #include "capabilities/capability_matrix.h"
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "image/guest_image.h"
 #include "results/byte_text.h"
 #include "results/guest_protocol.h"
 #include "results/manifest.h"
+#include "run/boot_order.h"
 #include "run/guest_cpus.h"
 #include "run/log_files.h"
 
@@ -350,10 +351,10 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     for (const auto& c : corpus)
       if (c.error.empty()) gspec.objects.push_back({c.name, c.path, c.cases, c.presets});
     // The host architecture's image keeps the name it always had.
-    fs::path image = opts.out_dir / (arch == host_arch() ? std::string("guest-initramfs.cpio")
-                                                          : "guest-initramfs-" +
-                                                                std::string(to_string(arch)) +
-                                                                ".cpio");
+    fs::path image =
+        opts.out_dir / (arch == host_arch()
+                            ? std::string("guest-initramfs.cpio")
+                            : "guest-initramfs-" + std::string(to_string(arch)) + ".cpio");
     auto built = build_guest_image(gspec, image);
     if (!built) {
       for (size_t s : members) {
@@ -402,6 +403,21 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
   if (!specs.empty()) {
     int jobs = opts.jobs > 0 ? opts.jobs
                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Longest first, when there are more guests than slots; results keep the matrix's order
+    // through vm_index.
+    if (!opts.row_seconds.empty() && specs.size() > static_cast<size_t>(jobs)) {
+      std::vector<std::string> names;
+      for (const auto& s : specs)
+        names.push_back(s.name);
+      std::vector<VmSpec> ordered;
+      std::vector<size_t> ordered_index;
+      for (size_t s : longest_first(names, load_row_seconds(opts.row_seconds))) {
+        ordered.push_back(specs[s]);
+        ordered_index.push_back(vm_index[s]);
+      }
+      specs = std::move(ordered);
+      vm_index = std::move(ordered_index);
+    }
     // A second vCPU only where a core is free for it (run/guest_cpus.h); the agent then loads
     // objects in as many workers.
     const int at_once = static_cast<int>(std::min<size_t>(jobs, specs.size()));
@@ -415,8 +431,10 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
     auto outcomes = stages_.boot_all(specs, jobs, [&](size_t idx, const std::string& state) {
       progress_.kernel(specs[idx].name, state);
     });
+    RowSeconds timed;
     for (size_t s = 0; s < outcomes.size(); ++s) {
       const VmOutcome& vo = outcomes[s];
+      if (vo.status == KernelStatus::Ok) timed[specs[s].name] = vo.seconds;
       KernelResult& kr = out.results.kernels[vm_index[s]];
       kr.accel = vo.accel;
       kr.boot_seconds = vo.seconds;
@@ -429,6 +447,7 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       if (kr.status == KernelStatus::Ok && !vo.oopses.empty())
         progress_.note(kr.name + ": kernel reported " + vo.oopses.front());
     }
+    if (!opts.row_seconds.empty()) store_row_seconds(opts.row_seconds, timed);
   }
 
   // Full logs leave results.json for files of their own, exactly as the kernel printed them.

@@ -44,6 +44,9 @@ struct RunOptions {
   // sha256 here and later guests skip the probe (about 1 s each under TCG). Empty: no cache.
   std::filesystem::path capabilities_cache;
   bool refresh_capabilities = false; // probe even when cached (and store the new result)
+  // How long each row's guest took last time (run/boot_order.h): the longest boot first.
+  // Empty: the matrix's order.
+  std::filesystem::path row_seconds;
   // Which programs keep their full verifier log under OUT/logs, with the baselines' verdicts
   // and stats the guests select them by (results/full_log_selection.h).
   FullLogPlan full_logs;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace vmtest {
 namespace {
@@ -44,17 +45,19 @@ bool by_cost(const LineCost& a, const LineCost& b) {
 
 std::vector<LineCost> line_costs(std::string_view log) {
   std::map<std::string, LineCost> by_key;
+  // A loop's source lines repeat once per instruction the verifier walked through them
+  // (2048 times each in a 2.4 MB trace): parse each distinct text once, then only look it up.
+  std::unordered_map<std::string_view, LineCost*> by_text;
   LineCost* current = nullptr;
   for (std::string_view line : logscan::split_lines(log)) {
     if (logscan::eat(line, "; ")) {
-      LineCost parsed = parse_source_line(line);
-      std::string key = parsed.key();
-      if (key.empty()) {
-        current = nullptr;
-        continue;
+      auto [seen, fresh_text] = by_text.try_emplace(line, nullptr);
+      if (fresh_text) {
+        LineCost parsed = parse_source_line(line);
+        std::string key = parsed.key();
+        if (!key.empty()) seen->second = &by_key.try_emplace(key, std::move(parsed)).first->second;
       }
-      auto [it, fresh] = by_key.try_emplace(key, std::move(parsed));
-      current = &it->second;
+      current = seen->second;
       continue;
     }
     if (current && is_insn_line(line)) ++current->insns;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // These tests load real programs into the running kernel, so they need root (CAP_BPF); they
 // boot nothing and run in a few milliseconds.
-#include "test_paths.h"
 #include "agent/agent.h"
 #include "agent/features.h"
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
+#include "test_paths.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -133,6 +133,124 @@ TEST_F(LoaderTest, RotatingKernelKeepsTheTailOfAnOverflowingLog) {
   EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
 }
 
+// Every load a program costs, as the loader's hook saw them.
+using Attempts = std::vector<LoadOptions::Attempt>;
+static std::string describe(const Attempts& attempts) {
+  std::string s;
+  for (const auto& a : attempts) {
+    std::string progs;
+    for (const auto& p : a.programs)
+      progs += (progs.empty() ? "" : "+") + p;
+    s += progs + "@" + std::to_string(a.level) + "/" + std::to_string(a.log_size) + " ";
+  }
+  return s;
+}
+
+// What must not depend on the loads a hint saved: everything recorded but the timing.
+static void expect_same_result(const ProgramResult& a, const ProgramResult& b) {
+  EXPECT_EQ(a.verdict, b.verdict) << a.name;
+  EXPECT_EQ(a.err, b.err) << a.name;
+  EXPECT_EQ(a.error, b.error) << a.name;
+  EXPECT_EQ(a.log_level, b.log_level) << a.name;
+  EXPECT_EQ(a.log_truncated, b.log_truncated) << a.name;
+  EXPECT_EQ(a.metrics[Metric::InsnsProcessed], b.metrics[Metric::InsnsProcessed]) << a.name;
+  EXPECT_EQ(a.metrics[Metric::TotalStates], b.metrics[Metric::TotalStates]) << a.name;
+  EXPECT_EQ(a.metrics[Metric::PeakStates], b.metrics[Metric::PeakStates]) << a.name;
+  EXPECT_EQ(a.log_tail.size(), b.log_tail.size()) << a.name;
+  EXPECT_EQ(a.full_log.text.empty(), b.full_log.text.empty()) << a.name;
+}
+
+TEST_F(LoaderTest, ABaselineRejectionGoesStraightToTheTrace) {
+  if (!features_.log_stats) GTEST_SKIP() << "first loads are traces already on this kernel";
+  LoadOptions o;
+  o.log_stats = features_.log_stats;
+  o.log_rotating = features_.log_rotating;
+  o.keep_rejected_log = true;
+  Attempts plain, hinted;
+  o.on_load = [&](const LoadOptions::Attempt& a) { plain.push_back(a); };
+  auto without = load("xdp_reject_late", o);
+  ASSERT_EQ(plain.size(), 2u) << describe(plain); // stats only, then the trace
+  EXPECT_EQ(plain[0].level, 4u);
+
+  o.expected["xdp_reject_late"] = {Verdict::Rejected, without.metrics};
+  o.on_load = [&](const LoadOptions::Attempt& a) { hinted.push_back(a); };
+  auto with = load("xdp_reject_late", o);
+  ASSERT_EQ(hinted.size(), 1u) << describe(hinted);
+  EXPECT_EQ(hinted[0].level, 5u);
+  expect_same_result(with, without);
+  EXPECT_NE(joined_tail(with).find("outside of the packet"), std::string::npos);
+}
+
+TEST_F(LoaderTest, AWrongHintChangesNoResult) {
+  LoadOptions o;
+  o.log_stats = features_.log_stats;
+  o.log_rotating = features_.log_rotating;
+  o.keep_rejected_log = true;
+  auto without = load("xdp_ok", o);
+  o.expected["xdp_ok"] = {Verdict::Rejected, {}}; // a fix since the baseline was recorded
+  Attempts hinted;
+  o.on_load = [&](const LoadOptions::Attempt& a) { hinted.push_back(a); };
+  auto with = load("xdp_ok", o);
+  EXPECT_EQ(with.verdict, Verdict::Accepted);
+  expect_same_result(with, without);
+  // The wasted trace, then the load it would have had.
+  EXPECT_EQ(hinted.back().level, features_.log_stats ? 4u : 1u) << describe(hinted);
+}
+
+// A rotating kernel's overflowing trace fails with ENOSPC whatever the verifier decided; the
+// stats-only first load already said what it decided.
+TEST_F(LoaderTest, AnOverflowingTraceOnARotatingKernelReusesTheFirstVerdict) {
+  if (!features_.log_rotating) GTEST_SKIP() << "kernel keeps the head of the log";
+  LoadOptions o;
+  o.log_stats = features_.log_stats;
+  o.log_rotating = true;
+  o.initial_log_size = 512;
+  o.max_log_size = 512;
+  Attempts seen;
+  o.on_load = [&](const LoadOptions::Attempt& a) { seen.push_back(a); };
+  auto r = load("xdp_reject_late", o);
+  EXPECT_EQ(r.err, EACCES);
+  EXPECT_EQ(r.log_truncated, LogTruncation::Head);
+  ASSERT_EQ(seen.size(), 2u) << describe(seen);
+  EXPECT_EQ(seen[0].level, 4u);
+  EXPECT_EQ(seen[1].level, 5u);
+}
+
+TEST(FirstLogBuffer, StartsOnTheLadderStepTheInstructionsNeed) {
+  LoadOptions o; // 1 MiB, growing by 4 up to 256 MiB
+  EXPECT_EQ(first_log_buffer(0, 1, o), 1u << 20);
+  EXPECT_EQ(first_log_buffer(5000, 1, o), 1u << 20);
+  // unroll1024's 16392 instructions printed a 2.4 MB trace on 6.1: one 4 MiB load, not two.
+  EXPECT_EQ(first_log_buffer(16392, 1, o), 4u << 20);
+  EXPECT_EQ(first_log_buffer(16392, 2, o), 16u << 20);
+  EXPECT_EQ(first_log_buffer(1000000, 1, o), 256u << 20);
+  EXPECT_EQ(first_log_buffer(100000000, 2, o), 256u << 20); // never beyond the maximum
+  o.max_log_size = 10u << 20; // the ladder's last step is the first at or above the maximum
+  EXPECT_EQ(first_log_buffer(1000000, 1, o), 16u << 20);
+}
+
+// A trace's buffer is sized from the instructions the first load (or the baseline) counted,
+// so a log that outgrows the initial buffer costs one trace, not one per size it outgrows.
+TEST_F(LoaderTest, ATraceStartsWithABufferItsLogFits) {
+  if (!features_.log_stats) GTEST_SKIP() << "no stats-only first load to count instructions";
+  LoadOptions o;
+  o.log_stats = features_.log_stats;
+  o.log_rotating = false; // behave as on a pre-6.4 kernel
+  o.initial_log_size = 64;
+  Attempts plain, hinted;
+  o.on_load = [&](const LoadOptions::Attempt& a) { plain.push_back(a); };
+  auto without = load("xdp_reject_late", o);
+  ASSERT_EQ(plain.size(), 2u) << describe(plain);
+  EXPECT_GT(without.log_bytes, 4u * 64) << "grown from 64 bytes it would have taken 3 traces";
+  EXPECT_EQ(plain[1].log_size, first_log_buffer(*without.metrics[Metric::InsnsProcessed], 1, o));
+  o.expected["xdp_reject_late"] = {Verdict::Rejected, without.metrics};
+  o.on_load = [&](const LoadOptions::Attempt& a) { hinted.push_back(a); };
+  auto with = load("xdp_reject_late", o);
+  ASSERT_EQ(hinted.size(), 1u) << describe(hinted);
+  EXPECT_EQ(hinted[0].log_size, plain[1].log_size);
+  expect_same_result(with, without);
+}
+
 // 4.18-era kernels have neither BPF_LOG_STATS (level 4) nor a rotating log. The loader must
 // then work from level 1 alone: the summary line still yields the counts, and a rejection
 // still carries its error line. Forcing the options off reproduces that on any host.
@@ -212,6 +330,35 @@ TEST_F(ObjectLoaderTest, ResultsFollowTheListingAndMatchIsolatedLoads) {
   EXPECT_NE(joined_tail(fast.results[1]).find("outside of the packet"), std::string::npos);
   // Test runs only for accepted programs, each exactly once.
   EXPECT_EQ(fast.tested, (std::vector<std::string>{"xdp_ok", "kprobe_noop"}));
+}
+
+// A program the baseline saw rejected stays out of the whole-object load, which then loads
+// once instead of failing on it and loading again without it.
+TEST_F(ObjectLoaderTest, ABaselineRejectionStaysOutOfTheWholeObjectLoad) {
+  auto plain = load_all(kFixture, false);
+  Attempts hinted;
+  auto listing = list_programs(kFixture);
+  LoadOptions o;
+  o.log_stats = features_.log_stats;
+  o.log_rotating = features_.log_rotating;
+  o.expected["xdp_reject_late"] = {Verdict::Rejected, plain.results[1].metrics};
+  o.expected["xdp_ok"] = {Verdict::Accepted, plain.results[0].metrics};
+  o.on_load = [&](const LoadOptions::Attempt& a) { hinted.push_back(a); };
+  auto results = load_object(kFixture, listing, o, [&](size_t, int fd, ProgramResult& r) {
+    r.test_run = run_test_case(fd, default_test_case(r.name, r.prog_type));
+    return r.test_run.status == TestRunStatus::Ok;
+  });
+  ASSERT_EQ(results.size(), 3u);
+  for (size_t i = 0; i < 3; ++i)
+    expect_same_result(results[i], plain.results[i]);
+  size_t with_rejected = 0;
+  for (const auto& a : hinted)
+    if (a.programs.size() > 1 &&
+        std::count(a.programs.begin(), a.programs.end(), "xdp_reject_late"))
+      ++with_rejected;
+  EXPECT_EQ(with_rejected, 0u) << describe(hinted);
+  EXPECT_EQ(hinted.front().programs, (std::vector<std::string>{"xdp_ok", "kprobe_noop"}))
+      << describe(hinted);
 }
 
 TEST_F(ObjectLoaderTest, TestRunsDoNotSeeAnotherProgramsWrites) {

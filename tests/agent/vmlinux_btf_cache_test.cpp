@@ -17,6 +17,7 @@
 #include <utility>
 
 extern "C" __s32 __real_btf__find_by_name_kind(const btf* b, const char* name, __u32 kind);
+extern "C" void vmtest_btf_cache_seconds(double* parse, double* index);
 
 namespace {
 
@@ -45,7 +46,8 @@ TEST(VmlinuxBtfCache, EveryLookupAnswersAsTheScanDoes) {
     const char* name = btf__name_by_offset(v, t->name_off);
     ASSERT_NE(name, nullptr);
     const __s32 want = __real_btf__find_by_name_kind(v, name, btf_kind(t));
-    EXPECT_EQ(btf__find_by_name_kind(v, name, btf_kind(t)), want) << name << " kind " << btf_kind(t);
+    EXPECT_EQ(btf__find_by_name_kind(v, name, btf_kind(t)), want)
+        << name << " kind " << btf_kind(t);
     if (++seen[{btf_kind(t), name}] == 2) ++repeated;
     ++checked;
   }
@@ -61,6 +63,26 @@ TEST(VmlinuxBtfCache, EveryLookupAnswersAsTheScanDoes) {
   EXPECT_EQ(btf__find_by_name_kind(v, "no_such_type_anywhere_xyz", BTF_KIND_STRUCT), -ENOENT);
   EXPECT_EQ(btf__find_by_name_kind(v, "void", BTF_KIND_STRUCT), 0);
   EXPECT_EQ(btf__find_by_name_kind(v, "task_struct", BTF_KIND_UNKN), 0);
+}
+
+// A small corpus asks a handful of names: scans cost less than the index they would build.
+// Each test runs in a process of its own, so this one sees the cache fresh.
+TEST(VmlinuxBtfCache, AFewLookupsScanAndOnlyMoreBuildTheIndex) {
+  btf* v = kernel_btf();
+  if (!v) GTEST_SKIP() << "this kernel has no BTF";
+  auto index_seconds = [] {
+    double parse = 0, index = 0;
+    vmtest_btf_cache_seconds(&parse, &index);
+    return index;
+  };
+  for (int i = 0; i < 12; ++i)
+    EXPECT_GT(btf__find_by_name_kind(v, "task_struct", BTF_KIND_STRUCT), 0);
+  EXPECT_EQ(btf__find_by_name_kind(v, "", BTF_KIND_PTR),
+            __real_btf__find_by_name_kind(v, "", BTF_KIND_PTR)); // an empty name always scans
+  EXPECT_EQ(index_seconds(), 0.0) << "12 lookups built the index";
+  EXPECT_EQ(btf__find_by_name_kind(v, "task_struct", BTF_KIND_STRUCT),
+            __real_btf__find_by_name_kind(v, "task_struct", BTF_KIND_STRUCT));
+  EXPECT_GT(index_seconds(), 0.0) << "the 13th lookup did not build the index";
 }
 
 // What libbpf printed at warning level or above since the last take.
@@ -103,7 +125,8 @@ TEST(VmlinuxBtfCache, ACachedFailureSaysWhy) {
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+    if (unshare(CLONE_NEWNS) != 0 ||
+        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
         mount("none", "/sys/kernel/btf", "tmpfs", 0, nullptr) != 0)
       _exit(77);
     setenv("VMTEST_TEST_BTF_HIDDEN", "1", 1);

@@ -185,6 +185,46 @@ TEST(Results, FullLogAndLineCostsRoundTripAndAreOmittedWhenAbsent) {
   EXPECT_THROW(j.get<ProgramResult>(), std::exception);
 }
 
+// A long log crosses the results port deflated on its own, bytes exactly as the kernel wrote
+// them, without passing through JSON escaping; a short one stays readable text.
+TEST(Results, ALongFullLogTravelsDeflatedAndComesBackByteForByte) {
+  ProgramResult p;
+  p.full_log.reason = FullLogReason::Rejected;
+  p.full_log.level = 1;
+  std::string text;
+  for (int i = 0; text.size() < 64 * 1024; ++i)
+    text += std::to_string(i) + ": (07) r3 += 64 ; R3_w=pkt(off=64,r=0,imm=0) \"q\"\t\n";
+  text += std::string("\xff\xfe not UTF-8, and a NUL: ") + '\0' + "end\n";
+  p.full_log.text = text;
+  nlohmann::json j = p;
+  ASSERT_TRUE(j["full_log"].contains("text_zlib"));
+  EXPECT_FALSE(j["full_log"].contains("text"));
+  EXPECT_LT(j["full_log"]["text_zlib"].get<std::string>().size(), text.size());
+  EXPECT_EQ(j.get<ProgramResult>().full_log.text, text);
+
+  p.full_log.text = "0: (b7) r0 = 0\n";
+  j = p;
+  EXPECT_EQ(j["full_log"]["text"], "0: (b7) r0 = 0\n");
+  EXPECT_EQ(j.get<ProgramResult>().full_log.text, p.full_log.text);
+}
+
+TEST(Results, ADamagedDeflatedLogIsAnErrorThatSaysWhere) {
+  ProgramResult p;
+  p.full_log.reason = FullLogReason::Rejected;
+  p.full_log.text = std::string(16 * 1024, 'x');
+  nlohmann::json j = p;
+  std::string z = j["full_log"]["text_zlib"];
+  j["full_log"]["text_zlib"] = z.substr(0, z.size() - 8); // cut short
+  try {
+    j.get<ProgramResult>();
+    ADD_FAILURE() << "a truncated stream was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("text_zlib"), std::string::npos) << e.what();
+  }
+  j["full_log"]["text_zlib"] = "zz";
+  EXPECT_THROW(j.get<ProgramResult>(), std::exception);
+}
+
 TEST(Results, ManifestCarriesTheFullLogPlan) {
   Manifest m;
   m.full_logs.level = 2;

@@ -5,6 +5,7 @@
 #include "core/fs.h"
 #include "gate/gate.h"
 #include "results/guest_protocol.h"
+#include "run/boot_order.h"
 #include "run/controller.h"
 
 #include <gtest/gtest.h>
@@ -202,6 +203,31 @@ TEST_F(ControllerTest, DefaultRunSkipsUnavailableRowsAndNamesThem) {
   EXPECT_EQ(out.results.kernels[1].source.description, "linux-image-a from bullseye");
   EXPECT_TRUE(out.results.kernels[0].source.empty());
   EXPECT_EQ(stages_.booted_jobs, 2);
+}
+
+// With more guests than slots, the row that took longest last time boots first, results stay
+// in the matrix's order, and this run's times are what the next one orders by.
+TEST_F(ControllerTest, TheLongestRowBootsFirstWhenGuestsOutnumberSlots) {
+  opts_.row_seconds = dir_ / "row-seconds.json";
+  opts_.kernels = {"5.10", "6.1"};
+  opts_.jobs = 1;
+  store_row_seconds(opts_.row_seconds, {{"5.10", 3.0}, {"6.1", 9.0}});
+  stages_.outcomes["5.10"].status = KernelStatus::Ok;
+  stages_.outcomes["5.10"].results = stream_of(report_json(Verdict::Accepted));
+  stages_.outcomes["5.10"].seconds = 4.0;
+  auto out = run();
+  EXPECT_EQ(stages_.booted, (std::vector<std::string>{"6.1", "5.10"}));
+  ASSERT_EQ(out.results.kernels.size(), 2u);
+  EXPECT_EQ(out.results.kernels[0].name, "5.10");
+  EXPECT_EQ(out.results.kernels[0].boot_seconds, 4.0);
+  EXPECT_EQ(out.results.kernels[1].name, "6.1");
+  EXPECT_EQ(load_row_seconds(opts_.row_seconds).at("5.10"), 4.0);
+
+  // As many slots as guests: the order does not matter, so it stays the matrix's.
+  stages_.booted.clear();
+  opts_.jobs = 2;
+  run();
+  EXPECT_EQ(stages_.booted, (std::vector<std::string>{"5.10", "6.1"}));
 }
 
 TEST_F(ControllerTest, ExplicitUnavailableRowIsAnError) {
@@ -609,7 +635,8 @@ TEST_F(ControllerTest, SelectionIsRecordedWhenItIsNotEveryRow) {
   EXPECT_TRUE(check_kernel_names(matrix_, {"6.1", "host"}).ok());
   auto bad = check_kernel_names(matrix_, {"6.1", "5.4"});
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().str(), "unknown kernel '5.4'; choose from: 4.18, 5.10, 6.1, 6.1-arm64, host");
+  EXPECT_EQ(bad.error().str(),
+            "unknown kernel '5.4'; choose from: 4.18, 5.10, 6.1, 6.1-arm64, host");
 }
 
 TEST_F(ControllerTest, GuestsWithTwoCpusAreToldToUseTwoWorkers) {
