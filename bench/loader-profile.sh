@@ -16,6 +16,10 @@
 #     they arrive; the guest's from one run with a profiling copy of vmtest-guest (bench/
 #     loader_profile.cpp wraps libbpf's syscalls and the agent's stages, linked from the build's
 #     own objects), so the split is of that one run;
+#   - one agent worker against two (--guest-cpus 1 and 2, agent/ordered_workers.h) on each
+#     guest corpus, with the after build, their runs alternating with the builds' and their
+#     outcomes compared; with CORE1=1 both again with the whole run pinned to one host core
+#     (taskset -c 0), the contrast for a host without a spare core;
 #   - the default six-row matrix (bundled corpus, warm caches) against its floor (the six floor
 #     boots, as many at a time as vmtest boots), target ≤ 2×;
 #   - host mode (`vmtest run --kernel host --no-capabilities --no-testrun`, bundled corpus)
@@ -34,6 +38,7 @@
 #   MATRIX=0      skip the six-row matrix;  HOST=0  skip host mode and veristat;
 #   GUEST=0       skip the two corpora in the guest
 #   HOST_RUNS=10  paired host-mode runs;    ISOLATED=0  skip the --isolated-loads check
+#   WORKERS=0     skip one worker against two;  CORE1=1  add the one-core contrast
 #   VERISTAT_ROOT=DIR   the sid chroot (default /var/tmp/vmtest-veristat-sid)
 #   KEEP=1        keep the work directory (every run's output, consoles with PROF lines)
 # The matrix rows without a Debian package (4.18, 5.15, 6.6) need VMTEST_KERNEL_DIR, or
@@ -67,6 +72,18 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores" >
 BUILDS="after"
 [ -n "$BEFORE" ] && BUILDS="after before"
 build_of() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$BUILD"; fi; }
+# Worker variants of the after build, guest corpora only: w1 and w2 force one and two vCPUs
+# (and agent workers) per guest; c1w1 and c1w2 do the same with the run pinned to one core.
+has_guest_cpus() {  # not `| grep -q`: under pipefail, grep's early exit fails the pipe
+  case "$("$(build_of "$1")/harness/vmtest" run --help 2>/dev/null)" in *--guest-cpus*) ;; *) return 1 ;; esac
+}
+VARIANTS=""
+if [ "${WORKERS:-1}" = 1 ] && has_guest_cpus after; then
+  VARIANTS="w1 w2"
+  [ "${CORE1:-0}" = 1 ] && VARIANTS+=" c1w1 c1w2"
+fi
+variant_prefix() { case "$1" in c1*) echo "taskset -c 0" ;; esac; }
+variant_args() { case "$1" in *w1) echo "--guest-cpus 1" ;; *w2) echo "--guest-cpus 2" ;; esac; }
 
 # A profiling copy of each build's vmtest-guest: the build's own link line, writing elsewhere,
 # plus the wrappers. The agent's stages are wrapped by their mangled names, found among the
@@ -143,12 +160,15 @@ floor_boot() {  # KERNEL WORKDIR: seconds of one floor boot (qemu start -> exit)
 # they arrive: the host's part of the split.
 stamp() { while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done; }
 timed_run() {  # NAME BUILD_NAME [vmtest run options...]: writes $WORK/NAME/ and $WORK/NAME.t
-  local name=$1 b
+  local name=$1 b prefix extra
   b=$(build_of "$2")
+  prefix=$(variant_prefix "$2")
+  extra=$(variant_args "$2")
   shift 2
   {
     echo "start $EPOCHREALTIME"
-    { VMTEST_BUILD_DIR="$b" "$b/harness/vmtest" run "$@" --out "$WORK/$name" 2>&1 >"$WORK/$name.stdout" || true; } | stamp
+    # shellcheck disable=SC2086
+    { VMTEST_BUILD_DIR="$b" $prefix "$b/harness/vmtest" run "$@" $extra --out "$WORK/$name" 2>&1 >"$WORK/$name.stdout" || true; } | stamp
     echo "end $EPOCHREALTIME"
   } > "$WORK/$name.t"
 }
@@ -171,7 +191,7 @@ for i in $(seq 1 "$RUNS"); do
   echo "round $i of $RUNS (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   floor_boot "$KERNEL" "$WORK/floorboot" >> "$WORK/floor"
   [ "$GUEST" = 1 ] && for c in bundled tools; do
-    for name in $BUILDS; do guest_run "$c-$name-$i" "$name" "$c"; done
+    for name in $BUILDS $VARIANTS; do guest_run "$c-$name-$i" "$name" "$c"; done
   done
   if [ "${MATRIX:-1}" = 1 ]; then
     rows=$(python3 -c 'import yaml; print(" ".join(yaml.safe_load(open("kernels/matrix.yaml"))["defaults"]))')
@@ -183,10 +203,14 @@ for i in $(seq 1 "$RUNS"); do
   fi
 done
 
-# One profiled run per build and corpus: the guest's part of the split.
+# One profiled run per build and corpus: the guest's part of the split. One worker: the
+# profiling wrappers count in the process that prints them.
 [ "$GUEST" = 1 ] && for c in bundled tools; do
   for name in $BUILDS; do
-    guest_run "profile-$c-$name" "$name" "$c" --agent "$WORK/agent-profile-$name"
+    one=""
+    has_guest_cpus "$name" && one="--guest-cpus 1"
+    # shellcheck disable=SC2086
+    guest_run "profile-$c-$name" "$name" "$c" --agent "$WORK/agent-profile-$name" $one
   done
 done
 if [ "${ISOLATED:-1}" = 1 ] && [ "$GUEST" = 1 ]; then
@@ -220,12 +244,13 @@ if [ "${HOST:-1}" = 1 ]; then
 fi
 
 python3 - "$WORK" "$RUNS" "$KERNEL" "$BUILDS" "$HOST_RUNS" "${MATRIX:-1}" "${HOST:-1}" \
-  "${ISOLATED:-1}" "$BUILD" "$BEFORE" "$GUEST" <<'PY'
+  "${ISOLATED:-1}" "$BUILD" "$BEFORE" "$GUEST" "$VARIANTS" <<'PY'
 import json, os, re, statistics, sys
 
-work, runs, kernel, builds, host_runs, matrix, host, isolated, after_dir, before_dir, guest = sys.argv[1:12]
+work, runs, kernel, builds, host_runs, matrix, host, isolated, after_dir, before_dir, guest, variants = sys.argv[1:13]
 runs, host_runs = int(runs), int(host_runs)
 builds = builds.split()
+variants = variants.split()
 med = statistics.median
 failures = []
 
@@ -325,7 +350,7 @@ def fmt(x):
 for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools corpus")) if guest == "1" else ():
     print()
     per = {}
-    for b in builds:
+    for b in builds + variants:
         splits = [host_split(f"{corpus}-{b}-{i}", kernel) for i in range(1, runs + 1)]
         ok = [s for s in splits if s]
         if len(ok) < len(splits):
@@ -339,7 +364,7 @@ for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools cor
           f"{first_ok['accel']}, median of {runs} rounds (builds alternating)")
     print(f"  {'build':8} {'wall_s':>7} {'guest_s':>8} {'floor_s':>8} {'Σverif_s':>9} "
           f"{'x_limit':>8}  target ≤ 1.50   walls")
-    for b in builds:
+    for b in builds + variants:
         ok = per[b]
         if not ok:
             print(f"  {b:8} no successful run")
@@ -349,6 +374,23 @@ for corpus, label in (("bundled", "bundled corpus"), ("tools", "libbpf-tools cor
         # Paired: each run against the floor boot of its own round.
         print(f"  {b:8} {w:7.2f} {g:8.2f} {floor:8.2f} {v:9.3f} {x:8.2f}  "
               f"{'met' if x <= 1.5 else 'NOT met':13}   " + " ".join(f"{s['wall']:.2f}" for s in ok))
+    # Two workers against one, paired by round (each pair ran back to back).
+    for one, two, where in (("w1", "w2", "2 host cores"), ("c1w1", "c1w2", "1 host core")):
+        if one not in variants:
+            continue
+        pairs = [(a["wall"], b["wall"], a["guest"], b["guest"]) for i in range(1, runs + 1)
+                 for a in [host_split(f"{corpus}-{one}-{i}", kernel)]
+                 for b in [host_split(f"{corpus}-{two}-{i}", kernel)] if a and b]
+        if not pairs:
+            continue
+        print(f"  workers, {where}: 1 worker {med(p[0] for p in pairs):.2f} s, 2 workers "
+              f"{med(p[1] for p in pairs):.2f} s (guest {med(p[2] for p in pairs):.2f} → "
+              f"{med(p[3] for p in pairs):.2f} s); paired 2/1 median "
+              f"{med(p[1] / p[0] for p in pairs):.2f}: " +
+              " ".join(f"{p[1] / p[0]:.2f}" for p in pairs))
+    if variants:
+        print("  (w1, w2: the after build with --guest-cpus 1, 2; c1…: the same on one host core,"
+              " taskset -c 0; after: --guest-cpus as the run decides)")
 
     # The split: host from the medians of every round, guest from the one profiled run.
     print(f"  where the time goes (host lines: median over rounds; guest lines: one profiled run"
@@ -523,6 +565,11 @@ if "before" in builds:
 for c in guest_corpora:
     for b in builds:
         compare(f"{c}: {b}, profiling agent vs its own", outcome(f"profile-{c}-{b}"), outcome(f"{c}-{b}-1"))
+for c in guest_corpora:
+    for one, two in (("w1", "w2"), ("c1w1", "c1w2")):
+        if one in variants:
+            compare(f"{c}: 1 worker vs 2 ({one} vs {two})", outcome(f"{c}-{one}-1"),
+                    outcome(f"{c}-{two}-1"))
 if isolated == "1":
     for c in guest_corpora:
         compare(f"{c}: after, default vs --isolated-loads", outcome(f"{c}-after-1"), outcome(f"isolated-{c}"))

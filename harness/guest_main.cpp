@@ -10,6 +10,7 @@
 #include "results/json_read.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -58,7 +59,7 @@ bool write_all(int fd, const std::string& data) {
 }
 
 vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool skip_caps,
-                             const std::string& row,
+                             const std::string& row, int workers,
                              std::function<void(const std::string&)> emit = {}) {
   vmtest::AgentReport report;
   std::ifstream in(manifest_path);
@@ -79,6 +80,7 @@ vmtest::AgentReport run_from(const std::string& manifest_path, bool echo, bool s
   vmtest::AgentOptions opts;
   opts.skip_capabilities = skip_caps;
   opts.row = row;
+  opts.workers = workers;
   opts.echo_libbpf = echo;
   opts.progress = [](const std::string& line) {
     std::fprintf(stderr, "vmtest: %s\n", line.c_str());
@@ -108,6 +110,7 @@ int init_main() {
   std::string words((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
   bool skip_caps = words.find(vmtest::kSkipCapabilitiesArg) != std::string::npos;
   const std::string row = cmdline_value(words, vmtest::kRowArg);
+  const int workers = std::atoi(cmdline_value(words, vmtest::kWorkersArg).c_str());
   std::string port = cmdline_value(words, vmtest::kResultsPortArg);
   if (port.empty()) port = kDefaultResultsPort;
   // Opened before any work: each record goes out (and is drained) as soon as it is known.
@@ -127,7 +130,7 @@ int init_main() {
     if (!write_all(fd, record)) std::fprintf(stderr, "vmtest: writing results failed\n");
     tcdrain(fd);
   };
-  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps, row, emit);
+  vmtest::AgentReport report = run_from(kManifestPath, false, skip_caps, row, workers, emit);
   // run_agent streamed everything else; a fatal error happens before it starts.
   if (!report.fatal.empty()) emit(vmtest::fatal_record(report.fatal));
   if (fd >= 0) close(fd);
@@ -138,6 +141,7 @@ int init_main() {
 int host_main(int argc, char** argv) {
   std::string manifest, output;
   bool echo = false;
+  int workers = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--manifest" && i + 1 < argc)
@@ -146,12 +150,15 @@ int host_main(int argc, char** argv) {
       output = argv[++i];
     else if (a == "--verbose")
       echo = true;
+    else if (a == "--workers" && i + 1 < argc)
+      workers = std::atoi(argv[++i]);
     else if (a == "--version") {
       std::printf("vmtest-guest libbpf %s\n", vmtest::libbpf_version().c_str());
       return 0;
     } else {
       std::fprintf(stderr,
-                   "usage: vmtest-guest --manifest FILE [--output FILE] [--verbose] | --version\n"
+                   "usage: vmtest-guest --manifest FILE [--output FILE] [--verbose] [--workers N] |"
+                   " --version\n"
                    "Runs as /init inside a vmtest VM; with --manifest it runs on this kernel.\n");
       return 2;
     }
@@ -160,7 +167,7 @@ int host_main(int argc, char** argv) {
     std::fprintf(stderr, "vmtest-guest: --manifest is required outside a VM\n");
     return 2;
   }
-  vmtest::AgentReport report = run_from(manifest, echo, false, "host");
+  vmtest::AgentReport report = run_from(manifest, echo, false, "host", workers);
   std::string text = vmtest::dump_json(nlohmann::json(report));
   if (output.empty()) {
     std::cout << text << "\n";

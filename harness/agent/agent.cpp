@@ -6,11 +6,13 @@
 #include "agent/full_log.h"
 #include "agent/global_presets.h"
 #include "agent/log_capture.h"
+#include "agent/ordered_workers.h"
 #include "agent/program_loader.h"
 #include "agent/test_runner.h"
 #include "results/guest_protocol.h"
 
 #include <algorithm>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <cerrno>
 #include <chrono>
@@ -38,6 +40,79 @@ bool executed(const ProgramResult& pr) {
     return t.status == TestRunStatus::Ok || (t.status == TestRunStatus::Error && t.err != EINVAL);
   };
   return ran(pr.test_run) || std::any_of(pr.more_test_runs.begin(), pr.more_test_runs.end(), ran);
+}
+
+// One object of the manifest, every preset of it: listed, loaded, tested, its full logs
+// collected. Progress lines go to `progress` as they happen.
+ObjectResult run_object(const Manifest& manifest, size_t i, const LoadOptions& lopts,
+                        const std::map<std::string, ProgramExpectation>* baseline,
+                        const std::function<void(const std::string&)>& progress) {
+  const auto& mobj = manifest.objects[i];
+  const size_t objects = manifest.objects.size();
+  const std::string where = "[" + std::to_string(i + 1) + "/" + std::to_string(objects) + "] ";
+  ObjectResult orr;
+  orr.name = mobj.name;
+  // Without presets the object loads once as it is; with them, once per preset, each
+  // program named "program@preset".
+  std::vector<const Preset*> variants;
+  for (const auto& p : mobj.presets)
+    variants.push_back(&p);
+  if (variants.empty()) variants.push_back(nullptr);
+  for (const Preset* preset : variants) {
+    ObjectListing listing = list_programs(mobj.path);
+    std::string error = listing.error;
+    if (error.empty() && preset && listing.object) {
+      std::string bad = apply_globals(listing.object.get(), preset->globals);
+      if (!bad.empty()) error = "preset " + preset->name + ": " + bad;
+    }
+    if (!error.empty()) {
+      orr.error += (orr.error.empty() ? "" : "\n") + error;
+      if (progress) progress(where + mobj.name + ": " + error);
+      continue;
+    }
+    auto run_tests = [&](size_t p, int fd, ProgramResult& pr) {
+      auto cases = cases_for(mobj, listing.programs[p]);
+      pr.test_run = run_test_case(fd, cases.front());
+      for (size_t c = 1; c < cases.size(); ++c)
+        pr.more_test_runs.push_back(run_test_case(fd, cases[c]));
+      return executed(pr);
+    };
+    LoadOptions vopts = lopts;
+    if (preset) vopts.globals = preset->globals;
+    // The baseline's word on each program saves the loads it predicts (LoadOptions::expected).
+    if (baseline)
+      for (const auto& p : listing.programs) {
+        const std::string key =
+            mobj.name + "/" + (preset ? preset_program_name(p.name, preset->name) : p.name);
+        if (auto it = baseline->find(key); it != baseline->end())
+          vopts.expected.emplace(p.name, it->second);
+      }
+    std::vector<ProgramResult> loaded = load_object(mobj.path, listing, vopts, run_tests);
+    if (preset)
+      for (auto& pr : loaded)
+        pr.name = preset_program_name(pr.name, preset->name);
+    // After naming: a preset's baseline is keyed "object/program@preset".
+    collect_full_logs(mobj, listing.programs, manifest.full_logs, baseline, vopts, loaded);
+    for (auto& pr : loaded) {
+      if (progress)
+        progress(where + mobj.name + ":" + pr.name + " " + to_string(pr.verdict) +
+                 (pr.metrics[Metric::InsnsProcessed]
+                      ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
+                      : std::string()));
+      orr.programs.push_back(std::move(pr));
+    }
+  }
+  return orr;
+}
+
+// Parses the kernel's BTF before workers are forked, so each inherits it instead of parsing its
+// own (agent/vmlinux_btf_cache.cpp: in vmtest-guest the parsed instance lives until exit, and
+// every later load gets it and prints what the parse printed; with the shared libbpf of the
+// unit tests this is one parse for nothing). What the parse prints is dropped here: each
+// object's load prints it again, as without workers.
+void warm_kernel_btf() {
+  btf__free(btf__load_vmlinux_btf());
+  take_libbpf_messages();
 }
 
 } // namespace
@@ -86,65 +161,54 @@ AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts) {
   // first load, and a corpus need not fit in the guest's memory all at once.
   const size_t objects = manifest.objects.size();
   emit([&] { return start_record(report, objects); });
-  for (size_t i = 0; i < objects; ++i) {
-    const auto& mobj = manifest.objects[i];
-    const std::string where = "[" + std::to_string(i + 1) + "/" + std::to_string(objects) + "] ";
-    emit([&] { return begin_record(i, mobj.name); });
-    ObjectResult orr;
-    orr.name = mobj.name;
-    // Without presets the object loads once as it is; with them, once per preset, each
-    // program named "program@preset".
-    std::vector<const Preset*> variants;
-    for (const auto& p : mobj.presets)
-      variants.push_back(&p);
-    if (variants.empty()) variants.push_back(nullptr);
-    for (const Preset* preset : variants) {
-      ObjectListing listing = list_programs(mobj.path);
-      std::string error = listing.error;
-      if (error.empty() && preset && listing.object) {
-        std::string bad = apply_globals(listing.object.get(), preset->globals);
-        if (!bad.empty()) error = "preset " + preset->name + ": " + bad;
-      }
-      if (!error.empty()) {
-        orr.error += (orr.error.empty() ? "" : "\n") + error;
-        if (opts.progress) opts.progress(where + mobj.name + ": " + error);
-        continue;
-      }
-      auto run_tests = [&](size_t p, int fd, ProgramResult& pr) {
-        auto cases = cases_for(mobj, listing.programs[p]);
-        pr.test_run = run_test_case(fd, cases.front());
-        for (size_t c = 1; c < cases.size(); ++c)
-          pr.more_test_runs.push_back(run_test_case(fd, cases[c]));
-        return executed(pr);
-      };
-      LoadOptions vopts = lopts;
-      if (preset) vopts.globals = preset->globals;
-      // The baseline's word on each program saves the loads it predicts (LoadOptions::expected).
-      if (baseline)
-        for (const auto& p : listing.programs) {
-          const std::string key =
-              mobj.name + "/" + (preset ? preset_program_name(p.name, preset->name) : p.name);
-          if (auto it = baseline->find(key); it != baseline->end())
-            vopts.expected.emplace(p.name, it->second);
-        }
-      std::vector<ProgramResult> loaded = load_object(mobj.path, listing, vopts, run_tests);
-      if (preset)
-        for (auto& pr : loaded)
-          pr.name = preset_program_name(pr.name, preset->name);
-      // After naming: a preset's baseline is keyed "object/program@preset".
-      collect_full_logs(mobj, listing.programs, manifest.full_logs, baseline, vopts, loaded);
-      for (auto& pr : loaded) {
-        if (opts.progress)
-          opts.progress(
-              where + mobj.name + ":" + pr.name + " " + to_string(pr.verdict) +
-              (pr.metrics[Metric::InsnsProcessed]
-                   ? " (" + std::to_string(*pr.metrics[Metric::InsnsProcessed]) + " insns)"
-                   : std::string()));
-        orr.programs.push_back(std::move(pr));
-      }
+  const int workers = std::max(1, opts.workers);
+  if (workers <= 1 || objects <= 1) {
+    for (size_t i = 0; i < objects; ++i) {
+      emit([&] { return begin_record(i, manifest.objects[i].name); });
+      ObjectResult orr = run_object(manifest, i, lopts, baseline, opts.progress);
+      emit([&] { return object_record(orr); });
+      report.objects.push_back(std::move(orr));
     }
-    emit([&] { return object_record(orr); });
-    report.objects.push_back(std::move(orr));
+  } else {
+    // Objects in worker processes (agent/ordered_workers.h). A worker returns the object's
+    // progress lines and its record, which this process passes on in corpus order: the
+    // console and the results port see what a single loop would have written.
+    warm_kernel_btf();
+    OrderedWork w;
+    w.count = objects;
+    w.workers = workers;
+    w.work = [&](size_t i) {
+      WorkOutput out;
+      ObjectResult orr = run_object(manifest, i, lopts, baseline,
+                                    [&](const std::string& line) { out.push_back(line); });
+      out.push_back(object_record(orr));
+      return out;
+    };
+    w.next = [&](size_t i) { emit([&] { return begin_record(i, manifest.objects[i].name); }); };
+    w.deliver = [&](size_t i, WorkOutput&& out) {
+      std::string record = std::move(out.back());
+      out.pop_back();
+      if (opts.progress)
+        for (const auto& line : out)
+          opts.progress(line);
+      if (opts.emit) {
+        opts.emit(record);
+        return;
+      }
+      // Without a receiver (host mode) the report keeps the object, read back from its record.
+      auto s = parse_guest_stream(record);
+      if (s && s->report.objects.size() == 1) {
+        report.objects.push_back(std::move(s->report.objects.front()));
+      } else {
+        ObjectResult lost;
+        lost.name = manifest.objects[i].name;
+        lost.error = "vmtest: the worker's record of this object did not read back";
+        report.objects.push_back(std::move(lost));
+      }
+    };
+    // A fallback to this process (a failed fork) changes no result; saying so would change
+    // the progress lines.
+    run_ordered(w);
   }
 
   // After the corpus, so a probe that wedges the kernel cannot cost us the verdicts' progress

@@ -23,6 +23,9 @@ struct AgentOptions {
   // The matrix row this kernel was booted for (kRowArg; "host" on the host): picks the row's
   // baseline from the manifest's full-log plan.
   std::string row;
+  // Processes that load objects at once (agent/ordered_workers.h): the records, their order
+  // and the progress lines are those of one. More than one pays only with as many CPUs.
+  int workers = 1;
 };
 
 AgentReport run_agent(const Manifest& manifest, const AgentOptions& opts = {});

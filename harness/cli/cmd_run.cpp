@@ -32,6 +32,12 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_flag("--no-testrun", a.no_testrun, "Ignore testrun/ cases; use default inputs");
   cmd->add_option("-o,--out", a.opts.out_dir, "Output directory")->capture_default_str();
   cmd->add_option("-j,--jobs", a.opts.jobs, "VMs at once (default: number of cores)");
+  cmd->add_option("--guest-cpus", a.opts.guest_cpus,
+                  "vCPUs per guest, each loading objects in a worker process of its own; 0: 2 "
+                  "when the host has two cores for every VM running at once, else 1 (measured "
+                  "no faster on a busy 2-core host, so off by default)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 8));
   cmd->add_option("--timeout", a.timeout_s, "Per-VM timeout in seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -73,6 +73,9 @@ inline constexpr std::string_view kRowArg = "vmtest.row=";
 // Kernel argument naming the device the guest streams its records to, when it is not
 // /dev/ttyS1 (the x86 layout): arm64 guests get `vmtest.results=/dev/ttyS0` (vm/qemu_command.h).
 inline constexpr std::string_view kResultsPortArg = "vmtest.results=";
+// Kernel argument giving the agent more than one worker process ("vmtest.workers=2"): the
+// controller passes it with as many vCPUs (run/guest_cpus.h). Absent: one.
+inline constexpr std::string_view kWorkersArg = "vmtest.workers=";
 
 // Which programs keep a full verifier log, and how (results/full_log_selection.h decides).
 struct FullLogPlan {

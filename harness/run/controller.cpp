@@ -9,6 +9,7 @@
 #include "results/guest_protocol.h"
 #include "results/manifest.h"
 #include "run/boot_order.h"
+#include "run/guest_cpus.h"
 #include "run/log_files.h"
 
 #include <algorithm>
@@ -419,6 +420,16 @@ RunOutcome Controller::run(const RunOptions& opts, const std::vector<CorpusObjec
       specs = std::move(ordered);
       vm_index = std::move(ordered_index);
     }
+    // A second vCPU only where a core is free for it (run/guest_cpus.h); the agent then loads
+    // objects in as many workers.
+    const int at_once = static_cast<int>(std::min<size_t>(jobs, specs.size()));
+    const int cpus = guest_cpus(opts.guest_cpus, at_once, available_cores());
+    if (cpus > 1)
+      for (auto& spec : specs) {
+        spec.cpus = cpus;
+        spec.extra_cmdline += (spec.extra_cmdline.empty() ? "" : " ") + std::string(kWorkersArg) +
+                              std::to_string(cpus);
+      }
     auto outcomes = stages_.boot_all(specs, jobs, [&](size_t idx, const std::string& state) {
       progress_.kernel(specs[idx].name, state);
     });

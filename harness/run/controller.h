@@ -27,6 +27,7 @@ struct RunOptions {
   std::filesystem::path out_dir = "vmtest-out";
   std::filesystem::path agent; // vmtest-guest, built for the host (host mode, same-arch guests)
   int jobs = 0;                // 0: number of cores
+  int guest_cpus = 1;          // vCPUs (and agent workers) per guest; 0: run/guest_cpus.h decides
   std::chrono::seconds timeout{180};
   int log_tail_lines = 20;
   bool isolated_loads = false; // Manifest::isolated_loads

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The loader on real guests: the fixup objects load as veristat would load them, and loading
-// objects whole (the default) gives exactly what loading every program on its own gives.
+// The loader on real guests: the fixup objects load as veristat would load them, loading
+// objects whole (the default) gives exactly what loading every program on its own gives, and two
+// agent workers give what one gives.
 #include "test_paths.h"
 #include "e2e_support.h"
 
+#include <fstream>
 #include <map>
 
 namespace vmtest::e2e {
@@ -165,6 +167,70 @@ TEST(LoaderE2E, WholeObjectLoadsGiveWhatIsolatedLoadsGive) {
   }
   // Most of the corpus loads on 6.1, so the whole-object path is really taken.
   EXPECT_GE(accepted, wp.size() / 2);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// The agent's lines on a guest's console, but for the one with its own wall time.
+std::vector<std::string> agent_lines(const fs::path& console) {
+  std::vector<std::string> out;
+  std::ifstream in(console);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("vmtest: ", 0) == 0 && line.rfind("vmtest: done in ", 0) != 0)
+      out.push_back(line);
+  return out;
+}
+
+} // namespace
+
+// The bundled corpus (test runs, presets, a rejection with its full log) and the fixups on a
+// 6.1 guest with one vCPU and one worker, then with two of each: every program's outcome, the
+// objects' order and the agent's progress lines on the console are the same.
+TEST(LoaderE2E, TwoWorkersGiveWhatOneGives) {
+  auto dir = *make_temp_dir(fs::temp_directory_path(), "vmtest-e2e-workers-");
+  auto run = [&](const std::string& cpus) {
+    const fs::path out = dir / ("cpus" + cpus);
+    return run_vmtest({"run", "--kernel", "6.1", "--corpus", bundled_dir().string(), "--corpus",
+                       fixups_dir().string(), "--no-gate", "--no-capabilities", "--guest-cpus",
+                       cpus, "--timeout", "600", "--out", out.string()},
+                      out, std::chrono::seconds{900});
+  };
+  auto one = run("1");
+  auto two = run("2");
+  ASSERT_TRUE(one.has_results) << one.output;
+  ASSERT_TRUE(two.has_results) << two.output;
+  const KernelResult* a = one.results.find("6.1");
+  const KernelResult* b = two.results.find("6.1");
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->status, KernelStatus::Ok) << a->error;
+  ASSERT_EQ(b->status, KernelStatus::Ok) << b->error;
+  ASSERT_EQ(a->objects.size(), b->objects.size());
+  for (size_t i = 0; i < a->objects.size(); ++i) {
+    const ObjectResult& x = a->objects[i];
+    const ObjectResult& y = b->objects[i];
+    ASSERT_EQ(y.name, x.name) << "objects arrive in corpus order";
+    EXPECT_EQ(y.error, x.error) << x.name;
+    ASSERT_EQ(y.programs.size(), x.programs.size()) << x.name;
+    for (size_t p = 0; p < x.programs.size(); ++p) {
+      const ProgramResult& u = x.programs[p];
+      const ProgramResult& v = y.programs[p];
+      const std::string key = x.name + ":" + u.name;
+      EXPECT_EQ(v.name, u.name) << key;
+      EXPECT_EQ(v.verdict, u.verdict) << key;
+      EXPECT_EQ(v.err, u.err) << key;
+      EXPECT_EQ(v.metrics[Metric::InsnsProcessed], u.metrics[Metric::InsnsProcessed]) << key;
+      EXPECT_EQ(v.metrics[Metric::PeakStates], u.metrics[Metric::PeakStates]) << key;
+      EXPECT_EQ(v.test_run.status, u.test_run.status) << key;
+      EXPECT_EQ(v.test_run.retval, u.test_run.retval) << key;
+      EXPECT_EQ(v.test_run.data_out_hex, u.test_run.data_out_hex) << key;
+      EXPECT_EQ(v.full_log.reason, u.full_log.reason) << key;
+      EXPECT_EQ(v.full_log.level, u.full_log.level) << key;
+    }
+  }
+  const auto lines_one = agent_lines(dir / "cpus1/kernels/6.1/console.log");
+  EXPECT_GE(lines_one.size(), a->objects.size());
+  EXPECT_EQ(agent_lines(dir / "cpus2/kernels/6.1/console.log"), lines_one);
   fs::remove_all(dir);
 }
 

@@ -111,6 +111,7 @@ public:
       arches[s.name] = s.arch;
       initrds[s.name] = s.initrd;
       cmdlines[s.name] = s.extra_cmdline;
+      cpus[s.name] = s.cpus;
       memory_mb[s.name] = s.memory_mb;
       EXPECT_TRUE(fs::exists(s.initrd)) << "guest image must be built before booting";
       VmOutcome o;
@@ -138,6 +139,7 @@ public:
   std::map<std::string, Arch> arches;
   std::map<std::string, fs::path> initrds;
   std::map<std::string, int> memory_mb;
+  std::map<std::string, int> cpus;
   int booted_jobs = 0;
 };
 
@@ -163,6 +165,7 @@ protected:
     opts_.agent = dir_ / "agent";
     opts_.out_dir = dir_ / "out";
     opts_.jobs = 2;
+    opts_.guest_cpus = 1; // not this machine's cores (run/guest_cpus.h has the policy's tests)
     corpus_.push_back({"a.bpf.o", "a", dir_ / "a.bpf.o", std::string(64, 'f'), {}});
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -634,6 +637,18 @@ TEST_F(ControllerTest, SelectionIsRecordedWhenItIsNotEveryRow) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().str(),
             "unknown kernel '5.4'; choose from: 4.18, 5.10, 6.1, 6.1-arm64, host");
+}
+
+TEST_F(ControllerTest, GuestsWithTwoCpusAreToldToUseTwoWorkers) {
+  opts_.kernels = {"6.1"};
+  opts_.guest_cpus = 2;
+  run();
+  EXPECT_EQ(stages_.cpus["6.1"], 2);
+  EXPECT_EQ(stages_.cmdlines["6.1"], std::string(kWorkersArg) + "2");
+  opts_.guest_cpus = 1;
+  run();
+  EXPECT_EQ(stages_.cpus["6.1"], 1);
+  EXPECT_EQ(stages_.cmdlines["6.1"], "");
 }
 
 } // namespace vmtest
