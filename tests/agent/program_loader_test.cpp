@@ -116,23 +116,6 @@ TEST_F(LoaderTest, OverflowBeyondMaxSaysTheTailWasLost) {
   EXPECT_NE(r.log_tail.back().find("kept only its head"), std::string::npos);
 }
 
-TEST_F(LoaderTest, RotatingKernelKeepsTheTailOfAnOverflowingLog) {
-  if (!features_.log_rotating) GTEST_SKIP() << "kernel keeps the head of the log";
-  LoadOptions o;
-  o.log_stats = features_.log_stats;
-  o.log_rotating = true;
-  o.initial_log_size = 512;
-  o.max_log_size = 512;
-  auto r = load("xdp_reject_late", o);
-  EXPECT_EQ(r.verdict, Verdict::Rejected);
-  EXPECT_EQ(r.err, EACCES);
-  EXPECT_EQ(r.log_truncated, LogTruncation::Head);
-  std::string tail;
-  for (const auto& l : r.log_tail)
-    tail += l + "\n";
-  EXPECT_NE(tail.find("outside of the packet"), std::string::npos) << tail;
-}
-
 // Every load a program costs, as the loader's hook saw them.
 using Attempts = std::vector<LoadOptions::Attempt>;
 static std::string describe(const Attempts& attempts) {
@@ -197,9 +180,10 @@ TEST_F(LoaderTest, AWrongHintChangesNoResult) {
   EXPECT_EQ(hinted.back().level, features_.log_stats ? 4u : 1u) << describe(hinted);
 }
 
-// A rotating kernel's overflowing trace fails with ENOSPC whatever the verifier decided; the
-// stats-only first load already said what it decided.
-TEST_F(LoaderTest, AnOverflowingTraceOnARotatingKernelReusesTheFirstVerdict) {
+// A rotating kernel keeps the tail of a log that overflows, where the error is. Its
+// overflowing trace fails with ENOSPC whatever the verifier decided; the stats-only first load
+// already said what it decided.
+TEST_F(LoaderTest, RotatingKernelKeepsTheTailOfAnOverflowingLogAndTheFirstVerdict) {
   if (!features_.log_rotating) GTEST_SKIP() << "kernel keeps the head of the log";
   LoadOptions o;
   o.log_stats = features_.log_stats;
@@ -209,8 +193,10 @@ TEST_F(LoaderTest, AnOverflowingTraceOnARotatingKernelReusesTheFirstVerdict) {
   Attempts seen;
   o.on_load = [&](const LoadOptions::Attempt& a) { seen.push_back(a); };
   auto r = load("xdp_reject_late", o);
+  EXPECT_EQ(r.verdict, Verdict::Rejected);
   EXPECT_EQ(r.err, EACCES);
   EXPECT_EQ(r.log_truncated, LogTruncation::Head);
+  EXPECT_NE(joined_tail(r).find("outside of the packet"), std::string::npos) << joined_tail(r);
   ASSERT_EQ(seen.size(), 2u) << describe(seen);
   EXPECT_EQ(seen[0].level, 4u);
   EXPECT_EQ(seen[1].level, 5u);
