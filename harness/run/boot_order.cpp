@@ -5,9 +5,7 @@
 #include "results/json_read.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace vmtest {
 
@@ -29,12 +27,10 @@ std::vector<size_t> longest_first(const std::vector<std::string>& rows, const Ro
 
 RowSeconds load_row_seconds(const std::filesystem::path& file) {
   RowSeconds out;
-  std::ifstream in(file);
-  if (!in) return out;
-  std::stringstream text;
-  text << in.rdbuf();
+  auto text = read_file(file);
+  if (!text) return out;
   // Depth-limited, as every cache vmtest reads: a file nested 200 000 deep is no record.
-  const auto j = json_read::parse(text.str());
+  const auto j = json_read::parse(*text);
   if (!j || !j->is_object()) return out;
   for (const auto& [row, s] : j->items())
     if (s.is_number() && s.get<double>() >= 0) out[row] = s.get<double>();
